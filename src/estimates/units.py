@@ -1,0 +1,91 @@
+"""The library's unit registry: persons and other countables, with pint's time units.
+
+Persons are one dimension with the aliases reports use (troop, soldier, fighter,
+man/men, personnel, casualty); other countables (container, shipment, missile, tank,
+vehicle, ...) each have a dimension of their own, so adding troops to containers is an
+error. Rates such as person/day use pint's time units.
+
+>>> ureg.Quantity(3, "troops").to("person")
+<Quantity(3, 'person')>
+>>> str(parse_unit("soldiers per day"))
+'person / day'
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import cache
+
+import pint
+
+from estimates.errors import UnitError, UnitMismatchError
+
+__all__ = ["COUNTABLE_DEFINITIONS", "Unit", "conversion_factor", "parse_unit", "ureg"]
+
+#: Countables added to pint's default registry: one dimension each.
+COUNTABLE_DEFINITIONS = """
+person = [person] = _ = persons = people = troop = soldier = fighter = man = men
+@alias person = personnel = casualty = casualties = combatant = serviceman = servicemen
+container = [container]
+shipment = [shipment]
+missile = [missile]
+tank = [tank]
+vehicle = [vehicle]
+shell = [shell]
+drone = [drone]
+aircraft = [aircraft]
+artillery_system = [artillery_system]
+"""
+
+Unit = pint.Unit
+
+
+def _registry(**options: object) -> pint.UnitRegistry:
+    registry: pint.UnitRegistry = pint.UnitRegistry(**options)  # type: ignore[arg-type]
+    for line in COUNTABLE_DEFINITIONS.strip().splitlines():
+        registry.define(line)
+    return registry
+
+
+#: The registry every quantity in `estimates` uses.
+ureg: pint.UnitRegistry = _registry()
+
+
+@cache
+def _exact_registry() -> pint.UnitRegistry:
+    """A twin registry that computes conversion factors as exact fractions."""
+    return _registry(non_int_type=Fraction)
+
+
+def parse_unit(text: str | pint.Unit) -> pint.Unit:
+    """Read a unit such as ``"person/day"`` or ``"soldiers per day"``; raise `UnitError`.
+
+    >>> parse_unit("troops / week")
+    <Unit('person / week')>
+    """
+    if isinstance(text, pint.Unit):
+        return text
+    written = " ".join(text.replace(" per ", " / ").split())
+    try:
+        unit = ureg.parse_units(written) if written else ureg.dimensionless
+    except (pint.UndefinedUnitError, pint.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, SyntaxError, AssertionError) as error:
+        raise UnitError(text) from error
+    return unit
+
+
+@cache
+def conversion_factor(source: pint.Unit, target: pint.Unit) -> Fraction:
+    """The exact factor that turns a value in `source` into one in `target`.
+
+    Raises `UnitMismatchError` when the two measure different things.
+
+    >>> conversion_factor(parse_unit("person/day"), parse_unit("person/week"))
+    Fraction(7, 1)
+    """
+
+    if source.dimensionality != target.dimensionality:
+        raise UnitMismatchError(str(source), str(target), "convert between")
+    exact = _exact_registry()
+    factor = exact.Quantity(Fraction(1), str(source)).to(str(target)).magnitude
+    return Fraction(factor)

@@ -1,0 +1,77 @@
+"""Units: the registry's countables, dimension checks, outward conversion."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from estimates import Interval, UnitError, UnitMismatchError, ureg
+from estimates.quantity import QuantityInterval
+from estimates.units import conversion_factor, parse_unit
+from tests.strategies import intervals, report_floats
+
+RATE_UNITS = ["person/day", "person/week", "person/month", "person/year", "person/hour"]
+
+
+@pytest.mark.parametrize(
+    "alias", ["person", "persons", "people", "troop", "troops", "soldier", "soldiers", "fighter",
+              "fighters", "man", "men", "personnel", "casualty", "casualties"],
+)
+def test_person_aliases_are_one_dimension(alias: str) -> None:
+    assert ureg.Quantity(1, alias).to("person").magnitude == 1
+
+
+@pytest.mark.parametrize("countable", ["container", "shipment", "missile", "tank", "vehicle"])
+def test_other_countables_have_their_own_dimension(countable: str) -> None:
+    assert parse_unit(countable).dimensionality != parse_unit("person").dimensionality
+    with pytest.raises(UnitMismatchError):
+        conversion_factor(parse_unit(countable), parse_unit("person"))
+
+
+def test_adding_troops_to_containers_names_both_units() -> None:
+    troops = QuantityInterval(Interval(100, 200), "troops")
+    containers = QuantityInterval(Interval(5, 6), "containers")
+    with pytest.raises(UnitMismatchError, match="'person' and 'container'") as caught:
+        troops + containers
+    assert isinstance(caught.value, TypeError)
+
+
+def test_unknown_unit_is_an_error_naming_it() -> None:
+    with pytest.raises(UnitError, match="'furlongs of soldiers'"):
+        parse_unit("furlongs of soldiers")
+
+
+def test_rate_times_period_is_a_count_in_persons() -> None:
+    per_day = QuantityInterval(Interval(1353.5, 1354.5), "person/day")
+    month = QuantityInterval(Interval(31), "day")
+    total = per_day * month
+    assert total.unit == parse_unit("person")
+    assert total.magnitude == Interval(41958.5, 41989.5)
+    assert 41980 * ureg.person in total
+
+
+def test_conversion_factors_are_exact_fractions() -> None:
+    assert conversion_factor(parse_unit("person/day"), parse_unit("person/week")) == 7
+    assert conversion_factor(parse_unit("person/month"), parse_unit("person/day")) == Fraction(16, 487)
+
+
+@pytest.mark.parametrize("source", RATE_UNITS)
+@pytest.mark.parametrize("target", RATE_UNITS)
+@given(magnitude=intervals(report_floats))
+def test_conversion_there_and_back_contains_the_original(
+    source: str, target: str, magnitude: Interval
+) -> None:
+    original = QuantityInterval(magnitude, source)
+    there = original.to(target)
+    exact_factor = conversion_factor(parse_unit(source), parse_unit(target))
+    assert Fraction(there.magnitude.low) <= Fraction(magnitude.low) * exact_factor
+    assert Fraction(magnitude.high) * exact_factor <= Fraction(there.magnitude.high)
+    assert magnitude.issubset(there.to(source).magnitude)
+
+
+@given(magnitude=intervals(report_floats), scale=st.integers(1, 10**6))
+def test_conversion_to_the_same_unit_changes_nothing(magnitude: Interval, scale: int) -> None:
+    assert QuantityInterval(magnitude * scale, "person").to("troops").magnitude == magnitude * scale
