@@ -5,14 +5,19 @@
 Interval(41958.5, 41989.5)
 """
 
+from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.errors import (
     EmptyIntervalError,
     EstimatesError,
     InvalidBoundError,
+    LexiconError,
+    ParseError,
     UnitError,
     UnitMismatchError,
 )
 from estimates.interval import Interval, IntervalArray
+from estimates.lexicon import Lexicon
+from estimates.parse import Reading, parse, parse_many
 from estimates.units import ureg
 
 __version__ = "0.1.0"
@@ -23,8 +28,16 @@ __all__ = [
     "Interval",
     "IntervalArray",
     "InvalidBoundError",
+    "Lexicon",
+    "LexiconError",
+    "ParseError",
+    "Reading",
     "UnitError",
     "UnitMismatchError",
     "__version__",
+    "admiralty_grade",
+    "estimative_probability",
+    "parse",
+    "parse_many",
     "ureg",
 ]

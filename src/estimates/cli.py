@@ -14,14 +14,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-from estimates import __version__
-from estimates.errors import EstimatesError
+from estimates import __version__, report
+from estimates.errors import EstimatesError, UsageError
 
 __all__ = ["main"]
 
+FOUND_CONTRADICTION = 1
 BAD_INPUT = 2
 INTERNAL_ERROR = 3
 REPORT_TO = "https://github.com/estimates/estimates/issues"
@@ -49,6 +54,101 @@ def _parse_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
+    """Read the claims (and relations) named on the command line; print warnings to stderr."""
+    from estimates.claims import read_claims
+    from estimates.expression import read_relations
+
+    lexicon = None
+    if getattr(args, "lexicon", None):
+        from estimates.lexicon import Lexicon
+
+        lexicon = Lexicon.load(args.lexicon)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claims = read_claims(args.file, lexicon=lexicon, delimiter=args.delimiter,
+                             skip_invalid=getattr(args, "skip_invalid", False))
+        relations = read_relations(args.relations) if getattr(args, "relations", None) else None
+    for warning in caught:
+        print(f"estimates: warning: {warning.message}", file=sys.stderr)
+    return claims, relations
+
+
+def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
+    if not args.output:
+        return
+    inputs = [args.file, getattr(args, "relations", None), getattr(args, "lexicon", None)]
+    target = Path(args.output).resolve()
+    for name in filter(None, inputs):
+        if Path(name).resolve() == target:
+            raise UsageError(f"-o {args.output} names an input file; refusing to overwrite it")
+
+
+def _reconcile_command(args: argparse.Namespace) -> int:
+    from estimates.reconcile import reconcile
+
+    _refuse_overwriting_inputs(args)
+    progress = _Progress(args.file)
+    claims, relations = _read_inputs(args)
+    progress.say(f"reconciling {len(claims):,} claims")
+    result = reconcile(claims, relations, window=args.window)
+    report.write(result, args.format, args.output)
+    progress.say("done")
+    if args.fail_on_contradiction and len(result.contradictions):
+        return FOUND_CONTRADICTION
+    return 0
+
+
+def _validate_command(args: argparse.Namespace) -> int:
+    from estimates.errors import ClaimsError
+
+    try:
+        claims, _ = _read_inputs(args)
+    except ClaimsError as error:
+        print(str(error).split("\n", 1)[-1], file=sys.stderr)
+        count = len(error.problems)  # type: ignore[arg-type]
+        print(f"{args.file}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return BAD_INPUT
+    print(f"{args.file}: {len(claims):,} claims, no problems")
+    return 0
+
+
+def _plot_command(args: argparse.Namespace) -> int:
+    from estimates.plot import plot_file
+
+    _refuse_overwriting_inputs(args)
+    claims, relations = _read_inputs(args)
+    plot_file(claims, relations, quantity=args.quantity, kind=args.kind, output=args.output,
+              window=args.window)
+    return 0
+
+
+class _Progress:
+    """Stage messages on stderr for large inputs, only when stderr is a terminal."""
+
+    def __init__(self, path: str) -> None:
+        try:
+            large = Path(path).stat().st_size > 10_000_000  # about 100,000 rows of claims
+        except OSError:
+            large = False
+        self.enabled = large and sys.stderr.isatty()
+        self.start = time.perf_counter()
+        self.say(f"reading {path}")
+
+    def say(self, message: str) -> None:
+        if self.enabled:
+            print(f"[{time.perf_counter() - self.start:6.1f}s] {message}", file=sys.stderr)
+
+
+def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:
+    command.add_argument("file", help="claims CSV (see the schema in the README)")
+    if relations:
+        command.add_argument("--relations", metavar="FILE",
+                             help="relations between quantities, one per line")
+    command.add_argument("--delimiter", default=",", help="CSV field separator (default: ,)")
+    command.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="estimates",
@@ -71,6 +171,49 @@ def _build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--halo", choices=["digits", "exact", "relative"], default="digits",
                        help="how precisely a bare number is read (default: digits)")
     parse.set_defaults(run=_parse_command)
+
+    reconcile = commands.add_parser(
+        "reconcile", help="reconcile claims into ranges and list contradictions",
+        description="Reconcile claims into consistent ranges per quantity and time, and explain "
+                    "every contradiction.",
+        epilog="example: estimates reconcile data/estimates.csv --relations data/relations.txt "
+               "--format markdown -o report.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(reconcile)
+    reconcile.add_argument("--window", type=float, default=7.0, metavar="DAYS",
+                           help="level claims this close in time are compared (default: 7)")
+    reconcile.add_argument("--format", choices=report.FORMATS, default="table")
+    reconcile.add_argument("-o", "--output", metavar="OUT",
+                           help="write here (for csv: a directory of three tables) instead of stdout")
+    reconcile.add_argument("--skip-invalid", action="store_true",
+                           help="reconcile the good rows; list bad ones as invalid in the claims table")
+    reconcile.add_argument("--fail-on-contradiction", action="store_true",
+                           help="exit 1 when any contradiction is found")
+    reconcile.set_defaults(run=_reconcile_command)
+
+    validate = commands.add_parser(
+        "validate", help="check a claims file and list every problem",
+        description="Check a claims file and list every problem, one per line.",
+        epilog="example: estimates validate data/estimates.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(validate)
+    validate.set_defaults(run=_validate_command)
+
+    plot = commands.add_parser(
+        "plot", help="draw the claims and the reconciled range of one quantity",
+        description="Draw the claims about one quantity and its reconciled range.",
+        epilog="example: estimates plot data/estimates.csv --quantity dprk.troops.in_russia "
+               "-o troops.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(plot)
+    plot.add_argument("--quantity", required=True, help="the quantity to draw")
+    plot.add_argument("--kind", choices=["forest", "timeline"], default="forest")
+    plot.add_argument("--window", type=float, default=7.0, metavar="DAYS")
+    plot.add_argument("-o", "--output", required=True, metavar="FIG.png")
+    plot.set_defaults(run=_plot_command)
     return parser
 
 

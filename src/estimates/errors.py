@@ -14,11 +14,16 @@ low 3.0 is above high 1.0: an interval needs low <= high (use Interval.empty() f
 from __future__ import annotations
 
 __all__ = [
+    "ClaimsError",
     "EmptyIntervalError",
     "EstimatesError",
+    "ExpressionError",
     "InvalidBoundError",
+    "LexiconError",
+    "ParseError",
     "UnitError",
     "UnitMismatchError",
+    "UsageError",
 ]
 
 
@@ -65,3 +70,70 @@ class UnitMismatchError(EstimatesError, TypeError):
         super().__init__(
             f"cannot {operation} {left!r} and {right!r}: they measure different things"
         )
+
+
+class ExpressionError(EstimatesError, ValueError):
+    """An expression or relation that `estimates` will not read: it names what is not allowed."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text  #: the expression as written
+        self.reason = reason  #: what is not allowed in it
+        super().__init__(f"expression {text!r}: {reason}")
+
+
+class ClaimsError(EstimatesError, ValueError):
+    """A claims table with problems; ``.problems`` lists every one (line, column, value, problem)."""
+
+    def __init__(self, problems: object, source: str = "<frame>") -> None:
+        self.problems = problems  #: a DataFrame with columns line, column, value, problem
+        self.source = source  #: the file (or ``<frame>``) the claims came from
+        rows = problems.itertuples(index=False)  # type: ignore[attr-defined]
+        lines = [f"{source}:{r.line}:{r.column}: {r.problem} ({r.value!r})" for r in rows]
+        count = len(lines)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the claims:\n" + "\n".join(lines))
+
+
+def _shown(text: str) -> str:
+    """The text on one line, control characters blanked, so a caret can point into it."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+class ParseError(EstimatesError, ValueError):
+    """Text that could not be read; the message quotes it and points where reading stopped.
+
+    >>> error = ParseError("5,000 widgets", 6, "no counted noun of the lexicon follows")
+    >>> print(error)
+    cannot read '5,000 widgets' at position 6: no counted noun of the lexicon follows
+        5,000 widgets
+              ^
+    >>> error.position
+    6
+    """
+
+    def __init__(self, text: str, position: int, reason: str) -> None:
+        self.text = text  #: the text as given
+        self.position = max(0, min(position, len(text)))  #: where reading stopped (0-based)
+        self.reason = reason  #: what was expected there, in words
+        super().__init__(
+            f"cannot read {text!r} at position {self.position}: {reason}\n"
+            f"    {_shown(text)}\n    {' ' * self.position}^"
+        )
+
+
+class LexiconError(EstimatesError, ValueError):
+    """A lexicon (file or data) that cannot be used; names where it came from and the key.
+
+    >>> print(LexiconError("my.toml", "hedges.about.widen", "must be a number in [0, 1)"))
+    lexicon my.toml: hedges.about.widen: must be a number in [0, 1)
+    """
+
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        self.source = source  #: the file (or "<default>", "<code>") the lexicon came from
+        self.key = key  #: the dotted key at fault ("" for the file as a whole)
+        self.reason = reason  #: what is wrong
+        where = f"{source}: {key}" if key else source
+        super().__init__(f"lexicon {where}: {reason}")
+
+
+class UsageError(EstimatesError, ValueError):
+    """A command-line request that cannot be carried out as asked (e.g. -o naming an input)."""

@@ -1,0 +1,158 @@
+"""Confidence and source grades as numbers: estimative words and Admiralty codes.
+
+`estimative_probability` reads the words of an assessment ("highly likely", "almost
+certainly") into a probability band, from the UK PHIA probability yardstick or the US
+ICD 203 scale, or a probability written as a number ("0.8", "80%", "70-80%", read exactly,
+with no halo). A word in both scales ("likely", "unlikely", "almost certain") is read by
+the scale asked for, PHIA by default; a word in one scale only is read by that scale.
+
+`admiralty_grade` reads an Admiralty (NATO) source grade such as ``B2`` into numbers in
+[0, 1]: reliability A–E and credibility 1–5 are 1.0, 0.8, 0.6, 0.4, 0.2; F ("reliability
+cannot be judged") and 6 ("truth cannot be judged") carry no evidence either way and take
+the middle of the scale, 0.6, like C and 3.
+
+>>> estimative_probability("highly likely")
+Interval(0.8, 0.9)
+>>> admiralty_grade("B2").weight
+0.64
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from estimates.errors import ParseError
+from estimates.interval import Interval
+from estimates.parse import parse
+
+__all__ = ["ICD203", "PHIA", "Grade", "admiralty_grade", "estimative_probability"]
+
+#: UK Professional Head of Intelligence Assessment probability yardstick. "Realistic
+#: possibility" is 40 % to under 50 %, held here as [0.40, 0.50].
+PHIA: Mapping[str, tuple[float, float]] = MappingProxyType({
+    "remote chance": (0.0, 0.05),
+    "highly unlikely": (0.10, 0.20),
+    "unlikely": (0.25, 0.35),
+    "realistic possibility": (0.40, 0.50),
+    "likely": (0.55, 0.75),
+    "probable": (0.55, 0.75),
+    "highly likely": (0.80, 0.90),
+    "almost certain": (0.95, 1.0),
+})
+
+#: US Intelligence Community Directive 203 expressions of likelihood.
+ICD203: Mapping[str, tuple[float, float]] = MappingProxyType({
+    "almost no chance": (0.01, 0.05),
+    "remote": (0.01, 0.05),
+    "very unlikely": (0.05, 0.20),
+    "highly improbable": (0.05, 0.20),
+    "unlikely": (0.20, 0.45),
+    "improbable": (0.20, 0.45),
+    "roughly even chance": (0.45, 0.55),
+    "roughly even odds": (0.45, 0.55),
+    "likely": (0.55, 0.80),
+    "probable": (0.55, 0.80),
+    "very likely": (0.80, 0.95),
+    "highly probable": (0.80, 0.95),
+    "almost certain": (0.95, 0.99),
+    "nearly certain": (0.95, 0.99),
+})
+
+#: Other spellings of the words of either scale: adverbs and common variants.
+_ALIASES: Mapping[str, str] = MappingProxyType({
+    "almost certainly": "almost certain",
+    "nearly certainly": "nearly certain",
+    "probably": "probable",
+    "probably not": "improbable",
+    "improbably": "improbable",
+    "highly probably": "highly probable",
+    "a remote chance": "remote chance",
+    "a realistic possibility": "realistic possibility",
+    "a roughly even chance": "roughly even chance",
+    "remotely": "remote",
+})
+
+_SCALES = {"phia": (PHIA, ICD203), "icd203": (ICD203, PHIA)}
+
+
+def estimative_probability(words: str, *, scale: str = "phia") -> Interval:
+    """The probability band of estimative words, or of a probability written as a number.
+
+    `scale` is ``"phia"`` (default) or ``"icd203"``: it decides words in both scales.
+
+    >>> estimative_probability("likely", scale="icd203")
+    Interval(0.55, 0.8)
+    """
+    if scale not in _SCALES:
+        raise ValueError(f"scale {scale!r} is not one of {', '.join(_SCALES)}")
+    key = " ".join(re.sub(r"[^\w\s]", " ", words.lower()).split())
+    key = _ALIASES.get(key, key)
+    for table in _SCALES[scale]:
+        if key in table:
+            return Interval(*table[key])
+    if not re.search(r"\d", words):
+        known = sorted({*PHIA, *ICD203})
+        raise ParseError(words, 0, f"not an estimative expression (known: {', '.join(known)})")
+    reading = parse(words, halo="exact")
+    if reading.kind not in ("ratio", "count") or str(reading.unit) != "dimensionless" \
+            or reading.high > 1:
+        raise ParseError(words, reading.span[0], "a probability is a number in [0, 1] or a "
+                                                 "percentage up to 100%")
+    return reading.interval
+
+
+_RELIABILITY = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.6}
+_CREDIBILITY = {"1": 1.0, "2": 0.8, "3": 0.6, "4": 0.4, "5": 0.2, "6": 0.6}
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An Admiralty grade: source reliability A–F and information credibility 1–6.
+
+    >>> Grade("A", 1).reliability_score
+    1.0
+    """
+
+    #: reliability of the source, "A" (completely reliable) to "F" (cannot be judged)
+    reliability: str
+    #: credibility of the information, 1 (confirmed) to 6 (cannot be judged)
+    credibility: int
+
+    def __post_init__(self) -> None:
+        if self.reliability not in _RELIABILITY:
+            raise ParseError(str(self.reliability), 0, "reliability is a letter A to F")
+        if str(self.credibility) not in _CREDIBILITY:
+            raise ParseError(str(self.credibility), 0, "credibility is a digit 1 to 6")
+
+    @property
+    def reliability_score(self) -> float:
+        """A 1.0, B 0.8, C 0.6, D 0.4, E 0.2; F (cannot be judged) 0.6, neutral."""
+        return _RELIABILITY[self.reliability]
+
+    @property
+    def credibility_score(self) -> float:
+        """1 1.0, 2 0.8, 3 0.6, 4 0.4, 5 0.2; 6 (cannot be judged) 0.6, neutral."""
+        return _CREDIBILITY[str(self.credibility)]
+
+    @property
+    def weight(self) -> float:
+        """reliability_score × credibility_score, rounded to 6 places."""
+        return round(self.reliability_score * self.credibility_score, 6)
+
+
+def admiralty_grade(code: str) -> Grade:
+    """Read an Admiralty code such as ``"B2"`` (also ``"b-2"``, ``"B 2"``) into a `Grade`.
+
+    >>> admiralty_grade("c3")
+    Grade(reliability='C', credibility=3)
+    """
+    match = re.fullmatch(r"\s*([A-Fa-f])[\s/-]?([1-6])\s*", code)
+    if match is None:
+        letter = re.match(r"\s*[A-Fa-f]", code)
+        position = letter.end() if letter else len(code) - len(code.lstrip())
+        raise ParseError(code, position, "an Admiralty grade is a letter A-F then a digit 1-6, "
+                                         "such as B2")
+    return Grade(match.group(1).upper(), int(match.group(2)))

@@ -1,0 +1,139 @@
+"""Writing results: terminal tables, markdown, CSV and JSON, written atomically and safely.
+
+Files are written to a temporary file beside the target and renamed into place, so a
+reader never sees half a file and a failed run leaves no file at all. CSV and markdown
+cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) are neutralised with a leading apostrophe.
+
+>>> spreadsheet_safe(pd.DataFrame({"quote": ["=HYPERLINK(1)", "plain"], "n": [-1, 2]}))["quote"].tolist()
+["'=HYPERLINK(1)", 'plain']
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+__all__ = ["atomic_write", "format_number", "markdown_table", "spreadsheet_safe", "text_table"]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], object]) -> None:
+    """Write a text file through `write(handle)`: all of it, or (on any error) nothing.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> atomic_write(target, lambda handle: handle.write("done\\n"))
+    >>> target.read_text()
+    'done\\n'
+    """
+    target = Path(path)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
+        suffix=".tmp", delete=False,
+    ) as handle:
+        temporary = Path(handle.name)
+        try:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    os.chmod(temporary, 0o666 & ~_umask())  # a temporary file is private; the output is not
+    os.replace(temporary, target)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas (a leading ``'`` added)."""
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if values.dtype.kind in "biufcmM":
+            continue
+        text = values.astype("string")
+        risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
+        if risky.any():
+            safe[column] = values.where(~risky, "'" + text)
+    return safe
+
+
+def format_number(value: float) -> str:
+    """A number as an analyst reads it: thousands separators, no needless decimals.
+
+    >>> format_number(41958.5), format_number(11000.0), format_number(float("inf"))
+    ('41,958.5', '11,000', '∞')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if abs(value) >= 1e15 or (value != 0 and abs(value) < 1e-3):
+        return f"{value:.6g}"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None or value is pd.NA else str(value)
+
+
+def _cells(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    header = [str(column) for column in frame.columns]
+    rows = [[_cell(value) for value in row] for row in frame.itertuples(index=False)]
+    return header, rows
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """A plain aligned table for the terminal (numbers right-aligned).
+
+    >>> print(text_table(pd.DataFrame({"quantity": ["a.b"], "low": [1500.0]})))
+    quantity    low
+    --------  -----
+    a.b       1,500
+    """
+    header, rows = _cells(frame)
+    numeric = [frame[column].dtype.kind in "iuf" for column in frame.columns]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: Iterable[str]) -> str:
+        parts = [c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric, strict=True)]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(header), line("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured markdown table; pipes in cells are escaped, formulas neutralised.
+
+    >>> print(markdown_table(pd.DataFrame({"id": ["c1"], "high": [float("inf")]})))
+    | id | high |
+    | --- | ---: |
+    | c1 | ∞ |
+    """
+    header, rows = _cells(spreadsheet_safe(frame))
+    numeric = [frame[column].dtype.kind in "iuf" for column in frame.columns]
+
+    def line(cells: Iterable[str]) -> str:
+        escaped = (c.replace("|", "\\|").replace("\n", " ") for c in cells)
+        return "| " + " | ".join(escaped) + " |"
+
+    align = ["---:" if n else "---" for n in numeric]
+    return "\n".join([line(header), "| " + " | ".join(align) + " |", *(line(r) for r in rows)])

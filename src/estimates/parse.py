@@ -1,0 +1,858 @@
+"""Read hedged numeric wording ("over 10,000", "5,000+", "some 3000-10000") into intervals.
+
+`parse` reads one phrase into a `Reading`: the interval, its unit, whether each end is
+open, the halo used, the hedge understood and the span of text read. `parse_many` reads a
+column, each distinct string once. What words mean is data: the `Lexicon` (see
+``lexicon.toml`` and the README table). Choices the lexicon does not hold:
+
+- **Halo** of a bare number N (policy ``"digits"``, the default): half a unit in its last
+  significant digit, trailing zeros of a whole number not significant but at least
+  ``min_significant_figures`` (2) figures kept: ``1,354`` ±0.5, ``712,610`` ±5, ``3,000``
+  ±50, ``11,000`` and ``eleven thousand`` ±500, ``1.2 million`` ±50,000, ``12k`` ±500;
+  digits written after the decimal mark count (``1.50`` ±0.005). Policy ``"exact"``: no
+  halo. Policy ``"relative"`` (or a float r): ±r·N, r from the lexicon (1 %) by default.
+- **Halo and hedges**: an approximator widens by its relative width but never below the
+  halo ("about 3,000" is [2700, 3300]); "nearly" N is [N − max(w·N, h), N]; bounds
+  ("over", "at least", "up to", "under", "N+"), ranges and "N ± M" read N as written, with
+  no halo: "over 10,000" is (10000, ∞), "3000-10000" is [3000, 10000]. An approximator
+  before a range or a vague amount moves each end out: "some 3000-10000" is [2700, 11000].
+- **Fractions** ("a third", "half") are exact ratios; percentages take the halo of their
+  digits ("40%" is [0.395, 0.405]); all ratios are dimensionless.
+- Values are never negative: a lower bound below zero becomes 0. An unbounded upper end is
+  ``inf`` and counts as open.
+- A bare number with no counted noun is dimensionless (callers supply the unit); with a
+  rate phrase and no noun, it is 1/time.
+- Text after the value must be read: up to ``max_skipped_words`` words (not hedge, number or
+  rate words) may precede a counted noun of the lexicon ("North Korean soldiers"); after the
+  noun only further nouns of the same unit, ``after_noun`` words, a rate, a hedge such as
+  "or more" and fillers may follow. A ratio may be followed by "of ..." naming its whole
+  ("a third of the casualties"), provided it holds no number. Anything else is a `ParseError`.
+
+>>> reading = parse("over 10,000 North Korean troops")
+>>> reading.low, reading.high, reading.low_open, str(reading.unit)
+(10000.0, inf, True, 'person')
+>>> parse("an average of 1,354 Russian fighters killed or wounded per day").interval
+Interval(1353.5, 1354.5)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+import pint
+
+from estimates.errors import ParseError
+from estimates.interval import Interval
+from estimates.lexicon import Lexicon, phrase_words
+from estimates.units import parse_unit
+
+__all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many"]
+
+#: The halo policies `parse` accepts (a float is a relative halo of that fraction).
+HALO_POLICIES = ("digits", "exact", "relative")
+#: What a reading measures: a count, a rate (per time), a ratio (dimensionless).
+KINDS = ("count", "rate", "ratio")
+
+Rational = int | Fraction
+_NUM, _WORD, _SYM = 0, 1, 2
+_LEADING = frozenset("\"'“”‘’«»")
+_TRAILING = frozenset(".,;:!?\"'“”‘’«»")
+_MAX_DIGITS = 30
+_LIMIT = 10**30
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What `parse` understood: an interval with a unit, its open ends, halo and hedge.
+
+    >>> parse("5,000+ casualties").to_dict()["high"] is None
+    True
+    """
+
+    #: the text as given
+    text: str
+    #: lower bound (0 when the text gives none)
+    low: float
+    #: upper bound (``inf`` when unbounded)
+    high: float
+    #: True when the lower bound itself is excluded ("over N")
+    low_open: bool
+    #: True when the upper bound is excluded ("fewer than N") or infinite
+    high_open: bool
+    #: the unit, from `estimates.units.ureg`; dimensionless for ratios and bare numbers
+    unit: pint.Unit
+    #: the ± half-width the halo policy gave the number (0 when the reading takes N as written)
+    halo: float
+    #: (start, end) of the text read, end exclusive
+    span: tuple[int, int]
+    #: the name of the lexicon hedge rule used ("approximately", "over", ...), "range",
+    #: "plus_minus", "vague", or None for a bare number
+    hedge: str | None
+    #: "count", "rate" or "ratio"
+    kind: str
+
+    @property
+    def interval(self) -> Interval:
+        """The closed interval [low, high] (open ends are closed over).
+
+        >>> parse("between 3 and 5").interval
+        Interval(3.0, 5.0)
+        """
+        return Interval(self.low, self.high)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: infinite bounds are None, the unit a string.
+
+        >>> parse("at least 1,500 soldiers").to_dict()["unit"]
+        'person'
+        """
+        return {
+            "text": self.text,
+            "low": None if math.isinf(self.low) else self.low,
+            "high": None if math.isinf(self.high) else self.high,
+            "low_open": self.low_open,
+            "high_open": self.high_open,
+            "unit": str(self.unit),
+            "kind": self.kind,
+            "hedge": self.hedge,
+            "halo": self.halo,
+            "span": [self.span[0], self.span[1]],
+        }
+
+
+class _Num(NamedTuple):
+    """A number as written: exact value, resolution of its digits (None: exact), ratio?"""
+
+    value: Rational
+    resolution: Rational | None
+    ratio: bool
+    multiplier: Rational | None  # a multiplier word applied ("3-5 thousand")
+    percent: bool
+    start: int  # index of its first token
+
+
+class _Result(NamedTuple):
+    low: float
+    high: float
+    low_open: bool
+    high_open: bool
+    unit: str
+    halo: float
+    kind: str
+    hedge: str | None
+    start: int
+    end: int
+
+
+def _down(value: Rational) -> float:
+    """The largest float <= value (exact integer arithmetic, no rounding error)."""
+    if type(value) is int:
+        if -(2**53) <= value <= 2**53:
+            return float(value)
+        value = Fraction(value)
+    numerator, denominator = value.numerator, value.denominator
+    nearest = numerator / denominator  # correctly rounded
+    top, bottom = nearest.as_integer_ratio()
+    return math.nextafter(nearest, -math.inf) if top * denominator > numerator * bottom \
+        else nearest
+
+
+def _up(value: Rational) -> float:
+    """The smallest float >= value (exact integer arithmetic, no rounding error)."""
+    if type(value) is int:
+        if -(2**53) <= value <= 2**53:
+            return float(value)
+        value = Fraction(value)
+    numerator, denominator = value.numerator, value.denominator
+    nearest = numerator / denominator
+    top, bottom = nearest.as_integer_ratio()
+    return math.nextafter(nearest, math.inf) if top * denominator < numerator * bottom \
+        else nearest
+
+
+def _rational(value: float | int) -> Rational:
+    return value if isinstance(value, int) else Fraction(str(value))
+
+
+def _exponent(value: Rational) -> int:
+    """floor(log10(value)) for value > 0, exactly."""
+    if type(value) is int:
+        return len(str(value)) - 1
+    exponent = len(str(value.numerator)) - len(str(value.denominator))
+    while Fraction(10) ** exponent > value:
+        exponent -= 1
+    while Fraction(10) ** (exponent + 1) <= value:
+        exponent += 1
+    return exponent
+
+
+def _trailing_zeros(digits: str) -> int:
+    return len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+
+
+class _Phrases:
+    """Phrases of one lexicon table, matched word by word at a token index, longest first."""
+
+    def __init__(self, entries: Iterable[tuple[str, Any]]) -> None:
+        first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        for phrase, payload in entries:
+            words = phrase_words(phrase)
+            first.setdefault(words[0], []).append((words, payload))
+        for candidates in first.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+        self.first = first
+        self.words = frozenset(word for cands in first.values() for ws, _ in cands for word in ws)
+
+    def match(self, words: tuple[str, ...], index: int) -> tuple[Any, int] | None:
+        if index >= len(words):
+            return None
+        candidates = self.first.get(words[index])
+        if candidates:
+            for phrase, payload in candidates:
+                end = index + len(phrase)
+                if words[index:end] == phrase:
+                    return payload, end
+        return None
+
+
+class _Tokens(NamedTuple):
+    words: tuple[str, ...]  # lower case; numbers as written
+    kinds: tuple[int, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+
+class _Grammar:
+    """The compiled form of one lexicon: token regex and phrase tables."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        data = lexicon.data
+        numbers = data.get("numbers", {})
+        self.decimal: str = numbers["decimal_mark"]
+        marks = numbers["group_marks"]
+        loose = "".join(re.escape(m) for m in marks if not m.isspace())
+        strict = "".join(re.escape(m) for m in marks if m.isspace())
+        groups = []
+        if loose:
+            groups.append(f"[{loose}][0-9]+")
+        if strict:
+            groups.append(f"[{strict}][0-9]{{3}}(?![0-9])")
+        group = f"(?:{'|'.join(groups)})*" if groups else ""
+        self.token = re.compile(
+            rf"(\s*)(?:([0-9]+{group}(?:{re.escape(self.decimal)}[0-9]+)?)"
+            r"|([^\W\d_]+(?:-[^\W\d_]+)*)|(\S))"
+        )
+        self.group_split = re.compile(f"[{loose}{strict}]") if groups else None
+        self.min_figures: int = numbers["min_significant_figures"]
+        self.relative = _rational(numbers["relative_halo"])
+        self.number_words: dict[str, int] = dict(numbers.get("words", {}))
+        self.one = frozenset(w for p in numbers.get("one", ()) for w in phrase_words(p))
+        self.percent = _Phrases((p, True) for p in numbers.get("percent", ()))
+        self.multipliers: dict[str, Rational] = {
+            " ".join(phrase_words(w)): _rational(v) for w, v in data.get("multipliers", {}).items()}
+        self.fractions: dict[str, int] = {
+            " ".join(phrase_words(w)): v for w, v in data.get("fractions", {}).items()}
+        hedges: Mapping[str, Any] = data.get("hedges", {})
+        self.rules = {name: (h["rule"], _rational(h.get("widen", 0))) for name, h in hedges.items()}
+        self.before = _Phrases((p, n) for n, h in hedges.items() for p in h.get("before", ()))
+        self.after = _Phrases((p, n) for n, h in hedges.items() for p in h.get("after", ()))
+        ranges = data.get("ranges", {})
+        self.separators = _Phrases((p, True) for p in ranges.get("separators", ()))
+        middles: dict[str, list[tuple[str, ...]]] = {}
+        for pattern in ranges.get("enclosing", ()):
+            start, middle = pattern.split("...")
+            middles.setdefault(" ".join(phrase_words(start)), []).append(phrase_words(middle))
+        self.enclosing = _Phrases(middles.items())
+        self.plus_minus = _Phrases((p, True) for p in ranges.get("plus_minus", ()))
+        self.vague = _Phrases(
+            (p, (_rational(e["low"]), _rational(e["high"]), bool(e.get("low_open", False)),
+                 bool(e.get("high_open", False)))) for p, e in data.get("vague", {}).items())
+        units = data.get("units", {})
+        self.max_skipped: int = units.get("max_skipped_words", 0)
+        self.nouns = _Phrases(units.get("nouns", {}).items())
+        self.after_noun = _Phrases((p, True) for p in units.get("after_noun", ()))
+        self.rates = _Phrases(data.get("rates", {}).items())
+        fillers = data.get("fillers", {})
+        self.fillers_before = _Phrases((p, True) for p in fillers.get("before", ()))
+        self.fillers_after = _Phrases((p, True) for p in fillers.get("after", ()))
+        self.reserved = (self.before.words | self.after.words | self.separators.words
+                         | self.plus_minus.words | self.enclosing.words | self.vague.words
+                         | self.rates.words | self.percent.words | set(self.number_words)
+                         | set(self.multipliers) | set(self.fractions) | self.one)
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> _Tokens:
+        lower = text.lower()
+        if len(lower) != len(text):  # a letter whose lower case is longer: keep positions
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        words: list[str] = []
+        kinds: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for space, number, word, symbol in self.token.findall(lower):
+            position += len(space)
+            if word:
+                if "-" in word:
+                    for part in word.split("-"):
+                        words.append(part)
+                        kinds.append(_WORD)
+                        starts.append(position)
+                        position += len(part)
+                        ends.append(position)
+                        position += 1
+                    position -= 1
+                    continue
+                words.append(word)
+                kinds.append(_WORD)
+                token = word
+            elif number:
+                words.append(number)
+                kinds.append(_NUM)
+                token = number
+            else:
+                words.append(symbol)
+                kinds.append(_SYM)
+                token = symbol
+            starts.append(position)
+            position += len(token)
+            ends.append(position)
+        first, last = 0, len(words)
+        while first < last and kinds[first] == _SYM and words[first] in _LEADING:
+            first += 1
+        while last > first and kinds[last - 1] == _SYM and words[last - 1] in _TRAILING:
+            last -= 1
+        if first == last:
+            raise ParseError(text, starts[first] if first < len(starts) else len(text),
+                             "there is no number to read")
+        return _Tokens(tuple(words[first:last]), tuple(kinds[first:last]),
+                       tuple(starts[first:last]), tuple(ends[first:last]))
+
+    # -- numbers -----------------------------------------------------------------------
+
+    def digits(self, text: str, toks: _Tokens, index: int) -> tuple[Rational, Rational,
+                                                                      Rational, bool]:
+        """Value, literal and round resolution, and ambiguity of a digit token."""
+        raw = toks.words[index]
+        whole, _, decimals = raw.partition(self.decimal)
+        groups = self.group_split.split(whole) if self.group_split else [whole]
+        if len(groups) > 1:
+            offset = toks.starts[index] + len(groups[0])
+            if len(groups[0]) > 3:
+                raise ParseError(text, offset, f"a group mark in {raw!r} must follow one to "
+                                               "three digits")
+            for group in groups[1:]:
+                if len(group) != 3:
+                    raise ParseError(text, offset, f"a group mark in {raw!r} must be followed "
+                                     "by exactly three digits: it is neither a decimal nor a "
+                                     "thousands separator here")
+                offset += 4
+            whole = "".join(groups)
+        if len(whole) + len(decimals) > _MAX_DIGITS:
+            raise ParseError(text, toks.starts[index], f"{raw!r} has more than {_MAX_DIGITS} "
+                                                       "digits")
+        ambiguous = len(groups) == 1 and len(decimals) == 3 and whole.strip("0") != ""
+        if decimals:
+            scale = 10 ** len(decimals)
+            value: Rational = Fraction(int(whole + decimals), scale)
+            literal: Rational = Fraction(1, scale)
+            return value, literal, literal, ambiguous
+        return int(whole), 1, 10 ** _trailing_zeros(whole), False
+
+    def resolution(self, value: Rational, literal: Rational, rounded: Rational) -> Rational:
+        """The digits rule: round numbers keep at least `min_figures` significant figures."""
+        if value <= 0:
+            return literal
+        exponent = _exponent(value) - self.min_figures + 1
+        cap: Rational = 10**exponent if exponent >= 0 else Fraction(1, 10**-exponent)
+        return max(min(rounded, cap), literal)
+
+    def value(self, text: str, toks: _Tokens, index: int) -> tuple[_Num, int] | None:
+        """A number at `index` (digits or words, with multiplier or percent), or None."""
+        words, kinds = toks.words, toks.kinds
+        if index >= len(words):
+            return None
+        if kinds[index] == _NUM:
+            value, literal, rounded, ambiguous = self.digits(text, toks, index)
+            end = index + 1
+            if (end + 1 < len(words) and words[end] == "/" and kinds[end + 1] == _NUM
+                    and type(value) is int):
+                denominator, _, _, _ = self.digits(text, toks, end + 1)
+                if type(denominator) is not int or denominator == 0:
+                    raise ParseError(text, toks.starts[end + 1], "a fraction needs a whole, "
+                                     "non-zero denominator")
+                return _Num(Fraction(value, denominator), None, True, None, False, index), end + 2
+            multiplier = self.multipliers.get(words[end]) if end < len(words) else None
+            if multiplier is not None and kinds[end] == _WORD:
+                value, rounded = value * multiplier, rounded * multiplier
+                literal = literal * multiplier if literal != 1 else 1
+                end += 1
+            elif ambiguous:
+                raise ParseError(text, toks.starts[index] + toks.words[index].index(self.decimal),
+                                 f"{words[index]!r} is ambiguous: a decimal, or thousands "
+                                 "grouped the continental way; write it without the mark or "
+                                 "with a group mark and more digits")
+            else:
+                multiplier = None
+            return self.percent_of(text, toks, _Num(
+                value, self.resolution(value, literal, rounded), False, multiplier, False,
+                index), end)
+        found = self.word_number(toks, index)
+        if found is None:
+            return None
+        number, end = found
+        return self.percent_of(text, toks, number, end)
+
+    def percent_of(self, text: str, toks: _Tokens, number: _Num, end: int) -> tuple[_Num, int]:
+        if number.ratio or self.percent.match(toks.words, end) is None:
+            self.check_size(text, toks, number)
+            return number, end
+        _, end = self.percent.match(toks.words, end)  # type: ignore[misc]
+        resolution = None if number.resolution is None else Fraction(number.resolution, 100)
+        return number._replace(value=Fraction(number.value, 100), resolution=resolution,
+                               ratio=True, percent=True), end
+
+    def check_size(self, text: str, toks: _Tokens, number: _Num) -> None:
+        if number.value > _LIMIT:
+            raise ParseError(text, toks.starts[number.start], "the number is too large to read")
+
+    def word_number(self, toks: _Tokens, index: int) -> tuple[_Num, int] | None:
+        """A number in words ("eleven thousand", "a dozen", "two-thirds"), or None."""
+        words, kinds = toks.words, toks.kinds
+        n = len(words)
+        total = 0
+        current: int | None = None
+        last_small: int | None = None
+        end = index
+        multiplied = False
+        if words[end] in self.one and end + 1 < n and kinds[end + 1] == _WORD and (
+                words[end + 1] in self.multipliers or words[end + 1] in self.fractions):
+            current, end = 1, end + 1
+        while end < n and kinds[end] == _WORD:
+            word = words[end]
+            small = self.number_words.get(word)
+            if small is not None:
+                if current is None:
+                    current = small
+                elif (last_small is None and current % 100 == 0 and small < 100) or (
+                        last_small is not None and last_small >= 20 and 0 < small < 10
+                        and current % 10 == 0):
+                    current += small  # "two hundred (and) five", "twenty-five"
+                else:
+                    break
+                last_small = small
+            elif word in self.multipliers and not isinstance(self.multipliers[word], Fraction):
+                factor = int(self.multipliers[word])
+                if factor < 1000:
+                    current = (1 if current is None else current) * factor
+                else:
+                    if current is None and total:
+                        break
+                    total += (1 if current is None else current) * factor
+                    current = None
+                last_small = None
+                multiplied = True
+            elif word == "and" and multiplied and end + 1 < n \
+                    and words[end + 1] in self.number_words:
+                pass
+            else:
+                break
+            end += 1
+        if end == index:
+            if words[index] in self.fractions:
+                return self.fraction(toks, 1, self.fractions[words[index]], index, index + 1)
+            return None
+        if current is None and not multiplied:
+            return None
+        if not multiplied and end < n and words[end] in self.fractions and current is not None:
+            return self.fraction(toks, current, self.fractions[words[end]], index, end + 1)
+        value = total + (current or 0)
+        if value > _LIMIT:
+            return _Num(value, None, False, None, False, index), end
+        rounded = 10 ** _trailing_zeros(str(value))
+        return _Num(value, self.resolution(value, 1, rounded), False, None, False, index), end
+
+    def fraction(self, toks: _Tokens, numerator: int, denominator: int, index: int,
+                 end: int) -> tuple[_Num, int]:
+        value = Fraction(numerator, denominator)
+        words = toks.words
+        if (end + 1 < len(words) and words[end] in self.one
+                and words[end + 1] in self.multipliers):  # "half a million"
+            count = value * self.multipliers[words[end + 1]]
+            if count.denominator == 1:
+                whole = int(count)
+                rounded = 10 ** _trailing_zeros(str(whole))
+                return _Num(whole, self.resolution(whole, 1, rounded), False, None, False,
+                            index), end + 2
+        return _Num(value, None, True, None, False, index), end
+
+    # -- the phrase --------------------------------------------------------------------
+
+    def read(self, text: str, policy: str | float) -> _Result:
+        toks = self.tokenize(text)
+        words, n = toks.words, len(toks.words)
+        index = self.skip(self.fillers_before, words, 0)
+        hedge: str | None = None
+        hedge_at = index
+        found = self.before.match(words, index)
+        if found is not None:
+            hedge, index = found
+        core, index = self.core(text, toks, index)
+        found = self.after.match(words, index)
+        if found is not None and core[0] == "point":
+            hedge_at = index
+            hedge = self.second_hedge(text, toks, hedge, found[0], index)
+            index = found[1]
+        ratio = core[1].ratio if core[0] in ("point", "plus_minus", "range") else False
+        unit, rate, index, late_hedge = self.tail(text, toks, index, ratio, core[0] == "vague")
+        if late_hedge is not None:
+            hedge_at = index
+            hedge = self.second_hedge(text, toks, hedge, late_hedge[0], late_hedge[1])
+        low, high, low_open, high_open, halo = self.interval(text, toks, core, hedge, hedge_at,
+                                                             policy)
+        if rate is not None:
+            unit_name = f"{unit or '1'} / {rate}"
+            kind = "rate"
+        else:
+            unit_name = unit or "dimensionless"
+            kind = "ratio" if ratio else "count"
+        name = hedge if hedge is not None else (None if core[0] == "point" else core[0])
+        return _Result(low, high, low_open, high_open, _unit_text(unit_name), halo, kind, name,
+                       toks.starts[0], toks.ends[n - 1])
+
+    def second_hedge(self, text: str, toks: _Tokens, hedge: str | None, new: str,
+                     index: int) -> str:
+        if hedge is not None:
+            raise ParseError(text, toks.starts[min(index, len(toks.starts) - 1)],
+                             f"a second hedge ({new}) after {hedge}: the two cannot both hold")
+        return new
+
+    @staticmethod
+    def skip(phrases: _Phrases, words: tuple[str, ...], index: int) -> int:
+        found = phrases.match(words, index)
+        while found is not None:
+            index = found[1]
+            found = phrases.match(words, index)
+        return index
+
+    def expected(self, text: str, toks: _Tokens, index: int, what: str) -> ParseError:
+        if index >= len(toks.words):
+            return ParseError(text, toks.ends[-1], f"expected {what}, but the text ends")
+        return ParseError(text, toks.starts[index], f"expected {what}, not {toks.words[index]!r}")
+
+    def core(self, text: str, toks: _Tokens, index: int) -> tuple[tuple[Any, ...], int]:
+        """The value: ("point", N), ("range", N, M), ("plus_minus", N, M) or ("vague", ...)."""
+        words = toks.words
+        found = self.enclosing.match(words, index)
+        if found is not None:
+            middles, index = found
+            first = self.value(text, toks, index)
+            if first is None:
+                raise self.expected(text, toks, index, "a number")
+            index = first[1]
+            for middle in middles:
+                if words[index:index + len(middle)] == middle:
+                    break
+            else:
+                raise self.expected(text, toks, index, " or ".join(
+                    repr(" ".join(middle)) for middle in middles))
+            second = self.value(text, toks, index + len(middle))
+            if second is None:
+                raise self.expected(text, toks, index + len(middle), "a number")
+            return self.range(text, toks, first[0], second[0]), second[1]
+        found = self.vague.match(words, index)
+        if found is not None:
+            (low, high, low_open, high_open), index = found
+            at = index + 1 if index < len(words) and words[index] == "of" else index
+            if at < len(words):
+                word = words[at]
+                factor = self.multipliers.get(word)
+                if factor is None and word.endswith("s"):
+                    factor = self.multipliers.get(word[:-1])
+                if factor is not None and toks.kinds[at] == _WORD:
+                    low, high, index = low * factor, high * factor, at + 1
+            return ("vague", low, high, low_open, high_open), index
+        first = self.value(text, toks, index)
+        if first is None:
+            raise self.expected(text, toks, index, "a number")
+        number, index = first
+        found = self.separators.match(words, index)
+        if found is not None:
+            second = self.value(text, toks, found[1])
+            if second is not None:
+                return self.range(text, toks, number, second[0]), second[1]
+        found = self.plus_minus.match(words, index)
+        if found is not None:
+            second = self.value(text, toks, found[1])
+            if second is None:
+                raise self.expected(text, toks, found[1], "a number after ±")
+            delta = second[0]
+            if delta.percent:
+                width: Rational = number.value * delta.value
+            elif delta.ratio != number.ratio:
+                raise ParseError(text, toks.starts[found[1]], "± needs a number of the same "
+                                                               "kind, or a percentage")
+            else:
+                width = delta.value
+            return ("plus_minus", number, width), second[1]
+        return ("point", number), index
+
+    def range(self, text: str, toks: _Tokens, first: _Num, second: _Num) -> tuple[Any, ...]:
+        low, high = first.value, second.value
+        if first.multiplier is None and second.multiplier is not None \
+                and low < second.value / second.multiplier:
+            low = low * second.multiplier
+        if not first.ratio and second.percent:
+            low = Fraction(low, 100)
+        elif first.ratio != second.ratio:
+            raise ParseError(text, toks.starts[second.start], "the two ends of a range must "
+                                                              "both be ratios or both counts")
+        if low > high:
+            raise ParseError(text, toks.starts[second.start],
+                             f"the range ends are reversed ({_down(low):g} > {_down(high):g})")
+        return ("range", first._replace(value=low, ratio=second.ratio), high)
+
+    def tail(self, text: str, toks: _Tokens, index: int, ratio: bool, vague: bool,
+             ) -> tuple[str | None, str | None, int, tuple[str, int] | None]:
+        """Unit noun, rate and trailing words after the value; all must be read."""
+        words, kinds, n = toks.words, toks.kinds, len(toks.words)
+        unit: str | None = None
+        rate: str | None = None
+        hedge: tuple[str, int] | None = None
+        if ratio and index < n and words[index] == "of":
+            for at in range(index, n):
+                if kinds[at] == _NUM:
+                    raise ParseError(text, toks.starts[at], "a ratio's 'of ...' must not hold a"
+                                                            " number: write the ratio alone")
+            return None, None, n, None
+        if vague and index < n and words[index] == "of":
+            index += 1
+        if not ratio:
+            at, skipped = index, 0
+            while at < n:
+                noun = self.nouns.match(words, at)
+                if noun is not None:
+                    unit, index = noun
+                    break
+                found = self.rates.match(words, at)
+                if found is not None and rate is None:
+                    rate, at = found
+                    continue
+                if kinds[at] != _WORD or words[at] in self.reserved or skipped >= self.max_skipped:
+                    break
+                skipped += 1
+                at += 1
+            if unit is None and rate is not None:
+                rate = None  # a rate word among unread words: report those words instead
+        while index < n:
+            found = self.nouns.match(words, index) if unit is not None else None
+            if found is not None:
+                if found[0] != unit:
+                    raise ParseError(text, toks.starts[index], f"{found[0]} after {unit}: "
+                                     "a value counts one thing")
+                index = found[1]
+                continue
+            found = self.after_noun.match(words, index) if unit is not None else None
+            if found is None and rate is None:
+                found = self.rates.match(words, index)
+                if found is not None:
+                    rate = found[0]
+            if found is None and hedge is None:
+                found = self.after.match(words, index)
+                if found is not None:
+                    hedge = (found[0], index)
+            if found is None:
+                found = self.fillers_after.match(words, index)
+            if found is None:
+                break
+            index = found[1]
+        if index < n:
+            if unit is None and not ratio and kinds[index] == _WORD \
+                    and words[index] not in self.reserved:
+                reason = (f"no counted noun of the lexicon follows within {self.max_skipped} "
+                          f"words (add one to [units.nouns]), at {words[index]!r}")
+            else:
+                reason = f"unexpected {words[index]!r} after the value"
+            raise ParseError(text, toks.starts[index], reason)
+        return unit, rate, index, hedge
+
+    def interval(self, text: str, toks: _Tokens, core: tuple[Any, ...], hedge: str | None,
+                 hedge_at: int, policy: str | float) -> tuple[float, float, bool, bool, float]:
+        """Apply the hedge (and the halo) to the value: bounds rounded outward."""
+        rule, widen = self.rules[hedge] if hedge is not None else (None, 0)
+        low: Rational
+        high: Rational | float
+        low_open = high_open = False
+        halo: Rational = 0
+        if core[0] == "point":
+            number: _Num = core[1]
+            value = number.value
+            resolution = number.resolution
+            if rule is None and policy == "digits" and type(value) is int \
+                    and type(resolution) is int and value < 2**50:
+                # the common case, exactly in floats: N ± resolution/2
+                return ((2 * value - resolution) / 2 if 2 * value >= resolution else 0.0,
+                        (2 * value + resolution) / 2, False, False, resolution / 2)
+            halo = self.halo(number, policy)
+            if rule is None:
+                low, high = value - halo, value + halo
+            elif rule == "approximate":
+                width = max(value * widen, halo)
+                low, high = value - width, value + width
+            elif rule == "nearly":
+                low, high = value - max(value * widen, halo), value
+            else:
+                halo = 0
+                low, high = (0, value) if rule in ("at_most", "below") else (value, math.inf)
+                low_open = rule == "above"
+                high_open = rule == "below"
+        else:
+            if core[0] == "plus_minus":
+                low, high = core[1].value - core[2], core[1].value + core[2]
+            elif core[0] == "range":
+                low, high = core[1].value, core[2]
+            else:
+                low, high, low_open, high_open = core[1:]
+            if rule == "approximate" and core[0] != "plus_minus":
+                low, high = low * (1 - widen), high * (1 + widen)
+            elif rule is not None:
+                raise ParseError(text, toks.starts[min(hedge_at, len(toks.starts) - 1)],
+                                 f"the hedge {hedge!r} ({rule}) needs a single number, "
+                                 f"not a {'vague amount' if core[0] == 'vague' else core[0]}")
+        if low < 0:
+            low, low_open = 0, False
+        if high == math.inf:
+            high_open = True
+        return (_down(low), math.inf if high == math.inf else _up(high),  # type: ignore[arg-type]
+                low_open, high_open, _up(halo))
+
+    def halo(self, number: _Num, policy: str | float) -> Rational:
+        if policy == "digits":
+            resolution = number.resolution
+            if resolution is None:
+                return 0
+            if type(resolution) is int and resolution % 2 == 0:
+                return resolution // 2
+            return Fraction(resolution, 2)
+        if policy == "exact":
+            return 0
+        relative = self.relative if policy == "relative" else _rational(policy)  # type: ignore[arg-type]
+        return number.value * relative
+
+
+@lru_cache(maxsize=32)
+def _grammar(lexicon: Lexicon) -> _Grammar:
+    return _Grammar(lexicon)
+
+
+@lru_cache(maxsize=256)
+def _unit(name: str) -> pint.Unit:
+    return parse_unit(name)
+
+
+@lru_cache(maxsize=256)
+def _unit_text(name: str) -> str:
+    """The registry's own spelling of a unit ("person / day")."""
+    return str(_unit(name))
+
+
+def _policy(halo: str | float) -> str | float:
+    if isinstance(halo, str):
+        if halo not in HALO_POLICIES:
+            raise ValueError(f"halo policy {halo!r} is not one of {', '.join(HALO_POLICIES)}")
+        return halo
+    if isinstance(halo, bool) or not isinstance(halo, int | float) or not 0 <= halo < 1:
+        raise ValueError(f"a relative halo must be a number in [0, 1), not {halo!r}")
+    return float(halo)
+
+
+def parse(text: str, *, lexicon: Lexicon | None = None, halo: str | float = "digits") -> Reading:
+    """Read hedged numeric wording into a `Reading`; raise `ParseError` if it cannot.
+
+    `halo` is the policy for bare numbers: ``"digits"`` (default), ``"exact"``,
+    ``"relative"`` (the lexicon's fraction) or a float (that fraction of N).
+
+    >>> r = parse("some 3000-10000 North Korean soldiers")
+    >>> (r.low, r.high, str(r.unit), r.hedge)
+    (2700.0, 11000.0, 'person', 'approximately')
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse reads a str, not {type(text).__name__}")
+    policy = _policy(halo)
+    result = _grammar(lexicon or Lexicon.default()).read(text, policy)
+    return Reading(text, result.low, result.high, result.low_open, result.high_open,
+                   _unit(result.unit), result.halo, (result.start, result.end), result.hedge,
+                   result.kind)
+
+
+def _as_text(value: object) -> str | None:
+    """The text of a cell: str as is, whole floats and ints as digits, else None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and math.isfinite(value):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return None
+
+
+_COLUMNS = ("low", "high", "low_open", "high_open", "unit", "halo", "kind", "hedge", "error")
+
+
+def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
+               halo: str | float = "digits") -> pd.DataFrame:
+    """Read a column of wordings; each distinct string is parsed once, no row raises.
+
+    A row that cannot be read (or is missing) gets NaN bounds, and its message in
+    ``error`` (None where reading succeeded). The index is the Series' own, if given.
+
+    >>> table = parse_many(["over 10,000", "5,000+", "over 10,000", "lots"])
+    >>> table[["low", "high", "low_open"]].to_numpy().tolist()
+    [[10000.0, inf, True], [5000.0, inf, False], [10000.0, inf, True], [nan, nan, False]]
+    """
+    policy = _policy(halo)
+    grammar = _grammar(lexicon or Lexicon.default())
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    size = len(uniques) + 1  # the last entry is for missing cells
+    low = np.full(size, np.nan)
+    high = np.full(size, np.nan)
+    low_open = np.zeros(size, dtype=bool)
+    high_open = np.zeros(size, dtype=bool)
+    halos = np.full(size, np.nan)
+    unit = np.full(size, None, dtype=object)
+    kind = np.full(size, None, dtype=object)
+    hedge = np.full(size, None, dtype=object)
+    error = np.full(size, None, dtype=object)
+    error[-1] = "missing value"
+    read = grammar.read
+    for position, value in enumerate(uniques):
+        text = _as_text(value)
+        if text is None:
+            error[position] = f"cannot read {value!r}: not text"
+            continue
+        try:
+            result = read(text, policy)
+        except ParseError as failure:
+            error[position] = str(failure).split("\n", 1)[0]
+            continue
+        low[position], high[position] = result.low, result.high
+        low_open[position], high_open[position] = result.low_open, result.high_open
+        halos[position] = result.halo
+        unit[position], kind[position], hedge[position] = result.unit, result.kind, result.hedge
+    codes = np.where(codes < 0, size - 1, codes)
+    columns = (low, high, low_open, high_open, unit, halos, kind, hedge, error)
+    return pd.DataFrame({name: column[codes] for name, column in zip(_COLUMNS, columns,
+                                                                     strict=True)},
+                        index=series.index)

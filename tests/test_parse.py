@@ -1,0 +1,471 @@
+"""Reading hedged numeric wording into intervals: the seeds, every lexicon row, properties."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from estimates import Interval, Lexicon, ParseError, Reading, parse, parse_many
+from estimates.parse import _Grammar
+from estimates.units import parse_unit
+from tests.strategies_parse import counts, wordings, written_counts, written_decimals
+
+INF = math.inf
+LEXICON = Lexicon.default().data
+
+
+def assert_reads(text: str, low: float, high: float, low_open: bool = False,
+                 high_open: bool = False, unit: str = "dimensionless", kind: str = "count",
+                 **options: object) -> Reading:
+    reading = parse(text, **options)  # type: ignore[arg-type]
+    assert reading.low == pytest.approx(low, rel=1e-12, abs=1e-15), text
+    assert reading.high == pytest.approx(high, rel=1e-12), text
+    assert (reading.low_open, reading.high_open) == (low_open, high_open), text
+    assert reading.unit == parse_unit(unit), text
+    assert reading.kind == kind, text
+    return reading
+
+
+# -- every numeric phrase of ../shared/seeds/ ---------------------------------------------
+
+SEEDS = [
+    # 000: North Korea's Soldier Supply Chain
+    ("over 10,000 troops", 10_000, INF, True, True, "person", "count"),
+    ("Eleven thousand North Korean soldiers", 10_500, 11_500, False, False, "person", "count"),
+    ("over thousand troops lost on a daily basis", 1_000, INF, True, True, "person/day", "rate"),
+    ("712,610 men", 712_605, 712_615, False, False, "person", "count"),
+    ("an average of 1,354 Russian fighters killed or wounded per day", 1353.5, 1354.5, False,
+     False, "person/day", "rate"),
+    ("1,354 per day", 1353.5, 1354.5, False, False, "1/day", "rate"),
+    ("41,980", 41_975, 41_985, False, False, "dimensionless", "count"),
+    ("as high as 700,000", 0, 700_000, False, False, "dimensionless", "count"),
+    ("10,000 North Korean soldiers", 9_500, 10_500, False, False, "person", "count"),
+    # 001: Russia-North Korea, a militarizing partnership
+    ("some 3000-10000 North Korean soldiers", 2_700, 11_000, False, False, "person", "count"),
+    ("3000 North Korean troops", 2_950, 3_050, False, False, "person", "count"),
+    ("more than 13,000 shipping containers", 13_000, INF, True, True, "container", "count"),
+    # 002: US confirms 3,000 North Korean soldiers in Russia
+    ("3,000 North Korean soldiers", 2_950, 3_050, False, False, "person", "count"),
+    ("approximately 3,000 North Korean soldiers", 2_700, 3_300, False, False, "person", "count"),
+    ("at least 1,500 North Korean special operations soldiers", 1_500, INF, False, True,
+     "person", "count"),
+    ("1,500 troops", 1_450, 1_550, False, False, "person", "count"),
+    ("at least 3,000", 3_000, INF, False, True, "dimensionless", "count"),
+    ("13,000 containers", 12_500, 13_500, False, False, "container", "count"),
+    ("about 70 shipments", 63, 77, False, False, "shipment", "count"),
+    ("millions of artillery shells", 2_000_000, 10_000_000, False, True, "shell", "count"),
+    # 003: North Korea sends more troops to Russia
+    ("More than 10,000 North Korean troops", 10_000, INF, True, True, "person", "count"),
+    ("several North Korean soldiers", 3, 9, False, False, "person", "count"),
+    # 004: North Korea's heavy losses in Kursk
+    ("Over 5,000 North Korean troops", 5_000, INF, True, True, "person", "count"),
+    ("over 5,000 casualties", 5_000, INF, True, True, "person", "count"),
+    ("approximately a third", 0.3, 1 / 3 * 1.1, False, False, "dimensionless", "ratio"),
+    ("more than 50,000 troops", 50_000, INF, True, True, "person", "count"),
+    ("approximately half", 0.45, 0.55, False, False, "dimensionless", "ratio"),
+    ("half", 0.5, 0.5, False, False, "dimensionless", "ratio"),
+    ("11,000 men", 10_500, 11_500, False, False, "person", "count"),
+    ("approximately 3,000 additional troops", 2_700, 3_300, False, False, "person", "count"),
+]
+
+
+@pytest.mark.parametrize(("text", "low", "high", "low_open", "high_open", "unit", "kind"), SEEDS)
+def test_seed_phrases_read_as_documented(text: str, low: float, high: float, low_open: bool,
+                                         high_open: bool, unit: str, kind: str) -> None:
+    assert_reads(text, low, high, low_open, high_open, unit, kind)
+
+
+def test_approximately_a_third_is_the_design_band() -> None:
+    reading = parse("approximately a third of the casualties killed in action")
+    assert 0.29 < reading.low <= 0.30 and 0.366 <= reading.high < 0.37
+    assert reading.hedge == "approximately"
+
+
+# -- every row of the lexicon -------------------------------------------------------------
+
+#: what each rule makes of 2,000 (halo ±50) written after or before the hedge phrase
+RULE_READINGS = {
+    "approximate": (1_800, 2_200, False, False),
+    "nearly": (1_800, 2_000, False, False),
+    "above": (2_000, INF, True, True),
+    "at_least": (2_000, INF, False, True),
+    "at_most": (0, 2_000, False, False),
+    "below": (0, 2_000, False, True),
+}
+HEDGE_ROWS = [(name, hedge["rule"], place, phrase)
+              for name, hedge in LEXICON["hedges"].items()
+              for place in ("before", "after") for phrase in hedge.get(place, ())]
+
+
+@pytest.mark.parametrize(("name", "rule", "place", "phrase"), HEDGE_ROWS)
+def test_every_hedge_phrase_reads_by_its_rule(name: str, rule: str, place: str,
+                                              phrase: str) -> None:
+    text = f"{phrase} 2,000 troops" if place == "before" else f"2,000 {phrase} troops"
+    reading = assert_reads(text, *RULE_READINGS[rule], unit="person")
+    assert reading.hedge == name
+
+
+def test_hedges_of_the_design_table_have_their_rules() -> None:
+    rules = {phrase: hedge["rule"] for hedge in LEXICON["hedges"].values()
+             for place in ("before", "after") for phrase in hedge.get(place, ())}
+    design = {"about": "approximate", "approximately": "approximate", "around": "approximate",
+              "roughly": "approximate", "some": "approximate", "nearly": "nearly",
+              "almost": "nearly", "over": "above", "more than": "above", "above": "above",
+              "at least": "at_least", "+": "at_least", "or more": "at_least",
+              "no fewer than": "at_least", "up to": "at_most", "as high as": "at_most",
+              "as many as": "at_most", "at most": "at_most", "no more than": "at_most",
+              "fewer than": "below", "less than": "below", "under": "below"}
+    assert {phrase: rules[phrase] for phrase in design} == design
+
+
+@pytest.mark.parametrize("noun", list(LEXICON["units"]["nouns"]))
+def test_every_counted_noun_gives_its_unit(noun: str) -> None:
+    unit = LEXICON["units"]["nouns"][noun]
+    assert_reads(f"1,354 {noun}", 1353.5, 1354.5, unit=unit)
+    assert_reads(f"1,354 North Korean {noun}", 1353.5, 1354.5, unit=unit)
+
+
+@pytest.mark.parametrize("phrase", list(LEXICON["rates"]))
+def test_every_rate_phrase_makes_a_rate(phrase: str) -> None:
+    time = LEXICON["rates"][phrase]
+    assert_reads(f"1,354 {phrase}", 1353.5, 1354.5, unit=f"1/{time}", kind="rate")
+    assert_reads(f"1,354 troops {phrase}", 1353.5, 1354.5, unit=f"person/{time}", kind="rate")
+
+
+@pytest.mark.parametrize("phrase", list(LEXICON["vague"]))
+def test_every_vague_amount_reads_as_its_range(phrase: str) -> None:
+    entry = LEXICON["vague"][phrase]
+    assert_reads(f"{phrase} soldiers", entry["low"], entry["high"],
+                 entry.get("low_open", False), entry.get("high_open", False), unit="person")
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("several thousand", 3_000, 9_000), ("a few hundred", 200, 500),
+    ("tens of thousands", 20_000, 100_000), ("hundreds of thousands", 200_000, 1_000_000),
+    ("some thousands", 1_800, 11_000),
+])
+def test_vague_amounts_take_a_multiplier(text: str, low: float, high: float) -> None:
+    reading = parse(text)
+    assert (reading.low, reading.high) == pytest.approx((low, high))
+
+
+@pytest.mark.parametrize("word", list(LEXICON["multipliers"]))
+def test_every_multiplier_multiplies(word: str) -> None:
+    factor = LEXICON["multipliers"][word]
+    assert_reads(f"3 {word}", 3 * factor, 3 * factor, halo="exact")
+    assert_reads(f"3{word}", 3 * factor, 3 * factor, halo="exact")
+    assert_reads(f"a {word}", factor, factor, halo="exact")
+
+
+@pytest.mark.parametrize("word", list(LEXICON["numbers"]["words"]))
+def test_every_number_word_has_its_value(word: str) -> None:
+    value = LEXICON["numbers"]["words"][word]
+    assert_reads(f"{word} soldiers", value, value, unit="person", halo="exact")
+    if value:
+        assert_reads(f"{word.capitalize()} thousand", value * 1000, value * 1000, halo="exact")
+
+
+@pytest.mark.parametrize("word", list(LEXICON["fractions"]))
+def test_every_fraction_word_is_an_exact_ratio(word: str) -> None:
+    denominator = LEXICON["fractions"][word]
+    reading = parse(f"one {word}")
+    assert reading.kind == "ratio" and reading.low <= 1 / denominator <= reading.high
+    assert reading.high - reading.low < 1e-15
+    assert parse(f"two-{word}").low == pytest.approx(2 / denominator)
+
+
+@pytest.mark.parametrize("phrase", list(LEXICON["numbers"]["percent"]))
+def test_every_percent_sign_makes_a_ratio(phrase: str) -> None:
+    assert_reads(f"40 {phrase}", 0.395, 0.405, kind="ratio")
+    assert_reads(f"40{phrase}", 0.40, 0.40, kind="ratio", halo="exact")
+
+
+@pytest.mark.parametrize("separator", list(LEXICON["ranges"]["separators"]))
+def test_every_range_separator_makes_a_range_without_halo(separator: str) -> None:
+    reading = assert_reads(f"3,000 {separator} 10,000 troops", 3_000, 10_000, unit="person")
+    assert reading.hedge == "range" and reading.halo == 0
+    assert_reads(f"3000{separator}10000", 3_000, 10_000)
+
+
+@pytest.mark.parametrize("enclosing", list(LEXICON["ranges"]["enclosing"]))
+def test_every_enclosing_range_reads_both_ends(enclosing: str) -> None:
+    start, middle = enclosing.split("...")
+    assert_reads(f"{start} 3,000 {middle} 10,000 troops", 3_000, 10_000, unit="person")
+
+
+@pytest.mark.parametrize("phrase", list(LEXICON["ranges"]["plus_minus"]))
+def test_every_plus_minus_sign_reads_a_half_width(phrase: str) -> None:
+    assert assert_reads(f"5,000 {phrase} 500", 4_500, 5_500).hedge == "plus_minus"
+    assert_reads(f"5,000 {phrase} 10%", 4_500, 5_500)
+
+
+@pytest.mark.parametrize("filler", list(LEXICON["fillers"]["before"]))
+def test_every_leading_filler_is_set_aside(filler: str) -> None:
+    assert_reads(f"{filler} 1,354 troops", 1353.5, 1354.5, unit="person")
+
+
+@pytest.mark.parametrize("filler", list(LEXICON["fillers"]["after"]))
+def test_every_trailing_filler_is_set_aside(filler: str) -> None:
+    assert_reads(f"1,354 troops {filler}", 1353.5, 1354.5, unit="person")
+
+
+@pytest.mark.parametrize("word", list(LEXICON["units"]["after_noun"]))
+def test_every_after_noun_word_keeps_the_unit(word: str) -> None:
+    assert_reads(f"1,354 troops {word}", 1353.5, 1354.5, unit="person")
+
+
+@pytest.mark.parametrize("one", list(LEXICON["numbers"]["one"]))
+def test_every_word_for_one_stands_for_one(one: str) -> None:
+    assert_reads(f"{one} thousand", 1_000, 1_000, halo="exact")
+    assert parse(f"{one} third").low == pytest.approx(1 / 3)
+
+
+# -- numbers, separators and halos -----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1,354", 1354), ("1354", 1354), ("11 000", 11_000), ("11\u00a0000", 11_000),
+    ("11\u2009000", 11_000), ("11\u202f000", 11_000), ("1.2 million", 1_200_000),
+    ("1.2m", 1_200_000), ("12k", 12_000), ("eleven thousand", 11_000), ("a thousand", 1_000),
+    ("thousand", 1_000), ("a dozen", 12), ("twenty-five thousand", 25_000),
+    ("one hundred and fifty", 150), ("half a million", 500_000), ("1,234,567.5", 1234567.5),
+    ("1.000 million", 1_000_000), ("0.125", 0.125), ("3bn", 3_000_000_000),
+])
+def test_numbers_read_to_their_value(text: str, value: float) -> None:
+    assert_reads(text, value, value, halo="exact")
+
+
+@pytest.mark.parametrize(("text", "halo"), [
+    ("1,354", 0.5), ("712,610", 5), ("11,000", 500), ("10,000", 500), ("3,000", 50),
+    ("eleven thousand", 500), ("1.2 million", 50_000), ("12k", 500), ("1 million", 50_000),
+    ("1.50", 0.005), ("5", 0.5), ("70", 0.5), ("a dozen", 0.5), ("40%", 0.005),
+])
+def test_digits_halo_is_half_the_last_significant_digit(text: str, halo: float) -> None:
+    reading = parse(text)
+    assert reading.halo == pytest.approx(halo)
+    assert reading.high - reading.low == pytest.approx(2 * halo)
+
+
+def test_halo_policies_exact_and_relative() -> None:
+    assert_reads("3,000", 3_000, 3_000, halo="exact")
+    assert_reads("3,000", 2_970, 3_030, halo="relative")
+    assert_reads("3,000", 2_850, 3_150, halo=0.05)
+    with pytest.raises(ValueError, match="halo policy"):
+        parse("3,000", halo="fuzzy")
+
+
+def test_about_is_never_narrower_than_the_halo() -> None:
+    assert_reads("about 5", 4.5, 5.5)  # the halo ±0.5 beats 10 % of 5
+
+
+def test_fractions_are_exact_and_take_no_halo() -> None:
+    assert parse("a third").halo == 0
+    assert parse("two-thirds").low == pytest.approx(2 / 3)
+    assert_reads("1/4", 0.25, 0.25, kind="ratio")
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("1,5", 1), ("1,5000", 1), ("1234,567", 4), ("1.000", 1), ("12.500 troops", 2),
+    ("over 1,50 men", 6),
+])
+def test_ambiguous_separators_are_errors(text: str, position: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    assert caught.value.position == position and caught.value.text == text
+
+
+def test_continental_convention_comes_from_the_lexicon() -> None:
+    continental = Lexicon.default().extend(
+        {"numbers": {"decimal_mark": ",", "group_marks": [".", " "]}})
+    assert_reads("1.000", 1_000, 1_000, lexicon=continental, halo="exact")
+    assert_reads("1,5", 1.5, 1.5, lexicon=continental, halo="exact")
+
+
+# -- hedges never dropped, errors that point --------------------------------------------
+
+def test_plus_suffix_is_at_least_never_exact() -> None:
+    reading = assert_reads("5,000+", 5_000, INF, high_open=True)
+    assert reading.hedge == "at_least"
+    assert_reads("5,000+ casualties", 5_000, INF, high_open=True, unit="person")
+
+
+def test_suffix_hedge_may_follow_the_noun() -> None:
+    assert_reads("1,500 troops or more", 1_500, INF, high_open=True, unit="person")
+
+
+def test_adjectives_are_skipped_only_up_to_a_known_noun() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse("1,354 North Korean")
+    assert caught.value.position == 6
+    with pytest.raises(ParseError):
+        parse("5 a b c d e f soldiers")  # more words than max_skipped_words
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("5,000 widgets", 6), ("3,000 more troops", 6), ("over", 4), ("about 3000-5000 or more", 16),
+    ("over 3000-5000", 0), ("10-5", 3), ("lots", 0), ("5,000 troops and 3 tanks", 13),
+    ("approximately half of its initial force of 11,000 men", 43), ("5,000 troops containers", 13),
+    ("", 0), ("   ", 3), ("1,354 casualties every fortnight", 17), ("-5", 0),
+])
+def test_unreadable_text_raises_with_the_position(text: str, position: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    assert caught.value.position == position
+    assert repr(text) in str(caught.value)
+    assert str(caught.value).splitlines()[-1] == " " * (4 + position) + "^"
+
+
+def test_parse_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="cannot read"):
+        parse("over a lot")
+
+
+def test_enormous_numbers_are_errors_not_overflows() -> None:
+    with pytest.raises(ParseError):
+        parse("1" * 40)
+    with pytest.raises(ParseError):
+        parse("billion billion billion billion")
+
+
+# -- the reading ----------------------------------------------------------------------
+
+def test_reading_to_dict_is_json_with_null_for_unbounded() -> None:
+    data = json.loads(json.dumps(parse("over 10,000 troops per day").to_dict()))
+    assert data["low"] == 10_000 and data["high"] is None and data["unit"] == "person / day"
+    assert data["low_open"] is True and data["kind"] == "rate" and data["hedge"] == "over"
+
+
+def test_reading_span_leaves_out_quotes_and_trailing_punctuation() -> None:
+    text = " “over 10,000 troops.” "
+    reading = parse(text)
+    assert text[reading.span[0]:reading.span[1]] == "over 10,000 troops"
+
+
+def test_reading_interval_is_the_closed_hull() -> None:
+    assert parse("fewer than 100").interval == Interval(0, 100)
+
+
+def test_a_custom_noun_from_an_extended_lexicon() -> None:
+    lexicon = Lexicon.default().extend({"units": {"nouns": {"marines": "person"}}})
+    assert_reads("1,354 marines", 1353.5, 1354.5, unit="person", lexicon=lexicon)
+    with pytest.raises(ParseError):
+        parse("1,354 marines")
+
+
+# -- properties -----------------------------------------------------------------------
+
+@given(written_counts())
+def test_formatting_with_separators_and_parsing_back_gives_the_number(
+        written: tuple[int, str]) -> None:
+    number, text = written
+    reading = parse(text, halo="exact")
+    assert reading.low == reading.high == float(number)
+
+
+@given(written_decimals())
+def test_decimals_with_grouped_thousands_read_back(written: tuple[int, int, str]) -> None:
+    whole, hundredths, text = written
+    reading = parse(text, halo="exact")
+    exact = Fraction(whole * 100 + hundredths, 100)
+    assert reading.low <= exact <= reading.high
+    assert reading.low == pytest.approx(float(exact), rel=1e-15)
+
+
+@given(counts, st.sampled_from(["about", "approximately", "around", "roughly", "some"]))
+def test_about_n_contains_n_and_ten_percent_either_side(number: int, hedge: str) -> None:
+    reading = parse(f"{hedge} {number:,}")
+    assert reading.low <= Fraction(number) * Fraction(9, 10)
+    assert reading.high >= Fraction(number) * Fraction(11, 10)
+    assert reading.low <= number <= reading.high
+
+
+@given(counts, st.sampled_from(["over", "more than", "above"]))
+def test_more_than_n_has_low_n_open_and_no_top(number: int, hedge: str) -> None:
+    reading = parse(f"{hedge} {number:,} soldiers")
+    assert (reading.low, reading.low_open, reading.high) == (number, True, INF)
+
+
+@given(counts, st.sampled_from(["at least", "no fewer than", "+", "or more"]))
+def test_at_least_n_has_low_n_closed(number: int, hedge: str) -> None:
+    text = f"{number:,}{hedge}" if hedge == "+" else (
+        f"{number:,} {hedge}" if hedge == "or more" else f"{hedge} {number:,}")
+    reading = parse(text)
+    assert (reading.low, reading.low_open, reading.high) == (number, False, INF)
+
+
+@given(counts, st.sampled_from(["up to", "as high as", "at most", "fewer than", "under"]))
+def test_upper_bounds_start_at_zero_and_end_at_n(number: int, hedge: str) -> None:
+    reading = parse(f"{hedge} {number:,}")
+    assert (reading.low, reading.high) == (0, number)
+    assert reading.high_open == (hedge in ("fewer than", "under"))
+
+
+@given(st.integers(min_value=1, max_value=10**6).filter(lambda d: d % 10),
+       st.integers(min_value=0, max_value=6))
+def test_digits_halo_follows_the_written_precision(digits: int, zeros: int) -> None:
+    number = digits * 10**zeros
+    # round numbers keep two significant figures at least
+    unit = 10**zeros if digits >= 10 else 10 ** max(zeros - 1, 0)
+    reading = parse(f"{number:,}")
+    assert reading.halo == unit / 2
+    assert (reading.low, reading.high) == (number - unit / 2, number + unit / 2)
+
+
+@given(wordings)
+def test_no_text_makes_parse_raise_anything_but_parse_error(text: str) -> None:
+    try:
+        reading = parse(text)
+    except ParseError as error:
+        assert error.text == text and 0 <= error.position <= len(text)
+    else:
+        assert reading.low <= reading.high and not math.isnan(reading.low)
+        assert 0 <= reading.span[0] < reading.span[1] <= len(text)
+
+
+# -- the vectorised reader ------------------------------------------------------------
+
+def test_parse_many_never_raises_and_reports_errors_per_row() -> None:
+    values = pd.Series(["over 10,000", "5,000+ troops", None, "lots", 3000, 2.5, "1,354 per day"],
+                       index=list("abcdefg"))
+    table = parse_many(values)
+    assert list(table.index) == list("abcdefg")
+    assert {"low", "high", "low_open", "high_open", "unit", "halo", "kind", "error"} <= set(table)
+    assert table.loc["a", "low"] == 10_000 and table.loc["a", "low_open"]
+    assert table.loc["b", "unit"] == "person" and math.isinf(table.loc["b", "high"])
+    assert math.isnan(table.loc["c", "low"]) and table.loc["c", "error"] == "missing value"
+    assert math.isnan(table.loc["d", "high"]) and "cannot read 'lots'" in table.loc["d", "error"]
+    assert table.loc["e", "low"] == 2_950 and table.loc["f", "low"] == pytest.approx(2.45)
+    assert table.loc["g", "kind"] == "rate" and table.loc["g", "unit"] == "1 / day"
+    assert table["error"].isna().sum() == 5
+
+
+def test_parse_many_parses_each_distinct_string_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    read = _Grammar.read
+
+    def counting(self: _Grammar, text: str, policy: str | float) -> object:
+        calls.append(text)
+        return read(self, text, policy)
+
+    monkeypatch.setattr(_Grammar, "read", counting)
+    table = parse_many(["about 3,000", "over 10,000", "about 3,000"] * 1000)
+    assert sorted(calls) == ["about 3,000", "over 10,000"]
+    assert len(table) == 3000
+
+
+@given(st.lists(wordings | st.sampled_from([s[0] for s in SEEDS]), max_size=12))
+def test_parse_many_agrees_with_parse(texts: list[str]) -> None:
+    table = parse_many(texts, halo="relative")
+    for row, text in zip(table.itertuples(), texts, strict=True):
+        try:
+            reading = parse(text, halo="relative")
+        except ParseError:
+            assert isinstance(row.error, str) and math.isnan(row.low)
+        else:
+            assert (row.low, row.high, row.unit, row.kind) == (
+                reading.low, reading.high, str(reading.unit), reading.kind)
