@@ -5,26 +5,34 @@
 Interval(41958.5, 41989.5)
 """
 
+from estimates import accessor as _accessor  # noqa: F401  (registers df.estimates)
+from estimates.claims import read_claims
 from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.errors import (
+    ClaimsError,
     EmptyIntervalError,
     EstimatesError,
+    ExpressionError,
     InvalidBoundError,
     LexiconError,
     ParseError,
     UnitError,
     UnitMismatchError,
 )
+from estimates.expression import Relation, read_relations
 from estimates.interval import Interval, IntervalArray
 from estimates.lexicon import Lexicon
 from estimates.parse import Reading, parse, parse_many
+from estimates.reconcile import Reason, Reconciliation, reconcile
 from estimates.units import ureg
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClaimsError",
     "EmptyIntervalError",
     "EstimatesError",
+    "ExpressionError",
     "Interval",
     "IntervalArray",
     "InvalidBoundError",
@@ -32,6 +40,9 @@ __all__ = [
     "LexiconError",
     "ParseError",
     "Reading",
+    "Reason",
+    "Reconciliation",
+    "Relation",
     "UnitError",
     "UnitMismatchError",
     "__version__",
@@ -39,5 +50,8 @@ __all__ = [
     "estimative_probability",
     "parse",
     "parse_many",
+    "read_claims",
+    "read_relations",
+    "reconcile",
     "ureg",
 ]

@@ -1,0 +1,38 @@
+"""The pandas accessor: ``df.estimates.reconcile()`` on a DataFrame of claims.
+
+A thin front over `estimates.reconcile.reconcile` and `estimates.claims.read_claims`,
+registered when `estimates` is imported.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "high": ["2"],
+...                       "as_of": ["2024-10-01"]})
+>>> frame.estimates.reconcile().ranges["high"].tolist()
+[2.0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from estimates.claims import Claims, read_claims
+from estimates.reconcile import Reconciliation, reconcile
+
+__all__ = ["EstimatesAccessor"]
+
+
+@pd.api.extensions.register_dataframe_accessor("estimates")
+class EstimatesAccessor:
+    """``df.estimates``: read and reconcile the claims in a DataFrame."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+
+    def read_claims(self, **options: Any) -> Claims:
+        """The validated claims table of this frame (see `estimates.read_claims`)."""
+        return read_claims(self._frame, **options)
+
+    def reconcile(self, relations: Any = None, **options: Any) -> Reconciliation:
+        """Reconcile the claims of this frame (see `estimates.reconcile`)."""
+        return reconcile(self._frame, relations, **options)

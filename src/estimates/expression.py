@@ -1,0 +1,299 @@
+"""Expressions over quantity names, read safely, and the relations between them.
+
+An expression such as ``dprk.killed.kursk / dprk.casualties.kursk`` is read with a
+whitelist over Python's own `ast` (dotted names, numbers, + - * /, parentheses,
+unary minus), never `eval`. The result is a `Linear` form (a sum of names times exact
+coefficients, plus a constant) or a `Ratio` of two linear forms: what the reconciler
+can turn into linear constraints. A `Relation` is ``left op right`` with op one of
+``=``, ``<=``, ``>=``.
+
+>>> str(read_expression("dprk.killed.kursk + dprk.wounded.kursk"))
+'dprk.killed.kursk + dprk.wounded.kursk'
+>>> form, op = read_relation("a.total = a.x + a.y").normal()
+>>> str(form), op
+('a.total - a.x - a.y', '=')
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Union
+
+from estimates.errors import ExpressionError
+
+__all__ = [
+    "Expression",
+    "Linear",
+    "Ratio",
+    "Relation",
+    "read_expression",
+    "read_relation",
+    "read_relations",
+]
+
+#: A dotted name: letters, digits and underscores, segments joined by dots.
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.\w+)*")
+_OPERATOR = re.compile(r"<=|>=|==|=|<|>")
+_PLACEHOLDER = "_q{}_"
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    """A linear form: sum of coefficient * name, plus a constant (exact fractions)."""
+
+    #: (name, coefficient) pairs, sorted by name, no zero coefficients
+    terms: tuple[tuple[str, Fraction], ...]
+    #: the constant term
+    constant: Fraction = Fraction(0)
+
+    @classmethod
+    def of(cls, coefficients: Mapping[str, Fraction], constant: Fraction = Fraction(0)) -> Linear:
+        """Build from a mapping, dropping zero coefficients and sorting names."""
+        terms = tuple(sorted((n, Fraction(c)) for n, c in coefficients.items() if c != 0))
+        return cls(terms, Fraction(constant))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The quantity names in the form."""
+        return tuple(name for name, _ in self.terms)
+
+    @property
+    def is_constant(self) -> bool:
+        """True when no name appears."""
+        return not self.terms
+
+    def scaled(self, factor: Fraction) -> Linear:
+        """This form times a number."""
+        return Linear.of({n: c * factor for n, c in self.terms}, self.constant * factor)
+
+    def plus(self, other: Linear, sign: int = 1) -> Linear:
+        """This form plus (or minus, with ``sign=-1``) another."""
+        coefficients = dict(self.terms)
+        for name, coefficient in other.terms:
+            coefficients[name] = coefficients.get(name, Fraction(0)) + sign * coefficient
+        return Linear.of(coefficients, self.constant + sign * other.constant)
+
+    def __str__(self) -> str:
+        parts = [f"{'' if c == 1 else ('-' if c == -1 else f'{c} * ')}{n}" for n, c in self.terms]
+        if self.constant or not parts:
+            parts.append(str(self.constant))
+        return " + ".join(parts).replace("+ -", "- ")
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A ratio of two linear forms, ``numerator / denominator``; the denominator is taken positive."""
+
+    #: the numerator
+    numerator: Linear
+    #: the denominator (names only count as positive quantities)
+    denominator: Linear
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The quantity names in numerator and denominator."""
+        return tuple(dict.fromkeys(self.numerator.names + self.denominator.names))
+
+    def __str__(self) -> str:
+        return f"({self.numerator}) / ({self.denominator})"
+
+
+Expression = Union[Linear, Ratio]
+
+
+def _protect(text: str) -> tuple[str, list[str]]:
+    """Replace dotted names by placeholders that Python's parser accepts (``in`` is a keyword)."""
+    names: list[str] = []
+
+    def swap(match: re.Match[str]) -> str:
+        names.append(match.group(0))
+        return _PLACEHOLDER.format(len(names) - 1)
+
+    return _NAME.sub(swap, text), names
+
+
+def read_expression(text: str) -> Expression:
+    """Read an expression over quantity names into a `Linear` form or a `Ratio`.
+
+    Raises `ExpressionError` naming what is not allowed (calls, attributes, strings,
+    products of two quantities, ...).
+
+    >>> str(read_expression("dprk.killed.kursk / dprk.casualties.kursk"))
+    '(dprk.killed.kursk) / (dprk.casualties.kursk)'
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError(str(text), "is empty")
+    protected, names = _protect(text.strip())
+    for name in names:
+        if any(part.startswith("__") for part in name.split(".")):
+            raise ExpressionError(text, f"the name {name!r} has a part starting with '__'")
+    try:
+        tree = ast.parse(protected, mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(text, f"is not a valid expression ({error.msg})") from None
+    return _Reader(text, names).read(tree.body)
+
+
+class _Reader:
+    """Walks an `ast` tree, allowing only the whitelisted nodes."""
+
+    def __init__(self, text: str, names: list[str]) -> None:
+        self.text = text
+        self.names = names
+
+    def fail(self, reason: str) -> ExpressionError:
+        return ExpressionError(self.text, reason)
+
+    def linear(self, node: ast.expr) -> Linear:
+        value = self.read(node)
+        if isinstance(value, Ratio):
+            raise self.fail("a ratio of quantities can only stand alone, not inside a sum or product")
+        return value
+
+    def read(self, node: ast.expr) -> Expression:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise self.fail(f"the constant {node.value!r} is not a number")
+            return Linear((), Fraction(repr(node.value)) if isinstance(node.value, float)
+                          else Fraction(node.value))
+        if isinstance(node, ast.Name):
+            match = re.fullmatch(r"_q(\d+)_", node.id)
+            if match is None:
+                raise self.fail(f"the name {node.id!r} is not allowed")
+            return Linear(((self.names[int(match.group(1))], Fraction(1)),))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = self.linear(node.operand)
+            return operand.scaled(Fraction(-1 if isinstance(node.op, ast.USub) else 1))
+        if isinstance(node, ast.BinOp):
+            return self.binary(node)
+        if isinstance(node, ast.Call):
+            raise self.fail("function calls are not allowed")
+        if isinstance(node, ast.Attribute):
+            raise self.fail(f"attribute access ({node.attr!r}) is not allowed")
+        raise self.fail(f"{type(node).__name__} is not allowed "
+                        "(only names, numbers, + - * / and parentheses)")
+
+    def binary(self, node: ast.BinOp) -> Expression:
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            sign = 1 if isinstance(node.op, ast.Add) else -1
+            return self.linear(node.left).plus(self.linear(node.right), sign)
+        if isinstance(node.op, ast.Mult):
+            left, right = self.linear(node.left), self.linear(node.right)
+            if not left.is_constant and not right.is_constant:
+                raise self.fail("a product of two quantities is not linear")
+            return right.scaled(left.constant) if left.is_constant else left.scaled(right.constant)
+        if isinstance(node.op, ast.Div):
+            left, right = self.linear(node.left), self.linear(node.right)
+            if right.is_constant:
+                if right.constant == 0:
+                    raise self.fail("division by zero")
+                return left.scaled(1 / right.constant)
+            return Ratio(left, right)
+        raise self.fail(f"the operator {type(node.op).__name__} is not allowed (only + - * /)")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """``left op right`` between expressions, holding at every time; op is ``=``, ``<=`` or ``>=``.
+
+    >>> Relation.read("a <= b").normal()
+    (Linear(terms=(('a', Fraction(1, 1)), ('b', Fraction(-1, 1))), constant=Fraction(0, 1)), '<=')
+    """
+
+    #: left-hand side
+    left: Expression
+    #: the comparison: "=", "<=" or ">="
+    op: str
+    #: right-hand side
+    right: Expression
+    #: the relation as written
+    text: str = ""
+    #: the line of the relations file it came from (None from code)
+    line: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.op not in ("=", "<=", ">="):
+            raise ExpressionError(self.text, f"the comparison {self.op!r} is not one of =, <=, >=")
+        self.normal()  # a relation that is not linear fails when built
+
+    @classmethod
+    def read(cls, text: str, line: int | None = None) -> Relation:
+        """Read ``left op right`` from text."""
+        return read_relation(text, line)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The quantity names on both sides."""
+        return tuple(dict.fromkeys(self.left.names + self.right.names))
+
+    def normal(self) -> tuple[Linear, str]:
+        """The relation as ``form op 0`` with op ``=`` or ``<=`` (a ratio needs a constant other side)."""
+        left, right, op = self.left, self.right, self.op
+        if op == ">=":
+            left, right, op = right, left, "<="
+        if isinstance(left, Ratio) or isinstance(right, Ratio):
+            ratio, other = (left, right) if isinstance(left, Ratio) else (right, left)
+            if not isinstance(ratio, Ratio) or isinstance(other, Ratio) or not other.is_constant:
+                raise ExpressionError(self.text, "a ratio can only be compared with a number")
+            form = ratio.numerator.plus(ratio.denominator.scaled(other.constant), -1)
+            return (form if ratio is left else form.scaled(Fraction(-1))), op
+        return left.plus(right, -1), op
+
+    def __str__(self) -> str:
+        return self.text or f"{self.left} {self.op} {self.right}"
+
+
+def read_relation(text: str, line: int | None = None) -> Relation:
+    """Read one relation, e.g. ``"dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk"``.
+
+    >>> read_relation("x.killed <= x.casualties").op
+    '<='
+    """
+    matches = list(_OPERATOR.finditer(text))
+    if len(matches) != 1:
+        found = "no comparison" if not matches else "more than one comparison"
+        raise ExpressionError(text, f"a relation needs exactly one of =, <=, >= ({found} found)")
+    match = matches[0]
+    op = {"==": "=", "<": "<=", ">": ">="}.get(match.group(0), match.group(0))
+    left = read_expression(text[: match.start()])
+    right = read_expression(text[match.end():])
+    return Relation(left, op, right, text.strip(), line)
+
+
+def read_relations(source: str | Path | Iterable[str | Relation]) -> tuple[Relation, ...]:
+    """Read relations from a file path, from text, or from lines; ``#`` starts a comment.
+
+    Every bad line is reported in one `ExpressionError` naming the lines.
+
+    >>> [str(r) for r in read_relations(["a = b + c  # parts", "", "b <= a"])]
+    ['a = b + c', 'b <= a']
+    """
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
+                                    and _OPERATOR.search(source) is None):
+        lines: Iterable[str | Relation] = Path(source).read_text(encoding="utf-8-sig").splitlines()
+    elif isinstance(source, str):
+        lines = source.splitlines()
+    else:
+        lines = source
+    relations: list[Relation] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, Relation):
+            relations.append(line)
+            continue
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            relations.append(read_relation(text, number))
+        except ExpressionError as error:
+            problems.append(f"line {number}: {error}")
+    if problems:
+        raise ExpressionError("\n".join(problems) if len(problems) > 1 else problems[0],
+                              f"{len(problems)} relation(s) could not be read")
+    return tuple(relations)

@@ -1,0 +1,130 @@
+"""The heaviest consistent set of intervals, for many groups at once, by a sweep over their ends.
+
+In one dimension intervals that meet pairwise share a point (Helly), so the heaviest
+consistent set of claims on one quantity at one time is the set of intervals holding the
+point of greatest covering weight. One sort of all interval ends (grouped), one cumulative
+sum and a few `reduceat` calls find that point for every group; weights are integers so
+the sums are exact and the answer does not depend on the order of the claims.
+
+>>> kept, point = heaviest_point(np.array([0, 0, 0]), np.array([1.0, 2.0, 10.0]),
+...                              np.array([3.0, 4.0, 11.0]), np.array([1, 1, 1]))
+>>> kept.tolist(), point.tolist()
+([True, True, False], [2.0])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numba import njit
+from numpy.typing import NDArray
+
+__all__ = ["anchor_clusters", "heaviest_point", "partners", "prefix_max_before"]
+
+
+def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+                   weight: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """For groups 0..G-1 of closed intervals, keep those holding the heaviest point (the smallest).
+
+    Returns (kept mask per interval, point per group; NaN for a group with no interval).
+    """
+    size = int(group.max()) + 1 if group.size else 0
+    point = np.full(size, np.nan)
+    if group.size == 0:
+        return np.zeros(0, dtype=bool), point
+    coords = np.concatenate([low, high])
+    deltas = np.concatenate([weight, -weight])
+    ends = np.concatenate([np.zeros(low.size, np.int8), np.ones(low.size, np.int8)])
+    groups = np.concatenate([group, group])
+    order = np.lexsort((ends, coords, groups))
+    coords, deltas, groups = coords[order], deltas[order], groups[order]
+    running = np.cumsum(deltas)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    before = np.r_[0, running[starts[1:] - 1]]
+    running = running - np.repeat(before, np.diff(np.r_[starts, running.size]))
+    best = np.maximum.reduceat(running, starts)
+    index = np.arange(running.size)
+    is_best = running == np.repeat(best, np.diff(np.r_[starts, running.size]))
+    first = np.minimum.reduceat(np.where(is_best, index, running.size), starts)
+    point[groups[starts]] = coords[first]
+    at = point[group]
+    return (low <= at) & (at <= high), point
+
+
+def partners(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+             kept: NDArray[np.bool_], rank: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For each excluded interval, a kept one of its group that it does not meet (-1 for kept ones).
+
+    An excluded interval lies wholly below the greatest kept low or wholly above the least
+    kept high; ties go to the smallest `rank`.
+    """
+    result = np.full(group.size, -1, dtype=np.int64)
+    kept_rows = np.flatnonzero(kept)
+    if kept_rows.size == 0 or kept.all():
+        return result
+    size = int(group.max()) + 1
+    by_low = kept_rows[np.lexsort((rank[kept_rows], -low[kept_rows], group[kept_rows]))]
+    by_high = kept_rows[np.lexsort((rank[kept_rows], high[kept_rows], group[kept_rows]))]
+    top_low = np.full(size, -1, dtype=np.int64)
+    top_high = np.full(size, -1, dtype=np.int64)
+    top_low[group[by_low][::-1]] = by_low[::-1]  # first of each group wins
+    top_high[group[by_high][::-1]] = by_high[::-1]
+    out = np.flatnonzero(~kept)
+    below = top_low[group[out]]
+    above = top_high[group[out]]
+    has = below >= 0
+    use_below = has & (high[out] < np.where(has, low[np.maximum(below, 0)], np.inf))
+    result[out] = np.where(use_below, below, above)
+    return result
+
+
+@njit(cache=True)
+def _anchor(group: NDArray[np.int64], start: NDArray[np.int64], end: NDArray[np.int64],
+            window: NDArray[np.int64]) -> NDArray[np.int64]:
+    out = np.empty(group.size, dtype=np.int64)
+    cluster = -1
+    anchor_end = 0
+    for i in range(group.size):
+        if i == 0 or group[i] != group[i - 1] or start[i] - anchor_end > window[i]:
+            cluster += 1
+            anchor_end = end[i]
+        out[i] = cluster
+    return out
+
+
+def anchor_clusters(group: NDArray[np.int64], start: NDArray[np.int64], end: NDArray[np.int64],
+                    window: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Cluster times within each group: a cluster takes every time starting at most `window`
+    days after its first time ends (so any two times in it are within the window of the first).
+
+    Input in any order; returns a cluster number per row.
+    """
+    order = np.lexsort((end, start, group))
+    clusters = np.empty(group.size, dtype=np.int64)
+    clusters[order] = _anchor(group[order], start[order], end[order], window[order])
+    return clusters
+
+
+def prefix_max_before(group: NDArray[np.int64], key: NDArray[np.int64], value: NDArray[np.float64],
+                      query_group: NDArray[np.int64], query_key: NDArray[np.int64],
+                      ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """For each query, the greatest `value` among rows of its group with ``key <= query_key``.
+
+    Returns (that maximum, -inf when none; the row holding it, -1 when none). Keys are day
+    numbers (well inside +-2**31).
+    """
+    if group.size == 0:
+        return np.full(query_group.size, -np.inf), np.full(query_group.size, -1, dtype=np.int64)
+    composite = (group.astype(np.int64) << 32) + (key.astype(np.int64) + (1 << 31))
+    order = np.argsort(composite, kind="stable")
+    sorted_key, g, v = composite[order], group[order], value[order]
+    running = pd.Series(v).groupby(g).cummax().to_numpy()
+    index = np.arange(v.size)
+    holder_pos = np.maximum.accumulate(np.where(v == running, index, -1))
+    query = (query_group.astype(np.int64) << 32) + (query_key.astype(np.int64) + (1 << 31))
+    position = np.searchsorted(sorted_key, query, side="right") - 1
+    safe = np.maximum(position, 0)
+    valid = (position >= 0) & (g[safe] == query_group)
+    best = np.where(valid, running[safe], -np.inf)
+    holder = np.where(valid, order[holder_pos[safe]], -1)
+    return best, holder

@@ -1,0 +1,94 @@
+import pandas as pd
+import pytest
+
+from estimates.claims import CLAIM_COLUMNS, read_claims
+from estimates.errors import ClaimsError
+
+HEADER = "id,quantity,value,low,high,as_of,period,kind,claimant,outlet,grade,confidence\n"
+
+
+def _write(tmp_path, text: str, newline: str = "\n"):  # type: ignore[no-untyped-def]
+    path = tmp_path / "claims.csv"
+    path.write_bytes(text.replace("\n", newline).encode("utf-8-sig"))
+    return path
+
+
+def test_reads_bom_crlf_and_quoted_newlines_with_file_lines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = (HEADER + 'a,x.troops,"over 10,000",,,2024-11-12,,level,"Someone\nelse",,,\n'
+            "b,x.troops,,1,2,2024-11-13,,,,,,\n")
+    table = read_claims(_write(tmp_path, text, "\r\n"))
+    assert list(table.columns) == list(CLAIM_COLUMNS)
+    assert table["line"].tolist() == [2, 4]
+    assert table.loc[0, "low"] == 10000 and table.loc[0, "high"] == float("inf")
+
+
+def test_every_problem_of_every_row_is_collected(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = HEADER + "\n".join([
+        "a,x,5,,,2024-13-01,,,,,,",
+        "a,x,5,,,2024-01-01,,,,,,",
+        ",x,5,,,2024-01-01,,,,,,",
+        "d,x,,9,3,2024-01-01,,,,,,",
+        "e,x,,nan,3,2024-01-01,,,,,,",
+        "f,x,-5,,,2024-01-01,,,,,,",
+        "g,x,5,,,2024-01-01,2024-11-15/2024-10-01,,,,,",
+        "h,x,5,,,2024-01-01,,sideways,,,,",
+        "i,__import__('os'),5,,,2024-01-01,,,,,,",
+        "j,y,5 troops,,,2024-01-01,,,,,,",
+        "k,y,5 containers,,,2024-01-01,,,,,,",
+        "l,z,5,,,2024-01-01,,level,,,,",
+        "m,z,5,,,2024-01-01,,cumulative,,,,",
+        "n,x,5 flurbs,,,2024-01-01,,,,,,",
+    ]) + "\n"
+    with pytest.raises(ClaimsError) as caught:
+        read_claims(_write(tmp_path, text))
+    problems = caught.value.problems
+    assert list(problems.columns) == ["line", "column", "value", "problem"]
+    found = set(zip(problems["line"], problems["column"], strict=True))
+    expected = {(2, "as_of"), (3, "id"), (4, "id"), (5, "high"), (6, "low"), (7, "value"),
+                (8, "period"), (9, "kind"), (10, "quantity"), (12, "unit"), (14, "kind"),
+                (15, "value")}
+    assert expected <= found
+    assert "claims.csv:2:as_of:" in str(caught.value)
+
+
+def test_missing_required_column_is_reported_on_the_header_line() -> None:
+    with pytest.raises(ClaimsError) as caught:
+        read_claims(pd.DataFrame({"id": ["a"], "value": ["5"], "as_of": ["2024"]}))
+    assert caught.value.problems.iloc[0].tolist()[:2] == [1, "quantity"]
+
+
+def test_skip_invalid_keeps_bad_rows_with_their_problem() -> None:
+    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x", "x"], "low": ["1", "oops"],
+                          "as_of": ["2024", "2024"]})
+    table = read_claims(frame, skip_invalid=True)
+    assert len(table) == 2
+    assert table["problem"].isna().tolist() == [True, False]
+    assert "low" in table.loc[1, "problem"]
+
+
+def test_units_are_normalised_per_quantity_and_rates_are_per_day() -> None:
+    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["r", "r"], "unit": ["person/week", "person"],
+                          "low": ["7", "10"], "high": ["14", "20"], "as_of": ["2024-10", "2024-10"],
+                          "period": ["2024-10", "2024-10"]})
+    table = read_claims(frame)
+    assert table["unit"].tolist() == ["person", "person"]
+    assert table["measure"].tolist() == ["rate", "increase"]
+    assert table.loc[0, "low"] <= 1 <= 2 <= table.loc[0, "high"]
+    assert table["kind"].tolist() == ["cumulative", "cumulative"]
+
+
+def test_weights_from_grade_and_confidence_and_sources_from_claimant() -> None:
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x"] * 3, "low": ["1"] * 3,
+                          "as_of": ["2024"] * 3, "grade": ["B2", "", ""],
+                          "confidence": ["", "highly likely", ""],
+                          "claimant": ["US Officials", "us  officials", ""], "outlet": ["", "", "AFP"]})
+    table = read_claims(frame)
+    assert table["weight"].round(3).tolist() == [0.81, 0.85, 1.0]
+    assert table["source"].tolist() == ["us officials", "us officials", "afp"]
+
+
+def test_published_date_stands_in_for_a_missing_as_of() -> None:
+    frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "as_of": [""],
+                          "published": ["2024-10-24"]})
+    table = read_claims(frame)
+    assert bool(table.loc[0, "as_of_from_published"])

@@ -1,0 +1,41 @@
+from fractions import Fraction
+
+import pytest
+
+from estimates.errors import ExpressionError
+from estimates.expression import Linear, Ratio, read_expression, read_relation, read_relations
+
+
+def test_dotted_names_with_keyword_parts_are_read() -> None:
+    form = read_expression("dprk.troops.in + 2 * dprk.troops.in_russia")
+    assert isinstance(form, Linear)
+    assert dict(form.terms) == {"dprk.troops.in": 1, "dprk.troops.in_russia": 2}
+
+
+def test_division_by_a_quantity_is_a_ratio_and_by_a_number_is_linear() -> None:
+    assert isinstance(read_expression("a.k / a.c"), Ratio)
+    form = read_expression("a.c / 11000")
+    assert isinstance(form, Linear) and dict(form.terms) == {"a.c": Fraction(1, 11000)}
+
+
+@pytest.mark.parametrize("text", ["__import__('os')", "a.__class__", "(a + b).real", "f(a)",
+                                  "a * b", "'text'", "a ** 2", "", "a +"])
+def test_forbidden_expressions_are_errors_naming_the_text(text: str) -> None:
+    with pytest.raises(ExpressionError) as error:
+        read_expression(text)
+    assert repr(text) in str(error.value) or text == ""
+
+
+def test_relation_normal_form_moves_everything_left() -> None:
+    form, op = read_relation("c = k + w").normal()
+    assert op == "=" and dict(form.terms) == {"c": 1, "k": -1, "w": -1}
+    form, op = read_relation("k >= 0.3 * c").normal()
+    assert op == "<=" and dict(form.terms) == {"c": Fraction(3, 10), "k": -1}
+
+
+def test_relations_file_skips_comments_and_reports_bad_lines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "relations.txt"
+    path.write_text("# comment\na = b + c\n\nb <= a  # part\n", encoding="utf-8")
+    assert [str(r) for r in read_relations(path)] == ["a = b + c", "b <= a"]
+    with pytest.raises(ExpressionError, match="line 2"):
+        read_relations(["a = b", "a = f(b)"])

@@ -1,0 +1,156 @@
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import estimates
+from estimates import Reason, reconcile
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def frame(*rows: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"id": f"c{i}", **row} for i, row in enumerate(rows)]).fillna("")
+
+
+def test_disjoint_claims_at_one_time_are_a_contradiction_and_the_heavier_side_is_kept() -> None:
+    result = reconcile(frame(
+        {"quantity": "t", "value": "approximately 3,000", "as_of": "2024-10-23", "claimant": "US officials"},
+        {"quantity": "t", "value": "3000", "as_of": "2024-10-24", "claimant": "NIS"},
+        {"quantity": "t", "value": "over 10,000", "as_of": "2024-10-27", "claimant": "Sakhuja"}))
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "disjoint" == Reason.DISJOINT
+    assert "c2" in row.claims and "within 7 days" in row.explanation
+    assert "over 10,000 (Sakhuja, 2024-10-27)" in row.explanation
+    assert result.claims.set_index("id")["status"].to_dict() == {"c0": "kept", "c1": "kept", "c2": "excluded"}
+    assert result.ranges["low"].iloc[0] == 2950 and result.ranges["high"].iloc[0] == 3050
+
+
+def test_level_claims_further_apart_than_the_window_are_a_change_not_a_contradiction() -> None:
+    result = reconcile(frame({"quantity": "t", "low": "3000", "high": "3000", "as_of": "2024-10-01"},
+                             {"quantity": "t", "low": "10000", "high": "10000", "as_of": "2024-10-31"}))
+    assert result.contradictions.empty
+    (change,) = result.changes.itertuples()
+    assert change.days == 30 and change.rate_low <= 7000 / 30 <= change.rate_high
+    wide = reconcile(frame({"quantity": "t", "low": "3000", "high": "3000", "as_of": "2024-10-01"},
+                           {"quantity": "t", "low": "10000", "high": "10000", "as_of": "2024-10-31"}),
+                     window=60)
+    assert len(wide.contradictions) == 1
+
+
+def test_running_total_that_falls_is_a_contradiction() -> None:
+    result = reconcile(frame(
+        {"quantity": "k", "low": "5000", "high": "6000", "as_of": "2024-10-01", "kind": "cumulative"},
+        {"quantity": "k", "low": "1000", "high": "2000", "as_of": "2024-11-01", "kind": "cumulative"}))
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "falling_total" and "cannot fall" in row.explanation
+    assert row.gap == 3000
+
+
+def test_rising_running_total_is_consistent_and_tightened_by_order() -> None:
+    result = reconcile(frame(
+        {"quantity": "k", "low": "5000", "high": "9000", "as_of": "2024-10-01", "kind": "cumulative"},
+        {"quantity": "k", "low": "1000", "high": "6000", "as_of": "2024-11-01", "kind": "cumulative"}))
+    assert result.contradictions.empty
+    assert result.ranges[["low", "high"]].values.tolist() == [[5000, 6000], [5000, 6000]]
+
+
+def test_increase_over_a_period_must_match_the_totals_at_its_ends() -> None:
+    rows = [{"quantity": "k", "low": "100", "high": "100", "as_of": "2024-09-30", "kind": "cumulative"},
+            {"quantity": "k", "low": "200", "high": "200", "as_of": "2024-10-31", "kind": "cumulative"}]
+    ok = reconcile(frame(*rows, {"quantity": "k", "low": "90", "high": "110", "period": "2024-10",
+                                 "as_of": "2024-10-31"}))
+    assert ok.contradictions.empty
+    bad = reconcile(frame(*rows, {"quantity": "k", "low": "50", "high": "60", "period": "2024-10",
+                                  "as_of": "2024-10-31"}))
+    assert bad.contradictions["reason"].tolist() == ["rate_vs_totals"]
+    assert sorted(bad.contradictions["claims"].iloc[0]) == ["c0", "c1", "c2"]
+
+
+def test_rate_over_a_month_uses_its_calendar_length_seed_1354_per_day() -> None:
+    result = reconcile(frame(
+        {"quantity": "russia.losses", "value": "1,354 per day", "unit": "person/day",
+         "period": "2024-10", "as_of": "2024-10-31"},
+        {"quantity": "russia.losses", "value": "41,980", "unit": "person", "period": "2024-10",
+         "as_of": "2024-10-31"}))
+    assert result.contradictions.empty
+    assert set(result.claims["status"]) == {"kept"}
+    thirty = reconcile(frame(
+        {"quantity": "r", "value": "1,354 per day", "period": "2024-11", "as_of": "2024-11-30"},
+        {"quantity": "r", "value": "41,980", "period": "2024-11", "as_of": "2024-11-30"}))
+    assert thirty.contradictions["reason"].tolist() == ["rate_vs_totals"]
+
+
+def test_relation_links_quantities_and_its_violation_is_reported() -> None:
+    rows = frame({"quantity": "c", "low": "100", "high": "100", "as_of": "2024-10-01"},
+                 {"quantity": "k", "low": "30", "high": "40", "as_of": "2024-10-01"})
+    ranges = reconcile(rows, ["c = k + w"]).ranges.set_index("quantity")
+    assert ranges.loc["w", "low"] == pytest.approx(60) and ranges.loc["w", "high"] == pytest.approx(70)
+    bad = reconcile(frame({"quantity": "c", "low": "100", "high": "100", "as_of": "2024-10-01"},
+                          {"quantity": "k", "low": "130", "high": "140", "as_of": "2024-10-01"}),
+                    ["k <= c"])
+    (row,) = bad.contradictions.itertuples()
+    assert row.reason == "relation" and "k <= c" in row.explanation
+
+
+def test_expression_claim_seed_a_third_of_over_5000_casualties_bounds_the_killed() -> None:
+    result = reconcile(frame(
+        {"quantity": "dprk.casualties.kursk", "value": "over 5,000", "as_of": "2025-03",
+         "confidence": "highly likely", "claimant": "UK Ministry of Defence"},
+        {"quantity": "dprk.killed.kursk / dprk.casualties.kursk", "value": "approximately a third",
+         "as_of": "2025-03", "claimant": "UK Ministry of Defence"}),
+        ["dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk"])
+    killed = result.ranges.set_index("quantity").loc["dprk.killed.kursk"]
+    assert killed["low"] == pytest.approx(1500, rel=1e-6) and killed["high"] == float("inf")
+    assert killed["low"] <= killed["best"] <= killed["high"] and bool(killed["derived"])
+
+
+def test_seed_half_of_an_initial_force_of_11000_agrees_with_over_5000() -> None:
+    result = reconcile(frame(
+        {"quantity": "dprk.casualties.kursk", "value": "over 5,000", "as_of": "2025-03"},
+        {"quantity": "dprk.casualties.kursk / 11000", "value": "approximately half", "as_of": "2025-03"}))
+    assert result.contradictions.empty
+    casualties = result.ranges.set_index("quantity").loc["dprk.casualties.kursk"]
+    assert casualties["low"] >= 5000 - 1e-3 and casualties["high"] == pytest.approx(6050, rel=1e-6)
+
+
+def test_weights_decide_which_side_is_kept() -> None:
+    rows = [{"quantity": "t", "low": "3000", "high": "3000", "as_of": "2024-10-01", "grade": "E5"},
+            {"quantity": "t", "low": "9000", "high": "9000", "as_of": "2024-10-01", "grade": "A1"}]
+    status = reconcile(frame(*rows)).claims.set_index("id")["status"]
+    assert status.to_dict() == {"c0": "excluded", "c1": "kept"}
+
+
+def test_one_claimant_repeated_by_many_outlets_counts_as_one_source() -> None:
+    repeated = [{"quantity": "t", "low": "3000", "high": "3000", "as_of": "2024-10-01",
+                 "claimant": "US officials", "outlet": outlet} for outlet in ("WSJ", "BBC", "AFP", "BS")]
+    others = [{"quantity": "t", "low": "9000", "high": "11000", "as_of": "2024-10-01", "claimant": name}
+              for name in ("Zelensky", "Budanov")]
+    status = reconcile(frame(*repeated, *others)).claims.set_index("id")["status"]
+    assert (status[["c4", "c5"]] == "kept").all() and (status[["c0", "c1", "c2", "c3"]] == "excluded").all()
+
+
+def test_invalid_rows_are_listed_with_their_problem_and_json_has_null_for_unbounded() -> None:
+    result = reconcile(frame({"quantity": "t", "value": "over 10", "as_of": "2024-10-01"},
+                             {"quantity": "t", "value": "gibberish words", "as_of": "2024-10-01"}))
+    assert result.claims["status"].tolist() == ["kept", "invalid"]
+    document = json.loads(result.to_json())
+    assert set(document) >= {"ranges", "contradictions", "claims"}
+    assert document["ranges"][0]["high"] is None
+    assert {"quantity", "as_of", "low", "high", "best", "unit"} <= set(document["ranges"][0])
+
+
+def test_accessor_gives_the_same_as_the_function() -> None:
+    rows = frame({"quantity": "t", "low": "1", "high": "5", "as_of": "2024-10-01"})
+    assert estimates.reconcile(rows).ranges.equals(rows.estimates.reconcile().ranges)
+
+
+@pytest.mark.skipif(not (DATA / "estimates.csv").exists(), reason="data/estimates.csv not written yet")
+def test_seed_data_shows_3000_versus_10000_troops_in_russia() -> None:
+    relations = DATA / "relations.txt"
+    result = reconcile(DATA / "estimates.csv", relations if relations.exists() else None)
+    disjoint = result.contradictions[result.contradictions["reason"] == "disjoint"]
+    pairs = [set(c) for c in disjoint["claims"]]
+    assert any("s3-dprk-in-russia-more-than-10000" in p for p in pairs)
+    assert len(result.claims) == len(pd.read_csv(DATA / "estimates.csv"))

@@ -1,0 +1,56 @@
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from estimates import reconcile
+from strategies_claims import claim_rows, claims_around_truth
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+RELATIONS = ["q.a <= q.b"]
+
+
+def _summary(result):  # type: ignore[no-untyped-def]
+    ranges = result.ranges.drop(columns=["best"]).round(6).astype(str).sort_values(
+        ["quantity", "as_of"]).reset_index(drop=True)
+    found = zip(result.contradictions["reason"], result.contradictions["claims"], strict=True)
+    contradictions = sorted((r, tuple(sorted(c))) for r, c in found)
+    status = result.claims.set_index("id")["status"].sort_index()
+    return ranges, contradictions, status
+
+
+@SETTINGS
+@given(claim_rows(), st.randoms(use_true_random=False))
+def test_shuffling_the_claims_changes_nothing(rows: pd.DataFrame, random) -> None:  # type: ignore[no-untyped-def]
+    shuffled = rows.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    a, b = _summary(reconcile(rows)), _summary(reconcile(shuffled))
+    pd.testing.assert_frame_equal(a[0], b[0])
+    assert a[1] == b[1]
+    pd.testing.assert_series_equal(a[2], b[2])
+
+
+@SETTINGS
+@given(claims_around_truth())
+def test_claims_around_a_hidden_truth_are_never_flagged_and_ranges_hold_it(case) -> None:  # type: ignore[no-untyped-def]
+    rows, truth = case
+    result = reconcile(rows)
+    assert result.contradictions.empty
+    assert (result.claims["status"] == "kept").all()
+    for row in result.ranges.itertuples():
+        assert row.low <= truth[row.quantity] <= row.high
+        assert row.low <= row.best <= row.high
+
+
+def _conflicts(rows: pd.DataFrame, relations: list[str]) -> bool:
+    return not reconcile(rows.reset_index(drop=True), relations).contradictions.empty
+
+
+@SETTINGS
+@given(claim_rows(max_size=6), st.booleans())
+def test_every_contradiction_is_infeasible_and_minimal(rows: pd.DataFrame, linked: bool) -> None:
+    relations = RELATIONS if linked else []
+    result = reconcile(rows, relations)
+    for ids in result.contradictions["claims"]:
+        subset = rows[rows["id"].isin(ids)]
+        assert _conflicts(subset, relations)
+        for drop in ids:
+            assert not _conflicts(subset[subset["id"] != drop], relations)
