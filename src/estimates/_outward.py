@@ -238,20 +238,33 @@ def div(alo: float, ahi: float, blo: float, bhi: float) -> tuple[float, float]:
     return -_INF, _INF
 
 
-def _vectorise(op):  # type: ignore[no-untyped-def]
-    """Compile a loop applying the one-interval rule `op` elementwise into `low`, `high`."""
-
-    @njit(cache=True)
-    def loop(alo, ahi, blo, bhi, low, high):  # type: ignore[no-untyped-def]
-        a_step = 1 if alo.size > 1 else 0
-        b_step = 1 if blo.size > 1 else 0
-        for i in range(low.size):
-            low[i], high[i] = op(alo[i * a_step], ahi[i * a_step], blo[i * b_step], bhi[i * b_step])
-
-    return loop
+# One compiled loop per rule, so that each compiles (once, then from the disk cache) only
+# when first used. An operand of length 1 is broadcast.
 
 
-add_arrays = _vectorise(add)
-sub_arrays = _vectorise(sub)
-mul_arrays = _vectorise(mul)
-div_arrays = _vectorise(div)
+@njit(cache=True)
+def add_arrays(alo, ahi, blo, bhi, low, high):  # type: ignore[no-untyped-def]
+    sa, sb = int(alo.size > 1), int(blo.size > 1)
+    for i in range(low.size):
+        low[i], high[i] = add(alo[i * sa], ahi[i * sa], blo[i * sb], bhi[i * sb])
+
+
+@njit(cache=True)
+def sub_arrays(alo, ahi, blo, bhi, low, high):  # type: ignore[no-untyped-def]
+    sa, sb = int(alo.size > 1), int(blo.size > 1)
+    for i in range(low.size):
+        low[i], high[i] = sub(alo[i * sa], ahi[i * sa], blo[i * sb], bhi[i * sb])
+
+
+@njit(cache=True)
+def mul_arrays(alo, ahi, blo, bhi, low, high):  # type: ignore[no-untyped-def]
+    sa, sb = int(alo.size > 1), int(blo.size > 1)
+    for i in range(low.size):
+        low[i], high[i] = mul(alo[i * sa], ahi[i * sa], blo[i * sb], bhi[i * sb])
+
+
+@njit(cache=True)
+def div_arrays(alo, ahi, blo, bhi, low, high):  # type: ignore[no-untyped-def]
+    sa, sb = int(alo.size > 1), int(blo.size > 1)
+    for i in range(low.size):
+        low[i], high[i] = div(alo[i * sa], ahi[i * sa], blo[i * sb], bhi[i * sb])
