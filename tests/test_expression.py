@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from estimates.errors import ExpressionError
+from estimates.errors import ExpressionError, RelationsError
 from estimates.expression import Linear, Ratio, read_expression, read_relation, read_relations
 
 
@@ -37,5 +37,6 @@ def test_relations_file_skips_comments_and_reports_bad_lines(tmp_path) -> None: 
     path = tmp_path / "relations.txt"
     path.write_text("# comment\na = b + c\n\nb <= a  # part\n", encoding="utf-8")
     assert [str(r) for r in read_relations(path)] == ["a = b + c", "b <= a"]
-    with pytest.raises(ExpressionError, match="line 2"):
-        read_relations(["a = b", "a = f(b)"])
+    with pytest.raises(RelationsError, match=r"<relations>:2: function calls") as caught:
+        read_relations(["a = b", "a = f(b)", "a = b = c"])
+    assert isinstance(caught.value, ValueError) and len(caught.value.problems) == 2

@@ -35,9 +35,8 @@ itself, so several outlets repeating one claimant are one source.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+import warnings
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -46,13 +45,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from estimates.csvfile import read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
 from estimates.timeline import MISSING, read_instants, read_periods
 from estimates.units import conversion_factor, parse_unit, ureg
 
-__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "read_claims"]
+__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "UnknownColumnWarning", "read_claims"]
 
 #: A claims table is a DataFrame with `CLAIM_COLUMNS`.
 Claims: TypeAlias = pd.DataFrame
@@ -75,6 +75,10 @@ _YARDSTICK = {"remote chance": (0.0, 0.05), "highly unlikely": (0.10, 0.20),
               "unlikely": (0.25, 0.35), "realistic possibility": (0.40, 0.50),
               "likely": (0.55, 0.75), "probably": (0.55, 0.75), "highly likely": (0.80, 0.90),
               "almost certain": (0.95, 1.0), "almost certainly": (0.95, 1.0)}
+
+
+class UnknownColumnWarning(UserWarning):
+    """A column that is not in the claims schema; it is read and ignored."""
 
 
 class _Problems:
@@ -108,43 +112,21 @@ class _Problems:
         return table.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
 
 
-def _read_csv(path: Path, delimiter: str) -> tuple[pd.DataFrame, NDArray[np.int64], list[str]]:
-    """Read a CSV with Python's csv module, keeping each record's first file line."""
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    ragged: list[str] = []
-    previous = 0
-    for record in reader:
-        first, previous = previous + 1, reader.line_num
-        if not record or all(not cell.strip() for cell in record):
-            continue
-        if header is None:
-            header = [cell.strip() for cell in record]
-            continue
-        if len(record) != len(header):
-            ragged.append(f"{first}:{len(record)}")
-            record = (record + [""] * len(header))[: len(header)]
-        rows.append(record)
-        lines.append(first)
-    frame = pd.DataFrame(rows, columns=header or [], dtype=object)
-    return frame, np.asarray(lines, dtype=np.int64), ragged
-
-
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as stripped text ("" where missing); each distinct cell is handled once."""
     if column not in frame:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    return frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
-                             else str(v).strip()).astype(object)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    cleaned = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=frame.index, dtype=object)
 
 
 def _numbers(text: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Numbers from text; empty is NaN; also a mask of the non-empty cells that are not numbers."""
     cleaned = text.str.replace(",", "", regex=False).str.replace("_", "", regex=False)
     values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").to_numpy(np.float64)
-    bad = (text != "").to_numpy() & (np.isnan(values) | (cleaned.str.lower() == "nan").to_numpy())
+    # NaN, and numbers too large for a float (they would silently become infinite), are bad.
+    bad = (text != "").to_numpy() & (np.isnan(values) | np.isinf(values))
     return values, bad
 
 
@@ -292,7 +274,6 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     [[3, 'as_of'], [3, 'id'], [3, 'low']]
     """
     source = "<frame>"
-    ragged: list[str] = []
     if isinstance(path_or_frame, pd.DataFrame):
         raw = path_or_frame.reset_index(drop=True)
         if "line" in raw and "problem" in raw:
@@ -301,15 +282,13 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
             lines = np.arange(2, len(raw) + 2, dtype=np.int64)
     else:
         source = str(path_or_frame)
-        raw, lines, ragged = _read_csv(Path(path_or_frame), delimiter)
+        raw, lines = read_csv_file(Path(path_or_frame), delimiter)
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
+    _warn_unknown_columns(raw, source)
     problems = _Problems(lines)
     missing = _missing_columns(raw)
     frame = pd.DataFrame({c: _text(raw, c) for c in ("id", "quantity", "low", "high", "best",
                                                       "unit", "kind", *TEXT_COLUMNS)})
-    for entry in ragged:
-        line, count = (int(x) for x in entry.split(":"))
-        problems.add(lines == line, "*", count, "has a different number of fields than the header")
     _check_ids(frame, problems)
     table = _read_values(frame, problems, lexicon, halo)
     _read_times(frame, table, problems)
@@ -317,6 +296,14 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     table["weight"] = _weights(frame, problems)
     table["source"] = _source(frame)
     return _finish(frame, table, lines, problems, missing, source, skip_invalid)
+
+
+def _warn_unknown_columns(raw: pd.DataFrame, source: str) -> None:
+    known = {"id", "quantity", "low", "high", "best", "unit", "kind", *TEXT_COLUMNS}
+    for position, column in enumerate(raw.columns, start=1):
+        if column not in known:
+            warnings.warn(f"{source}:1:{column}: unknown column {column!r} (column {position}) "
+                          "is ignored", UnknownColumnWarning, stacklevel=3)
 
 
 def _missing_columns(raw: pd.DataFrame) -> list[tuple[str, str]]:
@@ -368,8 +355,8 @@ def _read_values(frame: pd.DataFrame, problems: _Problems, lexicon: Any, halo: s
         parsed_kind.iloc[rows] = parsed["kind"].fillna("count").astype(str).to_numpy()
     low, bad_low = _numbers(frame["low"])
     high, bad_high = _numbers(frame["high"])
-    problems.add(bad_low, "low", frame["low"], "is not a number")
-    problems.add(bad_high, "high", frame["high"], "is not a number")
+    problems.add(bad_low, "low", frame["low"], "is not a finite number")
+    problems.add(bad_high, "high", frame["high"], "is not a finite number")
     low = np.where(frame["low"] == "", -np.inf, low)
     high = np.where(frame["high"] == "", np.inf, high)
     table["low"] = np.where(bounds_given, low, table["low"].to_numpy(np.float64))
@@ -377,7 +364,7 @@ def _read_values(frame: pd.DataFrame, problems: _Problems, lexicon: Any, halo: s
     problems.add(bounds_given & (low > high), "high", frame["high"],
                  "is below low " + frame["low"])
     best, bad_best = _numbers(frame["best"])
-    problems.add(bad_best, "best", frame["best"], "is not a number")
+    problems.add(bad_best, "best", frame["best"], "is not a finite number")
     table["best"] = best
     table["unit_column"] = frame["unit"]
     table["written_unit"] = frame["unit"].where(frame["unit"] != "", parsed_unit)
@@ -405,16 +392,14 @@ def _read_times(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -
 def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -> None:
     quantity = frame["quantity"]
     is_expression = quantity.str.contains(r"[^\w.]", regex=True).to_numpy()
-    bad_names = ~is_expression & (quantity != "").to_numpy() & ~quantity.str.fullmatch(
-        r"[A-Za-z_]\w*(?:\.\w+)*").to_numpy(bool)
+    bad_names = ~is_expression & (quantity != "").to_numpy() & (~quantity.str.fullmatch(
+        r"[A-Za-z_]\w*(?:\.\w+)*").to_numpy(bool) | quantity.str.contains("__").to_numpy(bool))
     is_expression = is_expression | bad_names
     messages = np.full(len(frame), None, dtype=object)
-    for k in np.flatnonzero(is_expression):
-        try:
-            read_expression(quantity.iloc[k])
-        except ExpressionError as error:
-            messages[k] = error.reason
-    problems.add(np.array([m is not None for m in messages]), "quantity", quantity, messages)
+    rows = np.flatnonzero(is_expression)
+    codes, uniques = pd.factorize(quantity.iloc[rows])
+    messages[rows] = np.array([_expression_problem(text) for text in uniques], dtype=object)[codes]
+    problems.add(pd.notna(messages), "quantity", quantity, messages)
     table["quantity"] = quantity.where(~is_expression, quantity.str.split().str.join(" "))
     table["expression"] = is_expression
     low, high, best, unit, rate = _settle_units(table.assign(quantity=table["quantity"]),
@@ -428,9 +413,21 @@ def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Proble
                                      table["period_start"])
     table["period_end"] = np.where(no_period_rate, table["as_of_end"], table["period_end"])
     count = ~table["expression"].to_numpy() & (table["parsed_kind"] != "ratio").to_numpy()
-    problems.add(count & (low < 0) & np.isfinite(low), "value", frame["value"].where(
-        frame["value"] != "", frame["low"]), "is negative: a count cannot be below zero")
+    negative = count & (low < 0) & np.isfinite(low)
+    from_bounds = (frame["value"] == "").to_numpy()
+    for column, where in (("value", ~from_bounds), ("low", from_bounds)):
+        problems.add(negative & where, column, frame[column],
+                     "is negative: a count cannot be below zero")
     _settle_kinds(frame, table, problems, rate | has_period)
+
+
+def _expression_problem(text: str) -> str | None:
+    """Why an expression cannot be read, or None when it can."""
+    try:
+        read_expression(text)
+    except ExpressionError as error:
+        return error.reason
+    return None
 
 
 def _settle_kinds(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems,

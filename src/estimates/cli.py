@@ -71,7 +71,21 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
         relations = read_relations(args.relations) if getattr(args, "relations", None) else None
     for warning in caught:
         print(f"estimates: warning: {warning.message}", file=sys.stderr)
+    for relation in relations or ():
+        for name in sorted(set(relation.names) - _named_quantities(claims)):
+            print(f"estimates: warning: {args.relations}:{relation.line}: {name} has no claims; "
+                  "the relation can only bound it through the others", file=sys.stderr)
     return claims, relations
+
+
+def _named_quantities(claims: Any) -> set[str]:
+    """Every quantity name a claim is about, inside expressions too."""
+    from estimates.expression import read_expression
+
+    names = set(claims.loc[~claims["expression"], "quantity"])
+    for text in claims.loc[claims["expression"], "quantity"].unique():
+        names.update(read_expression(text).names)
+    return names
 
 
 def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:

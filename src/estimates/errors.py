@@ -21,6 +21,7 @@ __all__ = [
     "InvalidBoundError",
     "LexiconError",
     "ParseError",
+    "RelationsError",
     "UnitError",
     "UnitMismatchError",
     "UsageError",
@@ -88,9 +89,15 @@ class ClaimsError(EstimatesError, ValueError):
         self.problems = problems  #: a DataFrame with columns line, column, value, problem
         self.source = source  #: the file (or ``<frame>``) the claims came from
         rows = problems.itertuples(index=False)  # type: ignore[attr-defined]
-        lines = [f"{source}:{r.line}:{r.column}: {r.problem} ({r.value!r})" for r in rows]
+        lines = [_located(source, r.line, r.column, r.problem, r.value) for r in rows]
         count = len(lines)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the claims:\n" + "\n".join(lines))
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in {source}:\n" + "\n".join(lines))
+
+
+def _located(source: str, line: int, column: str, problem: str, value: object) -> str:
+    """``FILE:LINE:COLUMN: problem (value)``; a problem with the whole file has no line."""
+    where = f"{source}:{line}:{column}:" if line else f"{source}:"
+    return f"{where} {problem} ({value!r})" if value != "" else f"{where} {problem}"
 
 
 def _shown(text: str) -> str:
@@ -137,3 +144,14 @@ class LexiconError(EstimatesError, ValueError):
 
 class UsageError(EstimatesError, ValueError):
     """A command-line request that cannot be carried out as asked (e.g. -o naming an input)."""
+
+
+class RelationsError(EstimatesError, ValueError):
+    """Relations that could not be read; ``.problems`` holds one ``FILE:LINE: reason`` each."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source  #: the relations file (or ``<relations>``)
+        self.problems = problems  #: one located message per bad line
+        count = len(problems)
+        super().__init__(f"{count} relation{'s' if count != 1 else ''} in {source} could not be "
+                         "read:\n" + "\n".join(problems))

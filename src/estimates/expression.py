@@ -24,7 +24,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Union
 
-from estimates.errors import ExpressionError
+from estimates.csvfile import read_text_file
+from estimates.errors import ExpressionError, RelationsError
 
 __all__ = [
     "Expression",
@@ -273,9 +274,11 @@ def read_relations(source: str | Path | Iterable[str | Relation]) -> tuple[Relat
     >>> [str(r) for r in read_relations(["a = b + c  # parts", "", "b <= a"])]
     ['a = b + c', 'b <= a']
     """
+    name = "<relations>"
     if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source
                                     and _OPERATOR.search(source) is None):
-        lines: Iterable[str | Relation] = Path(source).read_text(encoding="utf-8-sig").splitlines()
+        name = str(source)
+        lines: Iterable[str | Relation] = read_text_file(Path(source)).splitlines()
     elif isinstance(source, str):
         lines = source.splitlines()
     else:
@@ -292,8 +295,7 @@ def read_relations(source: str | Path | Iterable[str | Relation]) -> tuple[Relat
         try:
             relations.append(read_relation(text, number))
         except ExpressionError as error:
-            problems.append(f"line {number}: {error}")
+            problems.append(f"{name}:{number}: {error.reason} ({text!r})")
     if problems:
-        raise ExpressionError("\n".join(problems) if len(problems) > 1 else problems[0],
-                              f"{len(problems)} relation(s) could not be read")
+        raise RelationsError(name, problems)
     return tuple(relations)
