@@ -228,3 +228,11 @@ def test_arrays_broadcast_a_scalar_and_reject_bad_bounds() -> None:
     assert list(xs & Interval(1.5, 15)) == [Interval(1.5, 2), Interval(10, 15)]
     with pytest.raises(EmptyIntervalError, match=r"positions \[1\]"):
         IntervalArray([1, 5], [2, 3])
+
+
+def test_numpy_arrays_combine_as_point_intervals_on_either_side() -> None:
+    xs = IntervalArray([1, 10], [2, 20])
+    days = np.array([31.0, 30.0])
+    for result in (xs * days, days * xs):
+        assert isinstance(result, IntervalArray)
+        assert list(result) == [Interval(31, 62), Interval(300, 600)]

@@ -28,6 +28,15 @@ from estimates.units import ureg
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """`estimates.plot` loads on first use, so `import estimates` does not load matplotlib."""
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module("estimates.plot")
+    raise AttributeError(f"module 'estimates' has no attribute {name!r}")
+
 __all__ = [
     "ClaimsError",
     "EmptyIntervalError",

@@ -256,6 +256,8 @@ class IntervalArray:
     #: upper bounds, one per interval (``-inf`` marks an empty interval)
     high: NDArray[np.float64]
 
+    __array_ufunc__ = None  # numpy defers to our operators: ``array * intervals`` works
+
     def __init__(self, low: ArrayLike, high: ArrayLike | None = None) -> None:
         lo = _as_bounds(low)
         hi = lo if high is None else _as_bounds(high)
@@ -373,6 +375,8 @@ def _at_positions(error: Exception, bad: NDArray[np.bool_]) -> Exception:
 def _as_interval_array(value: object) -> IntervalArray | None:
     if isinstance(value, IntervalArray):
         return value
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return IntervalArray(value, value)  # each number a point interval
     interval = _as_interval(value)
     if interval is None:
         return None

@@ -1,0 +1,849 @@
+"""Plots of one quantity: a forest of its claims and a timeline, drawn with matplotlib (Agg).
+
+`forest` draws a row per claim (interval bar, arrows to the axis edge for unbounded ends,
+a diamond at the claim's point), grouped by the time the claims are about, with the
+reconciled range of each time as a band behind its rows; `timeline` draws the claims at
+their dates (month, year and period claims as spans) inside the envelope of the reconciled
+ranges, with the changes of a level quantity as arrows. Kept claims are blue, kept claims
+that take part in a contradiction orange, excluded claims vermilion and dashed; each
+contradiction is tagged (``C1``) beside its claims and explained under the plot.
+
+Rates are drawn as the increase they imply over their period (rate × days, rounded
+outward), so they share the axis and the unit with the increases they must match. A claim
+on an expression of this quantity alone (``dprk.casualties.kursk / 11000``) is drawn as
+the range it implies for the quantity. Pass the table from `read_claims` as ``claims`` for
+claimant labels, periods and rates: without it the rows are labelled with their source key
+and every claim is drawn as a value at its ``as_of``.
+
+No pyplot: figures are `matplotlib.figure.Figure` objects on an Agg canvas, so nothing here
+needs a display, and they show themselves as PNG in a notebook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import math
+import os
+import re
+import tempfile
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox, offset_copy
+
+from estimates.errors import EstimatesError, UsageError
+from estimates.expression import Linear, read_expression
+from estimates.interval import IntervalArray
+from estimates.output import format_number
+from estimates.timeline import MISSING, format_period, read_instants
+
+__all__ = ["KINDS", "forest", "plot_file", "save", "timeline"]
+
+#: The kinds of plot `plot_file` draws.
+KINDS = ("forest", "timeline")
+
+KEPT = "#0072B2"  #: kept claims (Okabe-Ito blue)
+CONTRADICTED = "#E69F00"  #: kept, but in a contradiction (orange)
+EXCLUDED = "#D55E00"  #: excluded to reach a consistent picture (vermilion)
+BAND = "#009E73"  #: the reconciled range (bluish green)
+BEST = "#00573F"  #: the reconciled best point
+INK = "#222222"
+
+_ROW = 0.27  # inches per forest row
+_FONT = 8.5
+_SMALL = 7.5
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")
+
+
+class _Figure(Figure):
+    """A `Figure` on an Agg canvas that shows itself as a PNG in notebooks (no pyplot needed)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        FigureCanvasAgg(self)
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------ the rows
+def _spans(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Day-number spans of ``as_of`` texts as the reconciler writes them (``a/b`` for a hull)."""
+    text = texts.fillna("").astype(str)
+    first = text.str.split("/").str[0]
+    last = text.str.split("/").str[-1]
+    return read_instants(first)[0], read_instants(last)[1]
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _known(result: Any) -> list[str]:
+    names = set(result.ranges["quantity"])
+    names |= {q for q in result.claims["quantity"] if _DOTTED.fullmatch(str(q))}
+    return sorted(names)
+
+
+def _check_quantity(result: Any, quantity: str) -> None:
+    known = _known(result)
+    if quantity in known:
+        return
+    close = difflib.get_close_matches(quantity, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+    raise UsageError(f"unknown quantity {quantity!r}: the claims and relations name {len(known)} "
+                     f"quantities ({shown}){hint}")
+
+
+def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None) -> pd.DataFrame:
+    """The claims about `quantity` as drawn: bounds in its unit, label, status, time."""
+    table = result.claims.loc[result.claims["status"] != "invalid"].reset_index(drop=True)
+    if claims is not None:
+        wanted = ["claimant", "outlet", "measure", "period", "period_start", "period_end",
+                  "as_of_start", "as_of_end", "as_of_from_published", "low_open", "high_open",
+                  "best"]
+        extra = claims.loc[:, ["id", *[c for c in wanted if c in claims.columns
+                                       and c not in table.columns]]]
+        table = table.merge(extra.drop_duplicates("id"), on="id", how="left")
+    defaults: dict[str, Any] = {"claimant": "", "outlet": "", "measure": "value", "period": "",
+                                "period_start": MISSING, "period_end": MISSING,
+                                "as_of_from_published": False, "low_open": False,
+                                "high_open": False, "best": np.nan}
+    for column, value in defaults.items():
+        if column not in table.columns:
+            table[column] = value
+        table[column] = table[column].fillna(value)
+    if "as_of_start" not in table.columns or table["as_of_start"].isna().any():
+        table["as_of_start"], table["as_of_end"] = read_instants(table["as_of"])[:2]
+    table["written"] = table["value"].fillna("").astype(str)
+    plain = (table["quantity"] == quantity).to_numpy()
+    implied = np.zeros(len(table), dtype=bool)
+    low = table["low"].to_numpy(np.float64).copy()
+    high = table["high"].to_numpy(np.float64).copy()
+    best = table["best"].to_numpy(np.float64).copy()
+    for text in set(table.loc[~plain, "quantity"]):
+        if quantity not in str(text):
+            continue
+        try:
+            form = read_expression(str(text))
+        except EstimatesError:
+            continue
+        if not isinstance(form, Linear) or form.names != (quantity,):
+            continue
+        rows = (table["quantity"] == text).to_numpy()
+        coefficient, constant = float(form.terms[0][1]), float(form.constant)
+        a, b = (low[rows] - constant) / coefficient, (high[rows] - constant) / coefficient
+        low[rows], high[rows] = np.minimum(a, b), np.maximum(a, b)
+        best[rows] = (best[rows] - constant) / coefficient
+        implied |= rows
+        table.loc[rows, "written"] = table.loc[rows, "written"] + _implied(form, str(text))
+    keep = plain | implied
+    rate = keep & (table["measure"] == "rate").to_numpy()
+    if rate.any():
+        days = (table["period_end"] - table["period_start"]).to_numpy(np.float64)[rate]
+        total = IntervalArray(low[rate], high[rate]) * IntervalArray(days, days)
+        low[rate], high[rate], best[rate] = total.low, total.high, best[rate] * days
+        table.loc[rate, "written"] = [f"{w} × {d:.0f} days" for w, d in
+                                      zip(table.loc[rate, "written"], days, strict=True)]
+    table["low"], table["high"], table["best"] = low, high, best
+    rows = table.loc[keep].copy()
+    periodic = rows["measure"] != "value"
+    who = rows["claimant"].where(rows["claimant"] != "", rows["outlet"])
+    rows["who"] = who.where(who != "", rows["source"]).where(lambda s: s != "", rows["id"])
+    when = rows["as_of"].fillna("").astype(str)
+    when = when.where(~rows["as_of_from_published"].astype(bool), when + " (published)")
+    rows["when"] = when
+    if periodic.any():
+        rows.loc[periodic, "when"] = [
+            str(p) if p else format_period(s, e) for p, s, e in
+            zip(rows.loc[periodic, "period"], rows.loc[periodic, "period_start"],
+                rows.loc[periodic, "period_end"], strict=True)]
+    finite = np.isfinite(rows["low"]) & np.isfinite(rows["high"]) & (rows["low"] > 0)
+    middle = (rows["low"] / 2 + rows["high"] / 2).where(finite)
+    rows["point"] = rows["best"].where(np.isfinite(rows["best"]), middle)
+    rows["tags"] = [tuple(t) if isinstance(t, (tuple, list)) else () for t in rows["contradictions"]]
+    rows["color"] = np.where(rows["status"] == "excluded", EXCLUDED,
+                             np.where(rows["tags"].map(len) > 0, CONTRADICTED, KEPT))
+    rows["periodic"] = periodic
+    return rows.reset_index(drop=True)
+
+
+def _implied(form: Linear, text: str) -> str:
+    """How a claim on ``a * quantity + b`` reads as a claim on the quantity itself."""
+    coefficient = form.terms[0][1]
+    if form.constant == 0 and coefficient.numerator == 1 and coefficient.denominator != 1:
+        return f" of {coefficient.denominator:,}"
+    if form.constant == 0 and coefficient.denominator == 1:
+        return f" ÷ {coefficient.numerator:,}"
+    return f" (claim on {text})"
+
+
+def _ranges(result: Any, quantity: str) -> pd.DataFrame:
+    ranges = result.ranges.loc[result.ranges["quantity"] == quantity].copy()
+    ranges["start"], ranges["end"] = _spans(ranges["as_of"])
+    return ranges.reset_index(drop=True)
+
+
+def _unit(result: Any, quantity: str, rows: pd.DataFrame) -> str:
+    units = [u for u in result.ranges.loc[result.ranges["quantity"] == quantity, "unit"]
+             if isinstance(u, str) and u]
+    units += [u for u in rows.loc[~rows["written"].str.contains(" \\(of ", regex=True), "unit"]
+              if isinstance(u, str) and u] if len(rows) else []
+    return units[0] if units else ""
+
+
+def _axis_label(quantity: str, unit: str) -> str:
+    return f"{quantity} ({unit})" if unit else f"{quantity} (unit not recorded)"
+
+
+def _number(value: float) -> str:
+    """A number to six significant figures with thousands separators (10,499.9989 is 10,500).
+
+    >>> _number(10499.9989), _number(41958.5), _number(2e6), _number(float("inf"))
+    ('10,500', '41,958.5', '2,000,000', '∞')
+    """
+    if not math.isfinite(value) or value == 0:
+        return format_number(value)
+    decimals = max(0, 5 - math.floor(math.log10(abs(value))))
+    return format_number(round(value, decimals))
+
+
+def _span_text(low: float, high: float) -> str:
+    if math.isinf(high) and low <= 0:
+        return "any value"
+    if math.isinf(high):
+        return f"≥ {_number(low)}"
+    return f"{_number(low)} – {_number(high)}"
+
+
+def _notes(result: Any, ids: set[str]) -> list[str]:
+    table = result.contradictions
+    lines = []
+    for row in table.itertuples(index=False):
+        if set(row.claims) & ids:
+            lines.append(f"{row.id} ({row.reason}): {row.explanation}")
+    return lines
+
+
+def _thousands(value: float, _position: object = None) -> str:
+    return format_number(float(value))
+
+
+# ------------------------------------------------------------------------------ layout
+def _renderer(figure: Figure) -> Any:
+    return figure.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+def _extent(figure: Figure, text: Text) -> Bbox:
+    return Text.get_window_extent(text, _renderer(figure))
+
+
+def _text_width(figure: Figure, strings: Sequence[str], **style: Any) -> float:
+    """The widest of `strings` in inches, as drawn on `figure` with `style`."""
+    if not strings:
+        return 0.0
+    probe = figure.text(0, 0, "\n".join(strings), **style)
+    width = _extent(figure, probe).width / figure.dpi
+    probe.remove()
+    return float(width)
+
+
+def _wrapped_block(figure: Figure, lines: Sequence[str], width: float) -> list[Text]:
+    """Text artists, one per wrapped note, placed later by `_stack` (inches from the left)."""
+    chars = max(40, int((width - 0.2) / (0.56 * _SMALL / 72)))
+    return [figure.text(0, 0, textwrap.fill(line, chars, subsequent_indent="    "),
+                        fontsize=_SMALL, va="top", ha="left", color=INK,
+                        transform=figure.dpi_scale_trans) for line in lines]
+
+
+def _stack(figure: Figure, texts: Sequence[Text], x: float, top: float, gap: float = 0.04) -> float:
+    """Place `texts` one under another from `top` (inches); return the height they take."""
+    y = top
+    for text in texts:
+        text.set_position((x, y))
+        y -= _extent(figure, text).height / figure.dpi + gap
+    return top - y
+
+
+def _block_height(figure: Figure, texts: Sequence[Text], gap: float = 0.04) -> float:
+    return sum(_extent(figure, t).height / figure.dpi + gap for t in texts)
+
+
+def _legend(figure: Figure, handles: list[Any], width: float) -> Legend:
+    """A frameless legend in as few rows as fit `width` inches."""
+    for columns in (len(handles), math.ceil(len(handles) / 2), math.ceil(len(handles) / 3)):
+        legend = figure.legend(handles=handles, loc="upper left", ncol=columns, frameon=False,
+                               fontsize=_SMALL, handlelength=2.2, columnspacing=1.4)
+        if _extent_any(figure, legend).width / figure.dpi <= width or columns <= 2:
+            return legend
+        legend.remove()
+    return legend
+
+
+def _extent_any(figure: Figure, artist: Any) -> Bbox:
+    box: Bbox = artist.get_window_extent(_renderer(figure))
+    return box
+
+
+def _place_top(figure: Figure, title: Text, legend: Legend, height: float, left: float) -> None:
+    title.set_position((left, height - 0.12))
+    legend.set_bbox_to_anchor((left - 0.05, height - 0.42), transform=figure.dpi_scale_trans)
+
+
+def _title(quantity: str, rows: pd.DataFrame, detail: str) -> str:
+    if not len(rows):
+        return f"{quantity}: no claims of its own, ranges from the relations"
+    return f"{quantity}: {len(rows)} claim{'s' if len(rows) != 1 else ''}, {detail}"
+
+
+def _status_handles() -> list[Any]:
+    return [
+        Line2D([], [], color=KEPT, lw=2, label="kept"),
+        Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction"),
+        Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded"),
+        Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range"),
+        Line2D([], [], color=BEST, lw=1.6, label="reconciled best"),
+        Line2D([], [], color=INK, marker="D", ls="", markersize=4, label="claim's point"),
+        Line2D([], [], color=INK, marker=r"$\rightarrow$", ls="", markersize=9,
+               label="no bound: to the axis edge"),
+    ]
+
+
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], color: str,
+           dashed: bool = False, both: bool = False) -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="<|-|>" if both else "-|>",
+                                 mutation_scale=9, color=color, lw=1.8, shrinkA=0, shrinkB=0,
+                                 linestyle=(0, (3, 1.5)) if dashed else "-", gid="unbounded",
+                                 zorder=3))
+
+
+def _own_figure(ax: Axes | None) -> tuple[Figure, Axes, bool]:
+    if ax is not None:
+        figure = ax.figure
+        return figure, ax, False  # type: ignore[return-value]
+    figure = _Figure(figsize=(10, 6))
+    return figure, figure.add_axes((0.1, 0.1, 0.8, 0.8)), True
+
+
+# ------------------------------------------------------------------------------ forest
+def _forest_groups(rows: pd.DataFrame, ranges: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows grouped by the time they are about; each group with its band (low, high, best)."""
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    used: set[int] = set()
+    for index, row in rows.iterrows():
+        if row["periodic"]:
+            key: tuple[Any, ...] = ("period", int(row["period_start"]), int(row["period_end"]))
+            title = f"increase over {row['when']} ({int(row['period_end'] - row['period_start'])} days)"
+            group = groups.setdefault(key, {"title": title, "sort": (key[2], key[1]), "rows": [],
+                                            "band": None})
+        else:
+            inside = ranges[(ranges["start"] <= row["as_of_start"]) & (ranges["end"] >= row["as_of_end"])]
+            if len(inside):
+                k = int((inside["end"] - inside["start"]).idxmin())
+                used.add(k)
+                found = ranges.loc[k]
+                key = ("range", k)
+                band = (float(found["low"]), float(found["high"]), float(found["best"]))
+                group = groups.setdefault(key, {"title": f"as of {found['as_of']}", "band": band,
+                                                "sort": (int(found["start"]), int(found["end"])),
+                                                "rows": []})
+            else:
+                key = ("time", int(row["as_of_start"]), int(row["as_of_end"]))
+                group = groups.setdefault(key, {"title": f"as of {row['as_of']}", "band": None,
+                                                "sort": (key[1], key[2]), "rows": []})
+        group["rows"].append(index)
+    for key, group in groups.items():
+        if key[0] == "period":
+            kept = rows.loc[group["rows"]]
+            kept = kept[kept["status"] == "kept"]
+            if len(kept) and kept["low"].max() <= kept["high"].min():
+                group["band"] = (float(kept["low"].max()), float(kept["high"].min()), math.nan)
+                group["agree"] = True
+    if not len(rows):
+        for k, found in ranges.iterrows():
+            groups[("range", k)] = {"title": f"as of {found['as_of']} (from relations)",
+                                    "band": (float(found["low"]), float(found["high"]),
+                                             float(found["best"])),
+                                    "sort": (int(found["start"]), int(found["end"])), "rows": []}
+    ordered = sorted(groups.values(), key=lambda g: g["sort"])
+    for group in ordered:
+        group["rows"] = sorted(group["rows"], key=lambda i: (rows.at[i, "as_of_start"], rows.at[i, "id"]))
+    return ordered
+
+
+def _x_limits(values: np.ndarray) -> tuple[float, float, bool]:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0, False
+    lo, hi = float(finite.min()), float(finite.max())
+    positive = finite[finite > 0]
+    if positive.size and lo >= 0 and hi / float(positive.min()) > 50:
+        return float(positive.min()) / 1.6, hi * 1.6, True
+    pad = (hi - lo) * 0.08 if hi > lo else abs(hi) * 0.5 or 1.0
+    left = lo - pad
+    if lo >= 0 > left:
+        left = 0.0 if lo > 0 else -pad * 0.6
+    return left, hi + pad, False
+
+
+def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
+           ax: Axes | None = None) -> Figure:
+    """A forest plot of the claims about `quantity` and its reconciled range at each time.
+
+    Rows are grouped by time (a bold header per group, the reconciled range as a band behind
+    it); increases and rates over one period form a group whose band is where its kept claims
+    agree. With no `ax`, the figure grows with the number of rows and explains each
+    contradiction under the plot.
+
+    >>> import pandas as pd, estimates
+    >>> frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x"] * 3,
+    ...                       "low": ["10", "12", "50"], "high": ["20", "", "60"],
+    ...                       "as_of": ["2024-10-01", "2024-10-02", "2024-10-03"]})
+    >>> figure = forest(estimates.reconcile(frame), "x")
+    >>> [t.get_text() for t in figure.axes[0].get_yticklabels()][:2]
+    ['as of 2024-10-01/2024-10-02', 'claim a · 2024-10-01']
+    """
+    _check_quantity(result, quantity)
+    rows = _claim_rows(result, quantity, claims)
+    ranges = _ranges(result, quantity)
+    unit = _unit(result, quantity, rows)
+    groups = _forest_groups(rows, ranges)
+    figure, ax, own = _own_figure(ax)
+
+    lines: list[tuple[str, Any]] = []
+    for group in groups:
+        lines.append(("header", group))
+        lines += [("claim", i) for i in group["rows"]]
+    bands = [g["band"] for g in groups if g["band"] is not None]
+    values = np.concatenate([rows["low"].to_numpy(), rows["high"].to_numpy(),
+                             np.array([b[0] for b in bands] + [b[1] for b in bands])])
+    left, right, log = _x_limits(values)
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlim(left, right)
+    ax.set_ylim(len(lines) - 0.4, -0.6)
+
+    y_of = {}
+    for y, (kind, item) in enumerate(lines):
+        if kind == "claim":
+            y_of[item] = y
+    y = 0
+    for group in groups:
+        top, bottom = y - 0.45, y + len(group["rows"]) + 0.45
+        if group["band"] is not None:
+            low, high, best = group["band"]
+            low = max(low, left)
+            ax.add_patch(Rectangle((low, top), min(high, right) - low, bottom - top, facecolor=BAND,
+                                   alpha=0.2, edgecolor=BAND, lw=0.8, gid="band", zorder=1))
+            if math.isfinite(best):
+                ax.vlines(best, top, bottom, color=BEST, lw=1.6, gid="range-best", zorder=2)
+        y += len(group["rows"]) + 1
+        if y < len(lines):
+            ax.axhline(y - 0.5, color="#bbbbbb", lw=0.6, zorder=0)
+
+    claim_y = np.array([y_of[i] for i in rows.index], dtype=float)
+    lows = np.clip(rows["low"].to_numpy(np.float64), left, right)
+    highs = np.clip(rows["high"].to_numpy(np.float64), left, right)
+    below = (rows["low"].to_numpy() < left) & ~(log & (rows["low"].to_numpy() == 0))
+    below |= log & (rows["low"].to_numpy() <= 0)
+    above = rows["high"].to_numpy() > right
+    excluded = (rows["status"] == "excluded").to_numpy()
+    colors = rows["color"].tolist()
+    bounded = ~(below | above)
+    if len(rows):
+        bars = ax.hlines(claim_y[bounded], lows[bounded], highs[bounded],
+                         colors=[c for c, b in zip(colors, bounded, strict=True) if b],
+                         lw=1.8, gid="claims", zorder=3)
+        bars.set_linestyle(["--" if e else "-" for e, b in zip(excluded, bounded, strict=True) if b])
+    for i in np.flatnonzero(~bounded):
+        if below[i] and above[i]:
+            _arrow(ax, (left, claim_y[i]), (right, claim_y[i]), colors[i], excluded[i], both=True)
+        elif above[i]:
+            _arrow(ax, (lows[i], claim_y[i]), (right, claim_y[i]), colors[i], excluded[i])
+        else:
+            _arrow(ax, (highs[i], claim_y[i]), (left, claim_y[i]), colors[i], excluded[i])
+    for side, open_column, clipped in ((lows, "low_open", below), (highs, "high_open", above)):
+        shut = ~clipped & ~rows[open_column].astype(bool).to_numpy()
+        opened = ~clipped & rows[open_column].astype(bool).to_numpy()
+        ax.scatter(side[shut], claim_y[shut], marker="|", s=60, linewidths=1.6,
+                   c=[c for c, s in zip(colors, shut, strict=True) if s], zorder=4, gid="ends")
+        ax.scatter(side[opened], claim_y[opened], marker="o", s=22, facecolors="white", linewidths=1.3,
+                   edgecolors=[c for c, s in zip(colors, opened, strict=True) if s], zorder=4,
+                   gid="open-ends")
+    point = rows["point"].to_numpy(np.float64)
+    shown = np.isfinite(point) & (point >= left) & (point <= right)
+    ax.scatter(point[shown], claim_y[shown], marker="D", s=18, zorder=5, gid="best",
+               c=[c for c, s in zip(colors, shown, strict=True) if s], edgecolors="white", linewidths=0.5)
+
+    labels, right_texts, bold = [], [], []
+    for kind, item in lines:
+        if kind == "header":
+            labels.append(_short(item["title"], 60))
+            band = item["band"]
+            said = "kept claims agree on " if item.get("agree") else "reconciled "
+            text = "" if band is None else said + _span_text(band[0], band[1])
+            if band is not None and math.isfinite(band[2]):
+                text += f", best {_number(band[2])}"
+            right_texts.append(text)
+            bold.append(True)
+        else:
+            row = rows.loc[item]
+            labels.append(f"{_short(row['who'], 44)} · {_short(row['when'], 24)}")
+            written = _short(row["written"], 44)
+            if row["status"] == "excluded":
+                written += " (excluded)"
+            if row["tags"]:
+                written += "  " + " ".join(row["tags"])
+            right_texts.append(written)
+            bold.append(False)
+    ax.set_yticks(range(len(lines)), labels=labels, fontsize=_FONT)
+    for tick, heavy in zip(ax.get_yticklabels(), bold, strict=True):
+        tick.set_fontweight("bold" if heavy else "normal")
+        tick.set_color(INK)
+    ax.tick_params(axis="y", length=0)
+    beside = offset_copy(ax.get_yaxis_transform(), fig=figure, x=0.08, units="inches")
+    for y, (text, heavy) in enumerate(zip(right_texts, bold, strict=True)):
+        ax.text(1.0, y, text, transform=beside, fontsize=_FONT, va="center", ha="left", color=INK,
+                style="italic" if heavy else "normal", gid="value-text", clip_on=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
+    ax.tick_params(axis="x", labelsize=_FONT)
+    ax.set_xlabel(_axis_label(quantity, unit) + ("  (log scale)" if log else ""), fontsize=_FONT + 0.5)
+    ax.grid(axis="x", color="#e4e4e4", lw=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    for spine in ("top", "right", "left"):
+        ax.spines[spine].set_visible(False)
+    if own:
+        _forest_layout(figure, ax, result, rows, quantity, labels, bold, right_texts, len(lines))
+    return figure
+
+
+def _forest_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, quantity: str,
+                   labels: list[str], bold: list[bool], right_texts: list[str], count: int) -> None:
+    """Size the figure in inches: label columns as measured, a fixed height per row."""
+    label_width = max(_text_width(figure, [t for t, b in zip(labels, bold, strict=True) if b],
+                                  fontsize=_FONT, fontweight="bold"),
+                      _text_width(figure, [t for t, b in zip(labels, bold, strict=True) if not b],
+                                  fontsize=_FONT))
+    value_width = _text_width(figure, right_texts, fontsize=_FONT, style="italic")
+    left = label_width + 0.25
+    plot_width = 5.2
+    width = max(11.0, left + plot_width + value_width + 0.35)
+    plot_width = width - left - value_width - 0.35
+    kept = int((rows["status"] == "kept").sum())
+    summary = _title(quantity, rows, f"{kept} kept, {len(rows) - kept} excluded")
+    title = figure.text(0, 0, summary, fontsize=_FONT + 2.5, fontweight="bold",
+                        va="top", ha="left", transform=figure.dpi_scale_trans)
+    legend = _legend(figure, _status_handles(), width - 0.4)
+    legend_height = _extent_any(figure, legend).height / figure.dpi
+    notes = _wrapped_block(figure, _notes(result, set(rows["id"])), width - 0.5)
+    notes_height = _block_height(figure, notes)
+    head = 0.5 + legend_height + 0.1
+    body = count * _ROW
+    foot = 0.65 + (notes_height + 0.15 if notes else 0.0)
+    height = head + body + foot
+    figure.set_size_inches(width, height)
+    ax.set_position((left / width, foot / height, plot_width / width, body / height))
+    title.set_position((0.2, height - 0.12))
+    legend.set_bbox_to_anchor((0.15, height - 0.45), transform=figure.dpi_scale_trans)
+    _stack(figure, notes, 0.25, notes_height + 0.1)
+
+
+# ------------------------------------------------------------------------------ timeline
+def _day(day: float) -> float:
+    """A day number (days since 1970-01-01) as a matplotlib date number."""
+    return float(day) + float(mdates.date2num(dt.datetime(1970, 1, 1)))
+
+
+def timeline(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
+             ax: Axes | None = None) -> Figure:
+    """A timeline of the claims about `quantity`, inside the envelope of its reconciled ranges.
+
+    A claim about a day is a vertical bar at that day; one about a month, a year or a period
+    (an increase or a rate, drawn hatched as the increase it implies) is a box over that span.
+    Claims are numbered in time order; the key under the plot names each, lists the changes
+    of a level quantity (arrows in the plot) and explains the contradictions.
+
+    >>> import pandas as pd, estimates
+    >>> frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x"] * 2, "low": ["10", "40"],
+    ...                       "high": ["20", ""], "as_of": ["2024-10-01", "2024-12-01"]})
+    >>> figure = timeline(estimates.reconcile(frame), "x")
+    >>> sorted(p.get_gid() for p in figure.axes[0].patches)
+    ['change', 'unbounded']
+    """
+    _check_quantity(result, quantity)
+    rows = _claim_rows(result, quantity, claims)
+    ranges = _ranges(result, quantity)
+    unit = _unit(result, quantity, rows)
+    figure, ax, own = _own_figure(ax)
+    order = sorted(rows.index, key=lambda i: (rows.at[i, "period_start"] if rows.at[i, "periodic"]
+                                              else rows.at[i, "as_of_start"], rows.at[i, "id"]))
+    rows = rows.loc[order].reset_index(drop=True)
+    rows["x0"] = np.where(rows["periodic"], rows["period_start"], rows["as_of_start"]).astype(float)
+    rows["x1"] = np.where(rows["periodic"], rows["period_end"], rows["as_of_end"]).astype(float)
+
+    own_ranges = ranges[~ranges["derived"].astype(bool)] if len(rows) else ranges
+    times = np.concatenate([rows["x0"], rows["x1"], own_ranges["start"], own_ranges["end"]]).astype(float)
+    first, last = float(times.min()), float(times.max())
+    pad = max(6.0, (last - first) * 0.05)
+    ax.set_xlim(_day(first - pad), _day(last + pad))
+    finite = np.concatenate([rows["low"], rows["high"], ranges["low"], ranges["high"]]).astype(float)
+    finite = finite[np.isfinite(finite)]
+    top = float(finite.max()) if finite.size else 1.0
+    bottom = min(0.0, float(finite.min())) if finite.size else 0.0
+    ceiling = top + (top - bottom) * 0.15 or 1.0
+    ax.set_ylim(bottom, ceiling)
+    _envelope(ax, ranges, ceiling)
+
+    # the claims
+    instants = []
+    rows["x"] = np.nan
+    for i, row in rows.iterrows():
+        x0, x1 = _day(row["x0"]), _day(row["x1"])
+        low = max(float(row["low"]), bottom)
+        high = min(float(row["high"]), ceiling)
+        dashed = row["status"] == "excluded"
+        if x1 - x0 <= 1.0 and not row["periodic"]:
+            instants.append(i)
+            x = x0
+            if row["high"] > ceiling:
+                _arrow(ax, (x, low), (x, ceiling), row["color"], dashed)
+        else:
+            ax.add_patch(Rectangle((x0, low), x1 - x0, high - low, facecolor=row["color"],
+                                   alpha=0.06 if row["periodic"] else 0.12,
+                                   edgecolor=row["color"], lw=1.3, hatch="////" if row["periodic"] else None,
+                                   linestyle="--" if dashed else "-", gid="claim-span", zorder=2))
+            x = (x0 + x1) / 2
+            if row["high"] > ceiling:
+                _arrow(ax, (x, low), (x, ceiling), row["color"], dashed)
+        rows.at[i, "x"] = x
+    if instants:
+        sub = rows.loc[instants]
+        bounded = (sub["high"] <= ceiling).to_numpy()
+        bars = ax.vlines(sub["x"][bounded], np.maximum(sub["low"][bounded], bottom), sub["high"][bounded],
+                         colors=sub["color"][bounded].tolist(), lw=2.2, gid="claims", zorder=3)
+        bars.set_linestyle(["--" if s == "excluded" else "-" for s in sub["status"][bounded]])
+        ax.scatter(sub["x"], np.maximum(sub["low"], bottom), marker="_", s=70, linewidths=1.6,
+                   c=sub["color"].tolist(), zorder=4, gid="ends")
+        capped = (sub["high"] <= ceiling).to_numpy()
+        ax.scatter(sub["x"][capped], sub["high"][capped], marker="_", s=70, linewidths=1.6,
+                   c=sub["color"][capped].tolist(), zorder=4, gid="ends")
+    point = rows["point"].to_numpy(float)
+    shown = np.isfinite(point)
+    ax.scatter(rows["x"][shown], point[shown], marker="D", s=20, c=rows["color"][shown].tolist(),
+               edgecolors="white", linewidths=0.5, zorder=5, gid="best")
+
+    # changes of a level quantity
+    changes = result.changes.loc[result.changes["quantity"] == quantity]
+    change_lines = []
+    for change in changes.itertuples():
+        a, b = _spans(pd.Series([change.from_as_of, change.to_as_of]))
+        ya, yb = _middle(change.from_low, change.from_high), _middle(change.to_low, change.to_high)
+        ax.add_patch(FancyArrowPatch((_day((a[0] + b[0]) / 2), ya), (_day((a[1] + b[1]) / 2), yb),
+                                     arrowstyle="-|>", mutation_scale=12, color=BEST, lw=1.3,
+                                     linestyle=(0, (4, 2)), gid="change", zorder=4,
+                                     connectionstyle="arc3,rad=0.0"))
+        change_lines.append(f"Change from {change.from_as_of} to {change.to_as_of} ({change.days} days): "
+                            f"{_signed(change.rate_low)} to {_signed(change.rate_high)} {change.unit}")
+
+    ax.xaxis_date()
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.tick_params(labelsize=_FONT)
+    ax.set_ylabel(_axis_label(quantity, unit), fontsize=_FONT + 0.5)
+    ax.grid(color="#e4e4e4", lw=0.6)
+    ax.set_axisbelow(True)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    if own:
+        _timeline_layout(figure, ax, result, rows, quantity, change_lines)
+    return figure
+
+
+def _envelope(ax: Axes, ranges: pd.DataFrame, ceiling: float) -> None:
+    """The reconciled ranges: a box over each span, joined into an envelope between times.
+
+    Between two times a running total lies above the earlier low and below the later high;
+    a level may be anything there, and the envelope only joins its ranges by straight lines.
+    """
+    if not len(ranges):
+        return
+    ranges = ranges.assign(middle=(ranges["start"] + ranges["end"]) / 2).sort_values(["middle", "end"])
+    x = np.array([_day(m) for m in ranges["middle"]])
+    lows = ranges["low"].to_numpy(float)
+    highs = np.minimum(ranges["high"].to_numpy(float), ceiling)
+    if (ranges["kind"] == "cumulative").all() and len(ranges) > 1:
+        xs = np.repeat(x, 2)[1:-1]
+        ax.fill_between(xs, np.repeat(lows[:-1], 2), np.repeat(highs[1:], 2), color=BAND, alpha=0.12,
+                        lw=0, gid="envelope", zorder=1)
+    elif len(ranges) > 1:
+        ax.fill_between(x, lows, highs, color=BAND, alpha=0.12, lw=0, gid="envelope", zorder=1)
+    wide = (ranges["end"] - ranges["start"]).to_numpy() > 1
+    for r, low, high in zip(ranges[wide].itertuples(), lows[wide], highs[wide], strict=True):
+        ax.add_patch(Rectangle((_day(r.start), low), float(r.end - r.start), high - low, facecolor=BAND,
+                               alpha=0.2, edgecolor=BAND, lw=0.8, gid="range", zorder=1))
+    ax.vlines(x[~wide], lows[~wide], highs[~wide], color=BAND, alpha=0.35, lw=7, gid="range", zorder=1)
+    best = ranges["best"].to_numpy(float)
+    ok = np.isfinite(best)
+    ax.plot(x[ok], best[ok], color=BEST, lw=1.2, ls=":", marker="_", markersize=12, gid="range-best",
+            zorder=2)
+
+
+def _middle(low: float, high: float) -> float:
+    return low / 2 + high / 2 if math.isfinite(high) else low
+
+
+def _signed(value: float) -> str:
+    """A rate with its sign, to three significant figures: ``+170``, ``-336``, ``+∞``."""
+    value = float(value)
+    if math.isfinite(value) and value != 0:
+        value = round(value, 2 - math.floor(math.log10(abs(value))))
+    text = format_number(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _timeline_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, quantity: str,
+                     change_lines: list[str]) -> None:
+    width, left, plot_height = 11.0, 1.25, 4.3
+    handles = [
+        *_status_handles()[:4],
+        Line2D([], [], color=BEST, lw=1.2, ls=":", marker="_", markersize=10, label="reconciled best"),
+        Patch(facecolor="white", edgecolor=INK, hatch="////", label="increase over a period"),
+        Line2D([], [], color=BEST, lw=1.3, ls=(0, (4, 2)), label="change between times"),
+    ]
+    title = figure.text(0, 0, _title(quantity, rows, "over time"), fontsize=_FONT + 2.5,
+                        fontweight="bold", va="top", ha="left", transform=figure.dpi_scale_trans)
+    legend = _legend(figure, handles, width - 0.4)
+    legend_height = _extent_any(figure, legend).height / figure.dpi
+    key = []
+    for number, row in enumerate(rows.itertuples(), start=1):
+        status = "excluded" if row.status == "excluded" else ""
+        tags = ", ".join(row.tags)
+        extra = "; ".join(s for s in (status, tags) if s)
+        line = (f"{number:>2}  {_short(row.who, 50)} · {_short(row.when, 24)}: "
+                f"{_short(row.written, 48)}" + (f"  ({extra})" if extra else ""))
+        key.append(figure.text(0, 0, line, fontsize=_SMALL, va="top", ha="left", color=row.color,
+                               transform=figure.dpi_scale_trans, gid="key"))
+    notes = _wrapped_block(figure, change_lines + _notes(result, set(rows["id"])), width - 0.5)
+    head = 0.5 + legend_height + 0.1
+    foot = 0.55 + _block_height(figure, key, 0.02) + 0.1 + _block_height(figure, notes) + 0.1
+    height = head + plot_height + foot
+    figure.set_size_inches(width, height)
+    ax.set_position((left / width, foot / height, (width - left - 0.35) / width, plot_height / height))
+    title.set_position((0.2, height - 0.12))
+    legend.set_bbox_to_anchor((0.15, height - 0.45), transform=figure.dpi_scale_trans)
+    used = _stack(figure, key, 0.3, foot - 0.55, gap=0.02)
+    _stack(figure, notes, 0.25, foot - 0.55 - used - 0.1)
+    _number_claims(figure, ax, rows)
+
+
+def _number_claims(figure: Figure, ax: Axes, rows: pd.DataFrame) -> None:
+    """Put each claim's number beside it where it overlaps no other number (nudged if need be)."""
+    renderer = _renderer(figure)
+    frame = ax.get_window_extent(renderer)
+    taken: list[Bbox] = []
+    halo = [withStroke(linewidth=2.5, foreground="white")]
+    bottom, ceiling = ax.get_ylim()
+    steps = [(5, 0)] + [(dx, dy) for k in range(1, 9) for dy in (9 * k, -9 * k) for dx in (5, -5)]
+    for number, row in enumerate(rows.itertuples(), start=1):
+        low = max(float(row.low), bottom)
+        high = min(float(row.high), ceiling)
+        anchor = (row.x, (low + high) / 2)
+        for dx, dy in steps:
+            label = ax.annotate(str(number), anchor, xytext=(dx, dy), textcoords="offset points",
+                                fontsize=_SMALL, fontweight="bold", color=row.color,
+                                ha="left" if dx > 0 else "right", va="center", gid="number",
+                                annotation_clip=False, zorder=6, path_effects=halo)
+            label.update_positions(renderer)
+            box = _extent(figure, label)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
+                if dy:
+                    label.remove()
+                    label = ax.annotate(str(number), anchor, xytext=(dx, dy), textcoords="offset points",
+                                        fontsize=_SMALL, fontweight="bold", color=row.color,
+                                        ha="left" if dx > 0 else "right", va="center", gid="number",
+                                        annotation_clip=False, zorder=6, path_effects=halo,
+                                        arrowprops={"arrowstyle": "-", "color": row.color, "lw": 0.5,
+                                                    "shrinkA": 0, "shrinkB": 0})
+                taken.append(box)
+                break
+            label.remove()
+
+
+# ------------------------------------------------------------------------------ files
+def save(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> None:
+    """Write `figure` to `path` (format from the suffix, PNG by default): all of it or nothing.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "empty.png"
+    >>> save(_Figure(figsize=(1, 1)), target)
+    >>> target.read_bytes()[:4]
+    b'\\x89PNG'
+    """
+    target = Path(path)
+    kind = target.suffix.lstrip(".").lower() or "png"
+    supported = FigureCanvasAgg(Figure()).get_supported_filetypes()
+    if kind not in supported:
+        raise UsageError(f"-o {target}: cannot write {kind!r} images; use one of "
+                         + ", ".join(f".{k}" for k in sorted(supported)))
+    with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=f".{target.name}.",
+                                     suffix=".tmp", delete=False) as handle:
+        temporary = Path(handle.name)
+        try:
+            figure.savefig(handle, format=kind, dpi=dpi)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(temporary, 0o666 & ~mask)  # a temporary file is private; the output is not
+    os.replace(temporary, target)
+
+
+def plot_file(claims: pd.DataFrame, relations: Any, *, quantity: str, kind: str = "forest",
+              output: str | os.PathLike[str], window: float = 7) -> None:
+    """Reconcile `claims` with `relations` and draw `quantity` as a `kind` plot into `output`.
+
+    >>> import pandas as pd, tempfile, pathlib, estimates
+    >>> table = estimates.read_claims(pd.DataFrame({"id": ["a"], "quantity": ["x"],
+    ...                                             "low": ["10"], "as_of": ["2024"]}))
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.png"
+    >>> plot_file(table, None, quantity="x", kind="timeline", output=target)
+    >>> target.stat().st_size > 0
+    True
+    """
+    from estimates.reconcile import reconcile
+
+    if kind not in KINDS:
+        raise UsageError(f"unknown plot kind {kind!r}: use one of {', '.join(KINDS)}")
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise UsageError(f"-o {target}: the folder {str(target.parent)!r} does not exist")
+    result = reconcile(claims, relations, window=int(window))
+    draw = forest if kind == "forest" else timeline
+    save(draw(result, quantity, claims=claims), target)
