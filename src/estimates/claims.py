@@ -112,22 +112,39 @@ class _Problems:
         return table.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
 
 
+def _per_distinct(values: pd.Series, function: Any) -> pd.Series:
+    """`function` (vectorised, Series to Series) applied to each distinct value once."""
+    codes, uniques = pd.factorize(values)
+    done = function(pd.Series(uniques, dtype=object)).to_numpy()
+    return pd.Series(done[codes], index=values.index)
+
+
+_FREE_TEXT = ("quote", "note", "document", "claimant", "outlet")
+
+
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     """A column as stripped text ("" where missing); each distinct cell is handled once."""
     if column not in frame:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-    cleaned = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
-    return pd.Series(cleaned[codes], index=frame.index, dtype=object)
+    values = frame[column]
+    if values.dtype == object or not pd.api.types.is_string_dtype(values) or values.isna().any():
+        values = values.astype(object).where(values.notna(), "").astype(str)
+    if column in _FREE_TEXT:
+        return values.astype(object)  # kept as written; the source key is normalised on its own
+    if column == "id":
+        return values.str.strip().astype(object)  # nearly all distinct: strip directly
+    return _per_distinct(values, lambda u: u.str.strip()).astype(object)
 
 
 def _numbers(text: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Numbers from text; empty is NaN; also a mask of the non-empty cells that are not numbers."""
-    cleaned = text.str.replace(",", "", regex=False).str.replace("_", "", regex=False)
-    values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").to_numpy(np.float64)
+    codes, uniques = pd.factorize(text)
+    distinct = pd.Series(uniques, dtype=object)
+    cleaned = distinct.str.replace(",", "", regex=False).str.replace("_", "", regex=False)
+    numbers = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").to_numpy(np.float64)
     # NaN, and numbers too large for a float (they would silently become infinite), are bad.
-    bad = (text != "").to_numpy() & (np.isnan(values) | np.isinf(values))
-    return values, bad
+    bad = (distinct != "").to_numpy() & (np.isnan(numbers) | np.isinf(numbers))
+    return numbers[codes], bad[codes]
 
 
 def _grade_weight(grade: str) -> float | None:
@@ -176,7 +193,7 @@ def _source(frame: pd.DataFrame) -> pd.Series:
     key = frame["claimant"]
     for column in ("outlet", "document"):
         key = key.where(key != "", frame[column])
-    key = key.str.lower().str.split().str.join(" ")
+    key = _per_distinct(key, lambda u: u.str.lower().str.split().str.join(" "))
     return key.where(key != "", "claim " + frame["id"])
 
 
@@ -194,6 +211,11 @@ def _unit_of(text: str) -> Any:
     return None if text in ("", "dimensionless") else parse_unit(text)
 
 
+def _reduced(unit: Any) -> Any:
+    """A unit with like dimensions cancelled: person/week * day is person."""
+    return ureg.Quantity(1, unit).to_reduced_units().units
+
+
 def _is_rate(unit: Any) -> bool:
     return unit is not None and unit.dimensionality.get("[time]", 0) == -1
 
@@ -201,59 +223,72 @@ def _is_rate(unit: Any) -> bool:
 def _settle_units(table: pd.DataFrame, written: pd.Series, problems: _Problems,
                   ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64],
                              pd.Series, NDArray[np.bool_]]:
-    """Convert each row to its quantity's unit (rates to unit per day), outward."""
+    """Convert each row to its quantity's unit (rates to unit per day), outward.
+
+    A quantity's unit is the count unit written most often for it (ties by name); each
+    distinct written unit is read once, and conversions run per distinct (unit, target)
+    pair over all its rows at once.
+    """
     low = table["low"].to_numpy(np.float64).copy()
     high = table["high"].to_numpy(np.float64).copy()
     best = table["best"].to_numpy(np.float64).copy()
-    target = pd.Series([""] * len(table), index=table.index, dtype=object)
-    rate = np.zeros(len(table), dtype=bool)
-    units: dict[str, Any] = {}
-    for text in pd.unique(written):
+    codes, texts = pd.factorize(written)
+    units: list[Any] = []
+    for text in texts:
         try:
-            units[text] = _unit_of(text)
+            units.append(_unit_of(text))
         except EstimatesError:
-            units[text] = "bad"
-    bad_unit = written.map(lambda u: units[u] == "bad").to_numpy(bool)
+            units.append("bad")
+    bad_unit = np.array([u == "bad" for u in units] + [False], dtype=bool)[codes]
     problems.add(bad_unit & (table["unit_column"] != "").to_numpy(), "unit", written,
                  "is not a unit estimates knows")
     problems.add(bad_unit & (table["unit_column"] == "").to_numpy(), "value", written,
                  "has a unit estimates does not know")
-    rate = written.map(lambda u: units[u] != "bad" and _is_rate(units[u])).to_numpy(bool)
     day = ureg.day
-    pairs = pd.DataFrame({"quantity": table["quantity"], "unit": written})[~bad_unit]
-    for quantity, group in pairs.groupby("quantity", sort=False):
-        counts: dict[Any, int] = {}
-        for text in group["unit"]:
-            unit = units[text]
-            if unit is None or (_is_rate(unit) and (unit * day).dimensionless):
-                continue
-            count_unit = unit * day if _is_rate(unit) else unit
-            counts[count_unit] = counts.get(count_unit, 0) + 1
-        if not counts:
-            target[group.index] = "dimensionless"
+    is_rate = [u is not None and u != "bad" and _is_rate(u) for u in units]
+    rate = np.array(is_rate + [False], dtype=bool)[codes]
+    # The count unit each written unit stands for ("" for none, or "per day" with no unit).
+    counted = [("" if u is None or u == "bad" or (r and (u * day).dimensionless)
+                else str(_reduced(u * day)) if r else str(u)) for u, r in zip(units, is_rate, strict=True)]
+    count_codes, count_names = pd.factorize(np.array(counted + [""], dtype=object)[codes])
+    count_names = np.asarray(count_names, dtype=object)
+    quantity_codes, _ = pd.factorize(table["quantity"])
+    has_count = count_names[count_codes] != ""
+    tally = (pd.DataFrame({"q": quantity_codes[has_count], "u": count_codes[has_count],
+                           "row": np.flatnonzero(has_count)})
+             .groupby(["q", "u"]).agg(n=("row", "size"), first=("row", "min")).reset_index())
+    # The unit written most often; on a tie, the one written first.
+    tally = tally.sort_values(["q", "n", "first"], ascending=[True, False, True], kind="stable")
+    base = tally.drop_duplicates("q")
+    base_of = np.full(quantity_codes.max() + 2 if len(quantity_codes) else 1, -1, dtype=np.int64)
+    base_of[base["q"].to_numpy()] = base["u"].to_numpy()
+    row_base = base_of[quantity_codes]
+    names = np.append(count_names, "dimensionless")
+    target = pd.Series(names[row_base], index=table.index, dtype=object)
+    pairs = pd.DataFrame({"base": row_base, "unit": codes})
+    for (base_code, unit_code), rows in pairs.groupby(["base", "unit"], sort=False).indices.items():
+        unit = units[unit_code] if unit_code >= 0 else None
+        if unit is None or unit == "bad" or base_code < 0:
             continue
-        base = max(counts, key=lambda u: (counts[u], str(u)))
-        target[group.index] = str(base)
-        for text, rows in group.groupby("unit", sort=False).groups.items():
-            unit = units[text]
-            if unit is None:
-                continue
-            goal = base / day if _is_rate(unit) else base
-            if _is_rate(unit) and (unit * day).dimensionless:
-                goal = ureg.dimensionless / day  # "per day" with no unit: the quantity's unit
-            if unit.dimensionality != goal.dimensionality:
-                mask = np.zeros(len(table), dtype=bool)
-                mask[table.index.get_indexer(rows)] = True
-                problems.add(mask, "unit", written, f"{quantity} is also given in {base}, "
-                             "a different dimension")
-                continue
-            factor = conversion_factor(unit, goal)
-            if factor == 1:
-                continue
-            where = table.index.get_indexer(rows)
-            converted = IntervalArray._raw(low[where], high[where]) * factor
-            low[where], high[where] = converted.low, converted.high
-            best[where] = best[where] * float(factor)
+        base_unit = parse_unit(names[base_code])
+        if _is_rate(unit):
+            goal = (ureg.dimensionless / day) if (unit * day).dimensionless else base_unit / day
+        else:
+            goal = base_unit
+        if (unit * day).dimensionless and _is_rate(unit):
+            continue  # "per day" with no unit: already in the quantity's unit per day
+        if unit.dimensionality != goal.dimensionality:
+            mask = np.zeros(len(table), dtype=bool)
+            mask[rows] = True
+            problems.add(mask, "unit", written, table["quantity"] + f" is also given in {base_unit}, "
+                         "a different dimension")
+            continue
+        factor = conversion_factor(unit, goal)
+        if factor == 1:
+            continue
+        converted = IntervalArray._raw(low[rows], high[rows]) * factor
+        low[rows], high[rows] = converted.low, converted.high
+        best[rows] = best[rows] * float(factor)
     return low, high, best, target, rate
 
 
@@ -391,16 +426,14 @@ def _read_times(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -
 
 def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -> None:
     quantity = frame["quantity"]
-    is_expression = quantity.str.contains(r"[^\w.]", regex=True).to_numpy()
-    bad_names = ~is_expression & (quantity != "").to_numpy() & (~quantity.str.fullmatch(
-        r"[A-Za-z_]\w*(?:\.\w+)*").to_numpy(bool) | quantity.str.contains("__").to_numpy(bool))
-    is_expression = is_expression | bad_names
+    is_expression = _per_distinct(quantity, _is_expression).to_numpy(bool)
     messages = np.full(len(frame), None, dtype=object)
     rows = np.flatnonzero(is_expression)
     codes, uniques = pd.factorize(quantity.iloc[rows])
     messages[rows] = np.array([_expression_problem(text) for text in uniques], dtype=object)[codes]
     problems.add(pd.notna(messages), "quantity", quantity, messages)
-    table["quantity"] = quantity.where(~is_expression, quantity.str.split().str.join(" "))
+    table["quantity"] = _per_distinct(quantity, lambda u: u.where(
+        ~_is_expression(u), u.str.split().str.join(" ")))
     table["expression"] = is_expression
     low, high, best, unit, rate = _settle_units(table.assign(quantity=table["quantity"]),
                                                 table["written_unit"], problems)
@@ -421,6 +454,12 @@ def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Proble
     _settle_kinds(frame, table, problems, rate | has_period)
 
 
+def _is_expression(names: pd.Series) -> pd.Series:
+    """True where a quantity is not a plain dotted name (so it is read as an expression)."""
+    plain = names.str.fullmatch(r"[A-Za-z_]\w*(?:\.\w+)*") & ~names.str.contains("__", regex=False)
+    return ~plain.astype(bool) & (names != "")
+
+
 def _expression_problem(text: str) -> str | None:
     """Why an expression cannot be read, or None when it can."""
     try:
@@ -432,18 +471,22 @@ def _expression_problem(text: str) -> str | None:
 
 def _settle_kinds(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems,
                   needs_total: NDArray[np.bool_]) -> None:
-    kind = frame["kind"].str.lower()
+    kind = _per_distinct(frame["kind"], lambda u: u.str.lower())
     problems.add(~kind.isin(("", *KINDS)), "kind", frame["kind"], "is not one of level, cumulative")
-    known = kind.where(kind.isin(KINDS), "")
-    given = known[known != ""]
-    first = given.groupby(table["quantity"][known != ""]).first()
-    settled = table["quantity"].map(first).astype(object)
-    problems.add((known != "") & (known != settled), "kind", frame["kind"],
-                 "differs from the kind " + settled.fillna("").astype(str)
+    known = kind.where(kind.isin(KINDS), "").to_numpy(object)
+    quantity, _ = pd.factorize(table["quantity"])
+    given = known != ""
+    # The kind first given for each quantity (by row order), "" where none is given.
+    first_row = np.full(quantity.max() + 1 if len(quantity) else 0, len(known), dtype=np.int64)
+    np.minimum.at(first_row, quantity[given], np.flatnonzero(given))
+    settled = np.append(known, "")[first_row][quantity]
+    problems.add(given & (known != settled), "kind", frame["kind"],
+                 "differs from the kind " + pd.Series(settled, index=table.index)
                  + " given on another row for this quantity")
-    totals = pd.Series(needs_total, index=table.index).groupby(table["quantity"]).transform("any")
-    default = np.where(totals.to_numpy(bool), "cumulative", "level")
-    table["kind"] = settled.where(settled.notna(), pd.Series(default, index=table.index))
+    totals = np.zeros(len(first_row), dtype=bool)
+    np.logical_or.at(totals, quantity, needs_total)
+    default = np.where(totals[quantity], "cumulative", "level")
+    table["kind"] = np.where(settled != "", settled, default)
     problems.add(needs_total & (table["kind"] == "level").to_numpy() & ~table["expression"],
                  "period", frame["period"].where(frame["period"] != "", frame["value"]),
                  "an increase or a rate needs a cumulative quantity, but this one is level")
