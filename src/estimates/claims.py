@@ -246,11 +246,11 @@ def _settle_units(table: pd.DataFrame, written: pd.Series, problems: _Problems,
                  "has a unit estimates does not know")
     day = ureg.day
     is_rate = [u is not None and u != "bad" and _is_rate(u) for u in units]
-    rate = np.array(is_rate + [False], dtype=bool)[codes]
+    rate = np.array([*is_rate, False], dtype=bool)[codes]
     # The count unit each written unit stands for ("" for none, or "per day" with no unit).
     counted = [("" if u is None or u == "bad" or (r and (u * day).dimensionless)
                 else str(_reduced(u * day)) if r else str(u)) for u, r in zip(units, is_rate, strict=True)]
-    count_codes, count_names = pd.factorize(np.array(counted + [""], dtype=object)[codes])
+    count_codes, count_names = pd.factorize(np.array([*counted, ""], dtype=object)[codes])
     count_names = np.asarray(count_names, dtype=object)
     quantity_codes, _ = pd.factorize(table["quantity"])
     has_count = count_names[count_codes] != ""
