@@ -154,3 +154,46 @@ def test_seed_data_shows_3000_versus_10000_troops_in_russia() -> None:
     pairs = [set(c) for c in disjoint["claims"]]
     assert any("s3-dprk-in-russia-more-than-10000" in p for p in pairs)
     assert len(result.claims) == len(pd.read_csv(DATA / "estimates.csv"))
+
+
+def test_one_planted_running_total_against_many_honest_ones_is_the_one_excluded() -> None:
+    """Regression (generator, seed 0, q000032.wounded): greedy pairwise exclusion kept a planted
+    'over 310,000' and excluded the honest claims that each conflict only with it."""
+    honest = [{"quantity": "w", "low": str(1000 * m), "high": str(1000 * m + 500),
+               "as_of": f"2024-{m:02d}-01", "kind": "cumulative", "claimant": f"S{m}"}
+              for m in range(2, 10)]
+    planted = {"quantity": "w", "value": "over 310,000", "as_of": "2024-01-01",
+               "kind": "cumulative", "claimant": "P", "grade": "A1"}
+    result = reconcile(frame(planted, *honest))
+    status = result.claims.set_index("id")["status"]
+    assert status["c0"] == "excluded" and (status.drop("c0") == "kept").all()
+    assert set(result.contradictions["reason"]) == {"falling_total"}
+    assert all("c0" in claims for claims in result.contradictions["claims"])
+
+
+def test_heaviest_running_totals_beats_dropping_the_lightest_of_each_pair() -> None:
+    # a (weight 1) at t1 is above b and c (weight 0.81 each) later: dropping a keeps 1.62
+    rows = [{"quantity": "k", "low": "500", "high": "600", "as_of": "2024-01-01", "kind": "cumulative"},
+            {"quantity": "k", "low": "100", "high": "200", "as_of": "2024-02-01", "kind": "cumulative",
+             "grade": "B2", "claimant": "X"},
+            {"quantity": "k", "low": "150", "high": "250", "as_of": "2024-03-01", "kind": "cumulative",
+             "grade": "B2", "claimant": "Y"}]
+    status = reconcile(frame(*rows)).claims.set_index("id")["status"].to_dict()
+    assert status == {"c0": "excluded", "c1": "kept", "c2": "kept"}
+
+
+def test_linear_ranges_are_exact_not_widened_seed_half_of_11000() -> None:
+    result = reconcile(frame(
+        {"quantity": "c", "value": "over 5,000", "as_of": "2025-03"},
+        {"quantity": "c / 11000", "low": "0.45", "high": "0.55", "as_of": "2025-03"}))
+    row = result.ranges.iloc[0]
+    assert row["low"] == 5000 and row["high"] == pytest.approx(6050, abs=1e-9)
+
+
+def test_period_ends_are_not_reported_as_ranges_of_their_own() -> None:
+    result = reconcile(frame(
+        {"quantity": "k", "low": "100", "high": "100", "as_of": "2024-11-15", "kind": "cumulative"},
+        {"quantity": "k", "low": "10", "high": "20", "period": "2024-10", "as_of": "2024-10-31",
+         "kind": "cumulative"}))
+    assert result.ranges["as_of"].tolist() == ["2024-10-31", "2024-11-15"]
+    assert result.ranges["low"].tolist() == [10, 100] and result.ranges["high"].tolist() == [100, 100]

@@ -3,21 +3,28 @@
 A `System` is a set of two-sided rows ``low <= a . x <= high`` over non-negative variables,
 each row tagged with the claim it comes from (or -1 for relations and running-total order,
 which are never dropped). It answers three questions: is it feasible, what is the range of
-each variable (exact for linear constraints, widened outward by a hair for the solver's
-tolerance so it stays sound), and which minimal set of tags cannot hold together
-(a deletion filter: drop each tag in turn, keep it out when the rest still conflicts).
+each variable, and which minimal set of tags cannot hold together (a deletion filter: drop
+each tag in turn, keep it out when the rest still conflicts).
+
+Ranges are certified, not trusted: HiGHS's dual solution is snapped to nearby small
+rationals and checked in exact rational arithmetic (reduced costs non-negative), which proves
+the bound ``x_i >= y . b`` for every feasible x. The bound reported is that proven value
+(rounded outward to float only if it is not a float), so ranges are exact where the solver's
+optimum is, and sound always; only when no certificate checks does a bound fall back to the
+solver's value widened outward by `TOLERANCE`.
 
 >>> system = System(2)
 >>> system.add({0: 1.0, 1: 1.0}, 10.0, 10.0, tag=-1)
 >>> system.add({0: 1.0}, 3.0, 4.0, tag=0)
 >>> low, high = system.ranges()
->>> [round(float(v), 4) for v in (low[1], high[1])]
+>>> [float(v) for v in (low[1], high[1])]
 [6.0, 7.0]
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -28,8 +35,9 @@ from scipy.sparse.csgraph import connected_components
 
 __all__ = ["System"]
 
-#: Relative widening of solver bounds, so a range never excludes a value the constraints allow.
+#: Relative widening of solver bounds that no certificate proves (rare), so they stay sound.
 TOLERANCE = 1e-7
+_DENOMINATOR = 1_000_000  # duals are snapped to rationals with at most this denominator
 
 
 class System:
@@ -71,12 +79,16 @@ class System:
 
     def _solve(self, objective: NDArray[np.float64], active: Iterable[int] | None,
                cap: float | None = None) -> tuple[int, NDArray[np.float64] | None]:
-        ub, eq = self._matrices(active)
+        result = self._linprog(objective, active, cap)
+        return result.status, (result.x if result.status == 0 else None)
+
+    def _linprog(self, objective: NDArray[np.float64], active: Iterable[int] | None,
+                 cap: float | None = None, matrices: Any = None) -> Any:
+        ub, eq = self._matrices(active) if matrices is None else matrices
         a_ub, b_ub = ub
         a_eq, b_eq = eq
-        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                         bounds=(0, self._cap() if cap is None else cap), method="highs")
-        return result.status, (result.x if result.status == 0 else None)
+        return linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                       bounds=(0, self._cap() if cap is None else cap), method="highs")
 
     def feasible(self, active: Iterable[int] | None = None) -> bool:
         """True when some x satisfies every relation row and the rows of the `active` tags."""
@@ -130,23 +142,34 @@ class System:
         first = np.r_[0, np.flatnonzero(np.diff(blocks[order])) + 1]
         rank[order] = np.arange(self.n) - np.repeat(first, np.diff(np.r_[first, self.n]))
         cap = self._cap()
+        matrices = self._matrices(active)
         for r in range(int(rank.max()) + 1):
             chosen = rank == r
             for sign in (1.0, -1.0):
-                status, x = self._solve(np.where(chosen, sign, 0.0), active)
-                if x is None:
-                    raise ValueError(f"the linear system is not feasible (status {status})")
-                if sign > 0:
-                    low[chosen] = x[chosen]
-                    continue
-                # a maximum that grows with the variables' cap is unbounded
-                _, wider = self._solve(np.where(chosen, sign, 0.0), active, 2 * cap)
-                grows = x[chosen] * (1 + 1e-6) + 1 < (x[chosen] if wider is None else wider[chosen])
-                high[chosen] = np.where(grows | (x[chosen] >= cap / 2), np.inf, x[chosen])
-        pad = TOLERANCE * np.maximum(1.0, np.abs(low))
-        low = np.maximum(low - pad, 0.0)
-        high = high + TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(high), high, 0)))
-        return low, high
+                objective = np.where(chosen, sign, 0.0)
+                result = self._linprog(objective, active, matrices=matrices)
+                if result.status != 0:
+                    raise ValueError(f"the linear system is not feasible (status {result.status})")
+                x = result.x
+                if sign < 0:
+                    # a maximum that grows with the variables' cap is unbounded
+                    _, wider = self._solve(objective, active, 2 * cap)
+                    grows = x[chosen] * (1 + 1e-6) + 1 < (x[chosen] if wider is None else wider[chosen])
+                    unbounded = grows | (x[chosen] >= cap / 2)
+                else:
+                    unbounded = np.zeros(int(chosen.sum()), dtype=bool)
+                for i, free in zip(np.flatnonzero(chosen), unbounded, strict=True):
+                    if free:
+                        high[i] = np.inf
+                        continue
+                    proven = _certify(int(i), sign, result, matrices, blocks)
+                    if sign > 0:
+                        low[i] = proven if proven is not None else \
+                            max(x[i] - TOLERANCE * max(1.0, abs(x[i])), 0.0)
+                    else:
+                        high[i] = proven if proven is not None else \
+                            x[i] + TOLERANCE * max(1.0, abs(x[i]))
+        return np.maximum(low, 0.0), high
 
     def _blocks(self) -> NDArray[np.int64]:
         heads: list[int] = []
@@ -168,3 +191,61 @@ def _sparse(rows: list[tuple[dict[int, float], float]], n: int) -> tuple[Any, An
     v = [value for coefficients, _ in rows for value in coefficients.values()]
     matrix = sparse.csr_matrix((v, (r, c)), shape=(len(rows), n))
     return matrix, np.array([b for _, b in rows])
+
+
+def _certify(i: int, sign: float, result: Any, matrices: Any,
+             blocks: NDArray[np.int64]) -> float | None:
+    """`_check` with duals snapped to small rationals, else taken exactly as the solver's floats."""
+    for snap in (True, False):
+        proven = _check(i, sign, result, matrices, blocks, snap)
+        if proven is not None:
+            return proven
+    return None
+
+
+def _check(i: int, sign: float, result: Any, matrices: Any, blocks: NDArray[np.int64],
+           snap: bool) -> float | None:
+    """A proven bound on ``x[i]`` (least if sign > 0, greatest if sign < 0), or None.
+
+    With the solver's duals snapped to rationals, exact arithmetic checks that
+    ``sign * x_i - y . A x`` has non-negative coefficients, so for every feasible x >= 0,
+    ``sign * x_i >= y . b``. When only the coefficient of ``x_i`` itself falls short (the
+    float coefficients are not the rationals the duals were snapped to), scaling the duals
+    by a positive factor closes the gap exactly.
+    """
+    (a_ub, b_ub), (a_eq, b_eq) = matrices
+    block = blocks[i]
+    reduced: dict[int, Fraction] = {i: Fraction(sign)}
+    bound = Fraction(0)
+    for matrix, rhs, duals, upper in ((a_ub, b_ub, getattr(result, "ineqlin", None), True),
+                                      (a_eq, b_eq, getattr(result, "eqlin", None), False)):
+        if matrix is None or duals is None:
+            continue
+        marginals = np.asarray(duals.marginals, dtype=np.float64)
+        for row in np.flatnonzero(marginals != 0):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            columns = matrix.indices[start:end]
+            if columns.size == 0 or blocks[columns[0]] != block:
+                continue
+            y = Fraction(float(marginals[row]))
+            y = y.limit_denominator(_DENOMINATOR) if snap else y
+            if upper and y > 0:
+                y = Fraction(0)
+            if y == 0:
+                continue
+            bound += y * Fraction(float(rhs[row]))
+            for column, value in zip(columns.tolist(), matrix.data[start:end].tolist(), strict=True):
+                reduced[column] = reduced.get(column, Fraction(0)) - y * Fraction(value)
+    if any(value < 0 for column, value in reduced.items() if column != i):
+        return None
+    if reduced[i] < 0:
+        # only the objective's own coefficient is short: scale the duals down to meet it exactly
+        combined = Fraction(sign) - reduced[i]
+        if combined * Fraction(sign) <= 0:
+            return None
+        bound *= Fraction(sign) / combined
+    proven = bound if sign > 0 else -bound
+    nearest = float(proven)
+    if Fraction(nearest) != proven:
+        nearest = float(np.nextafter(nearest, -np.inf if sign > 0 else np.inf))
+    return nearest

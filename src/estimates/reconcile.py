@@ -7,12 +7,20 @@ Rules (see the README):
   are different times, and disjoint ranges between consecutive ones are *changes* with the
   rate they imply. Claims on a *cumulative* quantity are compared at the same time span;
   across times the total may not fall.
-- **Kept set.** On one quantity at one time, the kept claims are the heaviest set that
-  shares a point (exact sweep). Each source's claims there share its weight (n claims from
-  one claimant weigh 1/n each). Falling totals, rates against totals and relations are
-  then resolved greedily: the lightest claim of each minimal conflict is excluded.
-- **Ranges** are exact for linear constraints (HiGHS linear programming per linked group),
-  widened outward by 1e-7 relative for the solver's tolerance; values are never negative.
+- **Kept set.** Each source's claims on one quantity at one time share its weight (n claims
+  from one claimant weigh 1/n each). On one quantity the kept claims are the heaviest
+  consistent set, exactly: for a level quantity at one time the claims holding the point of
+  greatest covering weight (`estimates.sweep`); for a running total the heaviest set a
+  non-decreasing total can meet (`estimates.cumulative`, a dynamic programme). Increases and
+  rates against the totals, and relations between quantities, are then resolved greedily
+  (finding the heaviest feasible subsystem there is NP-hard): the lightest claim of each
+  minimal conflict is excluded, until what is left holds.
+- **Ranges** are exact for linear constraints: running totals and increases by shortest
+  paths (sums rounded outward only when inexact), linked groups by HiGHS linear programming
+  with each bound certified by an exact rational dual certificate (`estimates.linear`);
+  values are never negative. Ranges are reported at the times claims are about: the
+  ``as_of`` of value claims, the end of the period of increases and rates, and for a
+  quantity that only relations or expression claims mention, the times of those claims.
 - **Best point**: the weighted median of the kept claims' points (their ``best`` if
   given, else the middle of a finite interval, else its finite end), clipped to the range;
   with no such claim the middle of a finite range, else its finite end.
@@ -30,6 +38,7 @@ Rules (see the README):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -42,13 +51,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
+from scipy.optimize import LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
 from estimates.claims import Claims, is_claims_table, read_claims
+from estimates.cumulative import difference_bounds, heaviest_running_totals
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
-from estimates.sweep import anchor_clusters, heaviest_point, partners, prefix_max_before
+from estimates.sweep import anchor_clusters, heaviest_point, partners
 from estimates.timeline import format_period, format_span
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
@@ -64,6 +75,7 @@ CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "as_of", "value", "low", "high
                         "weight", "source", "status", "contradictions", "problem")
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
+_EMPTY: tuple[str, ...] = ()
 
 
 class Reason(StrEnum):
@@ -141,8 +153,8 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     ...                       "low": ["5000", "0.3"], "high": ["", "0.4"],
     ...                       "as_of": ["2025-03", "2025-03"]})
     >>> ranges = reconcile(frame, ["c = k + w"]).ranges.set_index("quantity")
-    >>> float(ranges.loc["k", "low"]) > 1499.9
-    True
+    >>> round(float(ranges.loc["k", "low"]), 9)
+    1500.0
     """
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
@@ -150,25 +162,51 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
 
 
+def _runs(sorted_keys: NDArray[Any]) -> NDArray[np.int64]:
+    """Start positions of the runs of equal values in a sorted array (plus its length)."""
+    if sorted_keys.size == 0:
+        return np.zeros(1, dtype=np.int64)
+    return np.r_[0, np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1, sorted_keys.size]
+
+
 class _Reconciler:
     def __init__(self, table: pd.DataFrame, relations: Sequence[Relation], window: int) -> None:
-        self.table = table
+        t = table
+        self.table = t
         self.relations = list(relations)
         self.window = window
-        self.valid = table["problem"].isna().to_numpy()
-        self.excluded = np.zeros(len(table), dtype=bool)
-        self.found: list[dict[str, Any]] = []
+        self.n = len(t)
+        self.valid = t["problem"].isna().to_numpy()
+        self.expression = t["expression"].to_numpy(bool)
+        measure = t["measure"].to_numpy(object)
+        self.is_value = measure == "value"
+        self.is_rate = measure == "rate"
+        self.cumulative = t["kind"].to_numpy(object) == "cumulative"
+        self.low = t["low"].to_numpy(np.float64)
+        self.high = t["high"].to_numpy(np.float64)
+        self.start = t["as_of_start"].to_numpy(np.int64)
+        self.end = t["as_of_end"].to_numpy(np.int64)
+        self.pstart = t["period_start"].to_numpy(np.int64)
+        self.pend = t["period_end"].to_numpy(np.int64)
+        self.weight = t["weight"].to_numpy(np.float64)
+        self.ids = t["id"].to_numpy(object)
+        self.quantity = t["quantity"].to_numpy(object)
+        self.excluded = np.zeros(self.n, dtype=bool)
+        self.found: list[tuple[Reason, list[int], float, int]] = []
         self.expressions: dict[int, Linear | Ratio] = {
-            int(k): read_expression(table.at[k, "quantity"])
-            for k in np.flatnonzero(table["expression"].to_numpy() & self.valid)}
-        self.rank = pd.Series(table["id"]).rank(method="first").to_numpy(np.int64)
+            int(k): read_expression(t.at[k, "quantity"])
+            for k in np.flatnonzero(self.expression & self.valid)}
 
-    # ----------------------------------------------------------------- groups and times
+    def tie(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
+        """A tie-break per claim that depends only on its id (so row order does not matter)."""
+        return pd.util.hash_array(self.ids[rows]).view(np.int64)
+
+    # ----------------------------------------------------------------- groups
     def _groups(self) -> None:
         t = self.table
-        names: dict[str, int] = {}
-        for name in t.loc[self.valid & ~t["expression"].to_numpy(), "quantity"]:
-            names.setdefault(name, len(names))
+        plain = self.valid & ~self.expression
+        codes, uniques = pd.factorize(t["quantity"].to_numpy(object)[plain])
+        names: dict[str, int] = {str(n): i for i, n in enumerate(uniques)}
         edges: list[tuple[int, int]] = []
         links = [e.names for e in self.expressions.values()] + [r.names for r in self.relations]
         for linked in links:
@@ -176,167 +214,357 @@ class _Reconciler:
                 names.setdefault(name, len(names))
             edges += [(names[linked[0]], names[n]) for n in linked[1:]]
         self.names = names
-        heads = [a for a, _ in edges]
-        tails = [b for _, b in edges]
-        graph = sparse.coo_matrix((np.ones(len(edges)), (heads, tails)), shape=(len(names),) * 2)
+        self.name_of = np.array(list(names), dtype=object)
+        graph = sparse.coo_matrix((np.ones(len(edges)), ([a for a, _ in edges], [b for _, b in edges])),
+                                  shape=(len(names),) * 2)
         _, self.component = connected_components(graph, directed=False)
         self.linked = np.zeros(int(self.component.max(initial=-1)) + 1, dtype=bool)
         for linked in links:
             self.linked[self.component[names[linked[0]]]] = True
-        q = np.full(len(t), -1, dtype=np.int64)
-        plain = self.valid & ~t["expression"].to_numpy()
-        q[plain] = t.loc[plain, "quantity"].map(names).to_numpy(np.int64)
+        q = np.full(self.n, -1, dtype=np.int64)
+        q[plain] = codes
         for k, e in self.expressions.items():
             q[k] = names[e.names[0]] if e.names else -1
         self.q = q
-        self.group = np.where(q >= 0, self.component[np.maximum(q, 0)], -1)
-        periodic = self.valid & (t["measure"] != "value").to_numpy()
-        self.linked[np.unique(self.group[periodic])] = True
-        self.kind_of = dict(zip(t.loc[plain, "quantity"], t.loc[plain, "kind"], strict=False))
-        self.unit_of = dict(zip(t.loc[plain, "quantity"], t.loc[plain, "unit"], strict=False))
+        component = np.r_[self.component, -1]  # q = -1 (no quantity) has no group
+        self.group = component[q]
+        # increases of a level quantity are solved as linear programmes
+        periodic_level = plain & ~self.is_value & ~self.cumulative
+        self.linked[np.unique(self.group[periodic_level & (q >= 0)])] = True
+        first = np.full(len(names), -1, dtype=np.int64)
+        rows = np.flatnonzero(plain)
+        first[q[rows][::-1]] = rows[::-1]
+        has = first >= 0
+        kinds = np.full(len(names), "level", dtype=object)
+        units = np.full(len(names), "", dtype=object)
+        kinds[has] = t["kind"].to_numpy(object)[first[has]]
+        units[has] = t["unit"].to_numpy(object)[first[has]]
+        self.kind_of_q, self.unit_of_q = kinds, units
+        self.in_linked = np.r_[self.linked, False][self.group]
 
-    def _times(self) -> None:
-        """Each group's times; level quantities cluster them by the window."""
-        t = self.table
-        value = self.valid & (t["measure"] == "value").to_numpy() & (self.q >= 0)
-        periodic = self.valid & (t["measure"] != "value").to_numpy() & (self.q >= 0)
-        parts = [pd.DataFrame({"group": self.group[value], "start": t["as_of_start"][value],
-                               "end": t["as_of_end"][value]})]
-        for column in ("period_start", "period_end"):
-            parts.append(pd.DataFrame({"group": self.group[periodic], "start": t[column][periodic],
-                                       "end": t[column][periodic]}))
-        times = pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+    def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Integer weights: each source's claims in one slot share its weight."""
+        source = self.source_codes[rows]
+        order = np.lexsort((source, slot))
+        key_s, key_src = slot[order], source[order]
+        change = np.r_[True, (key_s[1:] != key_s[:-1]) | (key_src[1:] != key_src[:-1])]
+        run = np.cumsum(change) - 1
+        counts = np.bincount(run)
+        share = np.empty(rows.size, dtype=np.float64)
+        share[order] = counts[run]
+        return np.maximum(np.rint(self.weight[rows] / share * _SCALE), 1).astype(np.int64)
+
+    # ----------------------------------------------------------------- level quantities
+    def _level(self) -> None:
+        rows = np.flatnonzero(self.valid & ~self.expression & self.is_value & ~self.cumulative
+                              & (self.q >= 0))
+        self.level_rows = rows
+        if rows.size == 0:
+            self.level_slot = np.zeros(0, dtype=np.int64)
+            return
+        q = self.q[rows]
+        slot = anchor_clusters(q, self.start[rows], self.end[rows],
+                               np.full(rows.size, self.window, dtype=np.int64))
+        self.level_slot = slot
+        weight = self._shares(slot, rows)
+        low, high = self.low[rows], self.high[rows]
+        kept, _ = heaviest_point(slot, low, high, weight)
+        if kept.all():
+            return
+        # partners only where something was excluded (tie-break by id, so order does not matter)
+        busy = np.zeros(int(slot.max()) + 1, dtype=bool)
+        busy[slot[~kept]] = True
+        sub = np.flatnonzero(busy[slot])
+        mate = partners(slot[sub], low[sub], high[sub], kept[sub], self.tie(rows[sub]))
+        self.excluded[rows[~kept]] = True
+        out = np.flatnonzero(~kept[sub])
+        a, b = rows[sub[out]], rows[sub[mate[out]]]
+        gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
+        self.found += [(Reason.DISJOINT, [int(y), int(x)], float(g), -1)
+                       for x, y, g in zip(a, b, gap, strict=True)]
+
+    # ----------------------------------------------------------------- running totals
+    def _cumulative(self) -> None:
+        plain = self.valid & ~self.expression & self.cumulative & (self.q >= 0)
+        value = np.flatnonzero(plain & self.is_value)
+        period = np.flatnonzero(plain & ~self.is_value)
+        self.cum_value, self.cum_period = value, period
+        keys_q = np.concatenate([self.q[value], self.q[period], self.q[period]])
+        keys_s = np.concatenate([self.start[value], self.pstart[period], self.pend[period]])
+        keys_e = np.concatenate([self.end[value], self.pstart[period], self.pend[period]])
+        if keys_q.size == 0:
+            self.node_q = np.zeros(0, dtype=np.int64)
+            return
+        order = np.lexsort((keys_e, keys_s, keys_q))
+        sq, ss, se = keys_q[order], keys_s[order], keys_e[order]
+        new = np.r_[True, (sq[1:] != sq[:-1]) | (ss[1:] != ss[:-1]) | (se[1:] != se[:-1])]
+        node_id = np.empty(order.size, dtype=np.int64)
+        node_id[order] = np.cumsum(new) - 1
+        self.node_q, self.node_start, self.node_end = sq[new], ss[new], se[new]
+        m = value.size
+        self.value_node = node_id[:m]
+        self.period_nodes = (node_id[m:m + period.size], node_id[m + period.size:])
+        # each quantity's nodes are consecutive; local number = id - first id of the quantity
+        nq = self.node_q
+        q_first = _runs(nq)
+        self.q_blocks = q_first
+        block_of_node = np.repeat(np.arange(q_first.size - 1), np.diff(q_first))
+        self.local = np.arange(nq.size) - q_first[block_of_node]
+        chained = np.ones(q_first.size - 1, dtype=bool)
+        same = nq[1:] == nq[:-1]
+        broken = same & (self.node_end[:-1] > self.node_start[1:])
+        chained[block_of_node[1:][broken]] = False
+        self.block_of_node, self.chained = block_of_node, chained
+        self._heaviest_totals()
+        self._totals_bounds()
+
+    def _heaviest_totals(self) -> None:
+        rows, node = self.cum_value, self.value_node
+        if rows.size == 0:
+            return
+        block = self.block_of_node[node]
+        chain = self.chained[block]
+        weight = self._shares(node, rows)
+        c = np.flatnonzero(chain)
+        order = c[np.lexsort((self.tie(rows[c]), node[c]))]  # node ids are in (q, time) order
+        r, b = rows[order], block[order]
+        offsets = _runs(b)
+        n_nodes = np.diff(self.q_blocks)[b[offsets[:-1]]]
+        kept, partner = heaviest_running_totals(offsets, self.local[node[order]], n_nodes,
+                                                self.low[r], self.high[r], weight[order])
+        out = np.flatnonzero(~kept)
+        self.excluded[r[out]] = True
+        later_first = node[order][partner[out]] > node[order][out]
+        for k, j, after in zip(r[out], r[partner[out]], later_first, strict=True):
+            self._record_totals(int(j), int(k)) if after else self._record_totals(int(k), int(j))
+        for blk in np.unique(block[~chain]):
+            self._heaviest_partial(rows[(block == blk) & ~chain], node[(block == blk) & ~chain],
+                                   weight[(block == blk) & ~chain])
+
+    def _by_weight(self, rows: list[int]) -> list[int]:
+        """Claims from lightest to heaviest; among equals the greatest id first."""
+        by_id = sorted(rows, key=lambda k: str(self.ids[k]), reverse=True)
+        return sorted(by_id, key=lambda k: float(self.weight[k]))
+
+    def _lightest(self, rows: list[int]) -> int:
+        """The claim to exclude from a conflict: the lightest, then the greatest id."""
+        return self._by_weight(rows)[0]
+
+    def _record_totals(self, a: int, b: int) -> None:
+        """Record that claims a and b on one running total cannot both hold."""
+        same = self.start[a] == self.start[b] and self.end[a] == self.end[b]
+        earlier, later = (a, b) if (self.start[a], self.end[a], str(self.ids[a])) <= \
+            (self.start[b], self.end[b], str(self.ids[b])) else (b, a)
+        if same:
+            gap = max(self.low[a] - self.high[b], self.low[b] - self.high[a])
+            self.found.append((Reason.DISJOINT, [earlier, later], float(gap), -1))
+        else:
+            self.found.append((Reason.FALLING_TOTAL, [earlier, later],
+                               float(self.low[earlier] - self.high[later]), -1))
+
+    def _heaviest_partial(self, rows: NDArray[np.int64], node: NDArray[np.int64],
+                          weight: NDArray[np.int64]) -> None:
+        """Exact heaviest set when some times overlap (spans): a small integer programme."""
+        start, end = self.node_start[node], self.node_end[node]
+        low, high = self.low[rows], self.high[rows]
+        n = rows.size
+        i, j = np.triu_indices(n, 1)
+        same = (node[i] == node[j])
+        before = end[i] <= start[j]
+        after = end[j] <= start[i]
+        clash = (same & ((low[i] > high[j]) | (low[j] > high[i]))) | (before & (low[i] > high[j])) \
+            | (after & (low[j] > high[i]))
+        i, j = i[clash], j[clash]
+        if i.size == 0:
+            return
+        matrix = sparse.coo_matrix((np.ones(2 * i.size), (np.r_[np.arange(i.size)] .repeat(2),
+                                    np.column_stack([i, j]).ravel())), shape=(i.size, n))
+        result = milp(-weight.astype(np.float64), integrality=np.ones(n),
+                      bounds=(0, 1), constraints=LinearConstraint(matrix, -np.inf, 1))
+        kept = np.rint(result.x).astype(bool) if result.x is not None else np.ones(n, dtype=bool)
+        for k in np.flatnonzero(~kept):
+            mates = np.r_[j[(i == k) & kept[j]], i[(j == k) & kept[i]]]
+            self.excluded[rows[k]] = True
+            if mates.size:
+                mate = mates[np.argmin(self.tie(rows[mates]))]
+                self._record_totals(int(rows[k]), int(rows[mate]))
+
+    def _edges(self, blocks: NDArray[np.int64]) -> tuple[NDArray[Any], ...]:
+        """Difference edges (block, u, v, tag) and weights of the running totals in `blocks`."""
+        wanted = np.zeros(self.q_blocks.size - 1, dtype=bool)
+        wanted[blocks] = True
+        parts_b: list[NDArray[Any]] = []
+        parts_u: list[NDArray[Any]] = []
+        parts_v: list[NDArray[Any]] = []
+        parts_w: list[NDArray[Any]] = []
+        parts_t: list[NDArray[Any]] = []
+
+        def add(block: NDArray[np.int64], u: NDArray[np.int64], v: NDArray[np.int64],
+                w: NDArray[np.float64], tag: NDArray[np.int64]) -> None:
+            keep = wanted[block] & np.isfinite(w)
+            for part, values in zip((parts_b, parts_u, parts_v, parts_w, parts_t),
+                                    (block, u, v, w, tag), strict=True):
+                part.append(values[keep])
+
+        nodes = np.arange(self.node_q.size)
+        blk = self.block_of_node
+        local = self.local + 1
+        none = np.full(nodes.size, -1, dtype=np.int64)
+        add(blk, local, np.zeros_like(local), np.zeros(nodes.size), none)  # never negative
+        same = np.flatnonzero(self.node_q[1:] == self.node_q[:-1])
+        chain = self.chained[blk[same]]
+        s = same[chain]
+        add(blk[s], local[s + 1], local[s], np.zeros(s.size), none[s])  # total never falls
+        for b in np.unique(blk[same[~chain]]):
+            if not wanted[b]:
+                continue
+            first, last = self.q_blocks[b], self.q_blocks[b + 1]
+            i, j = np.nonzero(self.node_end[first:last, None] <= self.node_start[None, first:last])
+            add(np.full(i.size, b), j + 1, i + 1, np.zeros(i.size), np.full(i.size, -1))
+        live = ~self.excluded[self.cum_value]
+        r, nd = self.cum_value[live], self.value_node[live]
+        b, loc = blk[nd], local[nd]
+        add(b, np.zeros_like(loc), loc, self.high[r], r)
+        add(b, loc, np.zeros_like(loc), np.where(self.low[r] > 0, -self.low[r], np.inf), r)
+        live = ~self.excluded[self.cum_period]
+        r = self.cum_period[live]
+        na, nb = self.period_nodes[0][live], self.period_nodes[1][live]
+        low, high = self.low[r], self.high[r]
+        rate = self.is_rate[r]
+        if rate.any():
+            days = (self.pend[r] - self.pstart[r]).astype(np.float64)
+            total = IntervalArray._raw(low[rate], high[rate]) * days[rate]
+            low, high = low.copy(), high.copy()
+            low[rate], high[rate] = total.low, total.high
+        add(blk[na], local[na], local[nb], high, r)
+        add(blk[na], local[nb], local[na], -low, r)
+        arrays = [np.concatenate(p) if p else np.zeros(0) for p in
+                  (parts_b, parts_u, parts_v, parts_w, parts_t)]
+        order = np.argsort(arrays[0], kind="stable")
+        return tuple(a[order] for a in arrays)
+
+    def _totals_bounds(self) -> None:
+        blocks = np.arange(self.q_blocks.size - 1)
+        self.node_low = np.zeros(self.node_q.size)
+        self.node_high = np.full(self.node_q.size, np.inf)
+        edges = self._edges(blocks)
+        cyclic = np.flatnonzero(self._bounds_of(blocks, edges))
+        if cyclic.size == 0:
+            return
+        edges = tuple(a[np.isin(edges[0], cyclic)] for a in edges)
+        cuts = np.asarray(np.searchsorted(edges[0], np.r_[cyclic, cyclic[-1] + 1]), dtype=np.int64)
+        _, u, v, w, tag = edges
+        for b, lo, hi in zip(cyclic.tolist(), cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+            self._break_cycles(b, u[lo:hi], v[lo:hi], w[lo:hi], tag[lo:hi])
+        tag = edges[4]
+        live = (tag < 0) | ~self.excluded[np.maximum(tag, 0)]
+        self._bounds_of(cyclic, tuple(a[live] for a in edges))
+
+    def _bounds_of(self, blocks: NDArray[np.int64], edges: tuple[NDArray[Any], ...],
+                   ) -> NDArray[np.bool_]:
+        """Shortest-path bounds of the nodes of `blocks`; returns the blocks with a negative cycle."""
+        block, u, v, w, _ = edges
+        sizes = np.diff(self.q_blocks)[blocks] + 1
+        node_offsets = np.r_[0, np.cumsum(sizes)]
+        position = np.zeros(self.q_blocks.size - 1, dtype=np.int64)
+        position[blocks] = np.arange(blocks.size)
+        edge_offsets = np.searchsorted(position[block], np.arange(blocks.size + 1), side="left") \
+            if block.size else np.zeros(blocks.size + 1, dtype=np.int64)
+        lower, upper, cyclic = difference_bounds(node_offsets, edge_offsets, u, v, w)
+        origin = np.zeros(int(node_offsets[-1]), dtype=bool)
+        origin[node_offsets[:-1]] = True
+        nodes = np.flatnonzero(np.isin(self.block_of_node, blocks))  # blocks are ascending
+        self.node_low[nodes] = np.maximum(lower[~origin], 0.0)
+        self.node_high[nodes] = upper[~origin]
+        out = np.zeros(self.q_blocks.size - 1, dtype=bool)
+        out[blocks[cyclic]] = True
+        return out
+
+    def _break_cycles(self, block: int, u: NDArray[np.int64], v: NDArray[np.int64],
+                      w: NDArray[np.float64], tag: NDArray[np.int64]) -> None:
+        """Resolve the conflicts of one running total that its increases or rates bring."""
+        n = int(self.q_blocks[block + 1] - self.q_blocks[block]) + 1
+        edges = list(zip(u.tolist(), v.tolist(), w.tolist(), tag.tolist(), strict=True))
+        live = {int(x) for x in tag if x >= 0}
+        while True:
+            cycle = _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in live])
+            if cycle is None:
+                return
+            conflict = sorted({e[3] for e in cycle if e[3] >= 0}, key=lambda k: -self.weight[k])
+            for k in list(conflict):
+                trial = set(conflict) - {k}
+                if _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in trial]) is not None:
+                    conflict = [c for c in conflict if c != k]
+            gap = -sum(e[2] for e in cycle)
+            loser = self._lightest(conflict)
+            live.discard(loser)
+            self.excluded[loser] = True
+            rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], str(self.ids[k])))
+            periodic = any(not self.is_value[k] for k in rows)
+            self.found.append((Reason.RATE_VS_TOTALS if periodic else Reason.FALLING_TOTAL,
+                               rows, float(gap), -1))
+
+    # ----------------------------------------------------------------- linked groups
+    def _linked(self) -> None:
+        """Solve each linked group (relations, expression claims) as a linear system."""
+        self.lp_ranges: list[tuple[int, int, int, float, float, list[int], bool]] = []
+        rows = np.flatnonzero(self.valid & self.in_linked & (self.q >= 0))
+        if rows.size == 0:
+            return
+        self._times(rows)
+        order = rows[np.argsort(self.group[rows], kind="stable")]
+        starts = _runs(self.group[order])
+        self.group_rows = {int(self.group[order[a]]): order[a:b]
+                           for a, b in itertools.pairwise(starts)}
+        names_by_group: dict[int, list[str]] = {}
+        for name, i in self.names.items():
+            g = int(self.component[i])
+            if self.linked[g]:
+                names_by_group.setdefault(g, []).append(name)
+        times_group = self.times["group"].to_numpy(np.int64)
+        torder = np.argsort(times_group, kind="stable")
+        tstarts = _runs(times_group[torder])
+        self.group_times = {int(times_group[torder[a]]): np.sort(torder[a:b])
+                            for a, b in itertools.pairwise(tstarts)}
+        self.relations_by_group: dict[int, list[Relation]] = {}
+        for relation in self.relations:
+            g = int(self.component[self.names[relation.names[0]]])
+            self.relations_by_group.setdefault(g, []).append(relation)
+        for group in np.flatnonzero(self.linked):
+            self._solve_group(int(group), names_by_group.get(int(group), []))
+
+    def _times(self, rows: NDArray[np.int64]) -> None:
+        """Times of the linked groups; level quantities cluster them by the window."""
+        value = rows[self.is_value[rows]]
+        periodic = rows[~self.is_value[rows]]
+        group = np.concatenate([self.group[value], self.group[periodic], self.group[periodic]])
+        start = np.concatenate([self.start[value], self.pstart[periodic], self.pend[periodic]])
+        end = np.concatenate([self.end[value], self.pstart[periodic], self.pend[periodic]])
+        times = pd.DataFrame({"group": group, "start": start, "end": end}).drop_duplicates(
+            ).sort_values(["group", "start", "end"]).reset_index(drop=True)
         g = times["group"].to_numpy(np.int64)
         times["cluster"] = anchor_clusters(g, times["start"].to_numpy(np.int64),
                                            times["end"].to_numpy(np.int64),
                                            np.full(len(times), self.window, dtype=np.int64))
         self.times = times
+        self.time_start = times["start"].to_numpy(np.int64)
+        self.time_end = times["end"].to_numpy(np.int64)
+        self.time_cluster = times["cluster"].to_numpy(np.int64)
         self.time_index = {(int(a), int(b), int(c)): k for k, (a, b, c) in
-                           enumerate(zip(g, times["start"], times["end"], strict=True))}
+                           enumerate(zip(g, self.time_start, self.time_end, strict=True))}
+        self.time_of = np.full(self.n, -1, dtype=np.int64)
+        self.time_of[value] = [self.time_index[(int(self.group[k]), int(self.start[k]),
+                                                int(self.end[k]))] for k in value]
 
     def _slot(self, name: str, time: int) -> tuple[str, int]:
         """The variable of `name` at time row `time`: its cluster if level, the time if cumulative."""
-        if self.kind_of.get(name, "level") == "level":
-            return name, -1 - int(self.times.at[time, "cluster"])
+        i = self.names.get(name)
+        if i is None or self.kind_of_q[i] == "level":
+            return name, -1 - int(self.time_cluster[time])
         return name, time
 
-    def _slot_hull(self, times: Iterable[int]) -> tuple[int, int]:
-        rows = self.times.loc[list(times)]
-        return int(rows["start"].min()), int(rows["end"].max())
-
-    # ----------------------------------------------------------------- same quantity
-    def _claim_slots(self) -> NDArray[np.int64]:
-        """A number per (quantity, slot) for plain value claims; -1 for the others."""
-        t = self.table
-        plain = self.valid & (t["measure"] == "value").to_numpy() & ~t["expression"].to_numpy()
-        time = np.full(len(t), -1, dtype=np.int64)
-        rows = np.flatnonzero(self.valid & (self.q >= 0) & (t["measure"] == "value").to_numpy())
-        keys = pd.DataFrame({"group": self.group[rows], "start": t["as_of_start"].to_numpy()[rows],
-                             "end": t["as_of_end"].to_numpy()[rows]})
-        lookup = self.times.reset_index().rename(columns={"index": "time"})
-        time[rows] = keys.merge(lookup, on=["group", "start", "end"], how="left")["time"].to_numpy()
-        self.time_of = time
-        kinds = t["kind"].to_numpy()
-        cluster = self.times["cluster"].to_numpy()[np.maximum(time, 0)]
-        slot_key = np.where(kinds == "level", -1 - cluster, time)
-        keys = pd.DataFrame({"q": self.q, "slot": slot_key})[plain]
-        codes = np.full(len(t), -1, dtype=np.int64)
-        codes[plain] = keys.groupby(["q", "slot"], sort=True).ngroup().to_numpy()
-        self.slot_key = slot_key
-        return codes
-
-    def _same_quantity(self) -> None:
-        t = self.table
-        slot = self._claim_slots()
-        self.claim_slot = slot
-        rows = np.flatnonzero(slot >= 0)
-        if rows.size == 0:
-            return
-        share = pd.DataFrame({"s": slot[rows], "src": t["source"].to_numpy()[rows]}).groupby(
-                ["s", "src"])["s"].transform("size").to_numpy(np.float64)
-        weight = np.maximum(np.rint(t["weight"].to_numpy()[rows] / share * _SCALE), 1).astype(np.int64)
-        self.effective = pd.Series(0.0, index=t.index)
-        self.effective.iloc[rows] = weight / _SCALE
-        low, high = t["low"].to_numpy()[rows], t["high"].to_numpy()[rows]
-        kept, _ = heaviest_point(slot[rows], low, high, weight)
-        mate = partners(slot[rows], low, high, kept, self.rank[rows])
-        self.excluded[rows[~kept]] = True
-        for i in np.flatnonzero(~kept):
-            a, b = rows[i], rows[mate[i]]
-            gap = max(t.at[a, "low"] - t.at[b, "high"], t.at[b, "low"] - t.at[a, "high"])
-            self._found(Reason.DISJOINT, [b, a], gap)
-
-    def _falling_totals(self) -> None:
-        """Running totals (plain, on unlinked cumulative quantities) that would have to fall."""
-        t = self.table
-        for _ in range(50):
-            rows = np.flatnonzero((self.claim_slot >= 0) & ~self.excluded
-                                  & (t["kind"] == "cumulative").to_numpy()
-                                  & ~self.linked[np.maximum(self.group, 0)])
-            if rows.size == 0:
-                return
-            start = t["as_of_start"].to_numpy(np.int64)[rows]
-            end = t["as_of_end"].to_numpy(np.int64)[rows]
-            low, high = t["low"].to_numpy()[rows], t["high"].to_numpy()[rows]
-            floor, holder = prefix_max_before(self.q[rows], end, low, self.q[rows], start)
-            falls = np.flatnonzero((floor > high) & (holder >= 0))
-            if falls.size == 0:
-                return
-            weight = t["weight"].to_numpy()
-            dropped: set[int] = set()
-            for j in falls:
-                later, earlier = rows[j], rows[holder[j]]
-                if later in dropped or earlier in dropped:
-                    continue
-                loser = later if weight[later] <= weight[earlier] else earlier
-                dropped.add(loser)
-                self._found(Reason.FALLING_TOTAL, [earlier, later], t.at[earlier, "low"]
-                            - t.at[later, "high"])
-            self.excluded[list(dropped)] = True
-
-    def _plain_ranges(self) -> list[dict[str, Any]]:
-        t = self.table
-        rows = np.flatnonzero((self.claim_slot >= 0) & ~self.excluded
-                              & ~self.linked[np.maximum(self.group, 0)])
-        if rows.size == 0:
-            return []
-        frame = pd.DataFrame({"slot": self.claim_slot[rows], "row": rows, "q": self.q[rows],
-                              "low": t["low"].to_numpy()[rows], "high": t["high"].to_numpy()[rows],
-                              "start": t["as_of_start"].to_numpy()[rows],
-                              "end": t["as_of_end"].to_numpy()[rows],
-                              "kind": t["kind"].to_numpy()[rows]})
-        slots = frame.groupby("slot").agg(q=("q", "first"), low=("low", "max"), high=("high", "min"),
-                                          start=("start", "min"), end=("end", "max"),
-                                          kind=("kind", "first"))
-        cumulative = (slots["kind"] == "cumulative").to_numpy()
-        if cumulative.any():
-            sub = slots[cumulative]
-            q = sub["q"].to_numpy(np.int64)
-            floor, _ = prefix_max_before(q, sub["end"].to_numpy(np.int64), sub["low"].to_numpy(),
-                                         q, sub["start"].to_numpy(np.int64))
-            ceiling, _ = prefix_max_before(q, -sub["start"].to_numpy(np.int64),
-                                           -sub["high"].to_numpy(), q, -sub["end"].to_numpy(np.int64))
-            slots.loc[cumulative, "low"] = np.maximum(sub["low"].to_numpy(), floor)
-            slots.loc[cumulative, "high"] = np.minimum(sub["high"].to_numpy(), -ceiling)
-        members = frame.groupby("slot")["row"].agg(list)
-        out = []
-        for key, slot in slots.iterrows():
-            out.append(self._range_row(self.table.at[members[key][0], "quantity"],
-                                       (int(slot["start"]), int(slot["end"])),
-                                       float(slot["low"]), float(slot["high"]), members[key]))
-        return out
-
-    # ----------------------------------------------------------------- linked groups
-    def _linked(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        for group in np.flatnonzero(self.linked):
-            out += self._solve_group(int(group))
-        return out
-
-    def _solve_group(self, group: int) -> list[dict[str, Any]]:
-        t = self.table
-        names = [n for n, i in self.names.items() if self.component[i] == group]
-        times = np.flatnonzero(self.times["group"].to_numpy() == group)
+    def _solve_group(self, group: int, names: list[str]) -> None:
+        times = self.group_times.get(group, np.zeros(0, dtype=np.int64))
         variables: dict[tuple[str, int], int] = {}
 
         def var(name: str, time: int) -> int:
@@ -346,15 +574,15 @@ class _Reconciler:
             for time in times:
                 var(name, int(time))
         if not variables:
-            return []
+            return
         system = System(len(variables))
-        rows = np.flatnonzero((self.group == group) & self.valid & ~self.excluded)
+        rows = self.group_rows.get(group, np.zeros(0, dtype=np.int64))
+        rows = rows[~self.excluded[rows]]
+        mentioned: set[tuple[str, int]] = set()
         for row in rows:
-            self._claim_rows(system, int(row), var, group)
+            mentioned |= self._claim_rows(system, int(row), var, group)
         relation_rows: set[tuple[Any, ...]] = set()
-        for relation in self.relations:
-            if self.component[self.names[relation.names[0]]] != group:
-                continue
+        for relation in self.relations_by_group.get(group, []):
             form, op = relation.normal()
             for time in times:
                 coefficients = _coefficients(form, lambda n, tm=int(time): var(n, tm))
@@ -364,51 +592,54 @@ class _Reconciler:
                 relation_rows.add(key)
                 system.add(coefficients, -math.inf if op == "<=" else -float(form.constant),
                            -float(form.constant), -1)
+        ordered = sorted(times.tolist(), key=lambda tm: (self.time_start[tm], self.time_end[tm]))
         for name in names:
-            if self.kind_of.get(name, "level") != "cumulative":
+            if self.kind_of_q[self.names[name]] != "cumulative":
                 continue
-            order = sorted(times, key=lambda tm: (self.times.at[tm, "start"], self.times.at[tm, "end"]))
-            for i, a in enumerate(order):
-                for b in order[i + 1:]:
-                    if self.times.at[a, "end"] <= self.times.at[b, "start"]:
-                        system.add({var(name, int(a)): -1.0, var(name, int(b)): 1.0}, 0, math.inf, -1)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1:]:
+                    if self.time_end[a] <= self.time_start[b]:
+                        system.add({var(name, a): -1.0, var(name, b): 1.0}, 0, math.inf, -1)
         active: list[int] = [int(row) for row in rows]
-        weight = t["weight"].to_numpy()
         while not system.feasible(active):
-            removal: list[int] = sorted(active, key=lambda k: (float(weight[k]), -int(self.rank[k])))
+            removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
             if not conflict:
                 break
-            loser = min(conflict, key=lambda k: (float(weight[k]), -int(self.rank[k])))
-            self._found(self._reason(conflict), conflict, system.violation(conflict), group)
+            loser = self._lightest(conflict)
+            self.found.append((self._reason(conflict), conflict, system.violation(conflict), group))
             self.excluded[loser] = True
             active.remove(loser)
         low, high = system.ranges(active)
         direct: dict[tuple[str, int], list[int]] = {}
         for k in active:
-            if t.at[k, "measure"] == "value" and not t.at[k, "expression"]:
-                direct.setdefault(self._slot(t.at[k, "quantity"], int(self.time_of[k])), []).append(k)
-        out = []
+            if self.is_value[k] and not self.expression[k]:
+                direct.setdefault(self._slot(self.quantity[k], int(self.time_of[k])),
+                                  []).append(k)
+        spoken = {name for name, _ in mentioned}
+        anywhere = {slot for _, slot in mentioned}
         for (name, slot), index in variables.items():
             members = direct.get((name, slot), [])
-            if not members and not (math.isfinite(high[index]) or low[index] > 0):
+            if not members and (name, slot) not in mentioned and (
+                    name in spoken or slot not in anywhere
+                    or not (math.isfinite(high[index]) or low[index] > 0)):
                 continue
             if slot < 0:
-                span = self._slot_hull(np.flatnonzero((self.times["group"] == group).to_numpy()
-                                                      & (self.times["cluster"] == -1 - slot).to_numpy()))
+                cluster = times[self.time_cluster[times] == -1 - slot]
+                span = int(self.time_start[cluster].min()), int(self.time_end[cluster].max())
             else:
-                span = self._slot_hull([slot])
-            out.append(self._range_row(name, span, float(low[index]), float(high[index]), members))
-        return out
+                span = int(self.time_start[slot]), int(self.time_end[slot])
+            self.lp_ranges.append((self.names[name], *span, float(low[index]), float(high[index]),
+                                   members, not members))
 
-    def _claim_rows(self, system: System, k: int, var: Any, group: int) -> None:
-        t = self.table
-        low, high = float(t.at[k, "low"]), float(t.at[k, "high"])
-        measure = t.at[k, "measure"]
-        if measure == "value":
+    def _claim_rows(self, system: System, k: int, var: Any, group: int) -> set[tuple[str, int]]:
+        """Add claim k's rows; return the variables (name, slot) it speaks about."""
+        low, high = float(self.low[k]), float(self.high[k])
+        if self.is_value[k]:
             time = int(self.time_of[k])
             if k in self.expressions:
                 expression = self.expressions[k]
+                spoken = {self._slot(n, time) for n in expression.names}
                 if isinstance(expression, Ratio):
                     numerator = _coefficients(expression.numerator, lambda n: var(n, time))
                     denominator = _coefficients(expression.denominator, lambda n: var(n, time))
@@ -420,145 +651,315 @@ class _Reconciler:
                                 row[i] = row.get(i, 0.0) - bound * c
                             constant = shift - bound * float(expression.denominator.constant)
                             system.add(row, lo - constant, hi - constant, k)
-                    return
+                    return spoken
                 coefficients = _coefficients(expression, lambda n: var(n, time))
                 constant = float(expression.constant)
                 system.add(coefficients, low - constant, high - constant, k)
-                return
-            system.add({var(t.at[k, "quantity"], time): 1.0}, low, high, k)
-            return
-        first = self.time_index[(group, int(t.at[k, "period_start"]), int(t.at[k, "period_start"]))]
-        last = self.time_index[(group, int(t.at[k, "period_end"]), int(t.at[k, "period_end"]))]
-        if measure == "rate":
-            days = int(t.at[k, "period_end"]) - int(t.at[k, "period_start"])
+                return spoken
+            name = self.quantity[k]
+            system.add({var(name, time): 1.0}, low, high, k)
+            return {self._slot(name, time)}
+        first = self.time_index[(group, int(self.pstart[k]), int(self.pstart[k]))]
+        last = self.time_index[(group, int(self.pend[k]), int(self.pend[k]))]
+        if self.is_rate[k]:
+            days = int(self.pend[k]) - int(self.pstart[k])
             total = IntervalArray._raw(np.array([low]), np.array([high])) * days
             low, high = float(total.low[0]), float(total.high[0])
-        name = t.at[k, "quantity"]
+        name = self.quantity[k]
         system.add({var(name, last): 1.0, var(name, first): -1.0}, low, high, k)
+        return {self._slot(name, last)}
 
     def _reason(self, conflict: list[int]) -> Reason:
-        t = self.table.loc[conflict]
-        if t["expression"].any() or t["quantity"].nunique() > 1:
+        rows = np.asarray(conflict)
+        if self.expression[rows].any() or np.unique(self.q[rows]).size > 1:
             return Reason.RELATION
-        if (t["measure"] != "value").any():
+        if (~self.is_value[rows]).any():
             return Reason.RATE_VS_TOTALS
-        if (t["kind"] == "cumulative").all():
+        if self.cumulative[rows].all():
             return Reason.FALLING_TOTAL
         return Reason.DISJOINT
 
+    # ----------------------------------------------------------------- ranges
+    def _plain_ranges(self) -> tuple[list[NDArray[Any]], NDArray[np.int64], NDArray[np.int64]]:
+        """Ranges of the quantities no relation links: columns and (member row, range) pairs."""
+        parts: list[list[NDArray[Any]]] = []
+        member_rows: list[NDArray[np.int64]] = []
+        member_range: list[NDArray[np.int64]] = []
+        count = 0
+        rows = self.level_rows
+        keep = ~self.excluded[rows] & ~self.in_linked[rows]
+        rows, slot = rows[keep], self.level_slot[keep]
+        if rows.size:
+            order = np.argsort(slot, kind="stable")
+            rows, slot = rows[order], slot[order]
+            runs = _runs(slot)
+            heads = runs[:-1]
+            parts.append([self.q[rows[heads]], np.minimum.reduceat(self.start[rows], heads),
+                          np.maximum.reduceat(self.end[rows], heads),
+                          np.maximum.reduceat(self.low[rows], heads),
+                          np.minimum.reduceat(self.high[rows], heads), np.zeros(heads.size, bool)])
+            member_rows.append(rows)
+            member_range.append(np.repeat(np.arange(heads.size), np.diff(runs)))
+            count += heads.size
+        if self.node_q.size:
+            linked_q = self.linked[self.component[self.node_q]]
+            live = ~self.excluded[self.cum_value]
+            value_rows, value_nodes = self.cum_value[live], self.value_node[live]
+            report = np.zeros(self.node_q.size, dtype=bool)
+            report[value_nodes] = True
+            report[self.period_nodes[1][~self.excluded[self.cum_period]]] = True
+            report &= ~linked_q
+            nodes = np.flatnonzero(report)
+            index = np.full(self.node_q.size, -1, dtype=np.int64)
+            index[nodes] = np.arange(nodes.size) + count
+            has = np.zeros(self.node_q.size, dtype=bool)
+            has[value_nodes] = True
+            parts.append([self.node_q[nodes], self.node_start[nodes], self.node_end[nodes],
+                          self.node_low[nodes], self.node_high[nodes], ~has[nodes]])
+            take = index[value_nodes] >= 0
+            member_rows.append(value_rows[take])
+            member_range.append(index[value_nodes][take])
+            count += nodes.size
+        if getattr(self, "lp_ranges", None):
+            lp = self.lp_ranges
+            parts.append([np.array([r[c] for r in lp], dtype=dtype) for c, dtype in
+                          ((0, np.int64), (1, np.int64), (2, np.int64), (3, np.float64),
+                           (4, np.float64), (6, bool))])
+            sizes = [len(r[5]) for r in lp]
+            member_rows.append(np.array([k for r in lp for k in r[5]], dtype=np.int64))
+            member_range.append(np.repeat(np.arange(len(lp)), sizes) + count)
+        if not parts:
+            columns = [np.zeros(0, dtype=d) for d in (np.int64, np.int64, np.int64, np.float64,
+                                                       np.float64, bool)]
+        else:
+            columns = [np.concatenate([p[c] for p in parts]) for c in range(6)]
+        return (columns, np.concatenate(member_rows) if member_rows else np.zeros(0, np.int64),
+                np.concatenate(member_range) if member_range else np.zeros(0, np.int64))
+
+    def _ranges(self) -> pd.DataFrame:
+        (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
+        low = np.maximum(low, 0.0)
+        size = q.size
+        # members sorted by (range, id) for the claims column
+        order = np.argsort(mrange, kind="stable")
+        mrow, mrange = mrow[order], mrange[order]
+        bounds = np.searchsorted(mrange, np.arange(size + 1))
+        claims = _tuples(self.ids[mrow], bounds, ordered=True)
+        src = self.source_codes[mrow]
+        sorder = np.lexsort((self.source_rank[src], mrange))
+        s_range, s_code = mrange[sorder], src[sorder]
+        first = np.r_[True, (s_range[1:] != s_range[:-1]) | (s_code[1:] != s_code[:-1])] \
+            if s_range.size else np.zeros(0, bool)
+        s_range, s_code = s_range[first], s_code[first]
+        sbounds = np.searchsorted(s_range, np.arange(size + 1))
+        sources = _tuples(self.source_names[s_code], sbounds, ordered=False)
+        best = self._best(mrow, mrange, size, low, high)
+        spans = np.stack([start, end], axis=1)
+        unique, inverse = np.unique(spans, axis=0, return_inverse=True)
+        text = np.array([format_span(a, b) for a, b in unique], dtype=object)
+        as_of = text[inverse.ravel()] if size else np.zeros(0, dtype=object)
+        name_rank = np.empty(self.name_of.size, dtype=np.int64)
+        name_rank[np.argsort(self.name_of.astype(str), kind="stable")] = np.arange(self.name_of.size)
+        final = np.lexsort((end, start, name_rank[q])) if size else np.zeros(0, np.int64)
+        frame = pd.DataFrame({"quantity": self.name_of[q], "as_of": as_of, "low": low,
+                              "high": high, "best": best, "unit": self.unit_of_q[q],
+                              "kind": self.kind_of_q[q], "claims": claims, "sources": sources,
+                              "derived": derived})
+        frame = frame.iloc[final].reset_index(drop=True)
+        self.range_q, self.range_start = q[final], start[final]
+        return frame
+
+    def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
+              low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The documented best point: weighted median of the claims' points, clipped into the range."""
+        finite = np.isfinite(low) & np.isfinite(high)
+        best = np.where(finite, low / 2 + high / 2, np.where(np.isfinite(low), low, high))
+        lo, hi, given = self.low[mrow], self.high[mrow], self.table["best"].to_numpy(np.float64)[mrow]
+        middle = np.where(np.isfinite(lo) & np.isfinite(hi), lo / 2 + hi / 2,
+                          np.where(np.isfinite(lo), lo, hi))
+        point = np.where(np.isnan(given), middle, given)
+        usable = np.isfinite(point)
+        r, p, w = mrange[usable], point[usable], self.weight[mrow][usable]
+        if r.size == 0:
+            return best
+        order = np.lexsort((p, r))
+        r, p, w = r[order], p[order], w[order]
+        runs = _runs(r)
+        heads = runs[:-1]
+        total = np.add.reduceat(w, heads)
+        cumulative = np.cumsum(w)
+        base = np.r_[0.0, cumulative[runs[1:-1] - 1]]
+        at = np.searchsorted(cumulative, base + total / 2, side="left")
+        at = np.clip(at, heads, runs[1:] - 1)
+        median = p[at]
+        which = r[heads]
+        best[which] = np.minimum(np.maximum(median, low[which]), high[which])
+        return best
+
     # ----------------------------------------------------------------- output
-    def _found(self, reason: Reason, rows: list[int], gap: float, group: int = -1) -> None:
-        self.found.append({"reason": reason, "rows": [int(r) for r in rows], "gap": float(gap),
-                           "group": group})
-
-    def _range_row(self, name: str, span: tuple[int, int], low: float, high: float,
-                   members: list[int]) -> dict[str, Any]:
+    def _describe(self, rows: list[int]) -> dict[int, str]:
         t = self.table
-        low = max(low, 0.0)
-        ids = tuple(sorted(t.loc[members, "id"]))
-        sources = tuple(sorted(set(t.loc[members, "source"])))
-        return {"quantity": name, "as_of": format_span(*span), "low": low, "high": high,
-                "best": _best(t.loc[members], low, high), "unit": self.unit_of.get(name, ""),
-                "kind": self.kind_of.get(name, "level"), "claims": ids, "sources": sources,
-                "derived": not members, "_start": span[0]}
+        index = np.array(sorted(set(rows)), dtype=np.int64)
+        sub = t.iloc[index]
+        out = {}
+        for k, value, low, high, claimant, outlet, ident, as_of, published, measure, period, ps, pe \
+                in zip(index.tolist(), sub["value"], sub["low"], sub["high"], sub["claimant"],
+                       sub["outlet"], sub["id"], sub["as_of"], sub["published"], sub["measure"],
+                       sub["period"], sub["period_start"], sub["period_end"], strict=True):
+            written = value or _interval_text(float(low), float(high))
+            who = claimant or outlet or f"claim {ident}"
+            when = as_of or f"published {published}"
+            if measure != "value":
+                when = f"{when}, over {period or format_period(ps, pe)}"
+            out[k] = f"{written} ({who}, {when})"
+        return out
 
-    def _describe(self, k: int) -> str:
-        t = self.table
-        written = t.at[k, "value"] or _interval_text(float(t.at[k, "low"]), float(t.at[k, "high"]))
-        who = t.at[k, "claimant"] or t.at[k, "outlet"] or f"claim {t.at[k, 'id']}"
-        when = t.at[k, "as_of"] or f"published {t.at[k, 'published']}"
-        if t.at[k, "measure"] != "value":
-            period = t.at[k, "period"] or format_period(t.at[k, "period_start"], t.at[k, "period_end"])
-            when = f"{when}, over {period}"
-        return f"{written} ({who}, {when})"
-
-    def _explain(self, reason: Reason, rows: list[int], group: int) -> str:
-        t = self.table
-        quantity = t.at[rows[0], "quantity"]
-        described = [self._describe(k) for k in rows]
-        listing = " and ".join(described) if len(described) == 2 else \
-            ", ".join(described[:-1]) + " and " + described[-1]
+    def _explain(self, reason: Reason, rows: list[int], described: dict[int, str]) -> str:
+        quantity = self.quantity[rows[0]]
+        texts = [described[k] for k in rows]
+        listing = " and ".join(texts) if len(texts) == 2 else ", ".join(texts[:-1]) + " and " + texts[-1]
         if reason is Reason.DISJOINT:
-            within = f"within {self.window} days" if t.at[rows[0], "kind"] == "level" else "at the same time"
+            within = f"within {self.window} days" if not self.cumulative[rows[0]] else "at the same time"
             return f"{listing} cannot both hold for {quantity} {within}"
         if reason is Reason.FALLING_TOTAL:
-            return (f"{described[-1]} is below {described[0]}, but {quantity} is a running total "
+            return (f"{texts[-1]} is below {texts[0]}, but {quantity} is a running total "
                     "and cannot fall")
         if reason is Reason.RATE_VS_TOTALS:
             return (f"{listing} cannot all hold for {quantity}: the increase over a period must "
                     "equal the rate times its length and match the totals at its ends")
-        names = set()
+        names: set[str] = set()
         for k in rows:
-            names |= set(self.expressions[k].names) if k in self.expressions else {t.at[k, "quantity"]}
+            names |= set(self.expressions[k].names) if k in self.expressions else \
+                {self.quantity[k]}
         used = [str(r) for r in self.relations if set(r.names) & names]
         rules = "; ".join(used) if used else "the expression claims"
         return f"{listing} cannot all hold together with {rules}"
 
     def run(self) -> Reconciliation:
+        codes, uniques = pd.factorize(self.table["source"].to_numpy(object))
+        self.source_codes = codes.astype(np.int64)
+        self.source_names = np.asarray(uniques, dtype=object)
+        self.source_rank = np.empty(self.source_names.size, dtype=np.int64)
+        self.source_rank[np.argsort(self.source_names.astype(str), kind="stable")] = \
+            np.arange(self.source_names.size)
         self._groups()
-        self._times()
-        self._same_quantity()
-        self._falling_totals()
-        ranges = self._plain_ranges() + self._linked()
-        return Reconciliation(self._ranges(ranges), *self._contradictions_and_claims(),
+        self._level()
+        self._cumulative()
+        self._linked()
+        ranges = self._ranges()
+        return Reconciliation(ranges, *self._contradictions_and_claims(),
                               changes=self._changes(ranges))
-
-    def _ranges(self, ranges: list[dict[str, Any]]) -> pd.DataFrame:
-        frame = pd.DataFrame(ranges, columns=[*RANGE_COLUMNS, "_start"])
-        frame = frame.sort_values(["quantity", "_start", "as_of"], kind="stable")
-        return frame[list(RANGE_COLUMNS)].reset_index(drop=True)
 
     def _contradictions_and_claims(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         t = self.table
-        records = []
-        seen: set[tuple[str, ...]] = set()
-        for item in self.found:
-            ids = tuple(t.loc[item["rows"], "id"])
-            if tuple(sorted(ids)) in seen:
-                continue
-            seen.add(tuple(sorted(ids)))
-            rows = item["rows"]
-            records.append({"reason": item["reason"].value, "quantity": t.at[rows[0], "quantity"],
-                            "claims": ids, "explanation": self._explain(item["reason"], rows, item["group"]),
-                            "gap": item["gap"], "unit": t.at[rows[0], "unit"],
-                            "_key": (t.at[rows[0], "quantity"], tuple(sorted(ids)))})
-        records.sort(key=lambda r: r["_key"])
+        ids = self.ids
+        quantity = t["quantity"].to_numpy(object)
+        unit = t["unit"].to_numpy(object)
+        unique: dict[tuple[str, ...], tuple[Reason, list[int], float]] = {}
+        for reason, rows, gap, _ in self.found:
+            key = tuple(sorted(ids[rows].tolist()))
+            unique.setdefault(key, (reason, rows, gap))
+        described = self._describe([k for _, rows, _ in unique.values() for k in rows])
+        records = sorted(((quantity[rows[0]], key, reason, rows, gap)
+                          for key, (reason, rows, gap) in unique.items()),
+                         key=lambda r: (r[0], r[1]))
+        contradictions = pd.DataFrame({
+            "id": [f"C{i}" for i in range(1, len(records) + 1)],
+            "reason": [r[2].value for r in records],
+            "quantity": [r[0] for r in records],
+            "claims": pd.Series([tuple(ids[r[3]].tolist()) for r in records], dtype=object),
+            "explanation": [self._explain(r[2], r[3], described) for r in records],
+            "gap": np.array([r[4] for r in records], dtype=np.float64),
+            "unit": [unit[r[3][0]] for r in records]}, columns=list(CONTRADICTION_COLUMNS))
+        member: dict[int, list[str]] = {}
         for number, record in enumerate(records, start=1):
-            record["id"] = f"C{number}"
-        contradictions = pd.DataFrame(records, columns=[*CONTRADICTION_COLUMNS])
-        member: dict[str, list[str]] = {}
-        for record in records:
-            for claim in record["claims"]:
-                member.setdefault(claim, []).append(record["id"])
-        status = np.where(~self.valid, "invalid", np.where(self.excluded, "excluded", "kept"))
+            for k in record[3]:
+                member.setdefault(k, []).append(f"C{number}")
+        status = np.array(["kept", "excluded", "invalid"], dtype=object)[
+            np.where(~self.valid, 2, self.excluded.astype(np.int64))]
+        within = np.fromiter((_EMPTY for _ in range(self.n)), dtype=object, count=self.n)
+        for k, found in member.items():
+            within[k] = tuple(found)
+        as_of = t["as_of"].to_numpy(object)
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
-            "as_of": t["as_of"].where(t["as_of"] != "", t["published"]), "value": t["value"],
-            "low": t["low"], "high": t["high"], "unit": t["unit"], "weight": t["weight"],
-            "source": t["source"], "status": status,
-            "contradictions": [tuple(member.get(i, ())) for i in t["id"]],
-            "problem": t["problem"]})
+            "as_of": np.where(as_of != "", as_of, t["published"].to_numpy(object)),
+            "value": t["value"], "low": t["low"], "high": t["high"], "unit": t["unit"],
+            "weight": t["weight"], "source": t["source"], "status": status,
+            "contradictions": within, "problem": t["problem"]})
         return contradictions, claims[list(CLAIM_STATUS_COLUMNS)]
 
-    def _changes(self, ranges: list[dict[str, Any]]) -> pd.DataFrame:
-        frame = pd.DataFrame(ranges, columns=[*RANGE_COLUMNS, "_start"])
-        frame = frame[frame["kind"] == "level"].sort_values(["quantity", "_start"], kind="stable")
-        out = []
-        previous: dict[str, Any] | None = None
-        for row in frame.to_dict("records"):
-            if previous is not None and previous["quantity"] == row["quantity"] and (
-                    row["low"] > previous["high"] or row["high"] < previous["low"]):
-                a = IntervalArray._raw(np.array([previous["low"]]), np.array([previous["high"]]))
-                b = IntervalArray._raw(np.array([row["low"]]), np.array([row["high"]]))
-                days = max(int(row["_start"]) - int(previous["_start"]), 1)
-                rate = (b - a) / days
-                out.append({"quantity": row["quantity"], "from_as_of": previous["as_of"],
-                            "to_as_of": row["as_of"], "from_low": previous["low"],
-                            "from_high": previous["high"], "to_low": row["low"],
-                            "to_high": row["high"], "days": days, "rate_low": float(rate.low[0]),
-                            "rate_high": float(rate.high[0]), "unit": f"{row['unit']} / day"})
-            previous = row
-        return pd.DataFrame(out, columns=list(CHANGE_COLUMNS))
+    def _changes(self, ranges: pd.DataFrame) -> pd.DataFrame:
+        level = (ranges["kind"] == "level").to_numpy()
+        rows = np.flatnonzero(level)
+        if rows.size < 2:
+            return pd.DataFrame(columns=list(CHANGE_COLUMNS))
+        q, start = self.range_q[rows], self.range_start[rows]
+        order = rows[np.lexsort((start, q))]
+        low, high = ranges["low"].to_numpy(np.float64), ranges["high"].to_numpy(np.float64)
+        a, b = order[:-1], order[1:]
+        moved = (self.range_q[a] == self.range_q[b]) & ((low[b] > high[a]) | (high[b] < low[a]))
+        a, b = a[moved], b[moved]
+        days = np.maximum(self.range_start[b] - self.range_start[a], 1)
+        rate = (IntervalArray._raw(low[b], high[b]) - IntervalArray._raw(low[a], high[a])) \
+            / days.astype(np.float64)
+        as_of = ranges["as_of"].to_numpy(object)
+        return pd.DataFrame({
+            "quantity": ranges["quantity"].to_numpy(object)[b], "from_as_of": as_of[a],
+            "to_as_of": as_of[b], "from_low": low[a], "from_high": high[a], "to_low": low[b],
+            "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
+            "unit": ranges["unit"].to_numpy(object)[b] + " / day"}, columns=list(CHANGE_COLUMNS))
+
+
+def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
+            ) -> NDArray[np.object_]:
+    """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array."""
+    size = bounds.size - 1
+    out = np.empty(size, dtype=object)
+    counts = np.diff(bounds)
+    none = np.flatnonzero(counts == 0)
+    out[none] = np.fromiter((_EMPTY for _ in range(none.size)), dtype=object, count=none.size)
+    one = np.flatnonzero(counts == 1)
+    out[one] = np.fromiter(zip(values[bounds[one]].tolist()),
+                           dtype=object, count=one.size)
+    items = values.tolist()
+    many = np.flatnonzero(counts > 1)
+    sort: Any = sorted if ordered else list
+    out[many] = np.fromiter((tuple(sort(items[a:b])) for a, b in
+                             zip(bounds[many].tolist(), bounds[many + 1].tolist(), strict=True)),
+                            dtype=object, count=many.size)
+    return out
+
+
+def _negative_cycle(n: int, edges: list[tuple[int, int, float, int]],
+                    ) -> list[tuple[int, int, float, int]] | None:
+    """The edges of a negative cycle of ``x[v] - x[u] <= w`` edges over nodes 0..n-1, or None."""
+    dist = [0.0] * n
+    via: list[tuple[int, int, float, int] | None] = [None] * n
+    touched = -1
+    for _ in range(n + 1):
+        touched = -1
+        for edge in edges:
+            a, b, weight, _ = edge
+            if dist[a] + weight < dist[b] - 1e-9 * max(1.0, abs(dist[b])):
+                dist[b] = dist[a] + weight
+                via[b] = edge
+                touched = b
+        if touched < 0:
+            return None
+    node = touched
+    for _ in range(n):
+        node = via[node][0]  # type: ignore[index]
+    cycle = []
+    current = node
+    while True:
+        step = via[current]
+        assert step is not None
+        edge = step
+        cycle.append(edge)
+        current = edge[0]
+        if current == node:
+            return cycle[::-1]
 
 
 def _coefficients(form: Linear, var: Any) -> dict[int, float]:
@@ -575,24 +976,3 @@ def _interval_text(low: float, high: float) -> str:
     if math.isinf(low):
         return f"at most {high:,.6g}"
     return f"{low:,.6g} to {high:,.6g}"
-
-
-def _best(members: pd.DataFrame, low: float, high: float) -> float:
-    """The documented best point: weighted median of the claims' points, clipped into the range."""
-    if len(members):
-        lo, hi = members["low"].to_numpy(np.float64), members["high"].to_numpy(np.float64)
-        given = members["best"].to_numpy(np.float64)
-        middle = np.where(np.isfinite(lo) & np.isfinite(hi), lo / 2 + hi / 2,
-                          np.where(np.isfinite(lo), lo, hi))
-        point = np.where(np.isnan(given), middle, given)
-        weight = members["weight"].to_numpy(np.float64)
-        usable = np.isfinite(point)
-        if usable.any():
-            order = np.argsort(point[usable], kind="stable")
-            p, w = point[usable][order], weight[usable][order]
-            median = p[int(np.searchsorted(np.cumsum(w), w.sum() / 2))]
-            return float(min(max(median, low), high))
-    if math.isfinite(low) and math.isfinite(high):
-        return low / 2 + high / 2
-    return low if math.isfinite(low) else high
-

@@ -1,0 +1,145 @@
+"""How fast `reconcile` is on generated claims, against a pandas groupby().apply() baseline.
+
+Each workload runs in its own subprocess (so peak memory is that process's own ru_maxrss):
+it builds the table with `generate_claims`, reads it once with `read_claims` (not timed),
+warms up, then times `reconcile` (median of the runs). Peak RSS covers the whole worker
+process (generation and reading included), so it is an upper bound for `reconcile` itself.
+
+The baseline is the obvious way: ``table.groupby("quantity").apply(f)`` where ``f``
+reconciles one quantity in Python (heaviest point per time by trying every claim's low,
+then running-total checks by pairs). It runs on 100k claims; the speed-up compares time
+per claim at 100k (both sides on the same table).
+
+Run: python benchmarks/bench_reconcile.py [--runs 3] [--large] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate_claims, generate_relations
+
+#: name: (claims, quantities, generator options, relation groups, target seconds)
+WORKLOADS: dict[str, tuple[int, int, dict[str, Any], int, float | None]] = {
+    "100k": (100_000, 10_000, {}, 0, None),
+    "1M (100k quantities)": (1_000_000, 100_000, {}, 0, 2.0),
+    "cumulative 1M": (1_000_000, 100_000, {"cumulative_share": 1.0}, 0, 3.0),
+    "relations 10k groups x 3 x 10 times": (300_000, 30_000, {}, 10_000, 30.0),
+    "10M (1M quantities)": (10_000_000, 1_000_000, {}, 0, 25.0),
+}
+LARGE = "10M (1M quantities)"
+
+
+def _baseline_quantity(group: pd.DataFrame) -> pd.Series:
+    """Reconcile one quantity the plain way: Python loops over its claims."""
+    kept = np.ones(len(group), dtype=bool)
+    low, high = group["low"].to_numpy(), group["high"].to_numpy()
+    weight = group["weight"].to_numpy()
+    when = group["as_of_start"].to_numpy()
+    for day in np.unique(when):
+        rows = np.flatnonzero(when == day)
+        best, point = -1.0, 0.0
+        for candidate in low[rows]:
+            covered = float(weight[rows][(low[rows] <= candidate) & (candidate <= high[rows])].sum())
+            if covered > best:
+                best, point = covered, candidate
+        kept[rows] = (low[rows] <= point) & (point <= high[rows])
+    if group["kind"].iloc[0] == "cumulative":
+        order = np.argsort(when, kind="stable")
+        for i, a in enumerate(order):
+            for b in order[i + 1:]:
+                if kept[a] and kept[b] and when[a] < when[b] and low[a] > high[b]:
+                    kept[a if weight[a] <= weight[b] else b] = False
+    return pd.Series({"low": float(low[kept].max()), "high": float(high[kept].min()),
+                      "kept": int(kept.sum())})
+
+
+def baseline(table: pd.DataFrame) -> pd.DataFrame:
+    """The groupby().apply() baseline over the plain value claims."""
+    plain = table[table["problem"].isna() & ~table["expression"] & (table["measure"] == "value")]
+    return plain.groupby("quantity").apply(_baseline_quantity)
+
+
+def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
+    from estimates.claims import read_claims
+    from estimates.reconcile import reconcile
+
+    claims, quantities, options, groups, _ = WORKLOADS[name]
+    frame = generate_claims(claims, quantities, relation_groups=groups, **options)
+    table = read_claims(frame, skip_invalid=True)
+    del frame
+    relations = generate_relations(groups) if groups else None
+    reconcile(table.iloc[:2000].reset_index(drop=True), relations)  # compile the kernels
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = reconcile(table, relations)
+        times.append(time.perf_counter() - start)
+    out: dict[str, Any] = {"seconds": statistics.median(times), "claims": len(table),
+                           "ranges": len(result.ranges),
+                           "contradictions": len(result.contradictions)}
+    if with_baseline:
+        start = time.perf_counter()
+        baseline(table)
+        out["baseline_seconds"] = time.perf_counter() - start
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--large", action="store_true", help="also run 10M claims (slow)")
+    parser.add_argument("--only", nargs="*", help="workload names to run")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.runs, args.baseline)))
+        return 0
+    names = args.only or [n for n in WORKLOADS if n != LARGE or args.large]
+    results: dict[str, dict[str, Any]] = {}
+    for name in names:
+        runs = 1 if name == LARGE else args.runs
+        command = [sys.executable, __file__, "--worker", name, "--runs", str(runs)]
+        if name == "100k":
+            command.append("--baseline")
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    header = (f"{'workload':<38} {'claims':>11} {'seconds':>8} {'claims/s':>11} "
+              f"{'peak MB':>8} {'target s':>8} {'met':>4}")
+    print(header)
+    print("-" * len(header))
+    for name, r in results.items():
+        target = WORKLOADS[name][4]
+        met = "" if target is None else ("yes" if r["seconds"] <= target else "no")
+        print(f"{name:<38} {r['claims']:>11,} {r['seconds']:>8.2f} "
+              f"{r['claims'] / r['seconds']:>11,.0f} {r['peak_rss_mb']:>8.0f} "
+              f"{'' if target is None else f'{target:.0f}':>8} {met:>4}")
+    small = results.get("100k")
+    if small and "baseline_seconds" in small:
+        print(f"\n(a) speed-up over groupby().apply() at 100k claims (time per claim, same table): "
+              f"{small['baseline_seconds'] / small['seconds']:,.0f}x "
+              f"({small['baseline_seconds']:.1f} s vs {small['seconds']:.2f} s)")
+    if small and LARGE in results:
+        growth = (results[LARGE]["seconds"] / results[LARGE]["claims"]) / \
+            (small["seconds"] / small["claims"])
+        print(f"(b) linear growth, time per claim at 10M / at 100k: {growth:.2f} (target <= 1.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
