@@ -11,6 +11,8 @@ tab or carriage return) are neutralised with a leading apostrophe.
 
 from __future__ import annotations
 
+import gc
+import json
 import math
 import os
 import tempfile
@@ -18,9 +20,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["atomic_write", "format_number", "markdown_table", "spreadsheet_safe", "text_table"]
+__all__ = [
+    "atomic_write",
+    "format_number",
+    "json_tables",
+    "markdown_table",
+    "spreadsheet_safe",
+    "text_table",
+]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -137,3 +147,40 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
     align = ["---:" if n else "---" for n in numeric]
     return "\n".join([line(header), "| " + " | ".join(align) + " |", *(line(r) for r in rows)])
+
+
+def _json_column(values: pd.Series) -> list[object]:
+    """A column as JSON-ready Python values: non-finite numbers None, tuples lists."""
+    if values.dtype.kind == "f":
+        array = values.to_numpy(np.float64)
+        column = array.astype(object)
+        column[~np.isfinite(array)] = None
+        return list(column)
+    if values.dtype.kind in "biu":
+        return list(values.tolist())
+    return [list(v) if isinstance(v, tuple) else None if v is pd.NA or (isinstance(v, float) and
+            math.isnan(v)) else v for v in values.tolist()]
+
+
+def json_tables(tables: dict[str, pd.DataFrame]) -> str:
+    """One JSON object holding each table as a list of records; unbounded ends are null.
+
+    Column by column, so a million rows take seconds, not minutes.
+
+    >>> json_tables({"ranges": pd.DataFrame({"low": [1.0], "high": [float("inf")]})})
+    '{"ranges": [{"low": 1.0, "high": null}]}'
+    """
+    parts = []
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived dicts: the cycle collector would rescan them all
+    try:
+        for name, frame in tables.items():
+            columns = [str(c) for c in frame.columns]
+            values = [_json_column(frame[c]) for c in frame.columns]
+            records = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+            parts.append(f"{json.dumps(name)}: {json.dumps(records, ensure_ascii=False)}")
+            del records
+    finally:
+        if collecting:
+            gc.enable()
+    return "{" + ", ".join(parts) + "}"

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from estimates.output import atomic_write, markdown_table, spreadsheet_safe, text_table
+from estimates.output import atomic_write, json_tables, markdown_table, spreadsheet_safe, text_table
 
 __all__ = ["FORMATS", "render", "write"]
 
@@ -40,7 +40,7 @@ def _columns(frame: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
 def render(result: Any, fmt: str) -> str:
     """The reconciliation as one text in `fmt` ("table", "markdown", "json" or "csv")."""
     if fmt == "json":
-        return str(result.to_json()) + "\n"
+        return json_tables({name: getattr(result, name) for name in _TABLES}) + "\n"
     if fmt == "csv":
         return "".join(
             f"# {name}\n{_csv(getattr(result, name))}\n" for name in _TABLES
