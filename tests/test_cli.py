@@ -257,3 +257,15 @@ def test_relation_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     unknown = write(tmp_path, "dprk.troops <= nobody.counted\n", "unknown.txt")
     code, _, err = run(capsys, "reconcile", claims, "--relations", unknown)
     assert code == 0 and "nobody.counted" in err and "warning" in err
+
+
+def test_large_inputs_show_progress_on_a_terminal_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import estimates.cli
+
+    path = write(tmp_path, HEADER + GOOD_ROWS)
+    monkeypatch.setattr(estimates.cli, "PROGRESS_BYTES", 1)
+    assert "reconciling 4 claims" not in run(capsys, "reconcile", path)[2]  # not a terminal
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert "reconciling 4 claims" in run(capsys, "reconcile", path)[2]

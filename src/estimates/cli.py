@@ -137,12 +137,16 @@ def _plot_command(args: argparse.Namespace) -> int:
     return 0
 
 
+#: inputs this large (about 100,000 rows of claims) show their progress on a terminal
+PROGRESS_BYTES = 10_000_000
+
+
 class _Progress:
     """Stage messages on stderr for large inputs, only when stderr is a terminal."""
 
     def __init__(self, path: str) -> None:
         try:
-            large = Path(path).stat().st_size > 10_000_000  # about 100,000 rows of claims
+            large = Path(path).stat().st_size >= PROGRESS_BYTES
         except OSError:
             large = False
         self.enabled = large and sys.stderr.isatty()
