@@ -355,9 +355,10 @@ def _check_ids(frame: pd.DataFrame, problems: _Problems) -> None:
     ids = frame["id"]
     problems.add(ids == "", "id", ids, "is empty: every claim needs an id")
     duplicated = ids.duplicated(keep="first") & (ids != "")
-    first_line = pd.Series(problems.lines, index=frame.index).groupby(ids).transform("first")
-    problems.add(duplicated, "id", ids,
-                 "duplicate id (first on line " + first_line.astype(str) + ")")
+    if duplicated.any():
+        lines = pd.Series(problems.lines, index=frame.index)
+        first_line = lines.groupby(ids).transform("first")
+        problems.add(duplicated, "id", ids, "duplicate id (first on line " + first_line.astype(str) + ")")
     problems.add(frame["quantity"] == "", "quantity", frame["quantity"], "is empty")
 
 
