@@ -130,14 +130,16 @@ def _ragged_rows(path: Path, text: str, delimiter: str) -> ClaimsError:
 def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame, NDArray[np.int64]]:
     """The records of a CSV file as text cells, and the file line each starts on."""
     path = Path(path)
-    text = read_text_file(path)
+    data = _read_bytes(path)
+    text = _decode(path, data)  # validates every byte; pandas then reads the bytes themselves
     if not text.strip():
         raise _fail(path, "is empty: a claims file needs a header and at least one claim")
     header = text.lstrip().split("\n", 1)[0]
     _check_delimiter(path, header, delimiter)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c")
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=True, engine="c",
+                            encoding="utf-8-sig")
     except pd.errors.ParserError:
         raise _ragged_rows(path, text, delimiter) from None
     except pd.errors.EmptyDataError:
