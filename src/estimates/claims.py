@@ -220,12 +220,12 @@ def _is_rate(unit: Any) -> bool:
     return unit is not None and unit.dimensionality.get("[time]", 0) == -1
 
 
-def _settle_units(table: pd.DataFrame, written: pd.Series, problems: _Problems,
-                  ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64],
-                             pd.Series, NDArray[np.bool_]]:
+def _settle_units(
+    table: pd.DataFrame, written: pd.Series, problems: _Problems, quantity_codes: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], pd.Series, NDArray[np.bool_]]:
     """Convert each row to its quantity's unit (rates to unit per day), outward.
 
-    A quantity's unit is the count unit written most often for it (ties by name); each
+    A quantity's unit is the count unit written most often for it (on a tie, the first written); each
     distinct written unit is read once, and conversions run per distinct (unit, target)
     pair over all its rows at once.
     """
@@ -252,7 +252,6 @@ def _settle_units(table: pd.DataFrame, written: pd.Series, problems: _Problems,
                 else str(_reduced(u * day)) if r else str(u)) for u, r in zip(units, is_rate, strict=True)]
     count_codes, count_names = pd.factorize(np.array([*counted, ""], dtype=object)[codes])
     count_names = np.asarray(count_names, dtype=object)
-    quantity_codes, _ = pd.factorize(table["quantity"])
     has_count = count_names[count_codes] != ""
     tally = (pd.DataFrame({"q": quantity_codes[has_count], "u": count_codes[has_count],
                            "row": np.flatnonzero(has_count)})
@@ -427,17 +426,20 @@ def _read_times(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -
 
 def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -> None:
     quantity = frame["quantity"]
-    is_expression = _per_distinct(quantity, _is_expression).to_numpy(bool)
-    messages = np.full(len(frame), None, dtype=object)
-    rows = np.flatnonzero(is_expression)
-    codes, uniques = pd.factorize(quantity.iloc[rows])
-    messages[rows] = np.array([_expression_problem(text) for text in uniques], dtype=object)[codes]
-    problems.add(pd.notna(messages), "quantity", quantity, messages)
-    table["quantity"] = _per_distinct(quantity, lambda u: u.where(
-        ~_is_expression(u), u.str.split().str.join(" ")))
+    codes, written_names = pd.factorize(quantity)  # each distinct name is read once
+    written_names = pd.Series(written_names, dtype=object)
+    expression = _is_expression(written_names).to_numpy(bool)
+    problem = np.array([_expression_problem(t) if e else None
+                        for t, e in zip(written_names, expression, strict=True)] + [None], dtype=object)
+    problems.add(pd.notna(problem[codes]), "quantity", quantity, problem[codes])
+    names = written_names.where(~expression, written_names.str.split().str.join(" "))
+    name_codes, distinct = pd.factorize(names)  # expressions spaced alike become one
+    table["quantity"] = np.asarray(distinct, dtype=object)[name_codes][codes]
+    is_expression = np.append(expression, False)[codes]
     table["expression"] = is_expression
-    low, high, best, unit, rate = _settle_units(table.assign(quantity=table["quantity"]),
-                                                table["written_unit"], problems)
+    quantity_codes = np.append(name_codes, -1)[codes]
+    low, high, best, unit, rate = _settle_units(table, table["written_unit"], problems,
+                                                quantity_codes)
     table["low"], table["high"], table["best"], table["unit"] = low, high, best, unit
     rate = rate | (table["parsed_kind"] == "rate").to_numpy()
     has_period = table["period_start"].to_numpy() != MISSING
@@ -452,7 +454,7 @@ def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Proble
     for column, where in (("value", ~from_bounds), ("low", from_bounds)):
         problems.add(negative & where, column, frame[column],
                      "is negative: a count cannot be below zero")
-    _settle_kinds(frame, table, problems, rate | has_period)
+    _settle_kinds(frame, table, problems, rate | has_period, quantity_codes)
 
 
 def _is_expression(names: pd.Series) -> pd.Series:
@@ -471,11 +473,10 @@ def _expression_problem(text: str) -> str | None:
 
 
 def _settle_kinds(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems,
-                  needs_total: NDArray[np.bool_]) -> None:
+                  needs_total: NDArray[np.bool_], quantity: NDArray[np.int64]) -> None:
     kind = _per_distinct(frame["kind"], lambda u: u.str.lower())
     problems.add(~kind.isin(("", *KINDS)), "kind", frame["kind"], "is not one of level, cumulative")
     known = kind.where(kind.isin(KINDS), "").to_numpy(object)
-    quantity, _ = pd.factorize(table["quantity"])
     given = known != ""
     # The kind first given for each quantity (by row order), "" where none is given.
     first_row = np.full(quantity.max() + 1 if len(quantity) else 0, len(known), dtype=np.int64)
