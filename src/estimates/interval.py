@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Real
-from typing import Union
+from typing import Any, ClassVar, Union
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -62,8 +62,47 @@ def _enclose(value: Number) -> tuple[float, float]:
     return math.nextafter(nearest, -math.inf), nearest
 
 
+class _Arithmetic:
+    """``+ - * /`` on either side, each one call of the subclass's `_apply` with a rule.
+
+    `Interval` runs the one-interval rules, `IntervalArray` their compiled array loops:
+    the operators are written once, here.
+    """
+
+    __slots__ = ()
+    #: the rules for add, sub, mul and div, as the subclass's `_apply` takes them
+    _rules: ClassVar[tuple[Any, Any, Any, Any]]
+
+    def _apply(self, rule: Any, other: object, reflected: bool = False) -> Any:
+        raise NotImplementedError
+
+    def __add__(self, other: object) -> Any:
+        return self._apply(self._rules[0], other)
+
+    def __radd__(self, other: object) -> Any:
+        return self._apply(self._rules[0], other, reflected=True)
+
+    def __sub__(self, other: object) -> Any:
+        return self._apply(self._rules[1], other)
+
+    def __rsub__(self, other: object) -> Any:
+        return self._apply(self._rules[1], other, reflected=True)
+
+    def __mul__(self, other: object) -> Any:
+        return self._apply(self._rules[2], other)
+
+    def __rmul__(self, other: object) -> Any:
+        return self._apply(self._rules[2], other, reflected=True)
+
+    def __truediv__(self, other: object) -> Any:
+        return self._apply(self._rules[3], other)
+
+    def __rtruediv__(self, other: object) -> Any:
+        return self._apply(self._rules[3], other, reflected=True)
+
+
 @dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(_Arithmetic):
     """A closed interval [low, high] of real numbers; bounds may be infinite.
 
     >>> x = Interval(1353.5, 1354.5)
@@ -77,6 +116,8 @@ class Interval:
     low: float
     #: the upper bound (``+inf`` when unbounded above; ``-inf`` only for the empty interval)
     high: float
+
+    _rules = (_outward.add, _outward.sub, _outward.mul, _outward.div)
 
     def __init__(self, low: Number, high: Number | None = None) -> None:
         lo, hi = _enclose(low)[0], _enclose(low if high is None else high)[1]
@@ -183,30 +224,6 @@ class Interval:
     def __or__(self, other: Interval) -> Interval:
         return self.hull(other) if isinstance(other, Interval) else NotImplemented
 
-    def __add__(self, other: object) -> Interval:
-        return self._apply(_outward.add, other)
-
-    def __radd__(self, other: object) -> Interval:
-        return self._apply(_outward.add, other, reflected=True)
-
-    def __sub__(self, other: object) -> Interval:
-        return self._apply(_outward.sub, other)
-
-    def __rsub__(self, other: object) -> Interval:
-        return self._apply(_outward.sub, other, reflected=True)
-
-    def __mul__(self, other: object) -> Interval:
-        return self._apply(_outward.mul, other)
-
-    def __rmul__(self, other: object) -> Interval:
-        return self._apply(_outward.mul, other, reflected=True)
-
-    def __truediv__(self, other: object) -> Interval:
-        return self._apply(_outward.div, other)
-
-    def __rtruediv__(self, other: object) -> Interval:
-        return self._apply(_outward.div, other, reflected=True)
-
     def __neg__(self) -> Interval:
         return Interval._raw(-self.high, -self.low)
 
@@ -241,7 +258,7 @@ def _as_bounds(values: ArrayLike) -> NDArray[np.float64]:
 
 
 @dataclass(frozen=True, eq=False)
-class IntervalArray:
+class IntervalArray(_Arithmetic):
     """Many intervals as two float64 arrays, with the same rules as `Interval`.
 
     >>> xs = IntervalArray([1, 10], [2, 20])
@@ -257,6 +274,7 @@ class IntervalArray:
     high: NDArray[np.float64]
 
     __array_ufunc__ = None  # numpy defers to our operators: ``array * intervals`` works
+    _rules = (_outward.add_arrays, _outward.sub_arrays, _outward.mul_arrays, _outward.div_arrays)
 
     def __init__(self, low: ArrayLike, high: ArrayLike | None = None) -> None:
         lo = _as_bounds(low)
@@ -331,30 +349,6 @@ class IntervalArray:
         low, high = np.empty(size), np.empty(size)
         kernel(left.low, left.high, right.low, right.high, low, high)
         return IntervalArray._raw(low, high)
-
-    def __add__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.add_arrays, other)
-
-    def __radd__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.add_arrays, other, reflected=True)
-
-    def __sub__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.sub_arrays, other)
-
-    def __rsub__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.sub_arrays, other, reflected=True)
-
-    def __mul__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.mul_arrays, other)
-
-    def __rmul__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.mul_arrays, other, reflected=True)
-
-    def __truediv__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.div_arrays, other)
-
-    def __rtruediv__(self, other: object) -> IntervalArray:
-        return self._apply(_outward.div_arrays, other, reflected=True)
 
     def __neg__(self) -> IntervalArray:
         return IntervalArray._raw(-self.high, -self.low)
