@@ -178,11 +178,11 @@ def test_forest_of_25_claims_has_no_overlapping_text(tmp_path: Path) -> None:
     assert inside_figure(figure) == []
 
 
-def test_forest_without_the_claims_table_labels_rows_by_source() -> None:
+def test_forest_without_the_claims_table_labels_rows_by_claimant_from_the_result() -> None:
     _, result = generated()
     figure = forest(result, "x.troops")
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels() if " · " in t.get_text()]
-    assert len(labels) == 25 and labels[0].startswith("ministry of information")
+    assert len(labels) == 25 and labels[0].startswith("Ministry of Information")
 
 
 def test_forest_draws_into_a_given_axes() -> None:

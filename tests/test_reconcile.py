@@ -197,3 +197,114 @@ def test_period_ends_are_not_reported_as_ranges_of_their_own() -> None:
          "kind": "cumulative"}))
     assert result.ranges["as_of"].tolist() == ["2024-10-31", "2024-11-15"]
     assert result.ranges["low"].tolist() == [10, 100] and result.ranges["high"].tolist() == [100, 100]
+
+
+def test_table_where_every_claim_is_invalid_reconciles_to_nothing_but_lists_them() -> None:
+    table = estimates.read_claims(frame({"quantity": "t", "low": "1", "high": "2", "as_of": "2024-13"}),
+                                  skip_invalid=True)
+    for relations in (None, ["t <= u"]):
+        result = reconcile(table, relations)
+        assert result.ranges.empty and result.contradictions.empty
+        (claim,) = result.claims.itertuples()
+        assert claim.status == "invalid" and "month 13" in claim.problem
+
+
+def test_empty_table_reconciles_to_empty_tables() -> None:
+    empty = pd.DataFrame(columns=["id", "quantity", "low", "high", "as_of"])
+    for relations in (None, ["a = b + c"]):
+        result = reconcile(empty, relations)
+        assert result.ranges.empty and result.contradictions.empty and result.claims.empty
+
+
+def test_table_whose_only_valid_claims_are_expressions_keeps_them() -> None:
+    result = reconcile(frame({"quantity": "k / c", "value": "approximately a third", "as_of": "2024-10"},
+                             {"quantity": "c", "value": "10", "as_of": "2024-13"}), ["c = k + w"])
+    assert result.claims.set_index("id")["status"].to_dict() == {"c0": "kept", "c1": "invalid"}
+    assert result.contradictions.empty
+
+
+def test_claim_excluded_on_its_quantity_is_readmitted_when_relations_exclude_its_rivals() -> None:
+    # seed: 'more than 10,000' in Russia loses to two 3,000 claims (disjoint), then 'eleven
+    # thousand' in Kursk excludes both 3,000 claims through kursk <= in_russia: it comes back
+    result = reconcile(frame(
+        {"quantity": "r", "value": "approximately 3,000", "as_of": "2024-10-23", "claimant": "US",
+         "grade": "C3"},
+        {"quantity": "r", "value": "3000", "as_of": "2024-10-24", "claimant": "NIS", "grade": "C3"},
+        {"quantity": "r", "value": "more than 10,000", "as_of": "2024-10-25", "claimant": "S3",
+         "grade": "B2"},
+        {"quantity": "k", "value": "eleven thousand", "as_of": "2024-10-24", "claimant": "Z"},
+        {"quantity": "k", "value": "over 10,000", "as_of": "2024-10-24", "claimant": "Y"},
+        {"quantity": "k", "value": "11,000", "as_of": "2024-10-24", "claimant": "X"}), ["k <= r"])
+    status = result.claims.set_index("id")["status"].to_dict()
+    assert status == {"c0": "excluded", "c1": "excluded", "c2": "kept", "c3": "kept", "c4": "kept",
+                      "c5": "kept"}
+    assert set(result.contradictions["reason"]) == {"disjoint", "relation"}  # still reported
+    in_russia = result.ranges.set_index("quantity").loc["r"]
+    assert in_russia["low"] >= 10_500 and "c2" in in_russia["claims"]
+
+
+@pytest.mark.skipif(not (DATA / "estimates.csv").exists(), reason="data/estimates.csv not written yet")
+def test_seed_more_than_10000_in_russia_is_readmitted_after_the_3000_claims_are_excluded() -> None:
+    result = reconcile(DATA / "estimates.csv", DATA / "relations.txt")
+    status = result.claims.set_index("id")["status"]
+    assert status["s3-dprk-in-russia-more-than-10000"] == "kept"
+    assert status["s1-dprk-in-russia-3000-nis"] == status["s2-dprk-in-russia-approx-3000-us"] == "excluded"
+
+
+def test_running_total_claim_dropped_greedily_is_readmitted_when_it_fits() -> None:
+    rows = [{"quantity": "k", "low": "100", "high": "100", "as_of": "2024-09-30", "kind": "cumulative",
+             "claimant": "A"},
+            {"quantity": "k", "low": "200", "high": "200", "as_of": "2024-10-31", "kind": "cumulative",
+             "claimant": "B"},
+            {"quantity": "k", "low": "50", "high": "60", "period": "2024-10", "as_of": "2024-10-31",
+             "kind": "cumulative", "claimant": "C", "grade": "A1"},
+            {"quantity": "k", "low": "95", "high": "105", "period": "2024-10", "as_of": "2024-10-31",
+             "kind": "cumulative", "claimant": "D", "grade": "E5"}]
+    result = reconcile(frame(*rows))
+    status = result.claims.set_index("id")["status"]
+    assert (status[["c0", "c1"]] == "kept").all()
+    # the lightest claim of every conflict may be dropped, but whatever fits is let back in
+    kept = result.claims[result.claims["status"] == "kept"]["id"].tolist()
+    assert not _conflicts_alone(frame(*rows).set_index("id").loc[kept].reset_index())
+    for k in status.index[status == "excluded"]:
+        assert _conflicts_alone(frame(*rows).set_index("id").loc[[*kept, k]].reset_index())
+
+
+def _conflicts_alone(rows: pd.DataFrame, relations: list[str] | None = None) -> bool:
+    return not reconcile(rows, relations).contradictions.empty
+
+
+def test_relation_explanation_names_only_the_relations_the_conflict_needs() -> None:
+    result = reconcile(frame({"quantity": "k", "low": "100", "high": "100", "as_of": "2024-10-01"},
+                             {"quantity": "c", "low": "50", "high": "50", "as_of": "2024-10-01"},
+                             {"quantity": "s", "low": "1", "high": "2", "as_of": "2024-10-01"}),
+                       ["k <= c", "s <= c", "c <= d", "c = k + w"])
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "relation"
+    named = row.explanation.split(" with ", 1)[1].split("; ")
+    assert len(named) == 1 and named[0] in ("k <= c", "c = k + w")
+
+
+def test_claims_table_carries_claimant_measure_period_best_and_open_ends_rates_per_day() -> None:
+    result = reconcile(frame(
+        {"quantity": "russia.losses", "value": "1,354 per day", "period": "2024-10",
+         "as_of": "2024-10-31", "claimant": "ISW", "best": "1354"},
+        {"quantity": "russia.losses", "value": "over 41,000", "unit": "person", "period": "2024-10",
+         "as_of": "2024-10-31", "claimant": "UK"}))
+    claims = result.claims.set_index("id")
+    assert {"claimant", "measure", "period", "best", "low_open", "high_open"} <= set(claims.columns)
+    assert claims.loc["c0", ["claimant", "measure", "period", "best"]].tolist() == \
+        ["ISW", "rate", "2024-10", 1354.0]
+    assert claims.loc["c0", "unit"] == "person / day" and claims.loc["c1", "unit"] == "person"
+    assert claims.loc["c1", "measure"] == "increase" and bool(claims.loc["c1", "low_open"])
+    assert bool(claims.loc["c1", "high_open"]) and not bool(claims.loc["c0", "low_open"])
+
+
+def test_quantities_only_in_relations_take_unit_and_kind_from_what_they_are_linked_to() -> None:
+    result = reconcile(frame(
+        {"quantity": "c", "value": "5,000", "unit": "person", "as_of": "2025-03", "kind": "cumulative"},
+        {"quantity": "k / c", "value": "approximately a third", "as_of": "2025-03"}),
+        ["c = k + w"])
+    ranges = result.ranges.set_index("quantity")
+    assert ranges.loc["k", "unit"] == ranges.loc["w", "unit"] == "person"
+    assert ranges.loc["k", "kind"] == ranges.loc["w", "kind"] == "cumulative"

@@ -92,19 +92,31 @@ def _check_delimiter(path: Path, header: str, delimiter: str) -> None:
                         f"use --delimiter '{other}' (or delimiter={other!r})", 1, "", header[:80])
 
 
-def _record_lines(text: str, delimiter: str, count: int) -> NDArray[np.int64]:
-    """The file line on which each of the `count` records starts."""
-    newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if newlines == count + 1:  # one line per record: no blank lines, no quoted line breaks
-        return np.arange(2, count + 2, dtype=np.int64)
+def _one_line_per_record(text: str, count: int) -> bool:
+    """True when the file has no blank lines and no line breaks inside quoted cells."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1) == count + 1
+
+
+def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, NDArray[np.int64]]:
+    """Records and their first lines with Python's csv module (blank lines, quoted newlines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
     lines: list[int] = []
     previous = 0
     for record in reader:
         first, previous = previous + 1, reader.line_num
-        if record and any(cell.strip() for cell in record):
-            lines.append(first)
-    return np.asarray(lines[1:], dtype=np.int64)
+        if not record:
+            continue  # a blank line
+        if header is None:
+            header = record
+            continue
+        if len(record) > len(header):
+            raise _ragged_rows(path, text, delimiter)
+        rows.append(record + [""] * (len(header) - len(record)))
+        lines.append(first)
+    frame = pd.DataFrame(rows, columns=[str(c).strip() for c in header or []], dtype=object)
+    return frame, np.asarray(lines, dtype=np.int64)
 
 
 def _ragged_rows(path: Path, text: str, delimiter: str) -> ClaimsError:
@@ -144,7 +156,11 @@ def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame,
         raise _ragged_rows(path, text, delimiter) from None
     except pd.errors.EmptyDataError:
         raise _fail(path, "is empty: a claims file needs a header and at least one claim") from None
+    if not _one_line_per_record(text, len(frame)):
+        frame, lines = _read_slowly(path, text, delimiter)
+    else:
+        lines = np.arange(2, len(frame) + 2, dtype=np.int64)
     if frame.empty:
         raise _fail(path, "has a header but no claims", 1)
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, _record_lines(text, delimiter, len(frame))
+    return frame, lines

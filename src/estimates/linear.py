@@ -2,9 +2,10 @@
 
 A `System` is a set of two-sided rows ``low <= a . x <= high`` over non-negative variables,
 each row tagged with the claim it comes from (or -1 for relations and running-total order,
-which are never dropped). It answers three questions: is it feasible, what is the range of
-each variable, and which minimal set of tags cannot hold together (a deletion filter: drop
-each tag in turn, keep it out when the rest still conflicts).
+which conflict resolution never drops); a relation's rows also carry its ``rule`` number. It
+answers four questions: is it feasible, what is the range of each variable, which minimal
+set of tags cannot hold together (a deletion filter: drop each tag in turn, keep it out when
+the rest still conflicts), and which rules that conflict needs (the same filter over rules).
 
 Ranges are certified, not trusted: HiGHS's dual solution is snapped to nearby small
 rationals and checked in exact rational arithmetic (reduced costs non-negative), which proves
@@ -46,12 +47,19 @@ class System:
     def __init__(self, n: int) -> None:
         self.n = n
         self.rows: list[tuple[dict[int, float], float, float, int]] = []
+        self.rules: list[int] = []  # the rule of each row, -1 for none
 
-    def add(self, coefficients: dict[int, float], low: float, high: float, tag: int) -> None:
-        """Add ``low <= sum(c * x[i]) <= high`` (infinite ends allowed) tagged `tag`."""
+    def add(self, coefficients: dict[int, float], low: float, high: float, tag: int,
+            rule: int = -1) -> None:
+        """Add ``low <= sum(c * x[i]) <= high`` (infinite ends allowed) tagged `tag`.
+
+        A row of a relation (``tag`` -1) may name its ``rule``, so `needed_rules` can tell
+        which relations a conflict needs.
+        """
         if np.isinf(low) and np.isinf(high):
             return
         self.rows.append((coefficients, float(low), float(high), tag))
+        self.rules.append(rule)
 
     def tags(self) -> list[int]:
         """The claim tags present, each once, in order of first appearance."""
@@ -61,12 +69,16 @@ class System:
         finite = [abs(v) for _, lo, hi, _ in self.rows for v in (lo, hi) if np.isfinite(v)]
         return max(1e9, 1e4 * max(finite, default=1.0))
 
-    def _matrices(self, active: Iterable[int] | None) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    def _matrices(self, active: Iterable[int] | None, rules: Iterable[int] | None = None,
+                  ) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
         keep = None if active is None else set(active)
+        keep_rules = None if rules is None else set(rules)
         ub_rows: list[tuple[dict[int, float], float]] = []
         eq_rows: list[tuple[dict[int, float], float]] = []
-        for coefficients, low, high, tag in self.rows:
+        for (coefficients, low, high, tag), rule in zip(self.rows, self.rules, strict=True):
             if tag >= 0 and keep is not None and tag not in keep:
+                continue
+            if rule >= 0 and keep_rules is not None and rule not in keep_rules:
                 continue
             if low == high:
                 eq_rows.append((coefficients, low))
@@ -90,10 +102,23 @@ class System:
         return linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
                        bounds=(0, self._cap() if cap is None else cap), method="highs")
 
-    def feasible(self, active: Iterable[int] | None = None) -> bool:
-        """True when some x satisfies every relation row and the rows of the `active` tags."""
-        status, _ = self._solve(np.zeros(self.n), active)
-        return status == 0
+    def feasible(self, active: Iterable[int] | None = None, rules: Iterable[int] | None = None,
+                 ) -> bool:
+        """True when some x satisfies the rows of the `active` tags and of the `rules` (all
+        rules when None) and every untagged row."""
+        result = self._linprog(np.zeros(self.n), active, matrices=self._matrices(active, rules))
+        return bool(result.status == 0)
+
+    def needed_rules(self, active: Iterable[int]) -> list[int]:
+        """A minimal set of rules with which the `active` tags conflict (drop any one and they
+        can hold), found by dropping rules one at a time while the conflict remains."""
+        active = list(active)
+        needed = sorted({r for r in self.rules if r >= 0})
+        for rule in list(needed):
+            trial = [r for r in needed if r != rule]
+            if not self.feasible(active, trial):
+                needed = trial
+        return needed
 
     def minimal_conflict(self, active: Iterable[int], order: Iterable[int] | None = None) -> list[int]:
         """A minimal set of tags that cannot hold together (drop any one and the rest can).

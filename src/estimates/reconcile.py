@@ -13,8 +13,17 @@ Rules (see the README):
   greatest covering weight (`estimates.sweep`); for a running total the heaviest set a
   non-decreasing total can meet (`estimates.cumulative`, a dynamic programme). Increases and
   rates against the totals, and relations between quantities, are then resolved greedily
-  (finding the heaviest feasible subsystem there is NP-hard): the lightest claim of each
-  minimal conflict is excluded, until what is left holds.
+  (finding the heaviest feasible subsystem there is NP-hard): *greedy drop*, the lightest
+  claim of each minimal conflict is excluded until what is left holds; then *greedy
+  re-admission*, every excluded claim of that running total or linked group, heaviest first
+  (ties by id), comes back when the kept claims and it still hold together. So the kept set
+  is exact on one quantity and a maximal (not always heaviest) consistent set across
+  relations. Contradictions found on the way stay reported: they are findings.
+- **Relations** in an explanation are only those the conflict needs (a minimal set: each is
+  dropped in turn while the conflict remains). A quantity that only relations or expression
+  claims name takes its unit from the quantities linked to it (terms of a relation or of a
+  linear expression share one unit, as do both sides of a ratio given without a unit), and
+  is cumulative when ``=`` ties it only to cumulative quantities.
 - **Ranges** are exact for linear constraints: running totals and increases by shortest
   paths (sums rounded outward only when inexact), linked groups by HiGHS linear programming
   with each bound certified by an exact rational dual certificate (`estimates.linear`);
@@ -71,7 +80,8 @@ _SCALE = 1_000_000  # weights become integers in millionths, so sweep sums are e
 RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
                  "sources", "derived")
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
-CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "as_of", "value", "low", "high", "unit",
+CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
+                        "value", "low", "high", "low_open", "high_open", "best", "unit",
                         "weight", "source", "status", "contradictions", "problem")
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
@@ -97,8 +107,12 @@ class Reconciliation:
     ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids), sources,
     derived (no claim of its own: from relations). ``contradictions``: id, reason, quantity,
     claims (a minimal conflicting set of ids), explanation, gap (how far apart, in unit),
-    unit. ``claims``: every input claim with status kept, excluded or invalid and the
-    contradictions it is in. ``changes``: level quantities that moved between times.
+    unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
+    claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
+    high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
+    rate, whose low and high are per day; weight, source) with status kept, excluded or
+    invalid, the contradictions it is in and its problem. ``changes``: level quantities
+    that moved between times.
     """
 
     #: one row per quantity and time
@@ -192,7 +206,8 @@ class _Reconciler:
         self.ids = t["id"].to_numpy(object)
         self.quantity = t["quantity"].to_numpy(object)
         self.excluded = np.zeros(self.n, dtype=bool)
-        self.found: list[tuple[Reason, list[int], float, int]] = []
+        #: (reason, claim rows, gap, numbers of the relations the conflict needs)
+        self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
         self.expressions: dict[int, Linear | Ratio] = {
             int(k): read_expression(t.at[k, "quantity"])
             for k in np.flatnonzero(self.expression & self.valid)}
@@ -239,8 +254,43 @@ class _Reconciler:
         units = np.full(len(names), "", dtype=object)
         kinds[has] = t["kind"].to_numpy(object)[first[has]]
         units[has] = t["unit"].to_numpy(object)[first[has]]
+        if not has.all():
+            self._infer(kinds, units, has)
         self.kind_of_q, self.unit_of_q = kinds, units
         self.in_linked = np.r_[self.linked, False][self.group]
+
+    def _infer(self, kinds: NDArray[np.object_], units: NDArray[np.object_],
+               has: NDArray[np.bool_]) -> None:
+        """Unit and kind of the quantities with no claim of their own, from what links them.
+
+        The terms of a relation or of a linear expression share one unit, and so do the
+        numerator and denominator of a ratio claim with no unit ("a third"); a quantity tied by
+        ``=`` only to cumulative quantities is cumulative. Repeated until nothing changes.
+        """
+        unit_of = self.table["unit"].to_numpy(object)
+        links: list[tuple[list[int], bool]] = []
+        for relation in self.relations:
+            form, op = relation.normal()
+            links.append(([self.names[n] for n in form.names], op == "="))
+        for k, expression in self.expressions.items():
+            if not isinstance(expression, Ratio) or unit_of[k] == "":
+                links.append(([self.names[n] for n in expression.names], False))
+        kind_known = has.copy()
+        changed = True
+        while changed:
+            changed = False
+            for members, identity in links:
+                given = [units[i] for i in members if units[i] != ""]
+                for i in members:
+                    if units[i] == "" and not has[i] and given:
+                        units[i] = given[0]
+                        changed = True
+                known = [kinds[i] for i in members if kind_known[i]]
+                if identity and known and all(k == "cumulative" for k in known):
+                    for i in members:
+                        if not kind_known[i]:
+                            kinds[i], kind_known[i] = "cumulative", True
+                            changed = True
 
     def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Integer weights: each source's claims in one slot share its weight."""
@@ -280,7 +330,7 @@ class _Reconciler:
         out = np.flatnonzero(~kept[sub])
         a, b = rows[sub[out]], rows[sub[mate[out]]]
         gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
-        self.found += [(Reason.DISJOINT, [int(y), int(x)], float(g), -1)
+        self.found += [(Reason.DISJOINT, [int(y), int(x)], float(g), ())
                        for x, y, g in zip(a, b, gap, strict=True)]
 
     # ----------------------------------------------------------------- running totals
@@ -357,10 +407,10 @@ class _Reconciler:
             (self.start[b], self.end[b], str(self.ids[b])) else (b, a)
         if same:
             gap = max(self.low[a] - self.high[b], self.low[b] - self.high[a])
-            self.found.append((Reason.DISJOINT, [earlier, later], float(gap), -1))
+            self.found.append((Reason.DISJOINT, [earlier, later], float(gap), ()))
         else:
             self.found.append((Reason.FALLING_TOTAL, [earlier, later],
-                               float(self.low[earlier] - self.high[later]), -1))
+                               float(self.low[earlier] - self.high[later]), ()))
 
     def _heaviest_partial(self, rows: NDArray[np.int64], node: NDArray[np.int64],
                           weight: NDArray[np.int64]) -> None:
@@ -389,8 +439,9 @@ class _Reconciler:
                 mate = mates[np.argmin(self.tie(rows[mates]))]
                 self._record_totals(int(rows[k]), int(rows[mate]))
 
-    def _edges(self, blocks: NDArray[np.int64]) -> tuple[NDArray[Any], ...]:
-        """Difference edges (block, u, v, tag) and weights of the running totals in `blocks`."""
+    def _edges(self, blocks: NDArray[np.int64], everything: bool = False) -> tuple[NDArray[Any], ...]:
+        """Difference edges (block, u, v, tag) and weights of the running totals in `blocks`:
+        of the claims not excluded, or of every claim with `everything`."""
         wanted = np.zeros(self.q_blocks.size - 1, dtype=bool)
         wanted[blocks] = True
         parts_b: list[NDArray[Any]] = []
@@ -421,12 +472,12 @@ class _Reconciler:
             first, last = self.q_blocks[b], self.q_blocks[b + 1]
             i, j = np.nonzero(self.node_end[first:last, None] <= self.node_start[None, first:last])
             add(np.full(i.size, b), j + 1, i + 1, np.zeros(i.size), np.full(i.size, -1))
-        live = ~self.excluded[self.cum_value]
+        live = ~self.excluded[self.cum_value] | everything
         r, nd = self.cum_value[live], self.value_node[live]
         b, loc = blk[nd], local[nd]
         add(b, np.zeros_like(loc), loc, self.high[r], r)
         add(b, loc, np.zeros_like(loc), np.where(self.low[r] > 0, -self.low[r], np.inf), r)
-        live = ~self.excluded[self.cum_period]
+        live = ~self.excluded[self.cum_period] | everything
         r = self.cum_period[live]
         na, nb = self.period_nodes[0][live], self.period_nodes[1][live]
         low, high = self.low[r], self.high[r]
@@ -451,7 +502,7 @@ class _Reconciler:
         cyclic = np.flatnonzero(self._bounds_of(blocks, edges))
         if cyclic.size == 0:
             return
-        edges = tuple(a[np.isin(edges[0], cyclic)] for a in edges)
+        edges = self._edges(cyclic, everything=True)
         cuts = np.asarray(np.searchsorted(edges[0], np.r_[cyclic, cyclic[-1] + 1]), dtype=np.int64)
         _, u, v, w, tag = edges
         for b, lo, hi in zip(cyclic.tolist(), cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
@@ -485,11 +536,11 @@ class _Reconciler:
         """Resolve the conflicts of one running total that its increases or rates bring."""
         n = int(self.q_blocks[block + 1] - self.q_blocks[block]) + 1
         edges = list(zip(u.tolist(), v.tolist(), w.tolist(), tag.tolist(), strict=True))
-        live = {int(x) for x in tag if x >= 0}
+        live = {int(x) for x in tag if x >= 0 and not self.excluded[x]}
         while True:
             cycle = _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in live])
             if cycle is None:
-                return
+                break
             conflict = sorted({e[3] for e in cycle if e[3] >= 0}, key=lambda k: -self.weight[k])
             for k in list(conflict):
                 trial = set(conflict) - {k}
@@ -502,7 +553,12 @@ class _Reconciler:
             rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], str(self.ids[k])))
             periodic = any(not self.is_value[k] for k in rows)
             self.found.append((Reason.RATE_VS_TOTALS if periodic else Reason.FALLING_TOTAL,
-                               rows, float(gap), -1))
+                               rows, float(gap), ()))
+        # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
+        for k in self._by_weight(sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
+            if _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in live | {k}]) is None:
+                live.add(k)
+                self.excluded[k] = False
 
     # ----------------------------------------------------------------- linked groups
     def _linked(self) -> None:
@@ -526,10 +582,10 @@ class _Reconciler:
         tstarts = _runs(times_group[torder])
         self.group_times = {int(times_group[torder[a]]): np.sort(torder[a:b])
                             for a, b in itertools.pairwise(tstarts)}
-        self.relations_by_group: dict[int, list[Relation]] = {}
-        for relation in self.relations:
+        self.relations_by_group: dict[int, list[tuple[int, Relation]]] = {}
+        for number, relation in enumerate(self.relations):
             g = int(self.component[self.names[relation.names[0]]])
-            self.relations_by_group.setdefault(g, []).append(relation)
+            self.relations_by_group.setdefault(g, []).append((number, relation))
         for group in np.flatnonzero(self.linked):
             self._solve_group(int(group), names_by_group.get(int(group), []))
 
@@ -576,13 +632,10 @@ class _Reconciler:
         if not variables:
             return
         system = System(len(variables))
-        rows = self.group_rows.get(group, np.zeros(0, dtype=np.int64))
-        rows = rows[~self.excluded[rows]]
-        mentioned: set[tuple[str, int]] = set()
-        for row in rows:
-            mentioned |= self._claim_rows(system, int(row), var, group)
+        every = self.group_rows.get(group, np.zeros(0, dtype=np.int64))
+        spoken_by = {int(row): self._claim_rows(system, int(row), var, group) for row in every}
         relation_rows: set[tuple[Any, ...]] = set()
-        for relation in self.relations_by_group.get(group, []):
+        for number, relation in self.relations_by_group.get(group, []):
             form, op = relation.normal()
             for time in times:
                 coefficients = _coefficients(form, lambda n, tm=int(time): var(n, tm))
@@ -591,7 +644,7 @@ class _Reconciler:
                     continue
                 relation_rows.add(key)
                 system.add(coefficients, -math.inf if op == "<=" else -float(form.constant),
-                           -float(form.constant), -1)
+                           -float(form.constant), -1, rule=number)
         ordered = sorted(times.tolist(), key=lambda tm: (self.time_start[tm], self.time_end[tm]))
         for name in names:
             if self.kind_of_q[self.names[name]] != "cumulative":
@@ -600,16 +653,22 @@ class _Reconciler:
                 for b in ordered[i + 1:]:
                     if self.time_end[a] <= self.time_start[b]:
                         system.add({var(name, a): -1.0, var(name, b): 1.0}, 0, math.inf, -1)
-        active: list[int] = [int(row) for row in rows]
+        active: list[int] = [int(row) for row in every if not self.excluded[row]]
         while not system.feasible(active):
             removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
             if not conflict:
                 break
             loser = self._lightest(conflict)
-            self.found.append((self._reason(conflict), conflict, system.violation(conflict), group))
+            self.found.append((self._reason(conflict), conflict, system.violation(conflict),
+                               tuple(system.needed_rules(conflict))))
             self.excluded[loser] = True
             active.remove(loser)
+        for k in self._by_weight([int(row) for row in every if self.excluded[row]])[::-1]:
+            if system.feasible([*active, k]):  # greedy re-admission, heaviest first
+                active.append(k)
+                self.excluded[k] = False
+        mentioned: set[tuple[str, int]] = set().union(*(spoken_by[k] for k in active))
         low, high = system.ranges(active)
         direct: dict[tuple[str, int], list[int]] = {}
         for k in active:
@@ -814,7 +873,8 @@ class _Reconciler:
             out[k] = f"{written} ({who}, {when})"
         return out
 
-    def _explain(self, reason: Reason, rows: list[int], described: dict[int, str]) -> str:
+    def _explain(self, reason: Reason, rows: list[int], described: dict[int, str],
+                 rules: tuple[int, ...] = ()) -> str:
         quantity = self.quantity[rows[0]]
         texts = [described[k] for k in rows]
         listing = " and ".join(texts) if len(texts) == 2 else ", ".join(texts[:-1]) + " and " + texts[-1]
@@ -827,13 +887,10 @@ class _Reconciler:
         if reason is Reason.RATE_VS_TOTALS:
             return (f"{listing} cannot all hold for {quantity}: the increase over a period must "
                     "equal the rate times its length and match the totals at its ends")
-        names: set[str] = set()
-        for k in rows:
-            names |= set(self.expressions[k].names) if k in self.expressions else \
-                {self.quantity[k]}
-        used = [str(r) for r in self.relations if set(r.names) & names]
-        rules = "; ".join(used) if used else "the expression claims"
-        return f"{listing} cannot all hold together with {rules}"
+        if not rules:
+            return f"{listing} cannot all hold together"
+        return f"{listing} cannot all hold together with " + \
+            "; ".join(str(self.relations[r]) for r in rules)
 
     def run(self) -> Reconciliation:
         codes, uniques = pd.factorize(self.table["source"].to_numpy(object))
@@ -855,20 +912,20 @@ class _Reconciler:
         ids = self.ids
         quantity = t["quantity"].to_numpy(object)
         unit = t["unit"].to_numpy(object)
-        unique: dict[tuple[str, ...], tuple[Reason, list[int], float]] = {}
-        for reason, rows, gap, _ in self.found:
+        unique: dict[tuple[str, ...], tuple[Reason, list[int], float, tuple[int, ...]]] = {}
+        for reason, rows, gap, rules in self.found:
             key = tuple(sorted(ids[rows].tolist()))
-            unique.setdefault(key, (reason, rows, gap))
-        described = self._describe([k for _, rows, _ in unique.values() for k in rows])
-        records = sorted(((quantity[rows[0]], key, reason, rows, gap)
-                          for key, (reason, rows, gap) in unique.items()),
+            unique.setdefault(key, (reason, rows, gap, rules))
+        described = self._describe([k for _, rows, _, _ in unique.values() for k in rows])
+        records = sorted(((quantity[rows[0]], key, reason, rows, gap, rules)
+                          for key, (reason, rows, gap, rules) in unique.items()),
                          key=lambda r: (r[0], r[1]))
         contradictions = pd.DataFrame({
             "id": [f"C{i}" for i in range(1, len(records) + 1)],
             "reason": [r[2].value for r in records],
             "quantity": [r[0] for r in records],
             "claims": pd.Series([tuple(ids[r[3]].tolist()) for r in records], dtype=object),
-            "explanation": [self._explain(r[2], r[3], described) for r in records],
+            "explanation": [self._explain(r[2], r[3], described, r[5]) for r in records],
             "gap": np.array([r[4] for r in records], dtype=np.float64),
             "unit": [unit[r[3][0]] for r in records]}, columns=list(CONTRADICTION_COLUMNS))
         member: dict[int, list[str]] = {}
@@ -877,14 +934,27 @@ class _Reconciler:
                 member.setdefault(k, []).append(f"C{number}")
         status = np.array(["kept", "excluded", "invalid"], dtype=object)[
             np.where(~self.valid, 2, self.excluded.astype(np.int64))]
-        within = np.fromiter((_EMPTY for _ in range(self.n)), dtype=object, count=self.n)
+        within = np.empty(self.n, dtype=object)
+        within.fill(_EMPTY)
         for k, found in member.items():
             within[k] = tuple(found)
         as_of = t["as_of"].to_numpy(object)
+        measure = t["measure"].to_numpy(object)
+        unit = unit.copy()
+        rate = np.flatnonzero(self.is_rate)
+        unit[rate] = np.where(unit[rate] != "", unit[rate], "1") + " / day"
+        period = t["period"].to_numpy(object).copy()
+        unwritten = np.flatnonzero((period == "") & (measure != "value") & self.valid)
+        period[unwritten] = [format_period(a, b) for a, b in
+                             zip(self.pstart[unwritten].tolist(), self.pend[unwritten].tolist(),
+                                 strict=True)]
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
+            "claimant": t["claimant"],
             "as_of": np.where(as_of != "", as_of, t["published"].to_numpy(object)),
-            "value": t["value"], "low": t["low"], "high": t["high"], "unit": t["unit"],
+            "measure": measure, "period": period, "value": t["value"], "low": t["low"],
+            "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
+            "high_open": t["high_open"].to_numpy(bool), "best": t["best"], "unit": unit,
             "weight": t["weight"], "source": t["source"], "status": status,
             "contradictions": within, "problem": t["problem"]})
         return contradictions, claims[list(CLAIM_STATUS_COLUMNS)]
