@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from estimates.confidence import estimative_probability
 from estimates.csvfile import read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
@@ -70,11 +71,6 @@ RELIABILITY = {"A": 1.0, "B": 0.9, "C": 0.75, "D": 0.5, "E": 0.25, "F": 0.6}
 CREDIBILITY = {"1": 1.0, "2": 0.9, "3": 0.75, "4": 0.5, "5": 0.25, "6": 0.6}
 _GRADE = re.compile(r"([A-F])?\s*([1-6])?", re.IGNORECASE)
 _PROBABILITY = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%?)")
-#: PHIA yardstick, used only when `estimates.confidence` is not there to read the words.
-_YARDSTICK = {"remote chance": (0.0, 0.05), "highly unlikely": (0.10, 0.20),
-              "unlikely": (0.25, 0.35), "realistic possibility": (0.40, 0.50),
-              "likely": (0.55, 0.75), "probably": (0.55, 0.75), "highly likely": (0.80, 0.90),
-              "almost certain": (0.95, 1.0), "almost certainly": (0.95, 1.0)}
 
 
 class UnknownColumnWarning(UserWarning):
@@ -161,17 +157,10 @@ def _confidence_weight(text: str) -> float | None:
         value = float(match.group(1)) / (100 if match.group(2) else 1)
         return value if 0 <= value <= 1 else None
     try:
-        from estimates.confidence import estimative_probability
         interval = estimative_probability(text)
-        return float(interval.low / 2 + interval.high / 2)
-    except ImportError:
-        words = " ".join(text.lower().split())
-        if words in _YARDSTICK:
-            low, high = _YARDSTICK[words]
-            return (low + high) / 2
-        return None
     except (EstimatesError, ValueError, TypeError):
         return None
+    return float(interval.low / 2 + interval.high / 2)
 
 
 def _weights(frame: pd.DataFrame, problems: _Problems) -> NDArray[np.float64]:

@@ -16,7 +16,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -105,17 +105,18 @@ def _cell(value: object) -> str:
     return "" if value is None or value is pd.NA else str(value)
 
 
-def _cells(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    header = [str(column) for column in frame.columns]
-    rows = [[_cell(value) for value in row] for row in frame.itertuples(index=False)]
-    return header, rows
-
-
 def _column_text(values: pd.Series) -> pd.Series:
     """A column as display text; each distinct value is formatted once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = np.array([_cell(u) for u in uniques] + [""], dtype=object)
     return pd.Series(text[codes], index=values.index, dtype=object)
+
+
+def _display(values: pd.Series) -> pd.Series:
+    """A column as display text: numbers formatted, lists joined with commas."""
+    if values.dtype == object:
+        values = values.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return _column_text(values)
 
 
 def text_table(frame: pd.DataFrame) -> str:
@@ -132,9 +133,7 @@ def text_table(frame: pd.DataFrame) -> str:
         return ""
     padded = []
     for column in frame.columns:
-        text = _column_text(frame[column].map(lambda v: ", ".join(map(str, v))
-                                              if isinstance(v, (list, tuple)) else v)
-                            if frame[column].dtype == object else frame[column])
+        text = _display(frame[column])
         name = str(column)
         width = max(len(name), int(text.str.len().max()) if len(text) else 0)
         side = "left" if frame[column].dtype.kind in "iuf" else "right"
@@ -152,15 +151,16 @@ def markdown_table(frame: pd.DataFrame) -> str:
     | --- | ---: |
     | c1 | ∞ |
     """
-    header, rows = _cells(spreadsheet_safe(frame))
-    numeric = [frame[column].dtype.kind in "iuf" for column in frame.columns]
-
-    def line(cells: Iterable[str]) -> str:
-        escaped = (c.replace("|", "\\|").replace("\n", " ") for c in cells)
-        return "| " + " | ".join(escaped) + " |"
-
-    align = ["---:" if n else "---" for n in numeric]
-    return "\n".join([line(header), "| " + " | ".join(align) + " |", *(line(r) for r in rows)])
+    safe = spreadsheet_safe(frame)
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    align = "| " + " | ".join("---:" if frame[c].dtype.kind in "iuf" else "---"
+                              for c in frame.columns) + " |"
+    if frame.empty:
+        return "\n".join([header, align])
+    cells = [_display(safe[c]).str.replace("|", "\\|", regex=False).str.replace("\n", " ", regex=False)
+             for c in safe.columns]
+    rows = "| " + cells[0].str.cat(cells[1:], sep=" | ") + " |"
+    return "\n".join([header, align, *rows])
 
 
 def _json_column(values: pd.Series) -> list[object]:
