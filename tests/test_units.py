@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fractions import Fraction
 
 import pytest
@@ -75,3 +77,15 @@ def test_conversion_there_and_back_contains_the_original(
 @given(magnitude=intervals(report_floats), scale=st.integers(1, 10**6))
 def test_conversion_to_the_same_unit_changes_nothing(magnitude: Interval, scale: int) -> None:
     assert QuantityInterval(magnitude * scale, "person").to("troops").magnitude == magnitude * scale
+
+
+@pytest.mark.parametrize("text", ["{", "person/(", "1/0 day", "**", "person day day /"])
+def test_malformed_units_are_unit_errors(text: str) -> None:
+    with pytest.raises(UnitError):
+        parse_unit(text)
+
+
+@given(text=st.text(max_size=12))
+def test_no_text_makes_parse_unit_raise_anything_but_unit_error(text: str) -> None:
+    with contextlib.suppress(UnitError):
+        parse_unit(text)
