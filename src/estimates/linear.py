@@ -1,18 +1,29 @@
-"""Linear constraints over linked quantities, solved with scipy's HiGHS linear programming.
+"""Linear constraints over linked quantities, solved with HiGHS (through highspy).
 
-A `System` is a set of two-sided rows ``low <= a . x <= high`` over non-negative variables,
+A `System` is a set of two-sided rows ``low <= a . x <= high`` over variables ``x >= 0``,
 each row tagged with the claim it comes from (or -1 for relations and running-total order,
-which conflict resolution never drops); a relation's rows also carry its ``rule`` number. It
-answers four questions: is it feasible, what is the range of each variable, which minimal
-set of tags cannot hold together (a deletion filter: drop each tag in turn, keep it out when
-the rest still conflicts), and which rules that conflict needs (the same filter over rules).
+which conflict resolution never drops); a relation's rows also carry its ``rule`` number.
+Variables that no row links form independent *blocks*, so one system can hold many linked
+groups and answer for all of them at once. It answers: is it feasible, which blocks are not
+(one elastic programme for all), what is the range of each variable, which minimal set of
+tags cannot hold together, which rules that conflict needs, and by how much it fails.
 
-Ranges are certified, not trusted: HiGHS's dual solution is snapped to nearby small
-rationals and checked in exact rational arithmetic (reduced costs non-negative), which proves
-the bound ``x_i >= y . b`` for every feasible x. The bound reported is that proven value
-(rounded outward to float only if it is not a float), so ranges are exact where the solver's
-optimum is, and sound always; only when no certificate checks does a bound fall back to the
-solver's value widened outward by `TOLERANCE`.
+Ranges are proven, then shown tight:
+
+1. *Bound propagation* over the rows gives bounds that every feasible x obeys. Sums are
+   exact where all the numbers are integers (below 2**53); otherwise each bound is widened
+   outward by the rounding error the float arithmetic can have made.
+2. A *witness*: a few programmes, each minimising (or maximising) the sum of the variables
+   whose bound is not yet shown tight, over all blocks at once; a variable that sits at its
+   proven bound (within 1e-9 relative) in the optimum shows that bound is attained.
+3. Upper bounds that propagation leaves infinite are shown infinite by one programme over
+   the recession cone (a ray along which the variable grows).
+4. What is left is solved one variable per block at a time; the bound is then certified
+   from the solver's duals in exact rational arithmetic, or else widened by `TOLERANCE`.
+
+So a reported bound is always sound, and it is the exact extreme wherever propagation
+reaches it, which on sums, ratios with interval bounds, rates over known periods and running
+totals it does; the rest is exact to the solver's optimum.
 
 >>> system = System(2)
 >>> system.add({0: 1.0, 1: 1.0}, 10.0, 10.0, tag=-1)
@@ -24,21 +35,55 @@ solver's value widened outward by `TOLERANCE`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
 __all__ = ["System"]
 
-#: Relative widening of solver bounds that no certificate proves (rare), so they stay sound.
+#: Relative widening of a solver bound that no certificate proves (rare), so it stays sound.
 TOLERANCE = 1e-7
 _DENOMINATOR = 1_000_000  # duals are snapped to rationals with at most this denominator
+_WITNESS = 1e-9  # a variable within this (relative) of its proven bound attains it
+_ROUNDS = 200  # propagation rounds at most (cycles can converge slowly; bounds stay sound)
+_EXACT = 2.0 ** 53
+_UNIT = 2.0 ** -53
+_OPTIMAL = highspy.HighsModelStatus.kOptimal
+_UNBOUNDED = highspy.HighsModelStatus.kUnbounded
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """Rows in compressed form: ``low[r] <= sum(data[k] * x[indices[k]]) <= high[r]``."""
+
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
+    data: NDArray[np.float64]
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+    tag: NDArray[np.int64]
+    rule: NDArray[np.int64]
+
+    def take(self, rows: NDArray[np.bool_]) -> _Rows:
+        """The rows where `rows` is True."""
+        lengths = np.diff(self.indptr)
+        entries = np.repeat(rows, lengths)
+        indptr = np.r_[0, np.cumsum(lengths[rows])].astype(np.int64)
+        return _Rows(indptr, self.indices[entries], self.data[entries], self.low[rows],
+                     self.high[rows], self.tag[rows], self.rule[rows])
+
+    @property
+    def row_of_entry(self) -> NDArray[np.int64]:
+        return np.repeat(np.arange(self.low.size), np.diff(self.indptr))
 
 
 class System:
@@ -46,8 +91,26 @@ class System:
 
     def __init__(self, n: int) -> None:
         self.n = n
-        self.rows: list[tuple[dict[int, float], float, float, int]] = []
-        self.rules: list[int] = []  # the rule of each row, -1 for none
+        self._pending: list[tuple[tuple[int, ...], tuple[float, ...], float, float, int, int]] = []
+        self._compiled: _Rows | None = None
+
+    @classmethod
+    def stack(cls, systems: Sequence[System]) -> tuple[System, NDArray[np.int64]]:
+        """One system holding `systems` side by side, and the offset of each one's variables."""
+        offsets = np.r_[0, np.cumsum([s.n for s in systems])].astype(np.int64)
+        parts = [s.compiled for s in systems]
+        stacked = cls(int(offsets[-1]))
+        sizes = np.array([p.indices.size for p in parts], dtype=np.int64)
+        entry_base = np.r_[0, np.cumsum(sizes)[:-1]]
+        stacked._compiled = _Rows(
+            np.r_[np.concatenate([p.indptr[:-1] + b for p, b in zip(parts, entry_base, strict=True)])
+                  if parts else np.zeros(0, np.int64), sizes.sum()].astype(np.int64),
+            np.concatenate([p.indices + o for p, o in zip(parts, offsets[:-1], strict=True)])
+            if parts else np.zeros(0, np.int64),
+            *(np.concatenate([getattr(p, f) for p in parts]) if parts else np.zeros(0, dtype)
+              for f, dtype in (("data", np.float64), ("low", np.float64), ("high", np.float64),
+                               ("tag", np.int64), ("rule", np.int64))))
+        return stacked, offsets[:-1]
 
     def add(self, coefficients: dict[int, float], low: float, high: float, tag: int,
             rule: int = -1) -> None:
@@ -58,62 +121,85 @@ class System:
         """
         if np.isinf(low) and np.isinf(high):
             return
-        self.rows.append((coefficients, float(low), float(high), tag))
-        self.rules.append(rule)
+        self._pending.append((tuple(coefficients), tuple(float(v) for v in coefficients.values()),
+                              float(low), float(high), tag, rule))
+        self._compiled = None
+
+    @property
+    def compiled(self) -> _Rows:
+        """The rows as arrays (built once after the last `add`)."""
+        if self._compiled is None:
+            rows = self._pending
+            lengths = np.array([len(r[0]) for r in rows], dtype=np.int64)
+            self._compiled = _Rows(
+                np.r_[0, np.cumsum(lengths)].astype(np.int64),
+                np.array([i for r in rows for i in r[0]], dtype=np.int64),
+                np.array([v for r in rows for v in r[1]], dtype=np.float64),
+                *(np.array([r[k] for r in rows], dtype=d) for k, d in
+                  ((2, np.float64), (3, np.float64), (4, np.int64), (5, np.int64))))
+        return self._compiled
 
     def tags(self) -> list[int]:
         """The claim tags present, each once, in order of first appearance."""
-        return list(dict.fromkeys(t for *_, t in self.rows if t >= 0))
+        return [int(t) for t in dict.fromkeys(self.compiled.tag.tolist()) if t >= 0]
 
-    def _cap(self) -> float:
-        finite = [abs(v) for _, lo, hi, _ in self.rows for v in (lo, hi) if np.isfinite(v)]
-        return max(1e9, 1e4 * max(finite, default=1.0))
+    def _on(self, active: Iterable[int] | None, rules: Iterable[int] | None = None,
+            ) -> NDArray[np.bool_]:
+        rows = self.compiled
+        on = np.ones(rows.low.size, dtype=bool)
+        if active is not None:
+            on &= (rows.tag < 0) | np.isin(rows.tag, np.fromiter(active, dtype=np.int64))
+        if rules is not None:
+            on &= (rows.rule < 0) | np.isin(rows.rule, np.fromiter(rules, dtype=np.int64))
+        return on
 
-    def _matrices(self, active: Iterable[int] | None, rules: Iterable[int] | None = None,
-                  ) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
-        keep = None if active is None else set(active)
-        keep_rules = None if rules is None else set(rules)
-        ub_rows: list[tuple[dict[int, float], float]] = []
-        eq_rows: list[tuple[dict[int, float], float]] = []
-        for (coefficients, low, high, tag), rule in zip(self.rows, self.rules, strict=True):
-            if tag >= 0 and keep is not None and tag not in keep:
-                continue
-            if rule >= 0 and keep_rules is not None and rule not in keep_rules:
-                continue
-            if low == high:
-                eq_rows.append((coefficients, low))
-                continue
-            if np.isfinite(high):
-                ub_rows.append((coefficients, high))
-            if np.isfinite(low):
-                ub_rows.append(({i: -c for i, c in coefficients.items()}, -low))
-        return _sparse(ub_rows, self.n), _sparse(eq_rows, self.n)
-
-    def _solve(self, objective: NDArray[np.float64], active: Iterable[int] | None,
-               cap: float | None = None) -> tuple[int, NDArray[np.float64] | None]:
-        result = self._linprog(objective, active, cap)
-        return result.status, (result.x if result.status == 0 else None)
-
-    def _linprog(self, objective: NDArray[np.float64], active: Iterable[int] | None,
-                 cap: float | None = None, matrices: Any = None) -> Any:
-        ub, eq = self._matrices(active) if matrices is None else matrices
-        a_ub, b_ub = ub
-        a_eq, b_eq = eq
-        return linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                       bounds=(0, self._cap() if cap is None else cap), method="highs")
-
+    # ----------------------------------------------------------------- feasibility
     def feasible(self, active: Iterable[int] | None = None, rules: Iterable[int] | None = None,
                  ) -> bool:
         """True when some x satisfies the rows of the `active` tags and of the `rules` (all
         rules when None) and every untagged row."""
-        result = self._linprog(np.zeros(self.n), active, matrices=self._matrices(active, rules))
-        return bool(result.status == 0)
+        rows = self.compiled.take(self._on(active, rules))
+        status, *_ = _Model(self.n, rows).solve(np.zeros(self.n))
+        return status == _OPTIMAL
+
+    def _elastic(self, on: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                                                       NDArray[np.float64]]:
+        """Least stretching of the tagged rows in `on`: (stretch per row, row duals, x)."""
+        rows = self.compiled.take(on)
+        tagged = np.flatnonzero(rows.tag >= 0)
+        model = _Model(self.n, rows, elastic=tagged)
+        cost = np.r_[np.zeros(self.n), np.ones(2 * tagged.size)]
+        status, x, dual = model.solve(cost)
+        if status != _OPTIMAL:  # the untagged rows cannot hold on their own
+            return np.full(on.size, np.nan), np.zeros(on.size), np.zeros(self.n)
+        stretch = np.zeros(rows.low.size)
+        stretch[tagged] = x[self.n::2] + x[self.n + 1::2]
+        full_stretch = np.zeros(on.size)
+        full_stretch[on] = stretch
+        full_dual = np.zeros(on.size)
+        full_dual[on] = dual
+        return full_stretch, full_dual, x[:self.n]
+
+    def infeasible_blocks(self, active: Iterable[int] | None = None) -> NDArray[np.bool_]:
+        """Per variable: True where its block cannot hold with the `active` tags (one
+        elastic programme for every block)."""
+        on = self._on(active)
+        stretch, _, _ = self._elastic(on)
+        rows = self.compiled
+        blocks = self.blocks()
+        first = rows.indices[rows.indptr[:-1][np.diff(rows.indptr) > 0]]
+        bad = np.zeros(int(blocks.max(initial=-1)) + 1, dtype=bool)
+        scale = np.maximum(1.0, np.nan_to_num(np.maximum(np.abs(rows.low), np.abs(rows.high)),
+                                              posinf=1.0))
+        failing = ~(stretch <= 1e-9 * scale)[np.diff(rows.indptr) > 0]
+        bad[blocks[first[failing]]] = True
+        return bad[blocks]
 
     def needed_rules(self, active: Iterable[int]) -> list[int]:
         """A minimal set of rules with which the `active` tags conflict (drop any one and they
         can hold), found by dropping rules one at a time while the conflict remains."""
         active = list(active)
-        needed = sorted({r for r in self.rules if r >= 0})
+        needed = sorted({int(r) for r in self.compiled.rule if r >= 0})
         for rule in list(needed):
             trial = [r for r in needed if r != rule]
             if not self.feasible(active, trial):
@@ -123,10 +209,18 @@ class System:
     def minimal_conflict(self, active: Iterable[int], order: Iterable[int] | None = None) -> list[int]:
         """A minimal set of tags that cannot hold together (drop any one and the rest can).
 
-        `order` is the order tags are tried for removal (first tried, first dropped).
+        `order` is the order tags are tried for removal (first tried, first dropped). The
+        search starts from the tags an elastic programme's duals single out (an infeasible
+        subsystem, checked), so it tries few tags.
         """
         conflict = list(active)
-        for tag in (conflict.copy() if order is None else list(order)):
+        stretch, dual, _ = self._elastic(self._on(conflict))
+        rows = self.compiled
+        involved = {int(t) for t in rows.tag[(np.abs(dual) > 1e-12) | (stretch > 0)] if t >= 0}
+        narrowed = [t for t in conflict if t in involved]
+        if narrowed and not self.feasible(narrowed):
+            conflict = narrowed
+        for tag in (conflict.copy() if order is None else [t for t in order if t in conflict]):
             trial = [t for t in conflict if t != tag]
             if not self.feasible(trial):
                 conflict = trial
@@ -134,135 +228,308 @@ class System:
 
     def violation(self, active: Iterable[int]) -> float:
         """The least total amount by which the rows of `active` tags must be stretched to hold."""
-        active = list(active)
-        stretched = System(self.n + 2 * len(self.rows))
-        slack = self.n
-        for coefficients, low, high, tag in self.rows:
-            if tag >= 0 and tag not in active:
-                continue
-            row = dict(coefficients)
-            if tag >= 0:
-                row[slack], row[slack + 1] = 1.0, -1.0
-                slack += 2
-            stretched.add(row, low, high, -1)
-        objective = np.zeros(stretched.n)
-        objective[self.n:slack] = 1.0
-        _status, x = stretched._solve(objective, None)
-        return float(objective @ x) if x is not None else float("nan")
+        stretch, _, _ = self._elastic(self._on(active))
+        return float(stretch.sum())
 
+    def blocks(self) -> NDArray[np.int64]:
+        """The block of each variable (variables linked by rows share one)."""
+        rows = self.compiled
+        heads = np.repeat(rows.indices[rows.indptr[:-1][np.diff(rows.indptr) > 0]],
+                          np.diff(rows.indptr)[np.diff(rows.indptr) > 0])
+        graph = sparse.coo_matrix((np.ones(heads.size), (heads, rows.indices)),
+                                  shape=(self.n, self.n))
+        _, labels = connected_components(graph, directed=False)
+        return np.asarray(labels, dtype=np.int64)
+
+    # ----------------------------------------------------------------- ranges
     def ranges(self, active: Iterable[int] | None = None,
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Least and greatest value of each variable (``inf`` when unbounded).
 
-        Variables that no row links are independent blocks; one LP per rank within the
-        blocks finds the bound of every block's variable of that rank at once.
+        Raises ValueError when the rows of the `active` tags cannot all hold.
         """
-        low = np.zeros(self.n)
-        high = np.full(self.n, np.inf)
         if self.n == 0:
-            return low, high
-        blocks = self._blocks()
-        rank = np.zeros(self.n, dtype=np.int64)
-        order = np.argsort(blocks, kind="stable")
-        first = np.r_[0, np.flatnonzero(np.diff(blocks[order])) + 1]
-        rank[order] = np.arange(self.n) - np.repeat(first, np.diff(np.r_[first, self.n]))
-        cap = self._cap()
-        matrices = self._matrices(active)
-        for r in range(int(rank.max()) + 1):
-            chosen = rank == r
-            for sign in (1.0, -1.0):
-                objective = np.where(chosen, sign, 0.0)
-                result = self._linprog(objective, active, matrices=matrices)
-                if result.status != 0:
-                    raise ValueError(f"the linear system is not feasible (status {result.status})")
-                x = result.x
-                if sign < 0:
-                    # a maximum that grows with the variables' cap is unbounded
-                    _, wider = self._solve(objective, active, 2 * cap)
-                    grows = x[chosen] * (1 + 1e-6) + 1 < (x[chosen] if wider is None else wider[chosen])
-                    unbounded = grows | (x[chosen] >= cap / 2)
-                else:
-                    unbounded = np.zeros(int(chosen.sum()), dtype=bool)
-                for i, free in zip(np.flatnonzero(chosen), unbounded, strict=True):
-                    if free:
-                        high[i] = np.inf
-                        continue
-                    proven = _certify(int(i), sign, result, matrices, blocks)
-                    if sign > 0:
-                        low[i] = proven if proven is not None else \
-                            max(x[i] - TOLERANCE * max(1.0, abs(x[i])), 0.0)
-                    else:
-                        high[i] = proven if proven is not None else \
-                            x[i] + TOLERANCE * max(1.0, abs(x[i]))
-        return np.maximum(low, 0.0), high
-
-    def _blocks(self) -> NDArray[np.int64]:
-        heads: list[int] = []
-        others: list[int] = []
-        for coefficients, *_ in self.rows:
-            variables = list(coefficients)
-            heads.extend([variables[0]] * len(variables))
-            others.extend(variables)
-        graph = sparse.coo_matrix((np.ones(len(heads)), (heads, others)), shape=(self.n, self.n))
-        _, labels = connected_components(graph, directed=False)
-        return np.asarray(labels, dtype=np.int64)
+            return np.zeros(0), np.zeros(0)
+        rows = self.compiled.take(self._on(active))
+        low, high = propagate(self.n, rows)
+        if (low > high).any():
+            raise ValueError("the linear system is not feasible")
+        model = _Model(self.n, rows)
+        blocks = self.blocks()
+        endless = _unbounded(self.n, rows) & ~np.isfinite(high)
+        tight_low = _tighten(model, rows, (low, high), +1.0, np.ones(self.n, dtype=bool), blocks)
+        tight_high = _tighten(model, rows, (low, high), -1.0, ~endless, blocks)
+        tight_high[endless] = np.inf
+        return tight_low, tight_high
 
 
-def _sparse(rows: list[tuple[dict[int, float], float]], n: int) -> tuple[Any, Any]:
-    if not rows:
-        return None, None
-    r = [k for k, (coefficients, _) in enumerate(rows) for _ in coefficients]
-    c = [i for coefficients, _ in rows for i in coefficients]
-    v = [value for coefficients, _ in rows for value in coefficients.values()]
-    matrix = sparse.csr_matrix((v, (r, c)), shape=(len(rows), n))
-    return matrix, np.array([b for _, b in rows])
+class _Model:
+    """A HiGHS model of some rows over ``x >= 0``; with `elastic`, those rows may stretch
+    (two slack columns each, ``+s`` and ``-s``)."""
+
+    def __init__(self, n: int, rows: _Rows, elastic: NDArray[np.int64] | None = None,
+                 columns: NDArray[np.float64] | None = None) -> None:
+        _quiet()
+        self.n = n
+        indptr, indices, data = rows.indptr, rows.indices, rows.data
+        extra = 0 if elastic is None else 2 * elastic.size
+        if extra:
+            matrix = sparse.csr_matrix((data, indices, indptr), shape=(rows.low.size, n))
+            slack = sparse.csr_matrix(
+                (np.tile([1.0, -1.0], elastic.size),
+                 (np.repeat(elastic, 2), np.arange(extra))), shape=(rows.low.size, extra))
+            combined = sparse.hstack([matrix, slack], format="csr")
+            indptr, indices, data = combined.indptr, combined.indices, combined.data
+        self.columns = n + extra
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        lp.num_col_ = self.columns
+        lp.num_row_ = rows.low.size
+        lp.col_cost_ = np.zeros(self.columns)
+        lp.col_lower_ = np.zeros(self.columns)
+        lp.col_upper_ = np.full(self.columns, np.inf) if columns is None else columns
+        lp.row_lower_ = rows.low
+        lp.row_upper_ = rows.high
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.asarray(indptr, dtype=np.int32)
+        lp.a_matrix_.index_ = np.asarray(indices, dtype=np.int32)
+        lp.a_matrix_.value_ = np.asarray(data, dtype=np.float64)
+        highs.passModel(lp)
+        self.highs = highs
+        self.all = np.arange(self.columns, dtype=np.int32)
+
+    def solve(self, cost: NDArray[np.float64]) -> tuple[highspy.HighsModelStatus,
+                                                         NDArray[np.float64], NDArray[np.float64]]:
+        """Minimise ``cost . x``: (status, x, row duals)."""
+        self.highs.changeColsCost(self.columns, self.all, np.asarray(cost, dtype=np.float64))
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            self.highs.setOptionValue("presolve", "off")
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        solution = self.highs.getSolution()
+        return status, np.asarray(solution.col_value), np.asarray(solution.row_dual)
 
 
-def _certify(i: int, sign: float, result: Any, matrices: Any,
-             blocks: NDArray[np.int64]) -> float | None:
-    """`_check` with duals snapped to small rationals, else taken exactly as the solver's floats."""
-    for snap in (True, False):
-        proven = _check(i, sign, result, matrices, blocks, snap)
-        if proven is not None:
+@functools.cache
+def _quiet() -> None:
+    """HiGHS prints a banner to stdout when its first solver is made: send it to /dev/null."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _integral(values: NDArray[np.float64]) -> NDArray[np.bool_]:
+    return (values == np.round(values)) & (np.abs(values) < _EXACT)
+
+
+def propagate(n: int, rows: _Rows) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Bounds every feasible ``x >= 0`` of `rows` obeys, by propagating each row's bounds.
+
+    >>> system = System(3)
+    >>> system.add({0: 1.0, 1: -1.0, 2: -1.0}, 0.0, 0.0, tag=-1)   # x0 = x1 + x2
+    >>> system.add({1: 1.0}, 60.0, 70.0, tag=0)
+    >>> system.add({0: 1.0}, 0.0, 100.0, tag=1)
+    >>> low, high = propagate(3, system.compiled)
+    >>> low.tolist(), high.tolist()
+    ([60.0, 60.0, 0.0], [100.0, 70.0, 40.0])
+    """
+    low, high = np.zeros(n), np.full(n, np.inf)
+    m = rows.low.size
+    if m == 0:
+        return low, high
+    row, col, a = rows.row_of_entry, rows.indices, rows.data
+    positive = a > 0
+    by_column = np.argsort(col, kind="stable")
+    touched = np.unique(col)
+    heads = np.searchsorted(col[by_column], touched)
+    length = np.diff(rows.indptr).astype(np.float64)
+    ends_exact = np.where(np.isfinite(rows.low), _integral(rows.low), True) & \
+        np.where(np.isfinite(rows.high), _integral(rows.high), True)
+    a_exact = np.bincount(row, ~_integral(a), m) == 0
+    unit = np.abs(a) == 1.0
+    ends = np.nan_to_num(np.abs(rows.low), posinf=0.0) + np.nan_to_num(np.abs(rows.high), posinf=0.0)
+    for _ in range(_ROUNDS):
+        lo_c, hi_c = low[col], high[col]
+        least = np.where(positive, a * lo_c, a * hi_c)
+        most = np.where(positive, a * hi_c, a * lo_c)
+        least_inf, most_inf = np.isinf(least), np.isinf(most)
+        least_f, most_f = np.where(least_inf, 0.0, least), np.where(most_inf, 0.0, most)
+        size_least = np.bincount(row, np.abs(least_f), m)
+        size_most = np.bincount(row, np.abs(most_f), m)
+        exact = (length == 1) | (
+            ends_exact & a_exact & (np.bincount(row, ~(_integral(least_f) & _integral(most_f)), m) == 0)
+            & (size_least + size_most + ends < _EXACT))
+        # first-order bound of the rounding error of summing a row (none when it is exact)
+        slack = np.where(exact, 0.0, (length + 3) * _UNIT)
+        error_up = (slack * (size_least + np.where(np.isfinite(rows.high), np.abs(rows.high), 0.0)))[row]
+        error_down = (slack * (size_most + np.where(np.isfinite(rows.low), np.abs(rows.low), 0.0)))[row]
+        others_least = np.bincount(row, least_f, m)[row] - least_f
+        others_most = np.bincount(row, most_f, m)[row] - most_f
+        least_open = (np.bincount(row, least_inf, m)[row] - least_inf) > 0
+        most_open = (np.bincount(row, most_inf, m)[row] - most_inf) > 0
+        up = rows.high[row] - others_least + error_up   # a x <= up
+        down = rows.low[row] - others_most - error_down   # a x >= down
+        up_ok = np.isfinite(rows.high[row]) & ~least_open
+        down_ok = np.isfinite(rows.low[row]) & ~most_open
+        upper = _divide(np.where(positive, up, down), a, +1, unit[row])
+        lower = _divide(np.where(positive, down, up), a, -1, unit[row])
+        upper = np.where(np.where(positive, up_ok, down_ok), upper, np.inf)
+        lower = np.where(np.where(positive, down_ok, up_ok), lower, -np.inf)
+        new_high = high.copy()
+        new_low = low.copy()
+        new_high[touched] = np.minimum(high[touched], np.minimum.reduceat(upper[by_column], heads))
+        new_low[touched] = np.maximum(low[touched], np.maximum.reduceat(lower[by_column], heads))
+        scale = 1e-12 * np.maximum(1.0, np.abs(np.where(np.isfinite(high), high, low)))
+        moved = (new_high < high - scale) | (new_low > low + scale)
+        low = np.where(new_low > low + scale, new_low, low)
+        high = np.where(new_high < high - scale, new_high, high)
+        if not moved.any() or (low > high).any():
+            break
+    return low, high
+
+
+def _divide(numerator: NDArray[np.float64], a: NDArray[np.float64], direction: int,
+            unit: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``numerator / a`` rounded toward +inf (direction 1) or -inf (-1) unless exact."""
+    with np.errstate(invalid="ignore"):
+        q = numerator / a
+        exact = unit | (_integral(q) & (q * a == numerator))
+    return np.where(exact | ~np.isfinite(q), q, np.nextafter(q, direction * np.inf))
+
+
+def _unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
+    """Variables that can grow without end: those on a ray of the rows' recession cone.
+
+    One programme for all: maximise the sum of ``t_i <= min(d_i, 1)`` over directions
+    ``d >= 0`` that keep every row within its bounds; ``t_i`` reaches 1 exactly where some
+    ray grows ``x_i`` (rays add up, and scale).
+    """
+    cone = _Rows(
+        np.r_[rows.indptr, rows.indptr[-1] + 2 * np.arange(1, n + 1)].astype(np.int64),
+        np.r_[rows.indices, np.column_stack([np.arange(n) + n, np.arange(n)]).ravel()].astype(np.int64),
+        np.r_[rows.data, np.tile([1.0, -1.0], n)],
+        np.r_[np.where(np.isfinite(rows.low), 0.0, -np.inf), np.full(n, -np.inf)],
+        np.r_[np.where(np.isfinite(rows.high), 0.0, np.inf), np.zeros(n)],
+        np.zeros(0, np.int64), np.zeros(0, np.int64))
+    model = _Model(2 * n, cone, columns=np.r_[np.full(n, np.inf), np.ones(n)])
+    status, x, _ = model.solve(np.r_[np.zeros(n), -np.ones(n)])
+    if status != _OPTIMAL:
+        return np.zeros(n, dtype=bool)
+    return x[n:] > 0.5
+
+
+def _tighten(model: _Model, rows: _Rows, bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+             sign: float, wanted: NDArray[np.bool_], blocks: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Show the proven `bounds` (least if sign > 0, greatest if sign < 0) of the `wanted`
+    variables tight, replacing those no witness reaches by the certified optimum.
+
+    The first witness minimises (maximises) the plain sum; later ones weigh the variables
+    at random (seeded), so variables that trade off against each other get their turn.
+    """
+    proven = (bounds[0] if sign > 0 else bounds[1]).copy()
+    todo = wanted.copy()
+    rng = np.random.default_rng(0)
+    near = _WITNESS * np.maximum(1.0, np.abs(np.where(np.isfinite(proven), proven, 0.0)))
+
+    def reached(x: NDArray[np.float64]) -> NDArray[np.bool_]:
+        return np.where(sign > 0, x <= proven + near, x >= proven - near)
+
+    for attempt in range(4):
+        if not todo.any():
             return proven
+        weights = todo * (1.0 if attempt == 0 else rng.uniform(0.5, 1.5, todo.size))
+        status, x, _ = model.solve(sign * weights)
+        if status != _OPTIMAL:
+            raise ValueError(f"the linear system is not feasible ({status.name})")
+        hit = todo & np.isfinite(proven) & reached(x[:proven.size])
+        todo &= ~hit
+        if not hit.any() and attempt > 0:
+            break
+    # what no witness reached: one variable per block at a time
+    rank = _rank_in_block(blocks, todo)
+    for r in range(int(rank.max(initial=-1)) + 1):
+        chosen = todo & (rank == r)
+        if not chosen.any():
+            continue
+        status, x, dual = model.solve(sign * chosen)
+        if status != _OPTIMAL:
+            raise ValueError(f"the linear system is not feasible ({status.name})")
+        for i in np.flatnonzero(chosen):
+            certified = _certify(int(i), sign, dual, rows, blocks, bounds)
+            value = float(x[i])
+            if certified is None:
+                certified = value - sign * TOLERANCE * max(1.0, abs(value))
+            proven[i] = max(proven[i], certified) if sign > 0 else min(proven[i], certified)
+    return np.maximum(proven, 0.0) if sign > 0 else proven
+
+
+def _rank_in_block(blocks: NDArray[np.int64], chosen: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Each chosen variable's rank among the chosen ones of its block (-1 if not chosen)."""
+    index = np.flatnonzero(chosen)
+    order = index[np.argsort(blocks[index], kind="stable")]
+    sorted_blocks = blocks[order]
+    first = np.r_[0, np.flatnonzero(np.diff(sorted_blocks)) + 1] if order.size else np.zeros(0, np.int64)
+    rank = np.full(blocks.size, -1, dtype=np.int64)
+    rank[order] = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
+    return rank
+
+
+def _certify(i: int, sign: float, dual: NDArray[np.float64], rows: _Rows,
+             blocks: NDArray[np.int64], bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+             ) -> float | None:
+    """A proven bound on ``x[i]`` from the solver's row duals, or None.
+
+    With the duals y of i's block snapped to rationals (or taken exactly), exact arithmetic
+    gives ``sign * x_i = d . x + y . A x`` with reduced costs d, so for every feasible x,
+    ``sign * x_i >= sum(y_r * (low_r if y_r > 0 else high_r)) + sum(d_j * (l_j if d_j > 0
+    else u_j))`` over j other than i, with (l, u) the proven `bounds` (the float rounding of
+    the coefficients leaves tiny negative d_j, which the upper bounds absorb). HiGHS's sign
+    convention is not relied on: y and -y are both tried.
+    """
+    row_block = blocks[rows.indices[rows.indptr[:-1]]] if rows.low.size else np.zeros(0, np.int64)
+    mine = np.flatnonzero((row_block == blocks[i]) & (dual != 0) & (np.diff(rows.indptr) > 0))
+    for snap in (True, False):
+        for flip in (1.0, -1.0):
+            proven = _check(i, sign, flip * dual[mine], mine, rows, snap, bounds)
+            if proven is not None:
+                return proven
     return None
 
 
-def _check(i: int, sign: float, result: Any, matrices: Any, blocks: NDArray[np.int64],
-           snap: bool) -> float | None:
-    """A proven bound on ``x[i]`` (least if sign > 0, greatest if sign < 0), or None.
-
-    With the solver's duals snapped to rationals, exact arithmetic checks that
-    ``sign * x_i - y . A x`` has non-negative coefficients, so for every feasible x >= 0,
-    ``sign * x_i >= y . b``. When only the coefficient of ``x_i`` itself falls short (the
-    float coefficients are not the rationals the duals were snapped to), scaling the duals
-    by a positive factor closes the gap exactly.
-    """
-    (a_ub, b_ub), (a_eq, b_eq) = matrices
-    block = blocks[i]
+def _check(i: int, sign: float, y_float: NDArray[np.float64], mine: NDArray[np.int64],
+           rows: _Rows, snap: bool, bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+           ) -> float | None:
     reduced: dict[int, Fraction] = {i: Fraction(sign)}
     bound = Fraction(0)
-    for matrix, rhs, duals, upper in ((a_ub, b_ub, getattr(result, "ineqlin", None), True),
-                                      (a_eq, b_eq, getattr(result, "eqlin", None), False)):
-        if matrix is None or duals is None:
+    for r, value in zip(mine.tolist(), y_float.tolist(), strict=True):
+        y = Fraction(value)
+        y = y.limit_denominator(_DENOMINATOR) if snap else y
+        if y == 0:
             continue
-        marginals = np.asarray(duals.marginals, dtype=np.float64)
-        for row in np.flatnonzero(marginals != 0):
-            start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            columns = matrix.indices[start:end]
-            if columns.size == 0 or blocks[columns[0]] != block:
-                continue
-            y = Fraction(float(marginals[row]))
-            y = y.limit_denominator(_DENOMINATOR) if snap else y
-            if upper and y > 0:
-                y = Fraction(0)
-            if y == 0:
-                continue
-            bound += y * Fraction(float(rhs[row]))
-            for column, value in zip(columns.tolist(), matrix.data[start:end].tolist(), strict=True):
-                reduced[column] = reduced.get(column, Fraction(0)) - y * Fraction(value)
-    if any(value < 0 for column, value in reduced.items() if column != i):
-        return None
+        end = float(rows.low[r] if y > 0 else rows.high[r])
+        if not np.isfinite(end):
+            return None
+        bound += y * Fraction(end)
+        start, stop = int(rows.indptr[r]), int(rows.indptr[r + 1])
+        for column, a in zip(rows.indices[start:stop].tolist(), rows.data[start:stop].tolist(),
+                             strict=True):
+            reduced[column] = reduced.get(column, Fraction(0)) - y * Fraction(a)
+    for column, value in reduced.items():
+        if column == i or value == 0:
+            continue
+        end = float(bounds[0][column] if value > 0 else bounds[1][column])
+        if not np.isfinite(end):
+            return None
+        bound += value * Fraction(end)
     if reduced[i] < 0:
         # only the objective's own coefficient is short: scale the duals down to meet it exactly
         combined = Fraction(sign) - reduced[i]

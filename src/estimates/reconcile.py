@@ -586,8 +586,24 @@ class _Reconciler:
         for number, relation in enumerate(self.relations):
             g = int(self.component[self.names[relation.names[0]]])
             self.relations_by_group.setdefault(g, []).append((number, relation))
-        for group in np.flatnonzero(self.linked):
-            self._solve_group(int(group), names_by_group.get(int(group), []))
+        built = [b for b in (self._build_group(int(group), names_by_group.get(int(group), []))
+                             for group in np.flatnonzero(self.linked)) if b is not None]
+        if not built:
+            return
+        # every group in one system: one elastic programme tells which cannot hold as they stand
+        stacked, offsets = System.stack([b.system for b in built])
+        live = [int(k) for b in built for k in b.every if not self.excluded[k]]
+        failing = stacked.infeasible_blocks(live)
+        for b, offset in zip(built, offsets.tolist(), strict=True):
+            if failing[offset:offset + b.system.n].any():
+                self._resolve_group(b)
+        blocked = self._blocked()
+        for b in built:
+            self._readmit(b, blocked)
+        live = [int(k) for b in built for k in b.every if not self.excluded[k]]
+        low, high = stacked.ranges(live)
+        for b, offset in zip(built, offsets.tolist(), strict=True):
+            self._report_group(b, low[offset:offset + b.system.n], high[offset:offset + b.system.n])
 
     def _times(self, rows: NDArray[np.int64]) -> None:
         """Times of the linked groups; level quantities cluster them by the window."""
@@ -619,7 +635,8 @@ class _Reconciler:
             return name, -1 - int(self.time_cluster[time])
         return name, time
 
-    def _solve_group(self, group: int, names: list[str]) -> None:
+    def _build_group(self, group: int, names: list[str]) -> _Group | None:
+        """The linear system of one linked group: its claims, relations and running-total order."""
         times = self.group_times.get(group, np.zeros(0, dtype=np.int64))
         variables: dict[tuple[str, int], int] = {}
 
@@ -630,7 +647,7 @@ class _Reconciler:
             for time in times:
                 var(name, int(time))
         if not variables:
-            return
+            return None
         system = System(len(variables))
         every = self.group_rows.get(group, np.zeros(0, dtype=np.int64))
         spoken_by = {int(row): self._claim_rows(system, int(row), var, group) for row in every}
@@ -646,14 +663,21 @@ class _Reconciler:
                 system.add(coefficients, -math.inf if op == "<=" else -float(form.constant),
                            -float(form.constant), -1, rule=number)
         ordered = sorted(times.tolist(), key=lambda tm: (self.time_start[tm], self.time_end[tm]))
+        # instants in order need only consecutive pairs; spans that overlap need every pair
+        instants = all(self.time_start[tm] == self.time_end[tm] for tm in ordered)
         for name in names:
             if self.kind_of_q[self.names[name]] != "cumulative":
                 continue
             for i, a in enumerate(ordered):
-                for b in ordered[i + 1:]:
+                for b in ordered[i + 1:i + 2] if instants else ordered[i + 1:]:
                     if self.time_end[a] <= self.time_start[b]:
                         system.add({var(name, a): -1.0, var(name, b): 1.0}, 0, math.inf, -1)
-        active: list[int] = [int(row) for row in every if not self.excluded[row]]
+        return _Group(system, variables, every, spoken_by, times)
+
+    def _resolve_group(self, b: _Group) -> None:
+        """Greedy drop: exclude the lightest claim of each minimal conflict until the rest hold."""
+        system = b.system
+        active: list[int] = [int(row) for row in b.every if not self.excluded[row]]
         while not system.feasible(active):
             removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
@@ -664,12 +688,33 @@ class _Reconciler:
                                tuple(system.needed_rules(conflict))))
             self.excluded[loser] = True
             active.remove(loser)
-        for k in self._by_weight([int(row) for row in every if self.excluded[row]])[::-1]:
-            if system.feasible([*active, k]):  # greedy re-admission, heaviest first
+
+    def _blocked(self) -> dict[int, list[list[int]]]:
+        """For each claim, the other members of the conflicts it is found in."""
+        out: dict[int, list[list[int]]] = {}
+        for _, rows, _, _ in self.found:
+            for k in rows:
+                out.setdefault(int(k), []).append([int(j) for j in rows if j != k])
+        return out
+
+    def _readmit(self, b: _Group, blocked: dict[int, list[list[int]]]) -> None:
+        """Greedy re-admission, heaviest first: an excluded claim comes back when the kept
+        claims and it still hold together (never while a conflict it is in is all kept)."""
+        candidates = [int(row) for row in b.every if self.excluded[row] and not any(
+            not self.excluded[others].any() for others in blocked.get(int(row), []))]
+        if not candidates:
+            return
+        active = [int(row) for row in b.every if not self.excluded[row]]
+        for k in self._by_weight(candidates)[::-1]:
+            if b.system.feasible([*active, k]):
                 active.append(k)
                 self.excluded[k] = False
-        mentioned: set[tuple[str, int]] = set().union(*(spoken_by[k] for k in active))
-        low, high = system.ranges(active)
+
+    def _report_group(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
+        """The ranges of one group's variables that claims speak about."""
+        active = [int(row) for row in b.every if not self.excluded[row]]
+        times = b.times
+        mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active))
         direct: dict[tuple[str, int], list[int]] = {}
         for k in active:
             if self.is_value[k] and not self.expression[k]:
@@ -677,7 +722,7 @@ class _Reconciler:
                                   []).append(k)
         spoken = {name for name, _ in mentioned}
         anywhere = {slot for _, slot in mentioned}
-        for (name, slot), index in variables.items():
+        for (name, slot), index in b.variables.items():
             members = direct.get((name, slot), [])
             if not members and (name, slot) not in mentioned and (
                     name in spoken or slot not in anywhere
@@ -979,6 +1024,22 @@ class _Reconciler:
             "to_as_of": as_of[b], "from_low": low[a], "from_high": high[a], "to_low": low[b],
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
             "unit": ranges["unit"].to_numpy(object)[b] + " / day"}, columns=list(CHANGE_COLUMNS))
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """One linked group's linear system and how its variables and claims map to it."""
+
+    #: rows of the group's claims, relations and running-total order
+    system: System
+    #: variable index of each (quantity name, slot)
+    variables: dict[tuple[str, int], int]
+    #: the claim rows of the group
+    every: NDArray[np.int64]
+    #: the variables each claim speaks about
+    spoken_by: dict[int, set[tuple[str, int]]]
+    #: the group's time rows
+    times: NDArray[np.int64]
 
 
 def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
