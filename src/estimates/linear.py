@@ -41,6 +41,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import highspy
 import numpy as np
@@ -97,19 +98,17 @@ class System:
     @classmethod
     def stack(cls, systems: Sequence[System]) -> tuple[System, NDArray[np.int64]]:
         """One system holding `systems` side by side, and the offset of each one's variables."""
-        offsets = np.r_[0, np.cumsum([s.n for s in systems])].astype(np.int64)
-        parts = [s.compiled for s in systems]
+        offsets = np.r_[0, np.cumsum([s.n for s in systems], dtype=np.int64)]
+        parts = [s.compiled for s in systems] or [System(0).compiled]
+        entries = np.r_[0, np.cumsum([p.indices.size for p in parts], dtype=np.int64)]
         stacked = cls(int(offsets[-1]))
-        sizes = np.array([p.indices.size for p in parts], dtype=np.int64)
-        entry_base = np.r_[0, np.cumsum(sizes)[:-1]]
         stacked._compiled = _Rows(
-            np.r_[np.concatenate([p.indptr[:-1] + b for p, b in zip(parts, entry_base, strict=True)])
-                  if parts else np.zeros(0, np.int64), sizes.sum()].astype(np.int64),
-            np.concatenate([p.indices + o for p, o in zip(parts, offsets[:-1], strict=True)])
-            if parts else np.zeros(0, np.int64),
-            *(np.concatenate([getattr(p, f) for p in parts]) if parts else np.zeros(0, dtype)
-              for f, dtype in (("data", np.float64), ("low", np.float64), ("high", np.float64),
-                               ("tag", np.int64), ("rule", np.int64))))
+            np.r_[np.concatenate([p.indptr[:-1] + e for p, e in zip(parts, entries, strict=False)]),
+                  entries[-1]],
+            np.concatenate([p.indices + o for p, o in zip(parts, offsets, strict=False)]),
+            np.concatenate([p.data for p in parts]), np.concatenate([p.low for p in parts]),
+            np.concatenate([p.high for p in parts]), np.concatenate([p.tag for p in parts]),
+            np.concatenate([p.rule for p in parts]))
         return stacked, offsets[:-1]
 
     def add(self, coefficients: dict[int, float], low: float, high: float, tag: int,
@@ -135,8 +134,10 @@ class System:
                 np.r_[0, np.cumsum(lengths)].astype(np.int64),
                 np.array([i for r in rows for i in r[0]], dtype=np.int64),
                 np.array([v for r in rows for v in r[1]], dtype=np.float64),
-                *(np.array([r[k] for r in rows], dtype=d) for k, d in
-                  ((2, np.float64), (3, np.float64), (4, np.int64), (5, np.int64))))
+                np.array([r[2] for r in rows], dtype=np.float64),
+                np.array([r[3] for r in rows], dtype=np.float64),
+                np.array([r[4] for r in rows], dtype=np.int64),
+                np.array([r[5] for r in rows], dtype=np.int64))
         return self._compiled
 
     def tags(self) -> list[int]:
@@ -273,7 +274,7 @@ class _Model:
         self.n = n
         indptr, indices, data = rows.indptr, rows.indices, rows.data
         extra = 0 if elastic is None else 2 * elastic.size
-        if extra:
+        if elastic is not None and extra:
             matrix = sparse.csr_matrix((data, indices, indptr), shape=(rows.low.size, n))
             slack = sparse.csr_matrix(
                 (np.tile([1.0, -1.0], elastic.size),
@@ -299,7 +300,7 @@ class _Model:
         self.highs = highs
         self.all = np.arange(self.columns, dtype=np.int32)
 
-    def solve(self, cost: NDArray[np.float64]) -> tuple[highspy.HighsModelStatus,
+    def solve(self, cost: NDArray[Any]) -> tuple[highspy.HighsModelStatus,
                                                          NDArray[np.float64], NDArray[np.float64]]:
         """Minimise ``cost . x``: (status, x, row duals)."""
         self.highs.changeColsCost(self.columns, self.all, np.asarray(cost, dtype=np.float64))
