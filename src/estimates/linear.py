@@ -47,7 +47,6 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 __all__ = ["System"]
 
@@ -55,7 +54,7 @@ __all__ = ["System"]
 TOLERANCE = 1e-7
 _DENOMINATOR = 1_000_000  # duals are snapped to rationals with at most this denominator
 _WITNESS = 1e-9  # a variable within this (relative) of its proven bound attains it
-_ROUNDS = 200  # propagation rounds at most (cycles can converge slowly; bounds stay sound)
+_ROUNDS = 100  # propagation rounds at most (cycles can converge slowly; bounds stay sound)
 _EXACT = 2.0 ** 53
 _UNIT = 2.0 ** -53
 _OPTIMAL = highspy.HighsModelStatus.kOptimal
@@ -149,52 +148,40 @@ class System:
         rows = self.compiled
         on = np.ones(rows.low.size, dtype=bool)
         if active is not None:
-            on &= (rows.tag < 0) | np.isin(rows.tag, np.fromiter(active, dtype=np.int64))
+            on &= (rows.tag < 0) | _member(rows.tag, active)
         if rules is not None:
-            on &= (rows.rule < 0) | np.isin(rows.rule, np.fromiter(rules, dtype=np.int64))
+            on &= (rows.rule < 0) | _member(rows.rule, rules)
         return on
+
+    def _model(self, elastic: bool = False) -> _Model:
+        """The system's HiGHS model (built once; rows are switched on and off by their bounds)."""
+        key = "_elastic_model" if elastic else "_plain_model"
+        model = getattr(self, key, None)
+        if model is None or model.rows is not self.compiled:
+            rows = self.compiled
+            model = _Model(self.n, rows, np.flatnonzero(rows.tag >= 0) if elastic else None)
+            setattr(self, key, model)
+        return model
 
     # ----------------------------------------------------------------- feasibility
     def feasible(self, active: Iterable[int] | None = None, rules: Iterable[int] | None = None,
                  ) -> bool:
         """True when some x satisfies the rows of the `active` tags and of the `rules` (all
         rules when None) and every untagged row."""
-        rows = self.compiled.take(self._on(active, rules))
-        status, *_ = _Model(self.n, rows).solve(np.zeros(self.n))
+        status, *_ = self._model().solve(np.zeros(self.n), self._on(active, rules))
         return status == _OPTIMAL
 
-    def _elastic(self, on: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64],
-                                                       NDArray[np.float64]]:
-        """Least stretching of the tagged rows in `on`: (stretch per row, row duals, x)."""
-        rows = self.compiled.take(on)
-        tagged = np.flatnonzero(rows.tag >= 0)
-        model = _Model(self.n, rows, elastic=tagged)
+    def _elastic(self, on: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Least stretching of the tagged rows in `on`: (stretch per row, row duals)."""
+        model = self._model(elastic=True)
+        tagged = np.flatnonzero(self.compiled.tag >= 0)
         cost = np.r_[np.zeros(self.n), np.ones(2 * tagged.size)]
-        status, x, dual = model.solve(cost)
+        status, x, dual = model.solve(cost, on)
+        stretch = np.zeros(on.size)
         if status != _OPTIMAL:  # the untagged rows cannot hold on their own
-            return np.full(on.size, np.nan), np.zeros(on.size), np.zeros(self.n)
-        stretch = np.zeros(rows.low.size)
+            return np.full(on.size, np.nan), np.zeros(on.size)
         stretch[tagged] = x[self.n::2] + x[self.n + 1::2]
-        full_stretch = np.zeros(on.size)
-        full_stretch[on] = stretch
-        full_dual = np.zeros(on.size)
-        full_dual[on] = dual
-        return full_stretch, full_dual, x[:self.n]
-
-    def infeasible_blocks(self, active: Iterable[int] | None = None) -> NDArray[np.bool_]:
-        """Per variable: True where its block cannot hold with the `active` tags (one
-        elastic programme for every block)."""
-        on = self._on(active)
-        stretch, _, _ = self._elastic(on)
-        rows = self.compiled
-        blocks = self.blocks()
-        first = rows.indices[rows.indptr[:-1][np.diff(rows.indptr) > 0]]
-        bad = np.zeros(int(blocks.max(initial=-1)) + 1, dtype=bool)
-        scale = np.maximum(1.0, np.nan_to_num(np.maximum(np.abs(rows.low), np.abs(rows.high)),
-                                              posinf=1.0))
-        failing = ~(stretch <= 1e-9 * scale)[np.diff(rows.indptr) > 0]
-        bad[blocks[first[failing]]] = True
-        return bad[blocks]
+        return np.where(on, stretch, 0.0), np.where(on, dual, 0.0)
 
     def needed_rules(self, active: Iterable[int]) -> list[int]:
         """A minimal set of rules with which the `active` tags conflict (drop any one and they
@@ -215,7 +202,7 @@ class System:
         subsystem, checked), so it tries few tags.
         """
         conflict = list(active)
-        stretch, dual, _ = self._elastic(self._on(conflict))
+        stretch, dual = self._elastic(self._on(conflict))
         rows = self.compiled
         involved = {int(t) for t in rows.tag[(np.abs(dual) > 1e-12) | (stretch > 0)] if t >= 0}
         narrowed = [t for t in conflict if t in involved]
@@ -229,37 +216,36 @@ class System:
 
     def violation(self, active: Iterable[int]) -> float:
         """The least total amount by which the rows of `active` tags must be stretched to hold."""
-        stretch, _, _ = self._elastic(self._on(active))
+        stretch, _ = self._elastic(self._on(active))
         return float(stretch.sum())
 
-    def blocks(self) -> NDArray[np.int64]:
-        """The block of each variable (variables linked by rows share one)."""
-        rows = self.compiled
-        heads = np.repeat(rows.indices[rows.indptr[:-1][np.diff(rows.indptr) > 0]],
-                          np.diff(rows.indptr)[np.diff(rows.indptr) > 0])
-        graph = sparse.coo_matrix((np.ones(heads.size), (heads, rows.indices)),
-                                  shape=(self.n, self.n))
-        _, labels = connected_components(graph, directed=False)
-        return np.asarray(labels, dtype=np.int64)
-
     # ----------------------------------------------------------------- ranges
+    def bounds(self, active: Iterable[int] | None = None, rays: bool = True,
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """Proven bounds of each variable under the `active` tags (`propagate`), and (with
+        `rays`) which variables are unbounded above (`unbounded`); vectorised over all blocks."""
+        rows = self.compiled.take(self._on(active))
+        low, high = propagate(self.n, rows)
+        endless = unbounded(self.n, rows) & ~np.isfinite(high) if rays else np.zeros(self.n, bool)
+        return low, high, endless
+
     def ranges(self, active: Iterable[int] | None = None,
+               bounds: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]] | None = None,
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Least and greatest value of each variable (``inf`` when unbounded).
 
+        `bounds` are those of `bounds` if already known (say for many systems at once).
         Raises ValueError when the rows of the `active` tags cannot all hold.
         """
         if self.n == 0:
             return np.zeros(0), np.zeros(0)
-        rows = self.compiled.take(self._on(active))
-        low, high = propagate(self.n, rows)
+        low, high, endless = self.bounds(active) if bounds is None else bounds
         if (low > high).any():
             raise ValueError("the linear system is not feasible")
-        model = _Model(self.n, rows)
-        blocks = self.blocks()
-        endless = _unbounded(self.n, rows) & ~np.isfinite(high)
-        tight_low = _tighten(model, rows, (low, high), +1.0, np.ones(self.n, dtype=bool), blocks)
-        tight_high = _tighten(model, rows, (low, high), -1.0, ~endless, blocks)
+        model = self._model()
+        on = self._on(active)
+        tight_low = _tighten(model, on, (low, high), +1.0, np.ones(self.n, dtype=bool))
+        tight_high = _tighten(model, on, (low, high), -1.0, ~endless)
         tight_high[endless] = np.inf
         return tight_low, tight_high
 
@@ -272,6 +258,8 @@ class _Model:
                  columns: NDArray[np.float64] | None = None) -> None:
         _quiet()
         self.n = n
+        self.rows = rows
+        self.on: NDArray[np.bool_] | None = None
         indptr, indices, data = rows.indptr, rows.indices, rows.data
         extra = 0 if elastic is None else 2 * elastic.size
         if elastic is not None and extra:
@@ -300,9 +288,15 @@ class _Model:
         self.highs = highs
         self.all = np.arange(self.columns, dtype=np.int32)
 
-    def solve(self, cost: NDArray[Any]) -> tuple[highspy.HighsModelStatus,
-                                                         NDArray[np.float64], NDArray[np.float64]]:
-        """Minimise ``cost . x``: (status, x, row duals)."""
+    def solve(self, cost: NDArray[Any], on: NDArray[np.bool_] | None = None,
+              ) -> tuple[highspy.HighsModelStatus, NDArray[np.float64], NDArray[np.float64]]:
+        """Minimise ``cost . x`` over the rows `on` (all when None): (status, x, row duals)."""
+        if on is not None and (self.on is None or not np.array_equal(on, self.on)):
+            m = self.rows.low.size
+            self.highs.changeRowsBounds(m, np.arange(m, dtype=np.int32),
+                                        np.where(on, self.rows.low, -np.inf),
+                                        np.where(on, self.rows.high, np.inf))
+            self.on = on.copy()
         self.highs.changeColsCost(self.columns, self.all, np.asarray(cost, dtype=np.float64))
         self.highs.run()
         status = self.highs.getModelStatus()
@@ -326,6 +320,15 @@ def _quiet() -> None:
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+
+
+def _member(values: NDArray[np.int64], wanted: Iterable[int]) -> NDArray[np.bool_]:
+    """Which `values` are among `wanted` (a sorted search: cheaper than np.isin on small arrays)."""
+    chosen = np.sort(np.fromiter(wanted, dtype=np.int64))
+    if chosen.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(chosen, values), chosen.size - 1)
+    return chosen[at] == values
 
 
 def _integral(values: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -358,6 +361,10 @@ def propagate(n: int, rows: _Rows) -> tuple[NDArray[np.float64], NDArray[np.floa
     a_exact = np.bincount(row, ~_integral(a), m) == 0
     unit = np.abs(a) == 1.0
     ends = np.nan_to_num(np.abs(rows.low), posinf=0.0) + np.nan_to_num(np.abs(rows.high), posinf=0.0)
+    dead = np.zeros(n, dtype=bool)
+    # lows that grow past any vertex the data could make come from rows that cannot hold
+    finite = np.abs(np.r_[rows.low[np.isfinite(rows.low)], rows.high[np.isfinite(rows.high)], 1.0])
+    runaway = 1e6 * finite.max() * (np.abs(a).max() / np.abs(a).min()) ** 2
     for _ in range(_ROUNDS):
         lo_c, hi_c = low[col], high[col]
         least = np.where(positive, a * lo_c, a * hi_c)
@@ -390,10 +397,14 @@ def propagate(n: int, rows: _Rows) -> tuple[NDArray[np.float64], NDArray[np.floa
         new_high[touched] = np.minimum(high[touched], np.minimum.reduceat(upper[by_column], heads))
         new_low[touched] = np.maximum(low[touched], np.maximum.reduceat(lower[by_column], heads))
         scale = 1e-12 * np.maximum(1.0, np.abs(np.where(np.isfinite(high), high, low)))
-        moved = (new_high < high - scale) | (new_low > low + scale)
+        # where bounds cross (or run away) the rows cannot hold: that spreads along the rows,
+        # and those variables are left alone while the rest converge
+        dead = (new_low > new_high) | (new_low > runaway) | dead
+        dead[col] |= np.bincount(row, dead[col], m)[row] > 0
+        moved = ((new_high < high - scale) | (new_low > low + scale)) & ~dead
         low = np.where(new_low > low + scale, new_low, low)
         high = np.where(new_high < high - scale, new_high, high)
-        if not moved.any() or (low > high).any():
+        if not moved.any():
             break
     return low, high
 
@@ -407,7 +418,7 @@ def _divide(numerator: NDArray[np.float64], a: NDArray[np.float64], direction: i
     return np.where(exact | ~np.isfinite(q), q, np.nextafter(q, direction * np.inf))
 
 
-def _unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
+def unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
     """Variables that can grow without end: those on a ray of the rows' recession cone.
 
     One programme for all: maximise the sum of ``t_i <= min(d_i, 1)`` over directions
@@ -428,13 +439,15 @@ def _unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
     return x[n:] > 0.5
 
 
-def _tighten(model: _Model, rows: _Rows, bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
-             sign: float, wanted: NDArray[np.bool_], blocks: NDArray[np.int64]) -> NDArray[np.float64]:
+def _tighten(model: _Model, on: NDArray[np.bool_],
+             bounds: tuple[NDArray[np.float64], NDArray[np.float64]], sign: float,
+             wanted: NDArray[np.bool_]) -> NDArray[np.float64]:
     """Show the proven `bounds` (least if sign > 0, greatest if sign < 0) of the `wanted`
     variables tight, replacing those no witness reaches by the certified optimum.
 
     The first witness minimises (maximises) the plain sum; later ones weigh the variables
-    at random (seeded), so variables that trade off against each other get their turn.
+    at random (seeded), so variables that trade off against each other get their turn. What
+    no witness reaches is solved alone.
     """
     proven = (bounds[0] if sign > 0 else bounds[1]).copy()
     todo = wanted.copy()
@@ -442,62 +455,47 @@ def _tighten(model: _Model, rows: _Rows, bounds: tuple[NDArray[np.float64], NDAr
     near = _WITNESS * np.maximum(1.0, np.abs(np.where(np.isfinite(proven), proven, 0.0)))
 
     def reached(x: NDArray[np.float64]) -> NDArray[np.bool_]:
-        return np.where(sign > 0, x <= proven + near, x >= proven - near)
+        return np.isfinite(proven) & ((x <= proven + near) if sign > 0 else (x >= proven - near))
 
     for attempt in range(4):
         if not todo.any():
             return proven
         weights = todo * (1.0 if attempt == 0 else rng.uniform(0.5, 1.5, todo.size))
-        status, x, _ = model.solve(sign * weights)
+        status, x, _ = model.solve(sign * weights, on)
         if status != _OPTIMAL:
             raise ValueError(f"the linear system is not feasible ({status.name})")
-        hit = todo & np.isfinite(proven) & reached(x[:proven.size])
+        hit = todo & reached(x[:proven.size])
         todo &= ~hit
         if not hit.any() and attempt > 0:
             break
-    # what no witness reached: one variable per block at a time
-    rank = _rank_in_block(blocks, todo)
-    for r in range(int(rank.max(initial=-1)) + 1):
-        chosen = todo & (rank == r)
-        if not chosen.any():
-            continue
-        status, x, dual = model.solve(sign * chosen)
+    for i in np.flatnonzero(todo):
+        cost = np.zeros(proven.size)
+        cost[i] = sign
+        status, x, dual = model.solve(cost, on)
         if status != _OPTIMAL:
             raise ValueError(f"the linear system is not feasible ({status.name})")
-        for i in np.flatnonzero(chosen):
-            certified = _certify(int(i), sign, dual, rows, blocks, bounds)
-            value = float(x[i])
-            if certified is None:
-                certified = value - sign * TOLERANCE * max(1.0, abs(value))
-            proven[i] = max(proven[i], certified) if sign > 0 else min(proven[i], certified)
+        if reached(x)[i]:
+            continue  # the proven bound is attained after all
+        value = float(x[i])
+        certified = _certify(int(i), sign, dual, model.rows, bounds)
+        if certified is None:
+            certified = value - sign * TOLERANCE * max(1.0, abs(value))
+        proven[i] = max(proven[i], certified) if sign > 0 else min(proven[i], certified)
     return np.maximum(proven, 0.0) if sign > 0 else proven
 
 
-def _rank_in_block(blocks: NDArray[np.int64], chosen: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Each chosen variable's rank among the chosen ones of its block (-1 if not chosen)."""
-    index = np.flatnonzero(chosen)
-    order = index[np.argsort(blocks[index], kind="stable")]
-    sorted_blocks = blocks[order]
-    first = np.r_[0, np.flatnonzero(np.diff(sorted_blocks)) + 1] if order.size else np.zeros(0, np.int64)
-    rank = np.full(blocks.size, -1, dtype=np.int64)
-    rank[order] = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
-    return rank
-
-
 def _certify(i: int, sign: float, dual: NDArray[np.float64], rows: _Rows,
-             blocks: NDArray[np.int64], bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
-             ) -> float | None:
+             bounds: tuple[NDArray[np.float64], NDArray[np.float64]]) -> float | None:
     """A proven bound on ``x[i]`` from the solver's row duals, or None.
 
-    With the duals y of i's block snapped to rationals (or taken exactly), exact arithmetic
-    gives ``sign * x_i = d . x + y . A x`` with reduced costs d, so for every feasible x,
+    With the duals y snapped to rationals (or taken exactly), exact arithmetic gives
+    ``sign * x_i = d . x + y . A x`` with reduced costs d, so for every feasible x,
     ``sign * x_i >= sum(y_r * (low_r if y_r > 0 else high_r)) + sum(d_j * (l_j if d_j > 0
     else u_j))`` over j other than i, with (l, u) the proven `bounds` (the float rounding of
     the coefficients leaves tiny negative d_j, which the upper bounds absorb). HiGHS's sign
     convention is not relied on: y and -y are both tried.
     """
-    row_block = blocks[rows.indices[rows.indptr[:-1]]] if rows.low.size else np.zeros(0, np.int64)
-    mine = np.flatnonzero((row_block == blocks[i]) & (dual != 0) & (np.diff(rows.indptr) > 0))
+    mine = np.flatnonzero((dual != 0) & (np.diff(rows.indptr) > 0))
     for snap in (True, False):
         for flip in (1.0, -1.0):
             proven = _check(i, sign, flip * dual[mine], mine, rows, snap, bounds)

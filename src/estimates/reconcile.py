@@ -590,20 +590,28 @@ class _Reconciler:
                              for group in np.flatnonzero(self.linked)) if b is not None]
         if not built:
             return
-        # every group in one system: one elastic programme tells which cannot hold as they stand
+        # every group in one system: propagation over all at once finds most groups that
+        # cannot hold as they stand (the rest fail their first witness programme, below)
         stacked, offsets = System.stack([b.system for b in built])
-        live = [int(k) for b in built for k in b.every if not self.excluded[k]]
-        failing = stacked.infeasible_blocks(live)
-        for b, offset in zip(built, offsets.tolist(), strict=True):
-            if failing[offset:offset + b.system.n].any():
+        ends = np.r_[offsets[1:], stacked.n].tolist()
+        low, high, _ = stacked.bounds([k for b in built for k in self._live(b)], rays=False)
+        failing = np.r_[0, np.cumsum(low > high)]
+        for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
+            if failing[end] > failing[start]:
                 self._resolve_group(b)
         blocked = self._blocked()
         for b in built:
             self._readmit(b, blocked)
-        live = [int(k) for b in built for k in b.every if not self.excluded[k]]
-        low, high = stacked.ranges(live)
-        for b, offset in zip(built, offsets.tolist(), strict=True):
-            self._report_group(b, low[offset:offset + b.system.n], high[offset:offset + b.system.n])
+        bounds = stacked.bounds([k for b in built for k in self._live(b)])
+        for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
+            part = tuple(a[start:end] for a in bounds)
+            try:
+                lows, highs = b.system.ranges(self._live(b), part)  # type: ignore[arg-type]
+            except ValueError:  # a conflict propagation did not see
+                self._resolve_group(b)
+                self._readmit(b, self._blocked())
+                lows, highs = b.system.ranges(self._live(b))
+            self._report_group(b, lows, highs)
 
     def _times(self, rows: NDArray[np.int64]) -> None:
         """Times of the linked groups; level quantities cluster them by the window."""
@@ -674,10 +682,14 @@ class _Reconciler:
                         system.add({var(name, a): -1.0, var(name, b): 1.0}, 0, math.inf, -1)
         return _Group(system, variables, every, spoken_by, times)
 
+    def _live(self, b: _Group) -> list[int]:
+        """The group's claims not excluded."""
+        return [int(row) for row in b.every if not self.excluded[row]]
+
     def _resolve_group(self, b: _Group) -> None:
         """Greedy drop: exclude the lightest claim of each minimal conflict until the rest hold."""
         system = b.system
-        active: list[int] = [int(row) for row in b.every if not self.excluded[row]]
+        active = self._live(b)
         while not system.feasible(active):
             removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
@@ -704,7 +716,7 @@ class _Reconciler:
             not self.excluded[others].any() for others in blocked.get(int(row), []))]
         if not candidates:
             return
-        active = [int(row) for row in b.every if not self.excluded[row]]
+        active = self._live(b)
         for k in self._by_weight(candidates)[::-1]:
             if b.system.feasible([*active, k]):
                 active.append(k)
@@ -712,7 +724,7 @@ class _Reconciler:
 
     def _report_group(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
         """The ranges of one group's variables that claims speak about."""
-        active = [int(row) for row in b.every if not self.excluded[row]]
+        active = self._live(b)
         times = b.times
         mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active))
         direct: dict[tuple[str, int], list[int]] = {}
