@@ -293,7 +293,8 @@ class _Model:
         """Minimise ``cost . x`` over the rows `on` (all when None): (status, x, row duals)."""
         if on is not None and (self.on is None or not np.array_equal(on, self.on)):
             m = self.rows.low.size
-            self.highs.changeRowsBounds(m, np.arange(m, dtype=np.int32),
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
+                m, np.arange(m, dtype=np.int32),
                                         np.where(on, self.rows.low, -np.inf),
                                         np.where(on, self.rows.high, np.inf))
             self.on = on.copy()
