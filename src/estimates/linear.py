@@ -294,9 +294,8 @@ class _Model:
         if on is not None and (self.on is None or not np.array_equal(on, self.on)):
             m = self.rows.low.size
             self.highs.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
-                m, np.arange(m, dtype=np.int32),
-                                        np.where(on, self.rows.low, -np.inf),
-                                        np.where(on, self.rows.high, np.inf))
+                m, np.arange(m, dtype=np.int32), np.where(on, self.rows.low, -np.inf),
+                np.where(on, self.rows.high, np.inf))
             self.on = on.copy()
         self.highs.changeColsCost(self.columns, self.all, np.asarray(cost, dtype=np.float64))
         self.highs.run()
