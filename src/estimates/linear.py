@@ -466,8 +466,8 @@ def _tighten(model: _Model, on: NDArray[np.bool_],
             raise ValueError(f"the linear system is not feasible ({status.name})")
         hit = todo & reached(x[:proven.size])
         todo &= ~hit
-        if not hit.any() and attempt > 0:
-            break
+        if hit.sum() < 2 and attempt > 0:
+            break  # a programme per variable is as cheap from here
     for i in np.flatnonzero(todo):
         cost = np.zeros(proven.size)
         cost[i] = sign
