@@ -272,6 +272,8 @@ class _Model:
         self.columns = n + extra
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
+        if rows.low.size < 10_000:
+            highs.setOptionValue("presolve", "off")  # small: presolve costs more than it saves
         lp = highspy.HighsLp()
         lp.num_col_ = self.columns
         lp.num_row_ = rows.low.size
