@@ -630,6 +630,9 @@ class _Reconciler:
         self.time_start = times["start"].to_numpy(np.int64)
         self.time_end = times["end"].to_numpy(np.int64)
         self.time_cluster = times["cluster"].to_numpy(np.int64)
+        self.cluster_of_time: list[int] = self.time_cluster.tolist()
+        self.cumulative_names = {name for name, i in self.names.items()
+                                 if self.kind_of_q[i] == "cumulative"}
         self.time_index = {(int(a), int(b), int(c)): k for k, (a, b, c) in
                            enumerate(zip(g, self.time_start, self.time_end, strict=True))}
         self.time_of = np.full(self.n, -1, dtype=np.int64)
@@ -638,10 +641,9 @@ class _Reconciler:
 
     def _slot(self, name: str, time: int) -> tuple[str, int]:
         """The variable of `name` at time row `time`: its cluster if level, the time if cumulative."""
-        i = self.names.get(name)
-        if i is None or self.kind_of_q[i] == "level":
-            return name, -1 - int(self.time_cluster[time])
-        return name, time
+        if name in self.cumulative_names:
+            return name, time
+        return name, -1 - self.cluster_of_time[time]
 
     def _build_group(self, group: int, names: list[str]) -> _Group | None:
         """The linear system of one linked group: its claims, relations and running-total order."""
