@@ -471,12 +471,15 @@ def _tighten(model: _Model, on: NDArray[np.bool_],
         if hit.sum() < 2 and attempt > 0:
             break  # a programme per variable is as cheap from here
     for i in np.flatnonzero(todo):
+        if not todo[i]:
+            continue  # reached by an earlier variable's solution
         cost = np.zeros(proven.size)
         cost[i] = sign
         status, x, dual = model.solve(cost, on)
         if status != _OPTIMAL:
             raise ValueError(f"the linear system is not feasible ({status.name})")
-        if reached(x)[i]:
+        todo &= ~reached(x)
+        if not todo[i]:
             continue  # the proven bound is attained after all
         value = float(x[i])
         certified = _certify(int(i), sign, dual, model.rows, bounds)
