@@ -582,10 +582,13 @@ class _Reconciler:
         tstarts = _runs(times_group[torder])
         self.group_times = {int(times_group[torder[a]]): np.sort(torder[a:b])
                             for a, b in itertools.pairwise(tstarts)}
-        self.relations_by_group: dict[int, list[tuple[int, Relation]]] = {}
+        # each relation once in normal form: (number, [(name, coefficient)], op, constant)
+        self.relations_by_group: dict[int, list[tuple[int, list[tuple[str, float]], str, float]]] = {}
         for number, relation in enumerate(self.relations):
             g = int(self.component[self.names[relation.names[0]]])
-            self.relations_by_group.setdefault(g, []).append((number, relation))
+            form, op = relation.normal()
+            terms = [(name, float(c)) for name, c in form.terms]
+            self.relations_by_group.setdefault(g, []).append((number, terms, op, float(form.constant)))
         built = [b for b in (self._build_group(int(group), names_by_group.get(int(group), []))
                              for group in np.flatnonzero(self.linked)) if b is not None]
         if not built:
@@ -662,16 +665,18 @@ class _Reconciler:
         every = self.group_rows.get(group, np.zeros(0, dtype=np.int64))
         spoken_by = {int(row): self._claim_rows(system, int(row), var, group) for row in every}
         relation_rows: set[tuple[Any, ...]] = set()
-        for number, relation in self.relations_by_group.get(group, []):
-            form, op = relation.normal()
-            for time in times:
-                coefficients = _coefficients(form, lambda n, tm=int(time): var(n, tm))
+        for number, terms, op, constant in self.relations_by_group.get(group, []):
+            for time in times.tolist():
+                coefficients: dict[int, float] = {}
+                for name, c in terms:
+                    index = var(name, time)
+                    coefficients[index] = coefficients.get(index, 0.0) + c
                 key = (tuple(sorted(coefficients.items())), op)
                 if key in relation_rows:
                     continue
                 relation_rows.add(key)
-                system.add(coefficients, -math.inf if op == "<=" else -float(form.constant),
-                           -float(form.constant), -1, rule=number)
+                system.add(coefficients, -math.inf if op == "<=" else -constant, -constant, -1,
+                           rule=number)
         ordered = sorted(times.tolist(), key=lambda tm: (self.time_start[tm], self.time_end[tm]))
         # instants in order need only consecutive pairs; spans that overlap need every pair
         instants = all(self.time_start[tm] == self.time_end[tm] for tm in ordered)
