@@ -92,3 +92,15 @@ def test_published_date_stands_in_for_a_missing_as_of() -> None:
                           "published": ["2024-10-24"]})
     table = read_claims(frame)
     assert bool(table.loc[0, "as_of_from_published"])
+
+
+def test_cells_are_read_once_per_distinct_text_after_stripping() -> None:
+    frame = pd.DataFrame({"id": ["a", " a ", "b"], "quantity": ["x.t", " x.t", "x.t "],
+                          "value": ["about 5", "about 5 ", "7"], "as_of": ["2024", " 2024", "2024"],
+                          "kind": ["Level", "level", ""]})
+    table = read_claims(frame, skip_invalid=True)
+    assert table["quantity"].tolist() == ["x.t"] * 3
+    assert table["value"].tolist() == ["about 5", "about 5", "7"]
+    assert table["kind"].tolist() == ["level"] * 3
+    assert table["problem"].tolist()[:2] == [None, "id: duplicate id (first on line 2)"]
+    assert table.loc[0, "low"] == 4.5 and table.loc[2, "low"] == 6.5

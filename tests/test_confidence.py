@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from estimates import Interval, ParseError, admiralty_grade, estimative_probability
+from estimates.claims import read_claims
 from estimates.confidence import ICD203, PHIA, Grade
 
 PHIA_YARDSTICK = [
@@ -76,13 +78,25 @@ def test_every_admiralty_grade_reads(letter: str, digit: str) -> None:
     assert 0 < grade.weight <= 1
 
 
-def test_admiralty_scores_fall_by_a_fifth_and_unjudged_is_neutral() -> None:
+def test_admiralty_scores_follow_the_readme_scale_and_unjudged_is_between_d_and_c() -> None:
     scores = [admiralty_grade(f"{letter}1").reliability_score for letter in "ABCDE"]
-    assert scores == [1.0, 0.8, 0.6, 0.4, 0.2]
+    assert scores == [1.0, 0.9, 0.75, 0.5, 0.25]
     assert [admiralty_grade(f"A{digit}").credibility_score for digit in "12345"] == scores
-    assert admiralty_grade("F6").reliability_score == admiralty_grade("C3").reliability_score
-    assert admiralty_grade("F6").credibility_score == admiralty_grade("C3").credibility_score
-    assert admiralty_grade("B2").weight == pytest.approx(0.64)
+    for score in (admiralty_grade("F6").reliability_score, admiralty_grade("F6").credibility_score):
+        assert admiralty_grade("D4").weight < score < admiralty_grade("C3").reliability_score
+    assert admiralty_grade("B2").weight == pytest.approx(0.81)
+
+
+@pytest.mark.parametrize(("code", "weight"), [("B", 0.9), ("2", 0.9), (" c ", 0.75)])
+def test_a_letter_or_a_digit_alone_grades_one_side(code: str, weight: float) -> None:
+    assert admiralty_grade(code).weight == weight
+
+
+def test_claims_are_weighed_by_admiralty_grade() -> None:
+    codes = ["A1", "B2", "c 3", "F6", "E", "5"]
+    table = read_claims(pd.DataFrame({"id": codes, "quantity": ["x"] * 6, "low": ["1"] * 6,
+                                      "as_of": ["2024"] * 6, "grade": codes}))
+    assert table["weight"].tolist() == [admiralty_grade(code).weight for code in codes]
 
 
 @pytest.mark.parametrize("code", ["b2", "B-2", "B 2", " B2 ", "b/2"])
@@ -103,3 +117,5 @@ def test_grade_checks_its_fields() -> None:
         Grade("G", 1)
     with pytest.raises(ParseError):
         Grade("A", 7)
+    with pytest.raises(ParseError):
+        Grade(None, None)

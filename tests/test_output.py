@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from estimates.output import atomic_write, format_number, markdown_table, spreadsheet_safe, text_table
+from estimates.output import (
+    atomic_write,
+    csv_text,
+    format_number,
+    json_tables,
+    markdown_table,
+    spreadsheet_safe,
+    text_table,
+)
 
 
 def test_atomic_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -57,3 +68,58 @@ def test_numbers_are_formatted_for_reading(value: float, text: str) -> None:
 def test_text_table_right_aligns_numbers() -> None:
     lines = text_table(pd.DataFrame({"q": ["a", "bb"], "low": [1500.0, 3.0]})).splitlines()
     assert lines[2].endswith("1,500") and lines[3].endswith("    3")
+
+
+_TEXT = st.text(alphabet=st.sampled_from([*"ab ,;|\"'=+-@\t\r\n1é"]), max_size=6)
+_FLOAT = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 1e16, 0.81])
+
+
+@st.composite
+def _frames(draw: st.DrawFn) -> pd.DataFrame:
+    """Frames with text, numbers, flags, missing cells and lists, as the result tables hold."""
+    size = draw(st.integers(0, 6))
+    column = st.lists
+    return pd.DataFrame({
+        "text": draw(column(_TEXT, min_size=size, max_size=size)),
+        "low": pd.Series(draw(column(_FLOAT, min_size=size, max_size=size)), dtype=float),
+        "line": pd.Series(draw(column(st.integers(-5, 10**12), min_size=size, max_size=size)),
+                          dtype="int64"),
+        "kept": pd.Series(draw(column(st.booleans(), min_size=size, max_size=size)), dtype=bool),
+        "problem": pd.Series(draw(column(st.none() | _TEXT, min_size=size, max_size=size)),
+                             dtype=object),
+        "claims": pd.Series(draw(column(st.lists(_TEXT, max_size=3).map(tuple), min_size=size,
+                                        max_size=size)), dtype=object),
+    })
+
+
+@given(_frames())
+def test_csv_text_writes_what_to_csv_writes(frame: pd.DataFrame) -> None:
+    assert csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
+
+
+@given(_frames())
+def test_json_tables_match_json_of_the_records(frame: pd.DataFrame) -> None:
+    def plain(value: object) -> object:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return list(value) if isinstance(value, tuple) else value
+
+    records = [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    expected = json.dumps({"t": records}, ensure_ascii=False)
+    assert json_tables({"t": frame}) == expected
+    assert json.loads(json_tables({"t": frame})) == json.loads(expected)
+
+
+@given(_frames())
+def test_tables_have_a_line_per_row_and_spreadsheet_safe_cells(frame: pd.DataFrame) -> None:
+    def one_line(value: str | None) -> str | None:
+        return value if value is None else value.replace("\n", " ").replace("\r", " ")
+
+    flat = frame.assign(claims=pd.Series([one_line("; ".join(v)) for v in frame["claims"]], dtype=object),
+                        text=pd.Series([one_line(v) for v in frame["text"]], dtype=object),
+                        problem=pd.Series([one_line(v) for v in frame["problem"]], dtype=object))
+    lines = markdown_table(flat).split("\n")
+    assert len(lines) == 2 + len(frame)
+    safe = spreadsheet_safe(flat)
+    assert not any(str(v).startswith(("=", "+", "-", "@", "\t")) for v in safe["text"])
+    assert len(text_table(flat).split("\n")) == 2 + len(frame)

@@ -18,9 +18,10 @@ expression over names), ``low``, ``high`` (in ``unit``; a rate in ``unit`` per d
 ``as_of``, ``period``, ``claimant``, ``outlet``, ``published``, ``document``, ``quote``,
 ``confidence``, ``grade``, ``note``).
 
-Weights. A claim weighs 1 unless graded: the Admiralty letter (source reliability) gives
-A 1.0, B 0.9, C 0.75, D 0.5, E 0.25, F 0.6 (cannot be judged: between D and C), the digit
-(information credibility) 1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25, 6 0.6, and the confidence
+Weights. A claim weighs 1 unless graded: the Admiralty grade's weight
+(`estimates.confidence.admiralty_grade`: the letter, source reliability, A 1.0, B 0.9,
+C 0.75, D 0.5, E 0.25, F 0.6, cannot be judged: between D and C; the digit, information
+credibility, 1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25, 6 0.6; either alone counts) and the confidence
 its probability (a number, a percentage, or estimative words read at the middle of their
 range: "highly likely" 0.85); the weight is their product. Sources: the ``source`` key is
 the claimant (case and spacing ignored), else the outlet, else the document, else the claim
@@ -37,15 +38,16 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from estimates.confidence import estimative_probability
+from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.csvfile import read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
@@ -67,14 +69,36 @@ CLAIM_COLUMNS = ("id", "line", "quantity", "expression", "low", "high", "low_ope
 PROBLEM_COLUMNS = ("line", "column", "value", "problem")
 KINDS = ("level", "cumulative")
 
-RELIABILITY = {"A": 1.0, "B": 0.9, "C": 0.75, "D": 0.5, "E": 0.25, "F": 0.6}
-CREDIBILITY = {"1": 1.0, "2": 0.9, "3": 0.75, "4": 0.5, "5": 0.25, "6": 0.6}
-_GRADE = re.compile(r"([A-F])?\s*([1-6])?", re.IGNORECASE)
 _PROBABILITY = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%?)")
 
 
 class UnknownColumnWarning(UserWarning):
     """A column that is not in the claims schema; it is read and ignored."""
+
+
+class _Text(NamedTuple):
+    """A text column as codes into its texts: work is done once per text, then broadcast.
+
+    >>> column = _Text(np.array([0, 1, 0]), np.array(["a", ""], dtype=object))
+    >>> column.cells.tolist(), column.empty().tolist()
+    (['a', '', 'a'], [False, True, False])
+    """
+
+    #: for each row, the position of its text in `texts`
+    codes: NDArray[np.intp]
+    #: the texts (distinct ones, except for free text, which is not worth factorizing)
+    texts: NDArray[np.object_]
+
+    @property
+    def cells(self) -> NDArray[np.object_]:
+        return self.texts[self.codes]
+
+    def each(self, per_text: Any) -> NDArray[Any]:
+        """Values computed per text, broadcast to the rows."""
+        return np.asarray(per_text)[self.codes]
+
+    def empty(self) -> NDArray[np.bool_]:
+        return self.each(self.texts == "")
 
 
 class _Problems:
@@ -85,19 +109,20 @@ class _Problems:
         self.parts: list[pd.DataFrame] = []
         self.bad = np.zeros(len(lines), dtype=bool)
 
-    def add(self, mask: NDArray[np.bool_] | pd.Series, column: str,
-            values: Any, problem: Any) -> None:
-        mask = np.asarray(mask, dtype=bool)
+    def add(self, mask: NDArray[np.bool_], column: str, values: _Text | NDArray[Any],
+            problem: str | NDArray[Any] | Callable[[NDArray[np.intp]], Any]) -> None:
+        """Problems of the rows in `mask`; `problem` is text, one per row, or made from the rows."""
         if not mask.any():
             return
         rows = np.flatnonzero(mask)
-        values = np.asarray(values, dtype=object)
-        values = values[rows] if values.ndim and values.size == len(mask) else values
-        problems = np.asarray(problem, dtype=object)
-        problems = problems[rows] if problems.ndim and problems.size == len(mask) else problems
+        cells = values.texts[values.codes[rows]] if isinstance(values, _Text) else values[rows]
+        if callable(problem):
+            problem = np.asarray(problem(rows), dtype=object)
+        elif not isinstance(problem, str):
+            problem = np.asarray(problem, dtype=object)[rows]
         self.bad[rows] = True
         self.parts.append(pd.DataFrame({"row": rows, "line": self.lines[rows], "column": column,
-                                        "value": values, "problem": problems}))
+                                        "value": cells, "problem": problem}))
 
     def table(self) -> pd.DataFrame:
         if not self.parts:
@@ -108,47 +133,54 @@ class _Problems:
         return table.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
 
 
-def _per_distinct(values: pd.Series, function: Any) -> pd.Series:
-    """`function` (vectorised, Series to Series) applied to each distinct value once."""
-    codes, uniques = pd.factorize(values)
-    done = function(pd.Series(uniques, dtype=object)).to_numpy()
-    return pd.Series(done[codes], index=values.index)
-
-
 _FREE_TEXT = ("quote", "note", "document", "claimant", "outlet")
+_UNIQUE_TEXT = ("quote", "note")
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A column as stripped text ("" where missing); each distinct cell is handled once."""
+def _text(frame: pd.DataFrame, column: str) -> _Text:
+    """A column as text ("" where missing), stripped unless free text, each text held once."""
     if column not in frame:
-        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+        return _Text(np.zeros(len(frame), dtype=np.intp), np.array([""], dtype=object))
     values = frame[column]
-    if values.dtype == object or not pd.api.types.is_string_dtype(values) or values.isna().any():
-        values = values.astype(object).where(values.notna(), "").astype(str)
-    if column in _FREE_TEXT:
-        return values.astype(object)  # kept as written; the source key is normalised on its own
-    if column == "id":
-        return values.str.strip().astype(object)  # nearly all distinct: strip directly
-    return _per_distinct(values, lambda u: u.str.strip()).astype(object)
+    cells = values.to_numpy(object)
+    if pd.api.types.infer_dtype(cells, skipna=False) != "string":  # numbers, NaN, None
+        cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
+    if column in _UNIQUE_TEXT:  # nearly all distinct and only kept: not worth hashing
+        return _Text(np.arange(len(cells), dtype=np.intp), cells)
+    codes, texts = pd.factorize(cells)
+    if column not in _FREE_TEXT:  # kept as written; the source key is normalised on its own
+        recode, texts = pd.factorize(np.array([text.strip() for text in texts], dtype=object))
+        codes = recode[codes]
+    return _Text(codes, np.asarray(texts, dtype=object))
 
 
-def _numbers(text: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+def _first_of_each(codes: NDArray[np.intp], size: int) -> NDArray[np.int64]:
+    """The first position of each code 0..size-1 in `codes` (``len(codes)`` where absent).
+
+    >>> _first_of_each(np.array([2, 0, 2, 0]), 4).tolist()
+    [1, 4, 0, 4]
+    """
+    first = np.full(size, len(codes), dtype=np.int64)
+    new = ~pd.Series(codes).duplicated().to_numpy()
+    first[codes[new]] = np.flatnonzero(new)
+    return first
+
+
+def _numbers(text: _Text) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Numbers from text; empty is NaN; also a mask of the non-empty cells that are not numbers."""
-    codes, uniques = pd.factorize(text)
-    distinct = pd.Series(uniques, dtype=object)
+    distinct = pd.Series(text.texts, dtype=object)
     cleaned = distinct.str.replace(",", "", regex=False).str.replace("_", "", regex=False)
     numbers = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").to_numpy(np.float64)
     # NaN, and numbers too large for a float (they would silently become infinite), are bad.
     bad = (distinct != "").to_numpy() & (np.isnan(numbers) | np.isinf(numbers))
-    return numbers[codes], bad[codes]
+    return text.each(numbers), text.each(bad)
 
 
 def _grade_weight(grade: str) -> float | None:
-    match = _GRADE.fullmatch(grade.strip())
-    if match is None or not any(match.groups()):
+    try:
+        return admiralty_grade(grade).weight
+    except EstimatesError:
         return None
-    letter, digit = match.groups()
-    return (RELIABILITY[letter.upper()] if letter else 1.0) * (CREDIBILITY[digit] if digit else 1.0)
 
 
 def _confidence_weight(text: str) -> float | None:
@@ -163,33 +195,35 @@ def _confidence_weight(text: str) -> float | None:
     return float(interval.low / 2 + interval.high / 2)
 
 
-def _weights(frame: pd.DataFrame, problems: _Problems) -> NDArray[np.float64]:
-    weight = np.ones(len(frame))
+def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64]:
+    weight = np.ones(len(problems.lines))
     for column, reader, what in (("grade", _grade_weight, "an Admiralty grade such as B2"),
                                  ("confidence", _confidence_weight, "a probability or estimative words")):
-        text = frame[column]
-        codes, uniques = pd.factorize(text)
-        read = np.array([1.0 if u == "" else (reader(u) if reader(u) is not None else np.nan)
-                         for u in uniques], dtype=np.float64)
-        factor = read[codes] if len(uniques) else np.ones(len(frame))
+        text = texts[column]
+        read = [1.0 if t == "" else reader(t) for t in text.texts]
+        factor = text.each(np.array([np.nan if r is None else r for r in read], dtype=np.float64))
         bad = np.isnan(factor)
         problems.add(bad, column, text, f"is not {what}")
         weight = weight * np.where(bad, 1.0, factor)
     return weight
 
 
-def _source(frame: pd.DataFrame) -> pd.Series:
-    key = frame["claimant"]
+def _source(texts: dict[str, _Text]) -> NDArray[np.object_]:
+    key = texts["claimant"].cells
     for column in ("outlet", "document"):
-        key = key.where(key != "", frame[column])
-    key = _per_distinct(key, lambda u: u.str.lower().str.split().str.join(" "))
-    return key.where(key != "", "claim " + frame["id"])
+        key = np.where(key == "", texts[column].cells, key)
+    codes, keys = pd.factorize(key)
+    normal = np.array([" ".join(k.lower().split()) for k in keys], dtype=object)
+    source = normal[codes]
+    unnamed = np.flatnonzero(source == "")
+    source[unnamed] = ["claim " + i for i in texts["id"].cells[unnamed]]
+    return source
 
 
-def _parse_values(values: pd.Series, lexicon: Any, halo: str) -> pd.DataFrame:
+def _parse_values(values: NDArray[np.object_], lexicon: Any, halo: str) -> pd.DataFrame:
     from estimates.parse import parse_many
 
-    if values.empty:
+    if not len(values):
         return pd.DataFrame({"low": [], "high": [], "low_open": [], "high_open": [], "unit": [],
                              "kind": [], "error": []})
     parsed = parse_many(values.tolist(), lexicon=lexicon, halo=halo)
@@ -206,57 +240,57 @@ def _reduced(unit: Any) -> Any:
 
 
 def _is_rate(unit: Any) -> bool:
-    return unit is not None and unit.dimensionality.get("[time]", 0) == -1
+    return unit is not None and unit is not _BAD and unit.dimensionality.get("[time]", 0) == -1
 
 
-def _settle_units(
-    table: pd.DataFrame, written: pd.Series, problems: _Problems, quantity_codes: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], pd.Series, NDArray[np.bool_]]:
-    """Convert each row to its quantity's unit (rates to unit per day), outward.
+_BAD = object()  # a unit that cannot be read
+
+
+def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.bool_],
+                  problems: _Problems, quantity_codes: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Convert each row to its quantity's unit (rates to unit per day), outward; True for rates.
 
     A quantity's unit is the count unit written most often for it (on a tie, the first written); each
     distinct written unit is read once, and conversions run per distinct (unit, target)
-    pair over all its rows at once.
+    pair over all its rows at once. Sets ``low``, ``high``, ``best`` and ``unit`` of `table`.
     """
-    low = table["low"].to_numpy(np.float64).copy()
-    high = table["high"].to_numpy(np.float64).copy()
-    best = table["best"].to_numpy(np.float64).copy()
-    codes, texts = pd.factorize(written)
+    low, high, best = table["low"].copy(), table["high"].copy(), table["best"].copy()
+    codes, texts = written.codes, written.texts
     units: list[Any] = []
     for text in texts:
         try:
             units.append(_unit_of(text))
         except EstimatesError:
-            units.append("bad")
-    bad_unit = np.array([u == "bad" for u in units] + [False], dtype=bool)[codes]
-    problems.add(bad_unit & (table["unit_column"] != "").to_numpy(), "unit", written,
-                 "is not a unit estimates knows")
-    problems.add(bad_unit & (table["unit_column"] == "").to_numpy(), "value", written,
-                 "has a unit estimates does not know")
+            units.append(_BAD)
+    bad_unit = written.each(np.array([u is _BAD for u in units], dtype=bool))
+    problems.add(bad_unit & unit_given, "unit", written, "is not a unit estimates knows")
+    problems.add(bad_unit & ~unit_given, "value", written, "has a unit estimates does not know")
     day = ureg.day
-    is_rate = [u is not None and u != "bad" and _is_rate(u) for u in units]
-    rate = np.array([*is_rate, False], dtype=bool)[codes]
+    is_rate = [_is_rate(u) for u in units]
+    rate = written.each(np.array(is_rate, dtype=bool))
     # The count unit each written unit stands for ("" for none, or "per day" with no unit).
-    counted = [("" if u is None or u == "bad" or (r and (u * day).dimensionless)
+    counted = [("" if u is None or u is _BAD or (r and (u * day).dimensionless)
                 else str(_reduced(u * day)) if r else str(u)) for u, r in zip(units, is_rate, strict=True)]
-    count_codes, count_names = pd.factorize(np.array([*counted, ""], dtype=object)[codes])
+    text_count, count_names = pd.factorize(np.array(counted, dtype=object))
     count_names = np.asarray(count_names, dtype=object)
-    has_count = count_names[count_codes] != ""
-    tally = (pd.DataFrame({"q": quantity_codes[has_count], "u": count_codes[has_count],
-                           "row": np.flatnonzero(has_count)})
-             .groupby(["q", "u"]).agg(n=("row", "size"), first=("row", "min")).reset_index())
+    count_codes = written.each(text_count)
+    rows = np.flatnonzero(count_names[count_codes] != "")
     # The unit written most often; on a tie, the one written first.
+    key_codes, keys = pd.factorize(quantity_codes[rows] * len(count_names) + count_codes[rows])
+    tally = pd.DataFrame({"q": keys // max(len(count_names), 1), "u": keys % max(len(count_names), 1),
+                          "n": np.bincount(key_codes, minlength=len(keys)),
+                          "first": rows[_first_of_each(key_codes, len(keys))]})
     tally = tally.sort_values(["q", "n", "first"], ascending=[True, False, True], kind="stable")
     base = tally.drop_duplicates("q")
     base_of = np.full(quantity_codes.max() + 2 if len(quantity_codes) else 1, -1, dtype=np.int64)
     base_of[base["q"].to_numpy()] = base["u"].to_numpy()
     row_base = base_of[quantity_codes]
     names = np.append(count_names, "dimensionless")
-    target = pd.Series(names[row_base], index=table.index, dtype=object)
-    pairs = pd.DataFrame({"base": row_base, "unit": codes})
-    for (base_code, unit_code), rows in pairs.groupby(["base", "unit"], sort=False).indices.items():
-        unit = units[unit_code] if unit_code >= 0 else None
-        if unit is None or unit == "bad" or base_code < 0:
+    table["unit"] = names[row_base]
+    pair_codes, pairs = pd.factorize((row_base + 1) * len(texts) + codes)
+    for pair, key in enumerate(pairs):
+        base_code, unit = key // len(texts) - 1, units[key % len(texts)]
+        if unit is None or unit is _BAD or base_code < 0:
             continue
         base_unit = parse_unit(names[base_code])
         if _is_rate(unit):
@@ -266,18 +300,18 @@ def _settle_units(
         if (unit * day).dimensionless and _is_rate(unit):
             continue  # "per day" with no unit: already in the quantity's unit per day
         if unit.dimensionality != goal.dimensionality:
-            mask = np.zeros(len(table), dtype=bool)
-            mask[rows] = True
-            problems.add(mask, "unit", written, table["quantity"] + f" is also given in {base_unit}, "
-                         "a different dimension")
+            also = f" is also given in {base_unit}, a different dimension"
+            problems.add(pair_codes == pair, "unit", written, table["quantity"] + also)
             continue
-        factor = conversion_factor(unit, goal)
+        factor = 1 if unit == goal else conversion_factor(unit, goal)
         if factor == 1:
             continue
-        converted = IntervalArray._raw(low[rows], high[rows]) * factor
-        low[rows], high[rows] = converted.low, converted.high
-        best[rows] = best[rows] * float(factor)
-    return low, high, best, target, rate
+        at = np.flatnonzero(pair_codes == pair)
+        converted = IntervalArray._raw(low[at], high[at]) * factor
+        low[at], high[at] = converted.low, converted.high
+        best[at] = best[at] * float(factor)
+    table["low"], table["high"], table["best"] = low, high, best
+    return rate
 
 
 def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None,
@@ -310,19 +344,22 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     _warn_unknown_columns(raw, source)
     problems = _Problems(lines)
     missing = _missing_columns(raw)
-    frame = pd.DataFrame({c: _text(raw, c) for c in ("id", "quantity", "low", "high", "best",
-                                                      "unit", "kind", *TEXT_COLUMNS)})
-    _check_ids(frame, problems)
-    table = _read_values(frame, problems, lexicon, halo)
-    _read_times(frame, table, problems)
-    _read_quantities(frame, table, problems)
-    table["weight"] = _weights(frame, problems)
-    table["source"] = _source(frame)
-    return _finish(frame, table, lines, problems, missing, source, skip_invalid)
+    texts = {c: _text(raw, c) for c in _COLUMNS}
+    del raw
+    _check_ids(texts, problems)
+    table = _read_values(texts, problems, lexicon, halo)
+    _read_times(texts, table, problems)
+    _read_quantities(texts, table, problems)
+    table["weight"] = _weights(texts, problems)
+    table["source"] = _source(texts)
+    return _finish(texts, table, lines, problems, missing, source, skip_invalid)
+
+
+_COLUMNS = ("id", "quantity", "low", "high", "best", "unit", "kind", *TEXT_COLUMNS)
 
 
 def _warn_unknown_columns(raw: pd.DataFrame, source: str) -> None:
-    known = {"id", "quantity", "low", "high", "best", "unit", "kind", *TEXT_COLUMNS}
+    known = set(_COLUMNS)
     for position, column in enumerate(raw.columns, start=1):
         if column not in known:
             warnings.warn(f"{source}:1:{column}: unknown column {column!r} (column {position}) "
@@ -339,111 +376,110 @@ def _missing_columns(raw: pd.DataFrame) -> list[tuple[str, str]]:
     return missing
 
 
-def _check_ids(frame: pd.DataFrame, problems: _Problems) -> None:
-    ids = frame["id"]
-    problems.add(ids == "", "id", ids, "is empty: every claim needs an id")
-    duplicated = ids.duplicated(keep="first") & (ids != "")
-    if duplicated.any():
-        lines = pd.Series(problems.lines, index=frame.index)
-        first_line = lines.groupby(ids).transform("first")
-        problems.add(duplicated, "id", ids, "duplicate id (first on line " + first_line.astype(str) + ")")
-    problems.add(frame["quantity"] == "", "quantity", frame["quantity"], "is empty")
+def _check_ids(texts: dict[str, _Text], problems: _Problems) -> None:
+    ids = texts["id"]
+    empty = ids.empty()
+    problems.add(empty, "id", ids, "is empty: every claim needs an id")
+    first = _first_of_each(ids.codes, len(ids.texts))[ids.codes]
+    duplicated = (first != np.arange(len(first))) & ~empty
+    problems.add(duplicated, "id", ids, lambda rows: [
+        f"duplicate id (first on line {line})" for line in problems.lines[first[rows]]])
+    problems.add(texts["quantity"].empty(), "quantity", texts["quantity"], "is empty")
 
 
-def _read_values(frame: pd.DataFrame, problems: _Problems, lexicon: Any, halo: str) -> pd.DataFrame:
-    size = len(frame)
-    bounds_given = ((frame["low"] != "") | (frame["high"] != "")).to_numpy()
-    use_value = ~bounds_given & (frame["value"] != "").to_numpy()
-    problems.add(~bounds_given & ~use_value, "value", frame["value"],
-                 "is empty and there is no low or high")
-    table = pd.DataFrame(index=frame.index)
-    table["low"], table["high"] = np.nan, np.nan
-    table["low_open"], table["high_open"] = False, False
-    parsed_unit = pd.Series([""] * size, index=frame.index, dtype=object)
-    parsed_kind = pd.Series(["count"] * size, index=frame.index, dtype=object)
-    if use_value.any():
-        rows = np.flatnonzero(use_value)
-        parsed = _parse_values(frame["value"].iloc[rows], lexicon, halo)
-        error = parsed["error"].astype(object).where(parsed["error"].notna(), None).to_numpy()
-        failed = np.array([e is not None for e in error], dtype=bool)
-        mask = np.zeros(size, dtype=bool)
-        mask[rows[failed]] = True
-        messages = np.full(size, None, dtype=object)
-        messages[rows] = ["cannot be read: " + str(e) if e is not None else None for e in error]
-        problems.add(mask, "value", frame["value"], messages)
-        table.iloc[rows, table.columns.get_loc("low")] = parsed["low"].to_numpy(np.float64)
-        table.iloc[rows, table.columns.get_loc("high")] = parsed["high"].to_numpy(np.float64)
-        table.iloc[rows, table.columns.get_loc("low_open")] = parsed["low_open"].to_numpy(bool)
-        table.iloc[rows, table.columns.get_loc("high_open")] = parsed["high_open"].to_numpy(bool)
-        parsed_unit.iloc[rows] = parsed["unit"].fillna("").astype(str).to_numpy()
-        parsed_kind.iloc[rows] = parsed["kind"].fillna("count").astype(str).to_numpy()
-    low, bad_low = _numbers(frame["low"])
-    high, bad_high = _numbers(frame["high"])
-    problems.add(bad_low, "low", frame["low"], "is not a finite number")
-    problems.add(bad_high, "high", frame["high"], "is not a finite number")
-    low = np.where(frame["low"] == "", -np.inf, low)
-    high = np.where(frame["high"] == "", np.inf, high)
-    table["low"] = np.where(bounds_given, low, table["low"].to_numpy(np.float64))
-    table["high"] = np.where(bounds_given, high, table["high"].to_numpy(np.float64))
-    problems.add(bounds_given & (low > high), "high", frame["high"],
-                 "is below low " + frame["low"])
-    best, bad_best = _numbers(frame["best"])
-    problems.add(bad_best, "best", frame["best"], "is not a finite number")
-    table["best"] = best
-    table["unit_column"] = frame["unit"]
-    table["written_unit"] = frame["unit"].where(frame["unit"] != "", parsed_unit)
-    table["parsed_kind"] = parsed_kind
-    return table
+def _read_values(texts: dict[str, _Text], problems: _Problems, lexicon: Any,
+                 halo: str) -> dict[str, Any]:
+    value = texts["value"]
+    low_empty, high_empty = texts["low"].empty(), texts["high"].empty()
+    bounds_given = ~low_empty | ~high_empty
+    use_value = ~bounds_given & ~value.empty()
+    problems.add(~bounds_given & ~use_value, "value", value, "is empty and there is no low or high")
+    # Each distinct value is read once; rows that give bounds ignore it.
+    parsed = _parse_values(value.texts, lexicon, halo)
+    error = parsed["error"].astype(object).where(parsed["error"].notna(), None).to_numpy()
+    failed = np.array([e is not None for e in error], dtype=bool)
+    message = np.array(["cannot be read: " + str(e) if e is not None else None for e in error],
+                       dtype=object)
+    problems.add(use_value & value.each(failed), "value", value, value.each(message))
+    parsed_unit = np.append(parsed["unit"].fillna("").astype(str).to_numpy(object), "")
+    parsed_kind = np.append(parsed["kind"].fillna("count").astype(str).to_numpy(object), "count")
+    value_codes = np.where(use_value, value.codes, len(value.texts))  # the last entry: not used
+    low, bad_low = _numbers(texts["low"])
+    high, bad_high = _numbers(texts["high"])
+    problems.add(bad_low, "low", texts["low"], "is not a finite number")
+    problems.add(bad_high, "high", texts["high"], "is not a finite number")
+    low = np.where(low_empty, -np.inf, low)
+    high = np.where(high_empty, np.inf, high)
+    problems.add(bounds_given & (low > high), "high", texts["high"],
+                 lambda rows: ["is below low " + text for text in texts["low"].cells[rows]])
+    best, bad_best = _numbers(texts["best"])
+    problems.add(bad_best, "best", texts["best"], "is not a finite number")
+    unit = texts["unit"]
+    # The unit as written: the unit column, else the one read from the value, as codes.
+    names = np.concatenate([unit.texts, parsed_unit])
+    recode, distinct = pd.factorize(names)
+    written = _Text(recode[np.where(unit.empty(), len(unit.texts) + value_codes, unit.codes)],
+                    np.asarray(distinct, dtype=object))
+
+    def read(column: str, unused: Any) -> NDArray[Any]:
+        return np.append(parsed[column].to_numpy(), unused)[value_codes]
+
+    return {"low": np.where(bounds_given, low, read("low", np.nan).astype(np.float64)),
+            "high": np.where(bounds_given, high, read("high", np.nan).astype(np.float64)),
+            "low_open": read("low_open", False).astype(bool),
+            "high_open": read("high_open", False).astype(bool),
+            "best": best, "written_unit": written, "unit_given": ~unit.empty(),
+            "parsed_kind": parsed_kind[value_codes]}
 
 
-def _read_times(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -> None:
-    start, end, error = read_instants(frame["as_of"])
-    problems.add(np.array([e is not None for e in error]), "as_of", frame["as_of"], error)
-    _p_start, p_end, p_error = read_periods(frame["published"])
-    problems.add(np.array([e is not None for e in p_error]), "published", frame["published"], p_error)
-    use_published = (frame["as_of"] == "").to_numpy()
-    problems.add(use_published & (frame["published"] == "").to_numpy(), "as_of", frame["as_of"],
+def _read_times(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems) -> None:
+    as_of, published, period = texts["as_of"], texts["published"], texts["period"]
+    start, end, error = read_instants(as_of.texts)
+    problems.add(as_of.each([e is not None for e in error]), "as_of", as_of, as_of.each(error))
+    _p_start, p_end, p_error = read_periods(published.texts)
+    problems.add(published.each([e is not None for e in p_error]), "published", published,
+                 published.each(p_error))
+    use_published = as_of.empty()
+    no_published = published.empty()
+    problems.add(use_published & no_published, "as_of", as_of,
                  "is empty and there is no published date to stand in")
-    table["as_of_start"] = np.where(use_published, p_end, start)
-    table["as_of_end"] = np.where(use_published, p_end, end)
-    table["as_of_from_published"] = use_published & (frame["published"] != "").to_numpy()
-    period_start, period_end, period_error = read_periods(frame["period"])
-    problems.add(np.array([e is not None for e in period_error]), "period", frame["period"],
-                 period_error)
-    table["period_start"], table["period_end"] = period_start, period_end
+    table["as_of_start"] = np.where(use_published, p_end[published.codes], start[as_of.codes])
+    table["as_of_end"] = np.where(use_published, p_end[published.codes], end[as_of.codes])
+    table["as_of_from_published"] = use_published & ~no_published
+    period_start, period_end, period_error = read_periods(period.texts)
+    problems.add(period.each([e is not None for e in period_error]), "period", period,
+                 period.each(period_error))
+    table["period_start"], table["period_end"] = period.each(period_start), period.each(period_end)
 
 
-def _read_quantities(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems) -> None:
-    quantity = frame["quantity"]
-    codes, written_names = pd.factorize(quantity)  # each distinct name is read once
-    written_names = pd.Series(written_names, dtype=object)
+def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems) -> None:
+    quantity = texts["quantity"]
+    written_names = pd.Series(quantity.texts, dtype=object)  # each distinct name is read once
     expression = _is_expression(written_names).to_numpy(bool)
     problem = np.array([_expression_problem(t) if e else None
-                        for t, e in zip(written_names, expression, strict=True)] + [None], dtype=object)
-    problems.add(pd.notna(problem[codes]), "quantity", quantity, problem[codes])
-    names = written_names.where(~expression, written_names.str.split().str.join(" "))
+                        for t, e in zip(written_names, expression, strict=True)], dtype=object)
+    problems.add(quantity.each(pd.notna(problem)), "quantity", quantity, quantity.each(problem))
+    names = written_names.copy()
+    names[expression] = [" ".join(name.split()) for name in written_names[expression]]
     name_codes, distinct = pd.factorize(names)  # expressions spaced alike become one
-    table["quantity"] = np.asarray(distinct, dtype=object)[name_codes][codes]
-    is_expression = np.append(expression, False)[codes]
-    table["expression"] = is_expression
-    quantity_codes = np.append(name_codes, -1)[codes]
-    low, high, best, unit, rate = _settle_units(table, table["written_unit"], problems,
-                                                quantity_codes)
-    table["low"], table["high"], table["best"], table["unit"] = low, high, best, unit
-    rate = rate | (table["parsed_kind"] == "rate").to_numpy()
-    has_period = table["period_start"].to_numpy() != MISSING
-    table["measure"] = np.where(rate, "rate", np.where(has_period, "increase", "value"))
+    table["quantity"] = quantity.each(np.asarray(distinct, dtype=object)[name_codes])
+    table["expression"] = is_expression = quantity.each(expression)
+    quantity_codes = quantity.each(name_codes)
+    rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes)
+    rate = rate | (table["parsed_kind"] == "rate")
+    has_period = table["period_start"] != MISSING
+    table["measure"] = np.where(rate, "rate", np.where(has_period, "increase", "value")).astype(object)
     no_period_rate = rate & ~has_period
-    table["period_start"] = np.where(no_period_rate, table["as_of_start"] - 1,
-                                     table["period_start"])
+    table["period_start"] = np.where(no_period_rate, table["as_of_start"] - 1, table["period_start"])
     table["period_end"] = np.where(no_period_rate, table["as_of_end"], table["period_end"])
-    count = ~table["expression"].to_numpy() & (table["parsed_kind"] != "ratio").to_numpy()
+    count = ~is_expression & (table["parsed_kind"] != "ratio")
+    low = table["low"]
     negative = count & (low < 0) & np.isfinite(low)
-    from_bounds = (frame["value"] == "").to_numpy()
+    from_bounds = texts["value"].empty()
     for column, where in (("value", ~from_bounds), ("low", from_bounds)):
-        problems.add(negative & where, column, frame[column],
+        problems.add(negative & where, column, texts[column],
                      "is negative: a count cannot be below zero")
-    _settle_kinds(frame, table, problems, rate | has_period, quantity_codes)
+    _settle_kinds(texts, table, problems, rate | has_period, quantity_codes)
 
 
 def _is_expression(names: pd.Series) -> pd.Series:
@@ -461,29 +497,37 @@ def _expression_problem(text: str) -> str | None:
     return None
 
 
-def _settle_kinds(frame: pd.DataFrame, table: pd.DataFrame, problems: _Problems,
-                  needs_total: NDArray[np.bool_], quantity: NDArray[np.int64]) -> None:
-    kind = _per_distinct(frame["kind"], lambda u: u.str.lower())
-    problems.add(~kind.isin(("", *KINDS)), "kind", frame["kind"], "is not one of level, cumulative")
-    known = kind.where(kind.isin(KINDS), "").to_numpy(object)
-    given = known != ""
-    # The kind first given for each quantity (by row order), "" where none is given.
-    first_row = np.full(quantity.max() + 1 if len(quantity) else 0, len(known), dtype=np.int64)
-    np.minimum.at(first_row, quantity[given], np.flatnonzero(given))
-    settled = np.append(known, "")[first_row][quantity]
-    problems.add(given & (known != settled), "kind", frame["kind"],
-                 "differs from the kind " + pd.Series(settled, index=table.index)
-                 + " given on another row for this quantity")
-    totals = np.zeros(len(first_row), dtype=bool)
-    np.logical_or.at(totals, quantity, needs_total)
-    default = np.where(totals[quantity], "cumulative", "level")
-    table["kind"] = np.where(settled != "", settled, default)
-    problems.add(needs_total & (table["kind"] == "level").to_numpy() & ~table["expression"],
-                 "period", frame["period"].where(frame["period"] != "", frame["value"]),
+_KIND_NAMES = np.array(["", *KINDS], dtype=object)
+
+
+def _settle_kinds(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems,
+                  needs_total: NDArray[np.bool_], quantity: NDArray[np.intp]) -> None:
+    kind = texts["kind"]
+    lower = [text.lower() for text in kind.texts]
+    problems.add(kind.each([t not in ("", *KINDS) for t in lower]), "kind", kind,
+                 "is not one of level, cumulative")
+    known = kind.each([KINDS.index(t) + 1 if t in KINDS else 0 for t in lower])  # 0: not given
+    # The kind first given for each quantity (by row order), 0 where none is given.
+    size = quantity.max() + 1 if len(quantity) else 0
+    given = np.flatnonzero(known)
+    settled = np.append(known[given], 0)[_first_of_each(quantity[given], size)][quantity]
+    problems.add((known != 0) & (known != settled), "kind", kind, lambda rows: [
+        f"differs from the kind {k} given on another row for this quantity"
+        for k in _KIND_NAMES[settled[rows]]])
+    totals = np.zeros(size, dtype=bool)
+    totals[quantity[needs_total]] = True
+    settled = np.where(settled != 0, settled, np.where(totals[quantity], 2, 1))
+    table["kind"] = _KIND_NAMES[settled]
+    period, value = texts["period"], texts["value"]
+    problems.add(needs_total & (settled == 1) & ~table["expression"], "period",
+                 np.where(period.empty(), value.cells, period.cells),
                  "an increase or a rate needs a cumulative quantity, but this one is level")
 
 
-def _finish(frame: pd.DataFrame, table: pd.DataFrame, lines: NDArray[np.int64],
+_STR_COLUMNS = ("quantity", "measure", "kind", "source")
+
+
+def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.int64],
             problems: _Problems, missing: list[tuple[str, str]], source: str,
             skip_invalid: bool) -> Claims:
     found = problems.table()
@@ -493,20 +537,21 @@ def _finish(frame: pd.DataFrame, table: pd.DataFrame, lines: NDArray[np.int64],
         found = pd.concat([head, found], ignore_index=True)
     if len(found) and (not skip_invalid or missing):
         raise ClaimsError(found[list(PROBLEM_COLUMNS)].reset_index(drop=True), source)
-    out = pd.DataFrame({"id": frame["id"], "line": lines})
-    for column in CLAIM_COLUMNS:
-        if column in ("id", "line", "problem"):
-            continue
-        out[column] = frame[column] if column in TEXT_COLUMNS else table[column]
     per_row = found[found["row"] >= 0].assign(text=found["column"] + ": " + found["problem"])
     joined = per_row.groupby("row")["text"].agg("; ".join)
-    problem = pd.Series([None] * len(out), index=out.index, dtype=object)
-    problem.iloc[joined.index.to_numpy()] = joined.to_numpy()
-    out["problem"] = problem
-    bad = problems.bad
-    out.loc[bad, ["low", "high", "best"]] = np.nan
-    out["expression"] = out["expression"].astype(bool)
-    return _as_claims(out[list(CLAIM_COLUMNS)].reset_index(drop=True))
+    problem = np.full(len(lines), None, dtype=object)
+    problem[joined.index.to_numpy()] = joined.to_numpy()
+    table["problem"] = problem
+    for column in ("low", "high", "best"):
+        table[column] = np.where(problems.bad, np.nan, table[column])
+    columns: dict[str, Any] = {"id": texts["id"].cells, "line": lines}
+    for column in CLAIM_COLUMNS[2:]:
+        values = texts[column].cells if column in TEXT_COLUMNS else table[column]
+        dtype = "str" if column in _STR_COLUMNS else values.dtype
+        columns[column] = pd.Series(values, dtype=dtype, copy=False)
+    columns["id"] = pd.Series(columns["id"], dtype=object)
+    columns["expression"] = columns["expression"].astype(bool)
+    return _as_claims(pd.DataFrame(columns))
 
 
 def _as_claims(table: pd.DataFrame) -> Claims:

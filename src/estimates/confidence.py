@@ -7,14 +7,15 @@ with no halo). A word in both scales ("likely", "unlikely", "almost certain") is
 the scale asked for, PHIA by default; a word in one scale only is read by that scale.
 
 `admiralty_grade` reads an Admiralty (NATO) source grade such as ``B2`` into numbers in
-[0, 1]: reliability A–E and credibility 1–5 are 1.0, 0.8, 0.6, 0.4, 0.2; F ("reliability
-cannot be judged") and 6 ("truth cannot be judged") carry no evidence either way and take
-the middle of the scale, 0.6, like C and 3.
+[0, 1], the scale claims are weighed by (see the README): reliability A–E and credibility
+1–5 are 1.0, 0.9, 0.75, 0.5, 0.25; F ("reliability cannot be judged") and 6 ("truth cannot
+be judged") are 0.6, between D and C. A letter or a digit alone grades one side only; the
+other does not lower the weight.
 
 >>> estimative_probability("highly likely")
 Interval(0.8, 0.9)
 >>> admiralty_grade("B2").weight
-0.64
+0.81
 """
 
 from __future__ import annotations
@@ -104,8 +105,8 @@ def estimative_probability(words: str, *, scale: str = "phia") -> Interval:
     return reading.interval
 
 
-_RELIABILITY = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.6}
-_CREDIBILITY = {"1": 1.0, "2": 0.8, "3": 0.6, "4": 0.4, "5": 0.2, "6": 0.6}
+_RELIABILITY = {"A": 1.0, "B": 0.9, "C": 0.75, "D": 0.5, "E": 0.25, "F": 0.6}
+_CREDIBILITY = {"1": 1.0, "2": 0.9, "3": 0.75, "4": 0.5, "5": 0.25, "6": 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,43 +117,50 @@ class Grade:
     1.0
     """
 
-    #: reliability of the source, "A" (completely reliable) to "F" (cannot be judged)
-    reliability: str
-    #: credibility of the information, 1 (confirmed) to 6 (cannot be judged)
-    credibility: int
+    #: reliability of the source, "A" (completely reliable) to "F" (cannot be judged), or None
+    reliability: str | None
+    #: credibility of the information, 1 (confirmed) to 6 (cannot be judged), or None
+    credibility: int | None = None
 
     def __post_init__(self) -> None:
-        if self.reliability not in _RELIABILITY:
+        if self.reliability is None and self.credibility is None:
+            raise ParseError("", 0, "a grade needs a letter A to F, a digit 1 to 6, or both")
+        if self.reliability is not None and self.reliability not in _RELIABILITY:
             raise ParseError(str(self.reliability), 0, "reliability is a letter A to F")
-        if str(self.credibility) not in _CREDIBILITY:
+        if self.credibility is not None and str(self.credibility) not in _CREDIBILITY:
             raise ParseError(str(self.credibility), 0, "credibility is a digit 1 to 6")
 
     @property
     def reliability_score(self) -> float:
-        """A 1.0, B 0.8, C 0.6, D 0.4, E 0.2; F (cannot be judged) 0.6, neutral."""
-        return _RELIABILITY[self.reliability]
+        """A 1.0, B 0.9, C 0.75, D 0.5, E 0.25; F (cannot be judged) 0.6; 1.0 when not given."""
+        return 1.0 if self.reliability is None else _RELIABILITY[self.reliability]
 
     @property
     def credibility_score(self) -> float:
-        """1 1.0, 2 0.8, 3 0.6, 4 0.4, 5 0.2; 6 (cannot be judged) 0.6, neutral."""
-        return _CREDIBILITY[str(self.credibility)]
+        """1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25; 6 (cannot be judged) 0.6; 1.0 when not given."""
+        return 1.0 if self.credibility is None else _CREDIBILITY[str(self.credibility)]
 
     @property
     def weight(self) -> float:
-        """reliability_score × credibility_score, rounded to 6 places."""
-        return round(self.reliability_score * self.credibility_score, 6)
+        """reliability_score × credibility_score: the weight of a claim from this source."""
+        return self.reliability_score * self.credibility_score
+
+
+_CODE = re.compile(r"\s*(?:([A-Fa-f])(?:[\s/-]*([1-6]))?|([1-6]))\s*")
 
 
 def admiralty_grade(code: str) -> Grade:
-    """Read an Admiralty code such as ``"B2"`` (also ``"b-2"``, ``"B 2"``) into a `Grade`.
+    """Read an Admiralty code such as ``"B2"`` (also ``"b-2"``, ``"B 2"``, ``"B"``, ``"2"``) into a `Grade`.
 
     >>> admiralty_grade("c3")
     Grade(reliability='C', credibility=3)
     """
-    match = re.fullmatch(r"\s*([A-Fa-f])[\s/-]?([1-6])\s*", code)
+    match = _CODE.fullmatch(code)
     if match is None:
-        letter = re.match(r"\s*[A-Fa-f]", code)
-        position = letter.end() if letter else len(code) - len(code.lstrip())
+        start = re.match(r"\s*[A-Fa-f]", code)
+        position = start.end() if start else len(code) - len(code.lstrip())
         raise ParseError(code, position, "an Admiralty grade is a letter A-F then a digit 1-6, "
                                          "such as B2")
-    return Grade(match.group(1).upper(), int(match.group(2)))
+    letter, digit, lone_digit = match.groups()
+    digit = digit or lone_digit
+    return Grade(letter.upper() if letter else None, int(digit) if digit else None)

@@ -149,7 +149,7 @@ def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame,
     header = text.lstrip().split("\n", 1)[0]
     _check_delimiter(path, header, delimiter)
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=object, keep_default_na=False,
                             na_filter=False, skip_blank_lines=True, engine="c",
                             encoding="utf-8-sig")
     except pd.errors.ParserError:

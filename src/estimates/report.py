@@ -7,13 +7,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
-from estimates.output import atomic_write, json_tables, markdown_table, spreadsheet_safe, text_table
+from estimates.output import (
+    atomic_write,
+    csv_text,
+    json_parts,
+    markdown_table,
+    spreadsheet_safe,
+    text_table,
+)
 
 __all__ = ["FORMATS", "render", "write"]
 
@@ -24,9 +34,19 @@ _RANGE_COLUMNS = ["quantity", "as_of", "low", "high", "best", "unit", "claims_ke
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists and tuples in cells joined with '; ' so every cell is one value."""
-    flat = frame.copy()
+    flat = frame.copy(deep=False)  # copy on write: changing a column leaves `frame` as it is
     for column in flat.columns:
-        if flat[column].dtype == object and flat[column].map(lambda v: isinstance(v, (list, tuple))).any():
+        if flat[column].dtype != object:
+            continue
+        cells = flat[column].to_numpy(object)
+        if all(map(isinstance, cells, repeat(tuple))):  # hashable: joined once per distinct
+            codes, distinct = pd.factorize(cells)
+            joined = np.array(["; ".join(map(str, v)) for v in distinct], dtype=object)
+            flat[column] = pd.Series(joined[codes], index=flat.index, dtype=object)
+        elif all(map(isinstance, cells, repeat((list, tuple)))):
+            flat[column] = pd.Series(["; ".join(map(str, v)) for v in cells], index=flat.index,
+                                     dtype=object)
+        elif any(map(isinstance, cells, repeat((list, tuple)))):
             flat[column] = flat[column].map(
                 lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
             )
@@ -39,12 +59,23 @@ def _columns(frame: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
 
 def render(result: Any, fmt: str) -> str:
     """The reconciliation as one text in `fmt` ("table", "markdown", "json" or "csv")."""
+    return "".join(_parts(result, fmt))
+
+
+def _parts(result: Any, fmt: str) -> Iterator[str]:
+    """`render` in parts, so a large output is written without being held twice."""
     if fmt == "json":
-        return json_tables({name: getattr(result, name) for name in _TABLES}) + "\n"
+        yield from json_parts({name: getattr(result, name) for name in _TABLES})
+        yield "\n"
+        return
     if fmt == "csv":
-        return "".join(
-            f"# {name}\n{_csv(getattr(result, name))}\n" for name in _TABLES
-        )
+        for name in _TABLES:
+            yield from (f"# {name}\n", _csv(getattr(result, name)), "\n")
+        return
+    yield _render(result, fmt)
+
+
+def _render(result: Any, fmt: str) -> str:
     ranges = _flat(_columns(result.ranges, _RANGE_COLUMNS))
     contradictions = result.contradictions
     statuses = result.claims["status"].value_counts().to_dict()
@@ -63,12 +94,13 @@ def render(result: Any, fmt: str) -> str:
     return "\n".join(parts)
 
 
-def _put(text: str, handle: IO[str]) -> None:
-    handle.write(text)
+def _put(parts: Iterable[str], handle: IO[str]) -> None:
+    for part in parts:
+        handle.write(part)
 
 
 def _csv(frame: pd.DataFrame) -> str:
-    return str(spreadsheet_safe(_flat(frame)).to_csv(index=False, lineterminator="\n"))
+    return csv_text(spreadsheet_safe(_flat(frame)))
 
 
 def write(result: Any, fmt: str, output: str | None, stream: IO[str] | None = None) -> None:
@@ -81,10 +113,9 @@ def write(result: Any, fmt: str, output: str | None, stream: IO[str] | None = No
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         for name in _TABLES:
-            atomic_write(folder / f"{name}.csv", partial(_put, _csv(getattr(result, name))))
+            atomic_write(folder / f"{name}.csv", partial(_put, [_csv(getattr(result, name))]))
         return
-    text = render(result, fmt)
     if output:
-        atomic_write(output, partial(_put, text))
+        atomic_write(output, partial(_put, _parts(result, fmt)))
     else:
-        (stream or sys.stdout).write(text)
+        _put(_parts(result, fmt), stream or sys.stdout)
