@@ -68,6 +68,8 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     written = " ".join(text.replace(" per ", " / ").split())
     try:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
+        # exponents such as 1e400 (read as inf) parse as floats but not as exact fractions
+        _exact_registry().parse_units(str(unit))
     except Exception as error:  # pint's parser fails on malformed text in many ways
         raise UnitError(text) from error
     return unit
