@@ -222,12 +222,15 @@ class System:
     # ----------------------------------------------------------------- ranges
     def bounds(self, active: Iterable[int] | None = None, rays: bool = True,
                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-        """Proven bounds of each variable under the `active` tags (`propagate`), and (with
-        `rays`) which variables are unbounded above (`unbounded`); vectorised over all blocks."""
+        """Proven bounds of each variable under the `active` tags (`propagate`) and (with
+        `rays`) which variables may grow without end: no proven upper bound, and not held
+        at zero on the rows' recession cone (propagated too). Vectorised over all blocks."""
         rows = self.compiled.take(self._on(active))
         low, high = propagate(self.n, rows)
-        endless = unbounded(self.n, rows) & ~np.isfinite(high) if rays else np.zeros(self.n, bool)
-        return low, high, endless
+        if not rays:
+            return low, high, np.zeros(self.n, dtype=bool)
+        _, cone_high = propagate(self.n, _cone(rows))
+        return low, high, ~np.isfinite(high) & (cone_high > 0)
 
     def ranges(self, active: Iterable[int] | None = None,
                bounds: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]] | None = None,
@@ -239,11 +242,13 @@ class System:
         """
         if self.n == 0:
             return np.zeros(0), np.zeros(0)
-        low, high, endless = self.bounds(active) if bounds is None else bounds
+        low, high, open_ended = self.bounds(active) if bounds is None else bounds
         if (low > high).any():
             raise ValueError("the linear system is not feasible")
         model = self._model()
         on = self._on(active)
+        endless = unbounded(self.n, self.compiled.take(on)) & open_ended if open_ended.any() \
+            else open_ended
         tight_low = _tighten(model, on, (low, high), +1.0, np.ones(self.n, dtype=bool))
         tight_high = _tighten(model, on, (low, high), -1.0, ~endless)
         tight_high[endless] = np.inf
@@ -420,6 +425,13 @@ def _divide(numerator: NDArray[np.float64], a: NDArray[np.float64], direction: i
     return np.where(exact | ~np.isfinite(q), q, np.nextafter(q, direction * np.inf))
 
 
+def _cone(rows: _Rows) -> _Rows:
+    """The rows' recession cone: each finite bound becomes 0 (the directions x can move in
+    without end)."""
+    return _Rows(rows.indptr, rows.indices, rows.data, np.where(np.isfinite(rows.low), 0.0, -np.inf),
+                 np.where(np.isfinite(rows.high), 0.0, np.inf), rows.tag, rows.rule)
+
+
 def unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
     """Variables that can grow without end: those on a ray of the rows' recession cone.
 
@@ -427,12 +439,12 @@ def unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
     ``d >= 0`` that keep every row within its bounds; ``t_i`` reaches 1 exactly where some
     ray grows ``x_i`` (rays add up, and scale).
     """
+    homogeneous = _cone(rows)
     cone = _Rows(
         np.r_[rows.indptr, rows.indptr[-1] + 2 * np.arange(1, n + 1)].astype(np.int64),
         np.r_[rows.indices, np.column_stack([np.arange(n) + n, np.arange(n)]).ravel()].astype(np.int64),
         np.r_[rows.data, np.tile([1.0, -1.0], n)],
-        np.r_[np.where(np.isfinite(rows.low), 0.0, -np.inf), np.full(n, -np.inf)],
-        np.r_[np.where(np.isfinite(rows.high), 0.0, np.inf), np.zeros(n)],
+        np.r_[homogeneous.low, np.full(n, -np.inf)], np.r_[homogeneous.high, np.zeros(n)],
         np.zeros(0, np.int64), np.zeros(0, np.int64))
     model = _Model(2 * n, cone, columns=np.r_[np.full(n, np.inf), np.ones(n)])
     status, x, _ = model.solve(np.r_[np.zeros(n), -np.ones(n)])
