@@ -357,61 +357,71 @@ def propagate(n: int, rows: _Rows) -> tuple[NDArray[np.float64], NDArray[np.floa
     m = rows.low.size
     if m == 0:
         return low, high
-    row, col, a = rows.row_of_entry, rows.indices, rows.data
-    positive = a > 0
-    by_column = np.argsort(col, kind="stable")
-    touched = np.unique(col)
-    heads = np.searchsorted(col[by_column], touched)
-    length = np.diff(rows.indptr).astype(np.float64)
-    ends_exact = np.where(np.isfinite(rows.low), _integral(rows.low), True) & \
+    row_all, col_all, a_all = rows.row_of_entry, rows.indices, rows.data
+    length_all = np.diff(rows.indptr).astype(np.float64)
+    ends_exact_all = np.where(np.isfinite(rows.low), _integral(rows.low), True) & \
         np.where(np.isfinite(rows.high), _integral(rows.high), True)
-    a_exact = np.bincount(row, ~_integral(a), m) == 0
-    unit = np.abs(a) == 1.0
-    ends = np.nan_to_num(np.abs(rows.low), posinf=0.0) + np.nan_to_num(np.abs(rows.high), posinf=0.0)
+    a_exact_all = np.bincount(row_all, ~_integral(a_all), m) == 0
     dead = np.zeros(n, dtype=bool)
     # lows that grow past any vertex the data could make come from rows that cannot hold
     finite = np.abs(np.r_[rows.low[np.isfinite(rows.low)], rows.high[np.isfinite(rows.high)], 1.0])
-    runaway = 1e6 * finite.max() * (np.abs(a).max() / np.abs(a).min()) ** 2
+    runaway = 1e6 * finite.max() * (np.abs(a_all).max() / np.abs(a_all).min()) ** 2
+    changed = np.ones(n, dtype=bool)
     for _ in range(_ROUNDS):
+        # only the rows of variables that moved last round can move anything now
+        busy = np.bincount(row_all, changed[col_all], m) > 0
+        entries = np.flatnonzero(busy[row_all])
+        k = int(busy.sum())
+        row = (np.cumsum(busy) - 1)[row_all[entries]]
+        col, a = col_all[entries], a_all[entries]
+        row_low, row_high = rows.low[busy], rows.high[busy]
+        length, ends_exact, a_exact = length_all[busy], ends_exact_all[busy], a_exact_all[busy]
+        positive = a > 0
         lo_c, hi_c = low[col], high[col]
         least = np.where(positive, a * lo_c, a * hi_c)
         most = np.where(positive, a * hi_c, a * lo_c)
         least_inf, most_inf = np.isinf(least), np.isinf(most)
         least_f, most_f = np.where(least_inf, 0.0, least), np.where(most_inf, 0.0, most)
-        size_least = np.bincount(row, np.abs(least_f), m)
-        size_most = np.bincount(row, np.abs(most_f), m)
+        size_least = np.bincount(row, np.abs(least_f), k)
+        size_most = np.bincount(row, np.abs(most_f), k)
+        ends = np.where(np.isfinite(row_low), np.abs(row_low), 0.0) + \
+            np.where(np.isfinite(row_high), np.abs(row_high), 0.0)
         exact = (length == 1) | (
-            ends_exact & a_exact & (np.bincount(row, ~(_integral(least_f) & _integral(most_f)), m) == 0)
+            ends_exact & a_exact & (np.bincount(row, ~(_integral(least_f) & _integral(most_f)), k) == 0)
             & (size_least + size_most + ends < _EXACT))
         # first-order bound of the rounding error of summing a row (none when it is exact)
         slack = np.where(exact, 0.0, (length + 3) * _UNIT)
-        error_up = (slack * (size_least + np.where(np.isfinite(rows.high), np.abs(rows.high), 0.0)))[row]
-        error_down = (slack * (size_most + np.where(np.isfinite(rows.low), np.abs(rows.low), 0.0)))[row]
-        others_least = np.bincount(row, least_f, m)[row] - least_f
-        others_most = np.bincount(row, most_f, m)[row] - most_f
-        least_open = (np.bincount(row, least_inf, m)[row] - least_inf) > 0
-        most_open = (np.bincount(row, most_inf, m)[row] - most_inf) > 0
-        up = rows.high[row] - others_least + error_up   # a x <= up
-        down = rows.low[row] - others_most - error_down   # a x >= down
-        up_ok = np.isfinite(rows.high[row]) & ~least_open
-        down_ok = np.isfinite(rows.low[row]) & ~most_open
-        upper = _divide(np.where(positive, up, down), a, +1, unit[row])
-        lower = _divide(np.where(positive, down, up), a, -1, unit[row])
+        error_up = (slack * (size_least + np.where(np.isfinite(row_high), np.abs(row_high), 0.0)))[row]
+        error_down = (slack * (size_most + np.where(np.isfinite(row_low), np.abs(row_low), 0.0)))[row]
+        others_least = np.bincount(row, least_f, k)[row] - least_f
+        others_most = np.bincount(row, most_f, k)[row] - most_f
+        least_open = (np.bincount(row, least_inf, k)[row] - least_inf) > 0
+        most_open = (np.bincount(row, most_inf, k)[row] - most_inf) > 0
+        up = row_high[row] - others_least + error_up   # a x <= up
+        down = row_low[row] - others_most - error_down   # a x >= down
+        up_ok = np.isfinite(row_high[row]) & ~least_open
+        down_ok = np.isfinite(row_low[row]) & ~most_open
+        unit = np.abs(a) == 1.0
+        upper = _divide(np.where(positive, up, down), a, +1, unit)
+        lower = _divide(np.where(positive, down, up), a, -1, unit)
         upper = np.where(np.where(positive, up_ok, down_ok), upper, np.inf)
         lower = np.where(np.where(positive, down_ok, up_ok), lower, -np.inf)
-        new_high = high.copy()
-        new_low = low.copy()
+        by_column = np.argsort(col, kind="stable")
+        sorted_col = col[by_column]
+        heads = np.r_[0, np.flatnonzero(np.diff(sorted_col)) + 1]
+        touched = sorted_col[heads]
+        new_high, new_low = high.copy(), low.copy()
         new_high[touched] = np.minimum(high[touched], np.minimum.reduceat(upper[by_column], heads))
         new_low[touched] = np.maximum(low[touched], np.maximum.reduceat(lower[by_column], heads))
         scale = 1e-12 * np.maximum(1.0, np.abs(np.where(np.isfinite(high), high, low)))
         # where bounds cross (or run away) the rows cannot hold: that spreads along the rows,
         # and those variables are left alone while the rest converge
         dead = (new_low > new_high) | (new_low > runaway) | dead
-        dead[col] |= np.bincount(row, dead[col], m)[row] > 0
-        moved = ((new_high < high - scale) | (new_low > low + scale)) & ~dead
+        dead[col] |= np.bincount(row, dead[col], k)[row] > 0
+        changed = ((new_high < high - scale) | (new_low > low + scale)) & ~dead
         low = np.where(new_low > low + scale, new_low, low)
         high = np.where(new_high < high - scale, new_high, high)
-        if not moved.any():
+        if not changed.any():
             break
     return low, high
 
