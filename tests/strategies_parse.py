@@ -72,3 +72,30 @@ wordings = st.one_of(
     st.lists(pieces, max_size=8).map("".join),
     st.text(),
 )
+
+
+def _hedge_phrases(place: str) -> list[str]:
+    hedges = Lexicon.default().data["hedges"]
+    return sorted(phrase for hedge in hedges.values() for phrase in hedge.get(place, ()))
+
+
+@st.composite
+def number_wordings(draw: st.DrawFn) -> str:
+    """How reports word one number or a range: hedges, counts grouped or not, a rate, a noun."""
+    data = Lexicon.default().data
+    space = st.sampled_from(["", " ", "  ", "\t"])
+    text = draw(st.sampled_from(["", *_hedge_phrases("before")]))
+    text += draw(space) if text else ""
+    _, first = draw(written_counts()) if draw(st.booleans()) else (0, draw(st.sampled_from(
+        ["0", "7", "10", "3,000", "00", "0100", "1,000,000", "999999999999999"])))
+    text += first
+    if draw(st.booleans()):
+        text += draw(space) + draw(st.sampled_from(data["ranges"]["separators"])) + draw(space)
+        text += draw(written_counts())[1]
+    if draw(st.booleans()):
+        text += draw(space) + draw(st.sampled_from(_hedge_phrases("after")))
+    if draw(st.booleans()):
+        text += " " + draw(st.sampled_from(sorted(data["units"]["nouns"])))
+    if draw(st.booleans()):
+        text += " " + draw(st.sampled_from(sorted(data["rates"])))
+    return text.upper() if draw(st.integers(0, 9)) == 0 else text

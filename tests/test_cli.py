@@ -158,6 +158,13 @@ BAD_ROWS = {
     "expression with attribute access": ("c1,a.b.__class__,5,person,,,2024-01-01,,level,x\n", 2,
                                          "quantity", "a.b.__class__"),
     "expression with a call": ("c1,f(a.b),5,person,,,2024-01-01,,level,x\n", 2, "quantity", "f(a.b)"),
+    # a fuzz file once failed with "Invalid literal for Fraction: 'inf'" (exit 3)
+    "expression with an infinite number": ("c1,a.b * 1e400,5,person,,,2024-01-01,,level,x\n", 2,
+                                           "quantity", "1e400"),
+    "expression too large for a float": ("c1,a.b * 1e308 * 1e308,5,person,,,2024-01-01,,level,x\n",
+                                         2, "quantity", "a.b * 1e308 * 1e308"),
+    "expression that is a constant": ("c1,a.b * 1e-400 + 1,5,person,,,2024-01-01,,level,x\n", 2,
+                                      "quantity", "constant"),
 }
 
 

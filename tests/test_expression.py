@@ -40,3 +40,13 @@ def test_relations_file_skips_comments_and_reports_bad_lines(tmp_path) -> None: 
     with pytest.raises(RelationsError, match=r"<relations>:2: function calls") as caught:
         read_relations(["a = b", "a = f(b)", "a = b = c"])
     assert isinstance(caught.value, ValueError) and len(caught.value.problems) == 2
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("a * 1e400", "'1e400' is too large"), ("a + -1e400", "'1e400' is too large"),
+    ("a * 1e308 * 1e308", "too large for a float"), ("a / 1e-320 / 1e-320", "too large"),
+    ("2 * a / (b * 1e308 * 10)", "too large")])
+def test_numbers_beyond_floats_are_errors_not_crashes(text: str, reason: str) -> None:
+    # a fuzz file once failed with "Invalid literal for Fraction: 'inf'" instead of an error
+    with pytest.raises(ExpressionError, match=reason):
+        read_expression(text)

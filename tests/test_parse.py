@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from estimates import Interval, Lexicon, ParseError, Reading, parse, parse_many
-from estimates.parse import _Grammar
+from estimates.parse import _Bulk, _Grammar
 from estimates.units import parse_unit
-from tests.strategies_parse import counts, wordings, written_counts, written_decimals
+from tests.strategies_parse import counts, number_wordings, wordings, written_counts, written_decimals
 
 INF = math.inf
 LEXICON = Lexicon.default().data
@@ -444,7 +444,7 @@ def test_parse_many_never_raises_and_reports_errors_per_row() -> None:
     assert table["error"].isna().sum() == 5
 
 
-def test_parse_many_parses_each_distinct_string_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parse_many_reads_each_distinct_string_at_most_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     read = _Grammar.read
 
@@ -454,8 +454,45 @@ def test_parse_many_parses_each_distinct_string_once(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(_Grammar, "read", counting)
     table = parse_many(["about 3,000", "over 10,000", "about 3,000"] * 1000)
-    assert sorted(calls) == ["about 3,000", "over 10,000"]
+    read_as_written = [text for text in calls if text in ("about 3,000", "over 10,000")]
+    assert sorted(set(read_as_written)) == read_as_written == ["about 3,000"]
+    # "over 10,000" is read in bulk: the parser reads its wording with a few probe numbers
+    assert len(calls) <= 1 + len(_Bulk.POINTS) * 2
+    assert table["low"].tolist()[:3] == [2700.0, 10_000.0, 2700.0]
     assert len(table) == 3000
+
+
+def _agree(table: pd.DataFrame, texts: list[str], halo: str | float) -> None:
+    for row, text in zip(table.itertuples(), texts, strict=True):
+        try:
+            reading = parse(text, halo=halo)
+        except ParseError as error:
+            assert row.error == str(error).split("\n", 1)[0] and math.isnan(row.low), text
+        else:
+            hedge = None if pd.isna(row.hedge) else row.hedge
+            assert (row.low, row.high, row.low_open, row.high_open, row.halo, row.unit,
+                    row.kind, hedge) == (
+                reading.low, reading.high, reading.low_open, reading.high_open, reading.halo,
+                str(reading.unit), reading.kind, reading.hedge), text
+            assert pd.isna(row.error), text
+
+
+@given(st.lists(number_wordings(), min_size=1, max_size=20),
+       st.sampled_from(["digits", "exact", "relative", 0.05]))
+def test_parse_many_in_bulk_reads_number_wordings_as_parse_does(texts: list[str],
+                                                                 halo: str | float) -> None:
+    _agree(parse_many(texts, halo=halo), texts, halo)
+
+
+@pytest.mark.parametrize("text", [
+    "1,000,500", "1,000,5", "10 200", "5 1,000", "1.5", "1.500", "3,000-1,000", "0", "00",
+    "0100", "1/2", "30-40%", "3-5 thousand", "12k", "5,000 ± 500", "5,000-odd", "1, 2", "1 ,2",
+    "999999999999999", "1234567890123456", "OVER 10,000.", "\"5,000\"", "between 3 and 5",
+    "from 3 to 5", "5,000 or more per day", "at least 1,500 North Korean troops", "3 to 5 to 7",
+    "up to 1,000,000,000,000,000", "over 5\n000", "5,000 and 7,000", "<5", "≥ 5", "~5"])
+def test_parse_many_in_bulk_leaves_other_wordings_to_the_parser(text: str) -> None:
+    texts = [text, "over 10,000"]  # a wording read in bulk beside it
+    _agree(parse_many(texts), texts, "digits")
 
 
 @given(st.lists(wordings | st.sampled_from([s[0] for s in SEEDS]), max_size=12))

@@ -137,21 +137,27 @@ _FREE_TEXT = ("quote", "note", "document", "claimant", "outlet")
 _UNIQUE_TEXT = ("quote", "note")
 
 
-def _text(frame: pd.DataFrame, column: str) -> _Text:
-    """A column as text ("" where missing), stripped unless free text, each text held once."""
+def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
+    """A column as text ("" where missing), stripped unless free text, each text held once.
+
+    `all_text` says every cell is known to be a str already (as read from a file).
+    """
     if column not in frame:
         return _Text(np.zeros(len(frame), dtype=np.intp), np.array([""], dtype=object))
     values = frame[column]
     cells = values.to_numpy(object)
-    if pd.api.types.infer_dtype(cells, skipna=False) != "string":  # numbers, NaN, None
+    if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
         cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
     if column in _UNIQUE_TEXT:  # nearly all distinct and only kept: not worth hashing
         return _Text(np.arange(len(cells), dtype=np.intp), cells)
     codes, texts = pd.factorize(cells)
+    texts = np.asarray(texts, dtype=object)
     if column not in _FREE_TEXT:  # kept as written; the source key is normalised on its own
-        recode, texts = pd.factorize(np.array([text.strip() for text in texts], dtype=object))
-        codes = recode[codes]
-    return _Text(codes, np.asarray(texts, dtype=object))
+        stripped = np.array([text.strip() for text in texts], dtype=object)
+        if (stripped != texts).any():
+            recode, texts = pd.factorize(stripped)
+            codes, texts = recode[codes], np.asarray(texts, dtype=object)
+    return _Text(codes, texts)
 
 
 def _first_of_each(codes: NDArray[np.intp], size: int) -> NDArray[np.int64]:
@@ -209,13 +215,20 @@ def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64
 
 
 def _source(texts: dict[str, _Text]) -> NDArray[np.object_]:
-    key = texts["claimant"].cells
-    for column in ("outlet", "document"):
-        key = np.where(key == "", texts[column].cells, key)
-    codes, keys = pd.factorize(key)
-    normal = np.array([" ".join(k.lower().split()) for k in keys], dtype=object)
-    source = normal[codes]
-    unnamed = np.flatnonzero(source == "")
+    # The key as a code into the claimants, outlets and documents one after another.
+    key = np.zeros(len(texts["id"].codes), dtype=np.intp)
+    chosen = np.zeros(len(key), dtype=bool)
+    offset = 0
+    for column in ("claimant", "outlet", "document"):
+        text = texts[column]
+        use = ~chosen & ~text.empty()
+        key[use] = offset + text.codes[use]
+        chosen |= use
+        offset += len(text.texts)
+    names = np.concatenate([texts[c].texts for c in ("claimant", "outlet", "document")])
+    normal = np.array([" ".join(k.lower().split()) for k in names], dtype=object)
+    source = normal[key]
+    unnamed = np.flatnonzero(~chosen | (source == ""))
     source[unnamed] = ["claim " + i for i in texts["id"].cells[unnamed]]
     return source
 
@@ -344,7 +357,7 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     _warn_unknown_columns(raw, source)
     problems = _Problems(lines)
     missing = _missing_columns(raw)
-    texts = {c: _text(raw, c) for c in _COLUMNS}
+    texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}
     del raw
     _check_ids(texts, problems)
     table = _read_values(texts, problems, lexicon, halo)
@@ -468,7 +481,7 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes)
     rate = rate | (table["parsed_kind"] == "rate")
     has_period = table["period_start"] != MISSING
-    table["measure"] = np.where(rate, "rate", np.where(has_period, "increase", "value")).astype(object)
+    table["measure"] = _MEASURES[np.where(rate, 2, has_period.astype(np.intp))]
     no_period_rate = rate & ~has_period
     table["period_start"] = np.where(no_period_rate, table["as_of_start"] - 1, table["period_start"])
     table["period_end"] = np.where(no_period_rate, table["as_of_end"], table["period_end"])
@@ -491,13 +504,16 @@ def _is_expression(names: pd.Series) -> pd.Series:
 def _expression_problem(text: str) -> str | None:
     """Why an expression cannot be read, or None when it can."""
     try:
-        read_expression(text)
+        expression = read_expression(text)
     except ExpressionError as error:
         return error.reason
+    if not expression.names:
+        return "names no quantity once simplified (it is a constant)"
     return None
 
 
 _KIND_NAMES = np.array(["", *KINDS], dtype=object)
+_MEASURES = np.array(["value", "increase", "rate"], dtype=object)
 
 
 def _settle_kinds(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems,
@@ -519,9 +535,10 @@ def _settle_kinds(texts: dict[str, _Text], table: dict[str, Any], problems: _Pro
     settled = np.where(settled != 0, settled, np.where(totals[quantity], 2, 1))
     table["kind"] = _KIND_NAMES[settled]
     period, value = texts["period"], texts["value"]
-    problems.add(needs_total & (settled == 1) & ~table["expression"], "period",
-                 np.where(period.empty(), value.cells, period.cells),
-                 "an increase or a rate needs a cumulative quantity, but this one is level")
+    level = needs_total & (settled == 1) & ~table["expression"]
+    if level.any():
+        problems.add(level, "period", np.where(period.empty(), value.cells, period.cells),
+                     "an increase or a rate needs a cumulative quantity, but this one is level")
 
 
 _STR_COLUMNS = ("quantity", "measure", "kind", "source")
@@ -542,16 +559,17 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     problem = np.full(len(lines), None, dtype=object)
     problem[joined.index.to_numpy()] = joined.to_numpy()
     table["problem"] = problem
-    for column in ("low", "high", "best"):
-        table[column] = np.where(problems.bad, np.nan, table[column])
-    columns: dict[str, Any] = {"id": texts["id"].cells, "line": lines}
+    if problems.bad.any():
+        for column in ("low", "high", "best"):
+            table[column] = np.where(problems.bad, np.nan, table[column])
+    columns = [pd.Series(texts["id"].cells, dtype=object, name="id"),
+               pd.Series(lines, name="line", copy=False)]
     for column in CLAIM_COLUMNS[2:]:
         values = texts[column].cells if column in TEXT_COLUMNS else table[column]
-        dtype = "str" if column in _STR_COLUMNS else values.dtype
-        columns[column] = pd.Series(values, dtype=dtype, copy=False)
-    columns["id"] = pd.Series(columns["id"], dtype=object)
-    columns["expression"] = columns["expression"].astype(bool)
-    return _as_claims(pd.DataFrame(columns))
+        dtype = "str" if column in _STR_COLUMNS else bool if column == "expression" else values.dtype
+        columns.append(pd.Series(values, dtype=dtype, name=column, copy=False))
+    # Side by side, not consolidated: a consolidated table would copy every column once more.
+    return _as_claims(pd.concat(columns, axis=1))
 
 
 def _as_claims(table: pd.DataFrame) -> Claims:

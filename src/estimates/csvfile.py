@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,8 @@ __all__ = ["read_csv_file", "read_text_file"]
 
 _OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 _MAX_BYTE_PROBLEMS = 100
+#: a byte that is not white space to `str.isspace` (in ASCII)
+_NOT_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
 
 
 def _fail(source: Path, problem: str, line: int = 0, column: str = "", value: str = "") -> ClaimsError:
@@ -92,9 +95,9 @@ def _check_delimiter(path: Path, header: str, delimiter: str) -> None:
                         f"use --delimiter '{other}' (or delimiter={other!r})", 1, "", header[:80])
 
 
-def _one_line_per_record(text: str, count: int) -> bool:
+def _one_line_per_record(data: bytes, count: int) -> bool:
     """True when the file has no blank lines and no line breaks inside quoted cells."""
-    return text.count("\n") + (0 if text.endswith("\n") else 1) == count + 1
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1) == count + 1
 
 
 def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, NDArray[np.int64]]:
@@ -143,21 +146,31 @@ def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame,
     """The records of a CSV file as text cells, and the file line each starts on."""
     path = Path(path)
     data = _read_bytes(path)
-    text = _decode(path, data)  # validates every byte; pandas then reads the bytes themselves
-    if not text.strip():
+    # Every byte is validated; pandas then reads the bytes themselves. ASCII (most files) is
+    # valid UTF-8 as it is: only its header is decoded, the whole text only when needed.
+    text = None if data.isascii() else _decode(path, data)
+    if text is None:
+        first = _NOT_SPACE.search(data)
+        start = first.start() if first else len(data)
+        end = data.find(b"\n", start)
+        header = (data[start:] if end < 0 else data[start:end]).decode("ascii")
+    else:
+        start = len(text) - len(text.lstrip()) if text[:1].isspace() else 0
+        end = text.find("\n", start)
+        header = text[start:] if end < 0 else text[start:end]  # no copy of the whole text
+    if start == len(data if text is None else text):
         raise _fail(path, "is empty: a claims file needs a header and at least one claim")
-    header = text.lstrip().split("\n", 1)[0]
     _check_delimiter(path, header, delimiter)
     try:
         frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=object, keep_default_na=False,
                             na_filter=False, skip_blank_lines=True, engine="c",
                             encoding="utf-8-sig")
     except pd.errors.ParserError:
-        raise _ragged_rows(path, text, delimiter) from None
+        raise _ragged_rows(path, text or data.decode("ascii"), delimiter) from None
     except pd.errors.EmptyDataError:
         raise _fail(path, "is empty: a claims file needs a header and at least one claim") from None
-    if not _one_line_per_record(text, len(frame)):
-        frame, lines = _read_slowly(path, text, delimiter)
+    if not _one_line_per_record(data, len(frame)):
+        frame, lines = _read_slowly(path, text or data.decode("ascii"), delimiter)
     else:
         lines = np.arange(2, len(frame) + 2, dtype=np.int64)
     if frame.empty:

@@ -17,7 +17,9 @@ can turn into linear constraints. A `Relation` is ``left op right`` with op one 
 from __future__ import annotations
 
 import ast
+import math
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -137,15 +139,27 @@ def read_expression(text: str) -> Expression:
         tree = ast.parse(protected, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(text, f"is not a valid expression ({error.msg})") from None
-    return _Reader(text, names).read(tree.body)
+    expression = _Reader(text, names, protected).read(tree.body)
+    forms = ((expression.numerator, expression.denominator) if isinstance(expression, Ratio)
+             else (expression,))
+    for form in forms:
+        if any(abs(n) > _FLOAT_MAX for n in (form.constant, *(c for _, c in form.terms))):
+            raise ExpressionError(text, "a coefficient or constant is too large for a float "
+                                        f"(beyond {sys.float_info.max:.1e})")
+    return expression
+
+
+#: The largest finite float, exactly: coefficients beyond it cannot be computed with.
+_FLOAT_MAX = Fraction(sys.float_info.max)
 
 
 class _Reader:
     """Walks an `ast` tree, allowing only the whitelisted nodes."""
 
-    def __init__(self, text: str, names: list[str]) -> None:
+    def __init__(self, text: str, names: list[str], protected: str = "") -> None:
         self.text = text
         self.names = names
+        self.protected = protected
 
     def fail(self, reason: str) -> ExpressionError:
         return ExpressionError(self.text, reason)
@@ -160,6 +174,9 @@ class _Reader:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise self.fail(f"the constant {node.value!r} is not a number")
+            if isinstance(node.value, float) and not math.isfinite(node.value):
+                raise self.fail(f"the number {ast.get_source_segment(self.protected, node)!r} "
+                                "is too large for a float")
             return Linear((), Fraction(repr(node.value)) if isinstance(node.value, float)
                           else Fraction(node.value))
         if isinstance(node, ast.Name):

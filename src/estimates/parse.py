@@ -48,6 +48,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import pint
+from numpy.typing import NDArray
 
 from estimates.errors import ParseError
 from estimates.interval import Interval
@@ -749,9 +750,151 @@ class _Grammar:
         return number.value * relative
 
 
+class _Bulk:
+    """Reads, all at once, texts that are one whole number or a range of two in fixed wording.
+
+    Most of a column is a few shapes of wording ("about N", "N-M per day") with different
+    digits. A text is split into its words around one or two plain whole numbers (at most
+    15 digits, grouped correctly or not at all); the full parser reads each distinct wording
+    once with probe numbers, and when it reads the probes as a bare number, a bound or a
+    range (no halo beyond the digits, no multiplier, no percent) exactly as the arithmetic
+    below does, every text of that wording is computed by that arithmetic in bulk. The
+    rest (approximators, decimals, errors, ...) go to the full parser. Since the split
+    leaves no digit outside the numbers, the parser's tokens of a text and of its probes
+    differ only in the numbers' digits, and nothing it does depends on their values except
+    the arithmetic here and the checks made on them (grouping, size, order of a range).
+    """
+
+    #: probe numbers: a point, and the two ends of a range (none reads as a number grouped
+    #: with the next one, and they cover zero, fewer digits than the figures kept, and
+    #: trailing zeros)
+    POINTS = ("0", "7", "1234", "3000", "250000000")
+    RANGES = (("0", "7"), ("7", "7"), ("1234", "5678"), ("3000", "250000000"))
+    #: the rules read in bulk, by code (a range is the last)
+    RULES = (None, "above", "at_least", "at_most", "below", "range")
+
+    def __init__(self, grammar: _Grammar, marks: str) -> None:
+        self.grammar = grammar
+        self.marks = [m for m in marks if not m.isspace()]
+        loose = "".join(re.escape(m) for m in self.marks)
+        number = "[0-9]{1,15}"
+        if loose:
+            number = f"[0-9]{{1,3}}(?:[{loose}][0-9]{{3}}){{1,4}}(?![0-9])|{number}"
+        # One line per text; a line that is not of this shape matches the last group.
+        self.pattern = re.compile(rf"^(?:([^0-9\n]*?)(?>({number}))(?:([^0-9\n]+?)(?>({number})))?"
+                                  r"([^0-9\n]*)|.*)$", re.MULTILINE)
+        #: characters that would join two numbers into one token when they stand alone between
+        self.joining = frozenset(marks) | {grammar.decimal}
+
+    def read(self, texts: NDArray[np.object_], policy: str | float,
+             ) -> tuple[NDArray[np.bool_], dict[str, NDArray[Any]]]:
+        """Which texts were read, and the columns of `parse_many` for them."""
+        lines = np.flatnonzero(np.strings.find(texts.astype(np.dtypes.StringDType()), "\n") < 0)
+        found = self.pattern.findall("\n".join(texts[lines].tolist()))
+        parts = np.array(found, dtype=object).reshape(-1, 5)
+        if len(parts) != len(lines):  # cannot happen; then the parser reads them all
+            return np.zeros(len(texts), dtype=bool), {}
+        is_range = parts[:, 3] != ""
+        matched = (parts[:, 1] != "") & ~(is_range & np.isin(parts[:, 2], list(self.joining)))
+        rows = lines[matched]
+        parts, is_range = parts[matched], is_range[matched]
+        keys = parts[:, 0] + "\0" + parts[:, 2] + "\0" + parts[:, 4]
+        key_codes, key_texts = pd.factorize(keys)
+        rule = np.full(len(key_texts), -1, dtype=np.int64)
+        unit, kind, hedge = (np.full(len(key_texts), None, dtype=object) for _ in range(3))
+        first = np.flatnonzero(~pd.Series(key_codes).duplicated().to_numpy())  # by code
+        for code, at in enumerate(first):
+            pre, _, between, _, post = parts[at]
+            reading = self.probe(pre, between if is_range[at] else None, post, policy)
+            if reading is not None:
+                rule[code], unit[code], kind[code], hedge[code] = reading
+        row_rule = rule[key_codes]
+        value, resolution = self.numbers(parts[:, 1])
+        high_value, _ = self.numbers(np.where(is_range, parts[:, 3], "0"))
+        row_rule[(row_rule == 5) & (value > high_value)] = -1  # reversed: the parser words it
+        ok = row_rule >= 0
+        columns = self.arithmetic(row_rule[ok], value[ok], resolution[ok], high_value[ok], policy)
+        codes = key_codes[ok]
+        columns.update(unit=unit[codes], kind=kind[codes], hedge=hedge[codes])
+        read = np.zeros(len(texts), dtype=bool)
+        read[rows[ok]] = True
+        return read, columns
+
+    def numbers(self, written: NDArray[Any]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Whole numbers as written, and the resolution of their digits (policy digits)."""
+        digits = np.asarray(written).astype(np.dtypes.StringDType())
+        for mark in self.marks:
+            digits = np.strings.replace(digits, mark, "")
+        value = digits.astype(np.int64)
+        length = np.strings.str_len(digits)
+        trailing = np.where(value == 0, 0, length - np.strings.str_len(np.strings.rstrip(digits, "0")))
+        figures = np.maximum(np.strings.str_len(np.strings.lstrip(digits, "0")), 1)
+        exponent = np.clip(np.minimum(trailing, figures - self.grammar.min_figures), 0, None)
+        return value, 10**exponent
+
+    @staticmethod
+    def arithmetic(rule: NDArray[np.int64], value: NDArray[np.int64],
+                   resolution: NDArray[np.int64], high_value: NDArray[np.int64],
+                   policy: str | float) -> dict[str, NDArray[Any]]:
+        """`_Grammar.interval` for bare numbers, bounds and ranges of whole numbers, exactly."""
+        number = value.astype(np.float64)
+        if policy == "digits":
+            halo = np.where(rule == 0, resolution / 2, 0.0)
+            bare_low = np.where(2 * value >= resolution, (2 * value - resolution) / 2, 0.0)
+            bare_high = (2 * value + resolution) / 2
+        else:  # "exact" (other policies are not read in bulk)
+            halo = np.zeros(len(rule))
+            bare_low = bare_high = number
+        low = np.select([rule == 0, (rule == 3) | (rule == 4)], [bare_low, 0.0], number)
+        high = np.select([rule == 0, (rule == 1) | (rule == 2), (rule == 3) | (rule == 4)],
+                         [bare_high, np.inf, number], high_value.astype(np.float64))
+        return {"low": low, "high": high, "low_open": rule == 1,
+                "high_open": (rule == 4) | np.isinf(high), "halo": halo}
+
+    def probe(self, pre: str, between: str | None, post: str, policy: str | float,
+              ) -> tuple[int, str, str, str | None] | None:
+        """The rule, unit, kind and hedge of a wording, if the arithmetic reads it as the parser does."""
+        if between is None:
+            probes = [(pre + n + post, n, "0") for n in self.POINTS]
+        else:
+            probes = [(pre + n + between + m + post, n, m) for n, m in self.RANGES]
+        found: tuple[int, str, str, str | None] | None = None
+        for text, first, second in probes:
+            try:
+                result = self.grammar.read(text, policy)
+            except ParseError:
+                return None
+            if between is not None:
+                code = 5 if result.hedge == "range" else -1
+            else:
+                rules = self.grammar.rules
+                code = self.RULES.index(rules[result.hedge][0]) if result.hedge in rules \
+                    and rules[result.hedge][0] in self.RULES else (0 if result.hedge is None else -1)
+            if code < 0 or (code == 0 and policy not in ("digits", "exact")):
+                return None
+            reading = (code, result.unit, result.kind, result.hedge)
+            if found is not None and reading != found:
+                return None
+            found = reading
+            value, resolution = self.numbers(np.array([first]))
+            high_value, _ = self.numbers(np.array([second]))
+            columns = self.arithmetic(np.array([code]), value, resolution, high_value, policy)
+            expected = tuple(columns[c][0] for c in ("low", "high", "low_open", "high_open", "halo"))
+            if expected != (result.low, result.high, result.low_open, result.high_open,
+                            result.halo):
+                return None
+        return found
+
+
 @lru_cache(maxsize=32)
 def _grammar(lexicon: Lexicon) -> _Grammar:
     return _Grammar(lexicon)
+
+
+@lru_cache(maxsize=32)
+def _bulk(lexicon: Lexicon) -> _Bulk:
+    grammar = _grammar(lexicon)
+    return _Bulk(grammar, "".join(lexicon.data["numbers"]["group_marks"]))
 
 
 @lru_cache(maxsize=256)
@@ -837,8 +980,24 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
     error = np.full(size, None, dtype=object)
     error[-1] = "missing value"
     read = grammar.read
-    for position, value in enumerate(uniques):
-        text = _as_text(value)
+    texts = np.asarray(uniques, dtype=object)
+    if pd.api.types.infer_dtype(texts, skipna=False) == "string":
+        strings = np.arange(len(texts))
+    else:
+        strings = np.flatnonzero([isinstance(value, str) for value in texts])
+        texts = np.array([_as_text(value) for value in texts], dtype=object)
+    slow = np.ones(len(uniques), dtype=bool)
+    if len(strings):
+        done, found = _bulk(lexicon or Lexicon.default()).read(texts[strings], policy)
+        at = strings[done]
+        slow[at] = False
+        for name, column in (("low", low), ("high", high), ("low_open", low_open),
+                             ("high_open", high_open), ("halo", halos), ("unit", unit),
+                             ("kind", kind), ("hedge", hedge)):
+            column[at] = found[name]
+    for position in np.flatnonzero(slow):
+        value = uniques[position]
+        text = texts[position]
         if text is None:
             error[position] = f"cannot read {value!r}: not text"
             continue
