@@ -163,17 +163,25 @@ def _integers(values: pd.Series) -> NDArray[np.object_]:
     return np.array(list(map(str, values.tolist())), dtype=object)
 
 
-def _display(values: pd.Series) -> NDArray[np.object_]:
-    """A column as display text: numbers formatted, lists joined with commas, missing empty."""
+def _plain_cells(values: pd.Series, number: Callable[[float], str]) -> NDArray[np.object_] | None:
+    """Text of a float (each number through `number`), boolean, integer or all-text column;
+    None for any other column."""
     if values.dtype.kind == "f":
-        return _per_number(values, _cell, "")
+        return _per_number(values, number, "")
     if values.dtype.kind == "b":
         return _booleans(values, "True", "False")
     if values.dtype.kind in "iu":
         return _integers(values)
     cells = values.to_numpy(object)
-    if _all_text(cells):
-        return cells
+    return cells if _all_text(cells) else None
+
+
+def _display(values: pd.Series) -> NDArray[np.object_]:
+    """A column as display text: numbers formatted, lists joined with commas, missing empty."""
+    plain = _plain_cells(values, _cell)
+    if plain is not None:
+        return plain
+    cells = values.to_numpy(object)
     if all(map(isinstance, cells, repeat((list, tuple)))):
         return np.array([", ".join(map(str, cell)) for cell in cells], dtype=object)
     try:
@@ -258,15 +266,10 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def _csv_cells(values: pd.Series) -> NDArray[np.object_]:
     """A column's cells as ``to_csv`` writes them: missing empty, numbers as numpy prints them."""
-    if values.dtype.kind == "f":
-        return _per_number(values, str, "")
-    if values.dtype.kind == "b":
-        return _booleans(values, "True", "False")
-    if values.dtype.kind in "iu":
-        return _integers(values)
+    plain = _plain_cells(values, str)
+    if plain is not None:
+        return plain
     cells = values.to_numpy(object)
-    if _all_text(cells):
-        return cells
     missing = pd.isna(cells)
     return np.array(["" if gone else str(cell) for cell, gone in zip(cells, missing, strict=True)],
                     dtype=object)
