@@ -2,8 +2,9 @@
 
 Each workload runs in its own subprocess (so peak memory is that process's own ru_maxrss):
 it builds the table with `generate_claims`, reads it once with `read_claims` (not timed),
-warms up, then times `reconcile` (median of the runs). Peak RSS covers the whole worker
-process (generation and reading included), so it is an upper bound for `reconcile` itself.
+warms up, then times `reconcile` (median of the runs). ``peak MB`` is the peak RSS of the whole
+worker process (generation and reading included); ``rec. MB`` is the peak RSS while
+`reconcile` runs, its input table included (Linux: the mark is reset before the first call).
 
 The baseline is the obvious way: ``table.groupby("quantity").apply(f)`` where ``f``
 reconciles one quantity in Python (heaviest point per time by trying every claim's low,
@@ -16,6 +17,7 @@ Run: python benchmarks/bench_reconcile.py [--runs 3] [--large] [--only NAME ...]
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import statistics
@@ -73,6 +75,25 @@ def baseline(table: pd.DataFrame) -> pd.DataFrame:
     return plain.groupby("quantity").apply(_baseline_quantity)
 
 
+def _reset_peak() -> bool:
+    """Reset this process's peak-RSS mark (Linux); False where that cannot be done."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_mb() -> float | None:
+    """This process's peak RSS since the last reset, in MB (None where /proc is missing)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines()
+                 if line.startswith("VmHWM:")), None)
+
+
 def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
     from estimates.claims import read_claims
     from estimates.reconcile import reconcile
@@ -81,6 +102,8 @@ def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
     frame = generate_claims(claims, quantities, relation_groups=groups, **options)
     table = read_claims(frame, skip_invalid=True)
     del frame
+    gc.collect()
+    measured = _reset_peak()
     relations = generate_relations(groups) if groups else None
     reconcile(table.iloc[:2000].reset_index(drop=True), relations)  # compile the kernels
     times = []
@@ -90,7 +113,8 @@ def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
         times.append(time.perf_counter() - start)
     out: dict[str, Any] = {"seconds": statistics.median(times), "claims": len(table),
                            "ranges": len(result.ranges),
-                           "contradictions": len(result.contradictions)}
+                           "contradictions": len(result.contradictions),
+                           "reconcile_rss_mb": _peak_mb() if measured else None}
     if with_baseline:
         start = time.perf_counter()
         baseline(table)
@@ -120,14 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         results[name] = json.loads(done.stdout.strip().splitlines()[-1])
     header = (f"{'workload':<38} {'claims':>11} {'seconds':>8} {'claims/s':>11} "
-              f"{'peak MB':>8} {'target s':>8} {'met':>4}")
+              f"{'peak MB':>8} {'rec. MB':>8} {'target s':>8} {'met':>4}")
     print(header)
     print("-" * len(header))
     for name, r in results.items():
         target = WORKLOADS[name][4]
         met = "" if target is None else ("yes" if r["seconds"] <= target else "no")
+        rec = r.get("reconcile_rss_mb")
         print(f"{name:<38} {r['claims']:>11,} {r['seconds']:>8.2f} "
               f"{r['claims'] / r['seconds']:>11,.0f} {r['peak_rss_mb']:>8.0f} "
+              f"{'' if rec is None else f'{rec:.0f}':>8} "
               f"{'' if target is None else f'{target:.0f}':>8} {met:>4}")
     small = results.get("100k")
     if small and "baseline_seconds" in small:

@@ -1,6 +1,8 @@
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from estimates.cumulative import difference_bounds, heaviest_running_totals
+from estimates.cumulative import difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.sweep import heaviest_point
 
 
@@ -8,6 +10,21 @@ def test_heaviest_point_keeps_the_heaviest_overlapping_set() -> None:
     kept, point = heaviest_point(np.array([0, 0, 0, 1]), np.array([1.0, 2.0, 10.0, 5.0]),
                                  np.array([3.0, 4.0, 11.0, 6.0]), np.array([1, 1, 3, 1]))
     assert kept.tolist() == [False, False, True, True] and point.tolist() == [10.0, 5.0]
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 9), st.integers(0, 4), st.integers(1, 3)),
+                min_size=1, max_size=30))
+def test_heaviest_point_is_the_least_point_of_greatest_covering_weight(
+        claims: list[tuple[int, int, int, int]]) -> None:
+    group, low, width, weight = (np.array(c) for c in zip(*claims, strict=True))
+    high = low + width
+    kept, point = heaviest_point(group, low.astype(float), high.astype(float), weight)
+    for g in np.unique(group):
+        mine = group == g
+        cover = {x: weight[mine & (low <= x) & (x <= high)].sum() for x in low[mine].tolist()}
+        best = max(cover.values())
+        assert point[g] == min(x for x, w in cover.items() if w == best)
+        assert (kept[mine] == ((low[mine] <= point[g]) & (point[g] <= high[mine]))).all()
 
 
 def test_running_totals_keep_the_heaviest_non_decreasing_set() -> None:
@@ -24,6 +41,34 @@ def test_running_totals_with_claims_at_one_node_must_meet() -> None:
                                       np.array([10.0, 30.0, 5.0]), np.array([20.0, 40.0, 50.0]),
                                       np.array([1, 3, 1]))
     assert kept.tolist() == [False, True, True]
+
+
+def test_running_totals_pair_an_excluded_claim_with_the_least_rank_at_one_node() -> None:
+    # two kept claims at node 1 with one low, both above the excluded claim at node 2
+    offsets, node, n_nodes = np.array([0, 4]), np.array([0, 1, 1, 2]), np.array([3])
+    low, high = np.array([0.0, 50.0, 50.0, 10.0]), np.array([60.0, 60.0, 60.0, 20.0])
+    weight = np.array([1, 2, 2, 1])
+    for rank, mate in ((np.array([0, 5, 3, 0]), 2), (np.array([0, 3, 5, 0]), 1)):
+        kept, partner = heaviest_running_totals(offsets, node, n_nodes, low, high, weight, rank)
+        assert kept.tolist() == [True, True, True, False] and partner[3] == mate
+
+
+def test_node_limits_bound_like_the_edges_they_stand_for() -> None:
+    # one block: origin and two nodes; x1 in [5, 10], x2 <= 7, x1 <= x2
+    listed = difference_bounds(np.array([0, 3]), np.array([0, 4]), np.array([1, 0, 0, 2]),
+                               np.array([0, 1, 2, 1]), np.array([-5.0, 10.0, 7.0, 0.0]))
+    limited = difference_bounds(np.array([0, 3]), np.array([0, 0]), np.zeros(0, np.int64),
+                                np.zeros(0, np.int64), np.zeros(0), floor=np.array([0, 5.0, -np.inf]),
+                                ceiling=np.array([0, 10.0, 7.0]), rising=np.array([False, True, False]))
+    for a, b in zip(listed, limited, strict=True):
+        assert a.tolist() == b.tolist()
+    assert limited[0].tolist()[1:] == [5.0, 5.0] and limited[1].tolist()[1:] == [7.0, 7.0]
+
+
+def test_negative_cycle_lists_the_edges_of_the_cycle_in_order() -> None:
+    u, v, w = np.array([0, 1, 2, 1]), np.array([1, 2, 0, 0]), np.array([1.0, 1.0, -5.0, 9.0])
+    assert negative_cycle(3, u, v, w, np.ones(4, dtype=bool)).tolist() == [0, 1, 2]
+    assert negative_cycle(3, u, v, w, np.array([True, True, False, True])).size == 0
 
 
 def test_difference_bounds_are_shortest_paths_and_find_negative_cycles() -> None:

@@ -34,13 +34,13 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["difference_bounds", "heaviest_running_totals"]
+__all__ = ["difference_bounds", "heaviest_running_totals", "negative_cycle"]
 
 
 @njit(cache=True)
 def _dp_segment(node: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
-                weight: NDArray[np.int64], n_nodes: int, kept: NDArray[np.bool_],
-                partner: NDArray[np.int64], base: int) -> None:
+                weight: NDArray[np.int64], rank: NDArray[np.int64], n_nodes: int,
+                kept: NDArray[np.bool_], partner: NDArray[np.int64], base: int) -> None:
     n = node.size
     levels = np.unique(low)
     v = levels.size
@@ -82,12 +82,14 @@ def _dp_segment(node: NDArray[np.int64], low: NDArray[np.float64], high: NDArray
                     jj = k
             j = jj
     # a kept claim each excluded one cannot hold with: a greater low at or before its node,
-    # else a smaller high at or after it (one exists, or the excluded claim could be kept)
+    # else a smaller high at or after it (one exists, or the excluded claim could be kept);
+    # the first such in time, then the least rank at one node
     top = -np.inf
     holder = -1
     for t in range(n_nodes):
         for i in range(first[t], first[t + 1]):
-            if kept[base + i] and low[i] > top:
+            if kept[base + i] and (low[i] > top or (low[i] == top and holder >= 0
+                                                    and node[holder] == t and rank[i] < rank[holder])):
                 top, holder = low[i], i
         for i in range(first[t], first[t + 1]):
             if not kept[base + i] and top > high[i]:
@@ -96,7 +98,8 @@ def _dp_segment(node: NDArray[np.int64], low: NDArray[np.float64], high: NDArray
     holder = -1
     for t in range(n_nodes - 1, -1, -1):
         for i in range(first[t], first[t + 1]):
-            if kept[base + i] and high[i] < floor:
+            if kept[base + i] and (high[i] < floor or (high[i] == floor and holder >= 0
+                                                       and node[holder] == t and rank[i] < rank[holder])):
                 floor, holder = high[i], i
         for i in range(first[t], first[t + 1]):
             if not kept[base + i] and partner[base + i] < 0 and floor < low[i]:
@@ -106,7 +109,7 @@ def _dp_segment(node: NDArray[np.int64], low: NDArray[np.float64], high: NDArray
 @njit(cache=True)
 def _dp_all(offsets: NDArray[np.int64], node: NDArray[np.int64], n_nodes: NDArray[np.int64],
             low: NDArray[np.float64], high: NDArray[np.float64], weight: NDArray[np.int64],
-            ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+            rank: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
     kept = np.ones(node.size, dtype=np.bool_)
     partner = np.full(node.size, -1, dtype=np.int64)
     for s in range(offsets.size - 1):
@@ -141,25 +144,30 @@ def _dp_all(offsets: NDArray[np.int64], node: NDArray[np.int64], n_nodes: NDArra
                 i = j
         if ok:
             continue
-        _dp_segment(node[a:b], low[a:b], high[a:b], weight[a:b], n_nodes[s], kept, partner, a)
+        _dp_segment(node[a:b], low[a:b], high[a:b], weight[a:b], rank[a:b], n_nodes[s], kept,
+                    partner, a)
     return kept, partner
 
 
 def heaviest_running_totals(offsets: NDArray[np.int64], node: NDArray[np.int64],
                             n_nodes: NDArray[np.int64], low: NDArray[np.float64],
                             high: NDArray[np.float64], weight: NDArray[np.int64],
+                            rank: NDArray[np.int64] | None = None,
                             ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
     """The heaviest consistent value claims of each running total whose nodes form a chain.
 
     Claims are sorted by quantity, then node; quantity ``s`` holds claims
     ``offsets[s]:offsets[s+1]`` at nodes ``0..n_nodes[s]-1`` in time order. Weights are
     integers, so sums are exact. Returns (kept mask; for each excluded claim a kept one it
-    cannot hold with, -1 for kept claims).
+    cannot hold with, -1 for kept claims): of those that qualify, the first in time, then the
+    least `rank` at one node (default: the first in order).
     """
     if node.size == 0:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+    rank = np.arange(node.size) if rank is None else rank
     return _dp_all(offsets.astype(np.int64), node.astype(np.int64), n_nodes.astype(np.int64),
-                   low.astype(np.float64), high.astype(np.float64), weight.astype(np.int64))
+                   low.astype(np.float64), high.astype(np.float64), weight.astype(np.int64),
+                   rank.astype(np.int64))
 
 
 @njit(cache=True)
@@ -198,6 +206,7 @@ def _shortest(n: int, u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.
 @njit(cache=True)
 def _bounds_all(node_offsets: NDArray[np.int64], edge_offsets: NDArray[np.int64],
                 u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64],
+                floor: NDArray[np.float64], ceiling: NDArray[np.float64], rising: NDArray[np.bool_],
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     upper = np.empty(node_offsets[-1], dtype=np.float64)
     lower = np.empty(node_offsets[-1], dtype=np.float64)
@@ -205,10 +214,32 @@ def _bounds_all(node_offsets: NDArray[np.int64], edge_offsets: NDArray[np.int64]
     for s in range(node_offsets.size - 1):
         a, b = node_offsets[s], node_offsets[s + 1]
         ea, eb = edge_offsets[s], edge_offsets[s + 1]
+        # the block's edges: the listed ones, then those of the node limits
+        size = eb - ea
+        for i in range(a + 1, b):
+            size += int(np.isfinite(floor[i])) + int(np.isfinite(ceiling[i])) \
+                + int(rising[i] and i + 1 < b)
+        bu = np.empty(size, dtype=np.int64)
+        bv = np.empty(size, dtype=np.int64)
+        bw = np.empty(size, dtype=np.float64)
+        k = eb - ea
+        bu[:k] = u[ea:eb]
+        bv[:k] = v[ea:eb]
+        bw[:k] = w[ea:eb]
+        for i in range(a + 1, b):
+            if np.isfinite(floor[i]):
+                bu[k], bv[k], bw[k] = i - a, 0, 0.0 - floor[i]
+                k += 1
+            if np.isfinite(ceiling[i]):
+                bu[k], bv[k], bw[k] = 0, i - a, ceiling[i]
+                k += 1
+            if rising[i] and i + 1 < b:
+                bu[k], bv[k], bw[k] = i + 1 - a, i - a, 0.0
+                k += 1
         forward = np.empty(b - a, dtype=np.float64)
         backward = np.empty(b - a, dtype=np.float64)
-        bad = _shortest(b - a, u[ea:eb], v[ea:eb], w[ea:eb], forward)
-        bad |= _shortest(b - a, v[ea:eb], u[ea:eb], w[ea:eb], backward)
+        bad = _shortest(b - a, bu, bv, bw, forward)
+        bad |= _shortest(b - a, bv, bu, bw, backward)
         cyclic[s] = bad
         for i in range(b - a):
             upper[a + i] = forward[i]
@@ -218,18 +249,64 @@ def _bounds_all(node_offsets: NDArray[np.int64], edge_offsets: NDArray[np.int64]
 
 def difference_bounds(node_offsets: NDArray[np.int64], edge_offsets: NDArray[np.int64],
                       u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64],
+                      floor: NDArray[np.float64] | None = None,
+                      ceiling: NDArray[np.float64] | None = None,
+                      rising: NDArray[np.bool_] | None = None,
                       ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     """Bounds of ``x[v] - x[u] <= w`` systems, one per block, each with its origin at local node 0.
 
     Block ``s`` owns nodes ``node_offsets[s]:node_offsets[s+1]`` and edges
-    ``edge_offsets[s]:edge_offsets[s+1]`` (``u``, ``v`` local node numbers). Returns
-    (least, greatest value of each node relative to its origin; a negative cycle per block,
-    when the bounds of that block mean nothing).
+    ``edge_offsets[s]:edge_offsets[s+1]`` (``u``, ``v`` local node numbers). Limits per node
+    (indexed like the nodes, origins included and ignored) add edges without listing them:
+    ``x >= floor``, ``x <= ceiling`` and, where `rising`, ``x <= x`` of the block's next node
+    (infinite limits and False add none). Returns (least, greatest value of each node
+    relative to its origin; a negative cycle per block, when the bounds of that block mean
+    nothing).
 
     >>> lower, upper, cyclic = difference_bounds(np.array([0, 3]), np.array([0, 4]),
     ...     np.array([0, 1, 1, 2]), np.array([1, 0, 2, 1]), np.array([10.0, -5.0, 3.0, 0.0]))
     >>> lower.tolist(), upper.tolist(), cyclic.tolist()
     ([0.0, 5.0, 5.0], [0.0, 10.0, 13.0], [False])
     """
+    size = int(node_offsets[-1])
     return _bounds_all(node_offsets.astype(np.int64), edge_offsets.astype(np.int64),
-                       u.astype(np.int64), v.astype(np.int64), w.astype(np.float64))
+                       u.astype(np.int64), v.astype(np.int64), w.astype(np.float64),
+                       np.full(size, -np.inf) if floor is None else floor.astype(np.float64),
+                       np.full(size, np.inf) if ceiling is None else ceiling.astype(np.float64),
+                       np.zeros(size, dtype=bool) if rising is None else rising.astype(bool))
+
+
+@njit(cache=True)
+def negative_cycle(n: int, u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64],
+                   active: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """The edges (in order) of a negative cycle of the `active` ``x[v] - x[u] <= w`` edges over
+    nodes 0..n-1, by Bellman-Ford from every node at once; empty when there is none.
+
+    >>> negative_cycle(2, np.array([0, 1]), np.array([1, 0]), np.array([10.0, -20.0]),
+    ...                np.array([True, True])).tolist()
+    [0, 1]
+    """
+    dist = np.zeros(n)
+    via = np.full(n, -1, dtype=np.int64)
+    touched = -1
+    for _ in range(n + 1):
+        touched = -1
+        for e in range(u.size):
+            if active[e] and dist[u[e]] + w[e] < dist[v[e]] - 1e-9 * max(1.0, abs(dist[v[e]])):
+                dist[v[e]] = dist[u[e]] + w[e]
+                via[v[e]] = e
+                touched = v[e]
+        if touched < 0:
+            return np.zeros(0, dtype=np.int64)
+    node = touched
+    for _ in range(n):
+        node = u[via[node]]
+    cycle = np.empty(n + 1, dtype=np.int64)
+    size = 0
+    current = node
+    while True:
+        cycle[size] = via[current]
+        size += 1
+        current = u[via[current]]
+        if current == node:
+            return cycle[:size][::-1].copy()

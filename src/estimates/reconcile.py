@@ -47,10 +47,12 @@ Rules (see the README):
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -64,7 +66,7 @@ from scipy.optimize import LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
 from estimates.claims import Claims, is_claims_table, read_claims
-from estimates.cumulative import difference_bounds, heaviest_running_totals
+from estimates.cumulative import difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
@@ -98,6 +100,9 @@ class Reason(StrEnum):
 
     def __str__(self) -> str:
         return self.value
+
+
+_REASONS = list(Reason)
 
 
 @dataclass(frozen=True)
@@ -208,13 +213,17 @@ class _Reconciler:
         self.excluded = np.zeros(self.n, dtype=bool)
         #: (reason, claim rows, gap, numbers of the relations the conflict needs)
         self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
+        #: conflicts of two claims found in bulk, all before those of `found`: (reason
+        #: codes into `_REASONS`, first rows, second rows, gaps)
+        self.pairs: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
+                               NDArray[np.float64]]] = []
         self.expressions: dict[int, Linear | Ratio] = {
             int(k): read_expression(t.at[k, "quantity"])
             for k in np.flatnonzero(self.expression & self.valid)}
 
     def tie(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """A tie-break per claim that depends only on its id (so row order does not matter)."""
-        return pd.util.hash_array(self.ids[rows]).view(np.int64)
+        return pd.util.hash_array(self.ids[rows], categorize=False).view(np.int64)
 
     # ----------------------------------------------------------------- groups
     def _groups(self) -> None:
@@ -245,7 +254,7 @@ class _Reconciler:
         self.group = component[q]
         # increases of a level quantity are solved as linear programmes
         periodic_level = plain & ~self.is_value & ~self.cumulative
-        self.linked[np.unique(self.group[periodic_level & (q >= 0)])] = True
+        self.linked[self.group[periodic_level & (q >= 0)]] = True
         first = np.full(len(names), -1, dtype=np.int64)
         rows = np.flatnonzero(plain)
         first[q[rows][::-1]] = rows[::-1]
@@ -294,20 +303,17 @@ class _Reconciler:
 
     def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Integer weights: each source's claims in one slot share its weight."""
-        source = self.source_codes[rows]
-        order = np.lexsort((source, slot))
-        key_s, key_src = slot[order], source[order]
-        change = np.r_[True, (key_s[1:] != key_s[:-1]) | (key_src[1:] != key_src[:-1])]
-        run = np.cumsum(change) - 1
-        counts = np.bincount(run)
-        share = np.empty(rows.size, dtype=np.float64)
-        share[order] = counts[run]
+        pair, _ = pd.factorize(slot * self.source_names.size + self.source_codes[rows])
+        share = np.bincount(pair)[pair].astype(np.float64)
         return np.maximum(np.rint(self.weight[rows] / share * _SCALE), 1).astype(np.int64)
 
     # ----------------------------------------------------------------- level quantities
     def _level(self) -> None:
         rows = np.flatnonzero(self.valid & ~self.expression & self.is_value & ~self.cumulative
                               & (self.q >= 0))
+        # in quantity and time order, so the slots below come in order (and every later sort
+        # by slot finds its input sorted)
+        rows = rows[np.lexsort((self.end[rows], self.start[rows], self.q[rows]))]
         self.level_rows = rows
         if rows.size == 0:
             self.level_slot = np.zeros(0, dtype=np.int64)
@@ -330,8 +336,7 @@ class _Reconciler:
         out = np.flatnonzero(~kept[sub])
         a, b = rows[sub[out]], rows[sub[mate[out]]]
         gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
-        self.found += [(Reason.DISJOINT, [int(y), int(x)], float(g), ())
-                       for x, y, g in zip(a, b, gap, strict=True)]
+        self.pairs.append((np.full(a.size, _REASONS.index(Reason.DISJOINT)), b, a, gap))
 
     # ----------------------------------------------------------------- running totals
     def _cumulative(self) -> None:
@@ -353,6 +358,7 @@ class _Reconciler:
         self.node_q, self.node_start, self.node_end = sq[new], ss[new], se[new]
         m = value.size
         self.value_node = node_id[:m]
+        self.value_by_node = order[order < m]  # value claims in node order
         self.period_nodes = (node_id[m:m + period.size], node_id[m + period.size:])
         # each quantity's nodes are consecutive; local number = id - first id of the quantity
         nq = self.node_q
@@ -375,21 +381,25 @@ class _Reconciler:
         block = self.block_of_node[node]
         chain = self.chained[block]
         weight = self._shares(node, rows)
-        c = np.flatnonzero(chain)
-        order = c[np.lexsort((self.tie(rows[c]), node[c]))]  # node ids are in (q, time) order
+        order = self.value_by_node[chain[self.value_by_node]]  # node ids are in (q, time) order
         r, b = rows[order], block[order]
         offsets = _runs(b)
         n_nodes = np.diff(self.q_blocks)[b[offsets[:-1]]]
-        kept, partner = heaviest_running_totals(offsets, self.local[node[order]], n_nodes,
-                                                self.low[r], self.high[r], weight[order])
+        at = node[order]
+        shared = np.flatnonzero(np.bincount(at)[at] > 1)  # ranks matter only among claims at a node
+        rank = np.zeros(order.size, dtype=np.int64)
+        rank[shared] = self.tie(r[shared])
+        kept, partner = heaviest_running_totals(offsets, self.local[at], n_nodes, self.low[r],
+                                                self.high[r], weight[order], rank)
         out = np.flatnonzero(~kept)
         self.excluded[r[out]] = True
         later_first = node[order][partner[out]] > node[order][out]
-        for k, j, after in zip(r[out], r[partner[out]], later_first, strict=True):
-            self._record_totals(int(j), int(k)) if after else self._record_totals(int(k), int(j))
-        for blk in np.unique(block[~chain]):
-            self._heaviest_partial(rows[(block == blk) & ~chain], node[(block == blk) & ~chain],
-                                   weight[(block == blk) & ~chain])
+        k, j = r[out], r[partner[out]]
+        self._record_totals(np.where(later_first, j, k), np.where(later_first, k, j))
+        loose = np.flatnonzero(~chain)
+        loose = loose[np.argsort(block[loose], kind="stable")]
+        for a, z in itertools.pairwise(_runs(block[loose]).tolist()):
+            self._heaviest_partial(rows[loose[a:z]], node[loose[a:z]], weight[loose[a:z]])
 
     def _by_weight(self, rows: list[int]) -> list[int]:
         """Claims from lightest to heaviest; among equals the greatest id first."""
@@ -400,17 +410,17 @@ class _Reconciler:
         """The claim to exclude from a conflict: the lightest, then the greatest id."""
         return self._by_weight(rows)[0]
 
-    def _record_totals(self, a: int, b: int) -> None:
-        """Record that claims a and b on one running total cannot both hold."""
-        same = self.start[a] == self.start[b] and self.end[a] == self.end[b]
-        earlier, later = (a, b) if (self.start[a], self.end[a], str(self.ids[a])) <= \
-            (self.start[b], self.end[b], str(self.ids[b])) else (b, a)
-        if same:
-            gap = max(self.low[a] - self.high[b], self.low[b] - self.high[a])
-            self.found.append((Reason.DISJOINT, [earlier, later], float(gap), ()))
-        else:
-            self.found.append((Reason.FALLING_TOTAL, [earlier, later],
-                               float(self.low[earlier] - self.high[later]), ()))
+    def _record_totals(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> None:
+        """Record that claims ``a[i]`` and ``b[i]`` on one running total cannot both hold."""
+        start, end, ids = self.start, self.end, self.ids
+        same = (start[a] == start[b]) & (end[a] == end[b])
+        a_first = (start[a] < start[b]) | ((start[a] == start[b]) & (
+            (end[a] < end[b]) | ((end[a] == end[b]) & (ids[a] <= ids[b]))))
+        earlier, later = np.where(a_first, a, b), np.where(a_first, b, a)
+        gap = np.where(same, np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a]),
+                       self.low[earlier] - self.high[later])
+        reason = np.where(same, _REASONS.index(Reason.DISJOINT), _REASONS.index(Reason.FALLING_TOTAL))
+        self.pairs.append((reason, earlier, later, gap))
 
     def _heaviest_partial(self, rows: NDArray[np.int64], node: NDArray[np.int64],
                           weight: NDArray[np.int64]) -> None:
@@ -437,11 +447,12 @@ class _Reconciler:
             self.excluded[rows[k]] = True
             if mates.size:
                 mate = mates[np.argmin(self.tie(rows[mates]))]
-                self._record_totals(int(rows[k]), int(rows[mate]))
+                self._record_totals(rows[[k]], rows[[mate]])
 
     def _edges(self, blocks: NDArray[np.int64], everything: bool = False) -> tuple[NDArray[Any], ...]:
         """Difference edges (block, u, v, tag) and weights of the running totals in `blocks`:
-        of the claims not excluded, or of every claim with `everything`."""
+        of every claim with `everything`, else of the claims not excluded less those that
+        `_node_limits` gives (the nodes' own edges)."""
         wanted = np.zeros(self.q_blocks.size - 1, dtype=bool)
         wanted[blocks] = True
         parts_b: list[NDArray[Any]] = []
@@ -461,22 +472,23 @@ class _Reconciler:
         blk = self.block_of_node
         local = self.local + 1
         none = np.full(nodes.size, -1, dtype=np.int64)
-        add(blk, local, np.zeros_like(local), np.zeros(nodes.size), none)  # never negative
         same = np.flatnonzero(self.node_q[1:] == self.node_q[:-1])
         chain = self.chained[blk[same]]
         s = same[chain]
-        add(blk[s], local[s + 1], local[s], np.zeros(s.size), none[s])  # total never falls
+        if everything:
+            add(blk, local, np.zeros_like(local), np.zeros(nodes.size), none)  # never negative
+            add(blk[s], local[s + 1], local[s], np.zeros(s.size), none[s])  # total never falls
         for b in np.unique(blk[same[~chain]]):
             if not wanted[b]:
                 continue
             first, last = self.q_blocks[b], self.q_blocks[b + 1]
             i, j = np.nonzero(self.node_end[first:last, None] <= self.node_start[None, first:last])
             add(np.full(i.size, b), j + 1, i + 1, np.zeros(i.size), np.full(i.size, -1))
-        live = ~self.excluded[self.cum_value] | everything
-        r, nd = self.cum_value[live], self.value_node[live]
-        b, loc = blk[nd], local[nd]
-        add(b, np.zeros_like(loc), loc, self.high[r], r)
-        add(b, loc, np.zeros_like(loc), np.where(self.low[r] > 0, -self.low[r], np.inf), r)
+        if everything:
+            r, nd = self.cum_value, self.value_node
+            b, loc = blk[nd], local[nd]
+            add(b, np.zeros_like(loc), loc, self.high[r], r)
+            add(b, loc, np.zeros_like(loc), np.where(self.low[r] > 0, -self.low[r], np.inf), r)
         live = ~self.excluded[self.cum_period] | everything
         r = self.cum_period[live]
         na, nb = self.period_nodes[0][live], self.period_nodes[1][live]
@@ -494,12 +506,23 @@ class _Reconciler:
         order = np.argsort(arrays[0], kind="stable")
         return tuple(a[order] for a in arrays)
 
+    def _node_limits(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        """Per node: the greatest low of its claims not excluded (at least 0: a total is never
+        negative), their least high, and whether the next node of a chained total is later."""
+        live = ~self.excluded[self.cum_value]
+        rows, nodes = self.cum_value[live], self.value_node[live]
+        floor, ceiling = np.zeros(self.node_q.size), np.full(self.node_q.size, np.inf)
+        np.maximum.at(floor, nodes, self.low[rows])
+        np.minimum.at(ceiling, nodes, self.high[rows])
+        rising = np.r_[(self.node_q[1:] == self.node_q[:-1]) & self.chained[self.block_of_node[:-1]],
+                       False]
+        return floor, ceiling, rising
+
     def _totals_bounds(self) -> None:
         blocks = np.arange(self.q_blocks.size - 1)
         self.node_low = np.zeros(self.node_q.size)
         self.node_high = np.full(self.node_q.size, np.inf)
-        edges = self._edges(blocks)
-        cyclic = np.flatnonzero(self._bounds_of(blocks, edges))
+        cyclic = np.flatnonzero(self._bounds_of(blocks, self._edges(blocks), self._node_limits()))
         if cyclic.size == 0:
             return
         edges = self._edges(cyclic, everything=True)
@@ -512,8 +535,9 @@ class _Reconciler:
         self._bounds_of(cyclic, tuple(a[live] for a in edges))
 
     def _bounds_of(self, blocks: NDArray[np.int64], edges: tuple[NDArray[Any], ...],
-                   ) -> NDArray[np.bool_]:
-        """Shortest-path bounds of the nodes of `blocks`; returns the blocks with a negative cycle."""
+                   limits: tuple[NDArray[Any], ...] | None = None) -> NDArray[np.bool_]:
+        """Shortest-path bounds of the nodes of `blocks` (with `_node_limits`, of every node);
+        returns the blocks with a negative cycle."""
         block, u, v, w, _ = edges
         sizes = np.diff(self.q_blocks)[blocks] + 1
         node_offsets = np.r_[0, np.cumsum(sizes)]
@@ -521,10 +545,16 @@ class _Reconciler:
         position[blocks] = np.arange(blocks.size)
         edge_offsets = np.searchsorted(position[block], np.arange(blocks.size + 1), side="left") \
             if block.size else np.zeros(blocks.size + 1, dtype=np.int64)
-        lower, upper, cyclic = difference_bounds(node_offsets, edge_offsets, u, v, w)
         origin = np.zeros(int(node_offsets[-1]), dtype=bool)
         origin[node_offsets[:-1]] = True
-        nodes = np.flatnonzero(np.isin(self.block_of_node, blocks))  # blocks are ascending
+        if limits is not None:
+            limits = tuple(np.insert(limit, node_offsets[:-1] - np.arange(blocks.size), 0)
+                           for limit in limits)
+        lower, upper, cyclic = difference_bounds(node_offsets, edge_offsets, u, v, w,
+                                                 *(limits or ()))
+        chosen = np.zeros(self.q_blocks.size - 1, dtype=bool)
+        chosen[blocks] = True
+        nodes = np.flatnonzero(chosen[self.block_of_node])  # blocks are ascending
         self.node_low[nodes] = np.maximum(lower[~origin], 0.0)
         self.node_high[nodes] = upper[~origin]
         out = np.zeros(self.q_blocks.size - 1, dtype=bool)
@@ -535,18 +565,18 @@ class _Reconciler:
                       w: NDArray[np.float64], tag: NDArray[np.int64]) -> None:
         """Resolve the conflicts of one running total that its increases or rates bring."""
         n = int(self.q_blocks[block + 1] - self.q_blocks[block]) + 1
-        edges = list(zip(u.tolist(), v.tolist(), w.tolist(), tag.tolist(), strict=True))
+        fixed = tag < 0
+
+        def cycle_with(claims: set[int]) -> NDArray[np.int64]:
+            return negative_cycle(n, u, v, w, fixed | np.isin(tag, list(claims)))
+
         live = {int(x) for x in tag if x >= 0 and not self.excluded[x]}
-        while True:
-            cycle = _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in live])
-            if cycle is None:
-                break
-            conflict = sorted({e[3] for e in cycle if e[3] >= 0}, key=lambda k: -self.weight[k])
+        while (cycle := cycle_with(live)).size:
+            conflict = sorted({int(x) for x in tag[cycle] if x >= 0}, key=lambda k: -self.weight[k])
             for k in list(conflict):
-                trial = set(conflict) - {k}
-                if _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in trial]) is not None:
+                if cycle_with(set(conflict) - {k}).size:
                     conflict = [c for c in conflict if c != k]
-            gap = -sum(e[2] for e in cycle)
+            gap = -sum(w[cycle].tolist())
             loser = self._lightest(conflict)
             live.discard(loser)
             self.excluded[loser] = True
@@ -556,7 +586,7 @@ class _Reconciler:
                                rows, float(gap), ()))
         # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
         for k in self._by_weight(sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
-            if _negative_cycle(n, [e for e in edges if e[3] < 0 or e[3] in live | {k}]) is None:
+            if not cycle_with(live | {k}).size:
                 live.add(k)
                 self.excluded[k] = False
 
@@ -863,33 +893,29 @@ class _Reconciler:
         (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
         low = np.maximum(low, 0.0)
         size = q.size
-        # members sorted by (range, id) for the claims column
         order = np.argsort(mrange, kind="stable")
         mrow, mrange = mrow[order], mrange[order]
-        bounds = np.searchsorted(mrange, np.arange(size + 1))
-        claims = _tuples(self.ids[mrow], bounds, ordered=True)
-        src = self.source_codes[mrow]
-        sorder = np.lexsort((self.source_rank[src], mrange))
-        s_range, s_code = mrange[sorder], src[sorder]
-        first = np.r_[True, (s_range[1:] != s_range[:-1]) | (s_code[1:] != s_code[:-1])] \
-            if s_range.size else np.zeros(0, bool)
-        s_range, s_code = s_range[first], s_code[first]
-        sbounds = np.searchsorted(s_range, np.arange(size + 1))
-        sources = _tuples(self.source_names[s_code], sbounds, ordered=False)
+        claims = _tuples(self.ids[mrow], np.searchsorted(mrange, np.arange(size + 1)), ordered=True)
+        # each range's distinct sources, in name order
+        n_sources = max(self.source_names.size, 1)
+        source = np.sort(mrange * n_sources + self.source_rank[self.source_codes[mrow]])
+        source = source[np.r_[True, source[1:] != source[:-1]]] if source.size else source
+        by_rank = np.empty_like(self.source_names)
+        by_rank[self.source_rank] = self.source_names
+        sources = _shared_tuples(source % n_sources, by_rank,
+                                 np.searchsorted(source // n_sources, np.arange(size + 1)))
         best = self._best(mrow, mrange, size, low, high)
-        spans = np.stack([start, end], axis=1)
-        unique, inverse = np.unique(spans, axis=0, return_inverse=True)
-        text = np.array([format_span(a, b) for a, b in unique], dtype=object)
-        as_of = text[inverse.ravel()] if size else np.zeros(0, dtype=object)
+        span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
         name_rank[np.argsort(self.name_of.astype(str), kind="stable")] = np.arange(self.name_of.size)
-        final = np.lexsort((end, start, name_rank[q])) if size else np.zeros(0, np.int64)
-        frame = pd.DataFrame({"quantity": self.name_of[q], "as_of": as_of, "low": low,
-                              "high": high, "best": best, "unit": self.unit_of_q[q],
-                              "kind": self.kind_of_q[q], "claims": claims, "sources": sources,
-                              "derived": derived})
-        frame = frame.iloc[final].reset_index(drop=True)
-        self.range_q, self.range_start = q[final], start[final]
+        final = np.argsort(name_rank[q] * max(as_of.size, 1) + span, kind="stable")
+        q = q[final]
+        frame = pd.DataFrame({"quantity": self.name_of[q], "as_of": as_of[span[final]],
+                              "low": low[final], "high": high[final], "best": best[final],
+                              "unit": self.unit_of_q[q], "kind": self.kind_of_q[q],
+                              "claims": claims[final], "sources": sources[final],
+                              "derived": derived[final]}, copy=False)
+        self.range_q, self.range_start = q, start[final]
         return frame
 
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
@@ -897,17 +923,17 @@ class _Reconciler:
         """The documented best point: weighted median of the claims' points, clipped into the range."""
         finite = np.isfinite(low) & np.isfinite(high)
         best = np.where(finite, low / 2 + high / 2, np.where(np.isfinite(low), low, high))
-        lo, hi, given = self.low[mrow], self.high[mrow], self.table["best"].to_numpy(np.float64)[mrow]
+        lo, hi, given = self.low, self.high, self.table["best"].to_numpy(np.float64)
         middle = np.where(np.isfinite(lo) & np.isfinite(hi), lo / 2 + hi / 2,
                           np.where(np.isfinite(lo), lo, hi))
-        point = np.where(np.isnan(given), middle, given)
+        point = np.where(np.isnan(given), middle, given)[mrow]
         usable = np.isfinite(point)
         r, p, w = mrange[usable], point[usable], self.weight[mrow][usable]
         if r.size == 0:
             return best
-        order = np.lexsort((p, r))
-        r, p, w = r[order], p[order], w[order]
-        runs = _runs(r)
+        runs = _runs(r)  # r is sorted
+        order = _sorted_within(p, runs)
+        p, w = p[order], w[order]
         heads = runs[:-1]
         total = np.add.reduceat(w, heads)
         cumulative = np.cumsum(w)
@@ -920,41 +946,63 @@ class _Reconciler:
         return best
 
     # ----------------------------------------------------------------- output
-    def _describe(self, rows: list[int]) -> dict[int, str]:
+    def _describe(self, rows: NDArray[np.int64]) -> NDArray[np.object_]:
+        """Each claim as an explanation names it: ``over 10,000 (Sakhuja, 2024-10-27)``."""
         t = self.table
-        index = np.array(sorted(set(rows)), dtype=np.int64)
-        sub = t.iloc[index]
-        out = {}
-        for k, value, low, high, claimant, outlet, ident, as_of, published, measure, period, ps, pe \
-                in zip(index.tolist(), sub["value"], sub["low"], sub["high"], sub["claimant"],
-                       sub["outlet"], sub["id"], sub["as_of"], sub["published"], sub["measure"],
-                       sub["period"], sub["period_start"], sub["period_end"], strict=True):
-            written = value or _interval_text(float(low), float(high))
-            who = claimant or outlet or f"claim {ident}"
-            when = as_of or f"published {published}"
-            if measure != "value":
-                when = f"{when}, over {period or format_period(ps, pe)}"
-            out[k] = f"{written} ({who}, {when})"
-        return out
 
-    def _explain(self, reason: Reason, rows: list[int], described: dict[int, str],
-                 rules: tuple[int, ...] = ()) -> str:
-        quantity = self.quantity[rows[0]]
-        texts = [described[k] for k in rows]
-        listing = " and ".join(texts) if len(texts) == 2 else ", ".join(texts[:-1]) + " and " + texts[-1]
-        if reason is Reason.DISJOINT:
-            within = f"within {self.window} days" if not self.cumulative[rows[0]] else "at the same time"
-            return f"{listing} cannot both hold for {quantity} {within}"
-        if reason is Reason.FALLING_TOTAL:
-            return (f"{texts[-1]} is below {texts[0]}, but {quantity} is a running total "
-                    "and cannot fall")
-        if reason is Reason.RATE_VS_TOTALS:
-            return (f"{listing} cannot all hold for {quantity}: the increase over a period must "
-                    "equal the rate times its length and match the totals at its ends")
-        if not rules:
-            return f"{listing} cannot all hold together"
-        return f"{listing} cannot all hold together with " + \
-            "; ".join(str(self.relations[r]) for r in rules)
+        def column(name: str) -> NDArray[np.object_]:
+            return t[name].to_numpy(object)[rows]
+
+        written = column("value")
+        blank = np.flatnonzero(written == "")
+        codes, texts = _distinct(_interval_text, self.low[rows[blank]], self.high[rows[blank]])
+        written[blank] = texts[codes]
+        claimant, outlet = column("claimant"), column("outlet")
+        who = np.where(claimant != "", claimant,
+                       np.where(outlet != "", outlet, "claim " + self.ids[rows].astype(object)))
+        as_of = column("as_of")
+        when = np.where(as_of != "", as_of, "published " + column("published"))
+        over = np.flatnonzero(column("measure") != "value")
+        period = column("period")[over]
+        unwritten = np.flatnonzero(period == "")
+        codes, texts = _distinct(format_period, self.pstart[rows[over[unwritten]]],
+                                 self.pend[rows[over[unwritten]]])
+        period[unwritten] = texts[codes]
+        when[over] = when[over] + ", over " + period
+        return written + " (" + who + ", " + when + ")"
+
+    def _explain(self, reason: NDArray[np.int64], member: NDArray[np.int64],
+                 bounds: NDArray[np.int64], rules: NDArray[np.object_]) -> NDArray[np.object_]:
+        """The sentence of each conflict; conflict i is of claims ``member[bounds[i]:bounds[i+1]]``."""
+        size = reason.size
+        if size == 0:
+            return np.zeros(0, dtype=object)
+        codes, rows = pd.factorize(member)
+        texts = self._describe(rows)[codes]
+        first, last = bounds[:-1], bounds[1:] - 1
+        # "a and b", "a, b and c"
+        separator = np.full(member.size, ", ", dtype=object)
+        separator[first] = ""
+        separator[last] = " and "
+        listing = np.add.reduceat(separator + texts, first)
+        quantity = self.quantity[member[first]]
+        out = np.empty(size, dtype=object)
+        which = reason == _REASONS.index(Reason.DISJOINT)
+        within = np.where(self.cumulative[member[first]], "at the same time",
+                          f"within {self.window} days")
+        out[which] = listing[which] + " cannot both hold for " + quantity[which] + " " + within[which]
+        which = reason == _REASONS.index(Reason.FALLING_TOTAL)
+        out[which] = texts[last[which]] + " is below " + texts[first[which]] + ", but " + \
+            quantity[which] + " is a running total and cannot fall"
+        which = reason == _REASONS.index(Reason.RATE_VS_TOTALS)
+        out[which] = listing[which] + " cannot all hold for " + quantity[which] + \
+            ": the increase over a period must equal the rate times its length and match the " \
+            "totals at its ends"
+        which = reason == _REASONS.index(Reason.RELATION)
+        with_rules = np.array([" with " + "; ".join(str(self.relations[r]) for r in numbers)
+                               if numbers else "" for numbers in rules[which]], dtype=object)
+        out[which] = listing[which] + " cannot all hold together" + with_rules
+        return out
 
     def run(self) -> Reconciliation:
         codes, uniques = pd.factorize(self.table["source"].to_numpy(object))
@@ -971,37 +1019,66 @@ class _Reconciler:
         return Reconciliation(ranges, *self._contradictions_and_claims(),
                               changes=self._changes(ranges))
 
+    def _conflicts(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
+                                  NDArray[np.float64], NDArray[np.object_]]:
+        """Every distinct conflict (the first found of each set of claims), sorted by quantity and
+        ids: (reason codes, member rows, bounds of each conflict's members, gaps, rules)."""
+        pairs = [np.concatenate(part) for part in zip(*self.pairs, strict=True)] if self.pairs \
+            else [np.zeros(0, dtype=np.int64)] * 3 + [np.zeros(0)]
+        found = self.found
+        reason = np.r_[pairs[0], [_REASONS.index(r) for r, _, _, _ in found]].astype(np.int64)
+        sizes = np.r_[np.full(pairs[1].size, 2), [len(rows) for _, rows, _, _ in found]].astype(np.int64)
+        member = np.r_[np.column_stack(pairs[1:3]).ravel(),
+                       [k for _, rows, _, _ in found for k in rows]].astype(np.int64)
+        gap = np.r_[pairs[3], [g for _, _, g, _ in found]].astype(np.float64)
+        rules = np.empty(reason.size, dtype=object)
+        rules.fill(())
+        rules[pairs[1].size:] = [numbers for _, _, _, numbers in found]
+        bounds = np.r_[0, np.cumsum(sizes)]
+        # key: the ranks of the conflict's ids, ascending, then -1s (a shorter tuple sorts first)
+        rank, _ = pd.factorize(self.ids[member], sort=True)
+        conflict = np.repeat(np.arange(reason.size), sizes)
+        width = int(sizes.max(initial=0))
+        key = np.full((reason.size, width), np.iinfo(np.int64).max)
+        key[conflict, np.arange(member.size) - bounds[conflict]] = rank
+        key.sort(axis=1)
+        key[key == np.iinfo(np.int64).max] = -1
+        first = ~pd.DataFrame(key).duplicated().to_numpy()
+        quantity, _ = pd.factorize(self.quantity[member[bounds[:-1]]], sort=True)
+        order = np.flatnonzero(first)
+        order = order[np.lexsort([*key[order].T[::-1], quantity[order]])]
+        sizes = sizes[order]
+        new_bounds = np.r_[0, np.cumsum(sizes)]
+        take = np.repeat(bounds[order] - new_bounds[:-1], sizes) + np.arange(new_bounds[-1])
+        return reason[order], member[take], new_bounds, gap[order], rules[order]
+
     def _contradictions_and_claims(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         t = self.table
-        ids = self.ids
-        quantity = t["quantity"].to_numpy(object)
         unit = t["unit"].to_numpy(object)
-        unique: dict[tuple[str, ...], tuple[Reason, list[int], float, tuple[int, ...]]] = {}
-        for reason, rows, gap, rules in self.found:
-            key = tuple(sorted(ids[rows].tolist()))
-            unique.setdefault(key, (reason, rows, gap, rules))
-        described = self._describe([k for _, rows, _, _ in unique.values() for k in rows])
-        records = sorted(((quantity[rows[0]], key, reason, rows, gap, rules)
-                          for key, (reason, rows, gap, rules) in unique.items()),
-                         key=lambda r: (r[0], r[1]))
-        contradictions = pd.DataFrame({
-            "id": [f"C{i}" for i in range(1, len(records) + 1)],
-            "reason": [r[2].value for r in records],
-            "quantity": [r[0] for r in records],
-            "claims": pd.Series([tuple(ids[r[3]].tolist()) for r in records], dtype=object),
-            "explanation": [self._explain(r[2], r[3], described, r[5]) for r in records],
-            "gap": np.array([r[4] for r in records], dtype=np.float64),
-            "unit": [unit[r[3][0]] for r in records]}, columns=list(CONTRADICTION_COLUMNS))
-        member: dict[int, list[str]] = {}
-        for number, record in enumerate(records, start=1):
-            for k in record[3]:
-                member.setdefault(k, []).append(f"C{number}")
-        status = np.array(["kept", "excluded", "invalid"], dtype=object)[
-            np.where(~self.valid, 2, self.excluded.astype(np.int64))]
+        reason, member, bounds, gap, rules = self._conflicts()
+        first = member[bounds[:-1]]
+        names: NDArray[np.object_] = np.strings.add("C", np.arange(1, reason.size + 1).astype(str)
+                                                    ).astype(object)
+        columns = {
+            "id": names,
+            "reason": np.array([r.value for r in _REASONS], dtype=object)[reason],
+            "quantity": self.quantity[first],
+            "claims": pd.Series(_tuples(self.ids[member], bounds, ordered=False), dtype=object),
+            "explanation": self._explain(reason, member, bounds, rules),
+            "gap": gap, "unit": unit[first]}
+        if reason.size == 0:  # the dtypes of an empty table, as they have always been
+            columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})
+        contradictions = pd.DataFrame(columns, columns=list(CONTRADICTION_COLUMNS))
+        # the contradictions of each claim, in order
+        conflict = np.repeat(np.arange(reason.size), np.diff(bounds))
+        by_row = np.argsort(member, kind="stable")
+        rows = member[by_row]
+        heads = _runs(rows)
         within = np.empty(self.n, dtype=object)
         within.fill(_EMPTY)
-        for k, found in member.items():
-            within[k] = tuple(found)
+        within[rows[heads[:-1]]] = _tuples(names[conflict[by_row]], heads, ordered=False)
+        status = np.array(["kept", "excluded", "invalid"], dtype=object)[
+            np.where(~self.valid, 2, self.excluded.astype(np.int64))]
         as_of = t["as_of"].to_numpy(object)
         measure = t["measure"].to_numpy(object)
         unit = unit.copy()
@@ -1009,9 +1086,8 @@ class _Reconciler:
         unit[rate] = np.where(unit[rate] != "", unit[rate], "1") + " / day"
         period = t["period"].to_numpy(object).copy()
         unwritten = np.flatnonzero((period == "") & (measure != "value") & self.valid)
-        period[unwritten] = [format_period(a, b) for a, b in
-                             zip(self.pstart[unwritten].tolist(), self.pend[unwritten].tolist(),
-                                 strict=True)]
+        codes, texts = _distinct(format_period, self.pstart[unwritten], self.pend[unwritten])
+        period[unwritten] = texts[codes]
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
             "claimant": t["claimant"],
@@ -1020,8 +1096,8 @@ class _Reconciler:
             "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"], "unit": unit,
             "weight": t["weight"], "source": t["source"], "status": status,
-            "contradictions": within, "problem": t["problem"]})
-        return contradictions, claims[list(CLAIM_STATUS_COLUMNS)]
+            "contradictions": within, "problem": t["problem"]}, copy=False)
+        return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame) -> pd.DataFrame:
         level = (ranges["kind"] == "level").to_numpy()
@@ -1061,55 +1137,82 @@ class _Group:
     times: NDArray[np.int64]
 
 
+def _by_size(bounds: NDArray[np.int64]) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    """The runs ``bounds[i]:bounds[i+1]``, a length at a time: (run numbers, their positions as rows)."""
+    counts = np.diff(bounds)
+    by_size = np.argsort(counts, kind="stable")
+    for a, b in itertools.pairwise(_runs(counts[by_size]).tolist()):
+        which = by_size[a:b]
+        yield which, bounds[which][:, None] + np.arange(counts[which[0]])
+
+
+def _sorted_within(values: NDArray[Any], bounds: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The order that sorts `values` within each run ``bounds[i]:bounds[i+1]`` (stable)."""
+    order = np.arange(values.size)
+    for _, at in _by_size(bounds):
+        if at.shape[1] > 1:
+            order[at] = np.take_along_axis(at, np.argsort(values[at], axis=1, kind="stable"), axis=1)
+    return order
+
+
 def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
             ) -> NDArray[np.object_]:
     """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array."""
-    size = bounds.size - 1
-    out = np.empty(size, dtype=object)
-    counts = np.diff(bounds)
-    none = np.flatnonzero(counts == 0)
-    out[none] = np.fromiter((_EMPTY for _ in range(none.size)), dtype=object, count=none.size)
-    one = np.flatnonzero(counts == 1)
-    out[one] = np.fromiter(zip(values[bounds[one]].tolist()),
-                           dtype=object, count=one.size)
-    items = values.tolist()
-    many = np.flatnonzero(counts > 1)
-    sort: Any = sorted if ordered else list
-    out[many] = np.fromiter((tuple(sort(items[a:b])) for a, b in
-                             zip(bounds[many].tolist(), bounds[many + 1].tolist(), strict=True)),
-                            dtype=object, count=many.size)
+    out = np.empty(bounds.size - 1, dtype=object)
+    with _collector_paused():
+        for which, at in _by_size(bounds):
+            block = values[at]
+            if ordered and at.shape[1] == 2:  # the common case, without a sort call per row
+                swap = block[:, 1] < block[:, 0]
+                block[swap] = block[swap][:, ::-1]
+            elif ordered and at.shape[1] > 2:
+                block.sort(axis=1)
+            items = zip(*block.T.tolist(), strict=True) if at.shape[1] else itertools.repeat(_EMPTY)
+            out[which] = np.fromiter(items, dtype=object, count=which.size)
     return out
 
 
-def _negative_cycle(n: int, edges: list[tuple[int, int, float, int]],
-                    ) -> list[tuple[int, int, float, int]] | None:
-    """The edges of a negative cycle of ``x[v] - x[u] <= w`` edges over nodes 0..n-1, or None."""
-    dist = [0.0] * n
-    via: list[tuple[int, int, float, int] | None] = [None] * n
-    touched = -1
-    for _ in range(n + 1):
-        touched = -1
-        for edge in edges:
-            a, b, weight, _ = edge
-            if dist[a] + weight < dist[b] - 1e-9 * max(1.0, abs(dist[b])):
-                dist[b] = dist[a] + weight
-                via[b] = edge
-                touched = b
-        if touched < 0:
-            return None
-    node = touched
-    for _ in range(n):
-        node = via[node][0]  # type: ignore[index]
-    cycle = []
-    current = node
-    while True:
-        step = via[current]
-        assert step is not None
-        edge = step
-        cycle.append(edge)
-        current = edge[0]
-        if current == node:
-            return cycle[::-1]
+def _shared_tuples(codes: NDArray[np.int64], names: NDArray[np.object_], bounds: NDArray[np.int64],
+                   ) -> NDArray[np.object_]:
+    """`_tuples` of ``names[codes]``, built once per distinct tuple (few names, many runs)."""
+    out = np.empty(bounds.size - 1, dtype=object)
+    for which, at in _by_size(bounds):
+        pattern = np.zeros(which.size, dtype=np.int64)
+        for column in codes[at].T:
+            pattern = pd.factorize(pattern * names.size + column)[0]
+        first = np.empty(int(pattern.max(initial=-1)) + 1, dtype=np.int64)
+        first[pattern[::-1]] = np.arange(which.size)[::-1]
+        distinct = names[codes[at[first]]]
+        out[which] = _tuples(distinct.ravel(), np.arange(first.size + 1) * at.shape[1],
+                             ordered=False)[pattern]
+    return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, which a million new tuples would set off many times."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _distinct(function: Any, a: NDArray[Any], b: NDArray[Any], *, ordered: bool = False,
+              ) -> tuple[NDArray[np.int64], NDArray[np.object_]]:
+    """``function(a[i], b[i])`` called once per distinct pair: (pair code per i, value per code).
+
+    With `ordered` the codes follow the order of the pairs (by a, then b).
+    """
+    a_codes, a_values = pd.factorize(a, sort=ordered)
+    b_codes, b_values = pd.factorize(b, sort=ordered)
+    width = max(len(b_values), 1)
+    codes, pairs = pd.factorize(a_codes * width + b_codes, sort=ordered)
+    values = np.empty(len(pairs), dtype=object)
+    values[:] = [function(a_values[p // width], b_values[p % width]) for p in pairs.tolist()]
+    return codes.astype(np.int64), values
 
 
 def _coefficients(form: Linear, var: Any) -> dict[int, float]:

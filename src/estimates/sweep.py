@@ -2,8 +2,8 @@
 
 In one dimension intervals that meet pairwise share a point (Helly), so the heaviest
 consistent set of claims on one quantity at one time is the set of intervals holding the
-point of greatest covering weight. One sort of all interval ends (grouped), one cumulative
-sum and a few `reduceat` calls find that point for every group; weights are integers so
+point of greatest covering weight. A sweep over each group's ends in order (a compiled
+kernel, one group after another) finds that point for every group; weights are integers so
 the sums are exact and the answer does not depend on the order of the claims.
 
 >>> kept, point = heaviest_point(np.array([0, 0, 0]), np.array([1.0, 2.0, 10.0]),
@@ -22,6 +22,27 @@ from numpy.typing import NDArray
 __all__ = ["anchor_clusters", "heaviest_point", "partners", "prefix_max_before"]
 
 
+@njit(cache=True)
+def _sweep(bounds: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+           weight: NDArray[np.int64]) -> NDArray[np.float64]:
+    point = np.full(bounds.size - 1, np.nan)
+    for g in range(bounds.size - 1):
+        a, b = bounds[g], bounds[g + 1]
+        if b == a:
+            continue
+        lows, highs = np.argsort(low[a:b]) + a, np.argsort(high[a:b]) + a
+        # merge the ends in order, a low before a high at the same coordinate (closed intervals)
+        running, best, j = 0, -1, 0
+        for i in lows:
+            while j < b - a and high[highs[j]] < low[i]:
+                running -= weight[highs[j]]
+                j += 1
+            running += weight[i]
+            if running > best:
+                best, point[g] = running, low[i]
+    return point
+
+
 def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
                    weight: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """For groups 0..G-1 of closed intervals, keep those holding the heaviest point (the smallest).
@@ -29,24 +50,10 @@ def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDA
     Returns (kept mask per interval, point per group; NaN for a group with no interval).
     """
     size = int(group.max()) + 1 if group.size else 0
-    point = np.full(size, np.nan)
-    if group.size == 0:
-        return np.zeros(0, dtype=bool), point
-    coords = np.concatenate([low, high])
-    deltas = np.concatenate([weight, -weight])
-    ends = np.concatenate([np.zeros(low.size, np.int8), np.ones(low.size, np.int8)])
-    groups = np.concatenate([group, group])
-    order = np.lexsort((ends, coords, groups))
-    coords, deltas, groups = coords[order], deltas[order], groups[order]
-    running = np.cumsum(deltas)
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    before = np.r_[0, running[starts[1:] - 1]]
-    running = running - np.repeat(before, np.diff(np.r_[starts, running.size]))
-    best = np.maximum.reduceat(running, starts)
-    index = np.arange(running.size)
-    is_best = running == np.repeat(best, np.diff(np.r_[starts, running.size]))
-    first = np.minimum.reduceat(np.where(is_best, index, running.size), starts)
-    point[groups[starts]] = coords[first]
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(size + 1))
+    point = _sweep(bounds, low[order].astype(np.float64), high[order].astype(np.float64),
+                   weight[order].astype(np.int64))
     at = point[group]
     return (low <= at) & (at <= high), point
 
