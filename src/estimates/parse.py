@@ -991,9 +991,9 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
         done, found = _bulk(lexicon or Lexicon.default()).read(texts[strings], policy)
         at = strings[done]
         slow[at] = False
-        columns = (("low", low), ("high", high), ("low_open", low_open), ("high_open", high_open),
+        bulk_columns = (("low", low), ("high", high), ("low_open", low_open), ("high_open", high_open),
                    ("halo", halos), ("unit", unit), ("kind", kind), ("hedge", hedge))
-        for name, column in columns if at.size else ():  # none read: `found` may be empty
+        for name, column in bulk_columns if at.size else ():  # none read: `found` may be empty
             column[at] = found[name]
     for position in np.flatnonzero(slow):
         value = uniques[position]
