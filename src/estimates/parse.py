@@ -992,7 +992,7 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
         at = strings[done]
         slow[at] = False
         bulk_columns = (("low", low), ("high", high), ("low_open", low_open), ("high_open", high_open),
-                   ("halo", halos), ("unit", unit), ("kind", kind), ("hedge", hedge))
+                        ("halo", halos), ("unit", unit), ("kind", kind), ("hedge", hedge))
         for name, column in bulk_columns if at.size else ():  # none read: `found` may be empty
             column[at] = found[name]
     for position in np.flatnonzero(slow):
