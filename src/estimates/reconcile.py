@@ -62,7 +62,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
 from estimates.claims import Claims, is_claims_table, read_claims
@@ -439,6 +438,8 @@ class _Reconciler:
             return
         matrix = sparse.coo_matrix((np.ones(2 * i.size), (np.r_[np.arange(i.size)] .repeat(2),
                                     np.column_stack([i, j]).ravel())), shape=(i.size, n))
+        from scipy.optimize import LinearConstraint, milp  # rare: loaded when needed (0.2 s)
+
         result = milp(-weight.astype(np.float64), integrality=np.ones(n),
                       bounds=(0, 1), constraints=LinearConstraint(matrix, -np.inf, 1))
         kept = np.rint(result.x).astype(bool) if result.x is not None else np.ones(n, dtype=bool)

@@ -13,6 +13,7 @@ error. Rates such as person/day use pint's time units.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from functools import cache
 
@@ -68,10 +69,10 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     written = " ".join(text.replace(" per ", " / ").split())
     try:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
-        # exponents such as 1e400 (read as inf) parse as floats but not as exact fractions
-        _exact_registry().parse_units(str(unit))
     except Exception as error:  # pint's parser fails on malformed text in many ways
         raise UnitError(text) from error
+    if not all(math.isfinite(abs(power)) for power in dict(unit._units).values()):
+        raise UnitError(text)  # an exponent such as 1e400 (read as inf)
     return unit
 
 
