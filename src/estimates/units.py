@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 from functools import cache
+from typing import cast
 
 import pint
 
@@ -71,7 +72,7 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
     except Exception as error:  # pint's parser fails on malformed text in many ways
         raise UnitError(text) from error
-    if not all(math.isfinite(float(str(power))) for power in dict(unit._units).values()):
+    if not all(math.isfinite(cast(float, power)) for power in dict(unit._units).values()):
         raise UnitError(text)  # an exponent such as 1e400 (read as inf)
     return unit
 
