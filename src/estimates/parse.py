@@ -803,7 +803,11 @@ class _Bulk:
         rule = np.full(len(key_texts), -1, dtype=np.int64)
         unit, kind, hedge = (np.full(len(key_texts), None, dtype=object) for _ in range(3))
         first = np.flatnonzero(~pd.Series(key_codes).duplicated().to_numpy())  # by code
+        # probing a wording costs a parse per probe: worth it only when more texts share it
+        shared = np.bincount(key_codes, minlength=len(key_texts)) > 2 * len(self.POINTS)
         for code, at in enumerate(first):
+            if not shared[code]:
+                continue
             pre, _, between, _, post = parts[at]
             reading = self.probe(pre, between if is_range[at] else None, post, policy)
             if reading is not None:
