@@ -58,7 +58,6 @@ _ROUNDS = 100  # propagation rounds at most (cycles can converge slowly; bounds 
 _EXACT = 2.0 ** 53
 _UNIT = 2.0 ** -53
 _OPTIMAL = highspy.HighsModelStatus.kOptimal
-_UNBOUNDED = highspy.HighsModelStatus.kUnbounded
 
 
 @dataclass(frozen=True, slots=True)
