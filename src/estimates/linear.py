@@ -3,10 +3,11 @@
 A `System` is a set of two-sided rows ``low <= a . x <= high`` over variables ``x >= 0``,
 each row tagged with the claim it comes from (or -1 for relations and running-total order,
 which conflict resolution never drops); a relation's rows also carry its ``rule`` number.
-Variables that no row links form independent *blocks*, so one system can hold many linked
-groups and answer for all of them at once. It answers: is it feasible, which blocks are not
-(one elastic programme for all), what is the range of each variable, which minimal set of
-tags cannot hold together, which rules that conflict needs, and by how much it fails.
+`System.stack` puts many systems side by side, so proven bounds (`System.bounds`) come for
+all linked groups at once. A system answers: is it feasible, what are its proven bounds,
+what is the range of each variable, which minimal set of tags cannot hold together, which
+rules that conflict needs, and by how much it fails (an elastic programme). Each system keeps
+one HiGHS model and switches rows on and off by their bounds between solves.
 
 Ranges are proven, then shown tight:
 
