@@ -642,8 +642,9 @@ class _Reconciler:
             try:
                 lows, highs = b.system.ranges(self._live(b), part)  # type: ignore[arg-type]
             except ValueError:  # a conflict propagation did not see
+                since = len(self.found)
                 self._resolve_group(b)
-                self._readmit(b, self._blocked())
+                self._readmit(b, self._blocked(since, blocked))
                 lows, highs = b.system.ranges(self._live(b))
             self._report_group(b, lows, highs)
 
@@ -739,10 +740,18 @@ class _Reconciler:
             self.excluded[loser] = True
             active.remove(loser)
 
-    def _blocked(self) -> dict[int, list[list[int]]]:
-        """For each claim, the other members of the conflicts it is found in."""
-        out: dict[int, list[list[int]]] = {}
-        for _, rows, _, _ in self.found:
+    def _blocked(self, since: int = 0, out: dict[int, list[list[int]]] | None = None,
+                 ) -> dict[int, list[list[int]]]:
+        """For each claim of a linked group, the other members of the conflicts it is in: the
+        pairs found in bulk (unless adding to `out`) and `found` from entry `since` on."""
+        if out is None:
+            out = {}
+            for _, first, second, _ in self.pairs:
+                linked = self.in_linked[first] | self.in_linked[second]
+                for a, b in zip(first[linked].tolist(), second[linked].tolist(), strict=True):
+                    out.setdefault(a, []).append([b])
+                    out.setdefault(b, []).append([a])
+        for _, rows, _, _ in self.found[since:]:
             for k in rows:
                 out.setdefault(int(k), []).append([int(j) for j in rows if j != k])
         return out
