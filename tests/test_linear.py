@@ -40,23 +40,24 @@ def build(n: int, rows: list[Row]) -> System:
     return system
 
 
-def scipy_extreme(n: int, rows: list[Row], i: int, sign: float) -> tuple[int, float]:
-    """(status, optimum) of minimising sign * x_i with scipy's linprog (the reference)."""
+def inequalities(n: int, rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows as ``A x <= b`` for scipy's linprog (the reference solver)."""
     a_ub, b_ub = [], []
     for coefficients, low, high, _ in rows:
-        line = np.zeros(n)
-        for j, c in coefficients.items():
-            line[j] = c
-        if math.isfinite(high):
-            a_ub.append(line)
-            b_ub.append(high)
-        if math.isfinite(low):
-            a_ub.append(-line)
-            b_ub.append(-low)
+        line = np.array([coefficients.get(j, 0.0) for j in range(n)])
+        for sign, end in ((1.0, high), (-1.0, -low)):
+            if math.isfinite(end):
+                a_ub.append(sign * line)
+                b_ub.append(end)
+    return np.array(a_ub).reshape(-1, n), np.array(b_ub)
+
+
+def scipy_extreme(n: int, rows: list[Row], i: int, sign: float) -> tuple[int, float]:
+    """(status, optimum) of minimising sign * x_i with scipy's linprog."""
+    a_ub, b_ub = inequalities(n, rows)
     objective = np.zeros(n)
     objective[i] = sign
-    result = linprog(objective, A_ub=np.array(a_ub) if a_ub else None,
-                     b_ub=np.array(b_ub) if b_ub else None, bounds=(0, None), method="highs")
+    result = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     return result.status, (sign * result.fun if result.status == 0 else math.nan)
 
 
@@ -91,16 +92,9 @@ def test_propagated_bounds_hold_at_every_solution(drawn: tuple[int, list[Row]],
     system = build(n, rows)
     assume(system.feasible())
     low, high = propagate(n, system.compiled)
-    a_ub, b_ub = [], []
-    for coefficients, lo, hi, _ in rows:
-        line = np.array([coefficients.get(j, 0.0) for j in range(n)])
-        for sign, end in ((1.0, hi), (-1.0, -lo)):
-            if math.isfinite(end):
-                a_ub.append(sign * line)
-                b_ub.append(end)
+    a_ub, b_ub = inequalities(n, rows)
     # a vertex in a random direction (kept finite by a box far outside the data)
-    point = linprog(np.array(direction[:n]), A_ub=np.array(a_ub), b_ub=np.array(b_ub),
-                    bounds=(0, 1e6), method="highs")
+    point = linprog(np.array(direction[:n]), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1e6), method="highs")
     assume(point.status == 0)
     assert np.all(low <= point.x + 1e-7) and np.all(point.x <= high + 1e-7)
 
