@@ -102,9 +102,9 @@ class System:
         entries = np.r_[0, np.cumsum([p.indices.size for p in parts], dtype=np.int64)]
         stacked = cls(int(offsets[-1]))
         stacked._compiled = _Rows(
-            np.r_[np.concatenate([p.indptr[:-1] + e for p, e in zip(parts, entries, strict=False)]),
+            np.r_[np.concatenate([p.indptr[:-1] + e for p, e in zip(parts, entries[:-1], strict=True)]),
                   entries[-1]],
-            np.concatenate([p.indices + o for p, o in zip(parts, offsets, strict=False)]),
+            np.concatenate([p.indices + o for p, o in zip(parts, offsets[:len(parts)], strict=True)]),
             np.concatenate([p.data for p in parts]), np.concatenate([p.low for p in parts]),
             np.concatenate([p.high for p in parts]), np.concatenate([p.tag for p in parts]),
             np.concatenate([p.rule for p in parts]))
