@@ -104,3 +104,37 @@ def test_cells_are_read_once_per_distinct_text_after_stripping() -> None:
     assert table["kind"].tolist() == ["level"] * 3
     assert table["problem"].tolist()[:2] == [None, "id: duplicate id (first on line 2)"]
     assert table.loc[0, "low"] == 4.5 and table.loc[2, "low"] == 6.5
+
+
+def test_categorical_columns_read_like_their_text() -> None:
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x.t", " x.t", "y.t"],
+                          "value": ["about 5", None, "7"], "low": ["", "3", ""],
+                          "as_of": ["2024", "2024", "2024"], "grade": ["B2", None, "A1"]})
+    as_categories = frame.astype("category")
+    assert as_categories["value"].cat.codes.tolist()[1] == -1  # a missing cell
+    plain, from_categories = read_claims(frame), read_claims(as_categories)
+    pd.testing.assert_frame_equal(plain, from_categories)
+    assert from_categories["value"].tolist() == ["about 5", "", "7"]
+
+
+def test_a_file_reads_as_the_same_frame_would(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rows = ['a,x.t,"over 1,000",,,2024-11-12,,level,Someone,,B2,',
+            "b,x.t,,1,2,2024-11-13,,,,Outlet,,likely", "c,y.t,12,,,2024-11-13,,cumulative,,,,"]
+    frame = pd.DataFrame([r.replace('"over 1,000"', "over 1000").split(",") for r in rows],
+                         columns=HEADER.strip().split(","))
+    frame.loc[0, "value"] = "over 1,000"
+    from_frame = read_claims(frame)
+    fast = read_claims(_write(tmp_path, HEADER + "\n".join(rows) + "\n"))
+    slow = read_claims(_write(tmp_path, HEADER + "\n\n".join(rows) + "\n"))  # blank lines
+    pd.testing.assert_frame_equal(fast, from_frame)
+    pd.testing.assert_frame_equal(slow.drop(columns="line"), from_frame.drop(columns="line"))
+    assert slow["line"].tolist() == [2, 4, 6]
+
+
+def test_names_are_categories_in_name_order_and_text_is_python_strings() -> None:
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["y.t", "x.t", "y.t"],
+                          "value": ["5", "6", "7"], "as_of": ["2024"] * 3})
+    table = read_claims(frame)
+    assert table["quantity"].cat.categories.tolist() == ["x.t", "y.t"]
+    assert table.sort_values("quantity")["id"].tolist() == ["b", "a", "c"]
+    assert table["measure"].dtype.storage == table["source"].dtype.storage == "python"

@@ -214,8 +214,12 @@ def test_skip_invalid_reconciles_good_rows_and_lists_bad_ones(
         ("id;quantity;value;as_of\nc1;a.b;5;2024-01-01\n", "--delimiter"),
         (b"id,quantity,value,as_of\nc1,a.b,\xff5,2024-01-01\n", "UTF-8"),
         ("quantity,value,as_of\na.b,5,2024-01-01\n", "id"),
+        # once an internal error (exit 3): two columns named alike after case folding
+        ("id,quantity,value,Value,as_of\nc1,a.b,5,6,2024-01-01\n", ":1:value: is named more than once"),
+        ("id,quantity,low,low,as_of\nc1,a.b,5,6,2024-01-01\n", "(columns 3, 4)"),
     ],
-    ids=["empty file", "header only", "semicolons", "non-UTF-8 bytes", "missing required column"],
+    ids=["empty file", "header only", "semicolons", "non-UTF-8 bytes", "missing required column",
+         "column named twice, in two cases", "column named twice"],
 )
 def test_bad_files_are_reported_with_exit_2(
     content: str | bytes, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

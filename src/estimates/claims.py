@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from estimates import collector
 from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.csvfile import read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
@@ -62,6 +63,10 @@ Claims: TypeAlias = pd.DataFrame
 
 TEXT_COLUMNS = ("value", "as_of", "period", "claimant", "outlet", "published", "document",
                 "quote", "confidence", "grade", "note")
+#: pandas' "str" dtype kept in Python strings, whichever storage pandas would pick (pyarrow's
+#: when installed): the reconciler and the writers work on the strings themselves, and
+#: Arrow-held text would be converted to them and back at every step.
+TEXT = pd.StringDtype("python", na_value=np.nan)
 CLAIM_COLUMNS = ("id", "line", "quantity", "expression", "low", "high", "low_open", "high_open",
                  "best", "unit", "measure", "kind", "as_of_start", "as_of_end",
                  "as_of_from_published", "period_start", "period_end", "weight", "source",
@@ -140,24 +145,40 @@ _UNIQUE_TEXT = ("quote", "note")
 def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
     """A column as text ("" where missing), stripped unless free text, each text held once.
 
-    `all_text` says every cell is known to be a str already (as read from a file).
+    `all_text` says every cell is known to be a str already (as read from a file). A
+    Categorical column (as `read_csv_file` gives) already holds each text once.
     """
     if column not in frame:
         return _Text(np.zeros(len(frame), dtype=np.intp), np.array([""], dtype=object))
     values = frame[column]
-    cells = values.to_numpy(object)
-    if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
-        cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
-    if column in _UNIQUE_TEXT:  # nearly all distinct and only kept: not worth hashing
-        return _Text(np.arange(len(cells), dtype=np.intp), cells)
-    codes, texts = pd.factorize(cells)
-    texts = np.asarray(texts, dtype=object)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, texts = _categorical_text(values)
+    else:
+        cells = values.to_numpy(object)
+        if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
+            cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
+        if column in _UNIQUE_TEXT:  # nearly all distinct and only kept: not worth hashing
+            return _Text(np.arange(len(cells), dtype=np.intp), cells)
+        codes, found = pd.factorize(cells)
+        texts = np.asarray(found, dtype=object)
     if column not in _FREE_TEXT:  # kept as written; the source key is normalised on its own
         stripped = np.array([text.strip() for text in texts], dtype=object)
         if (stripped != texts).any():
-            recode, texts = pd.factorize(stripped)
-            codes, texts = recode[codes], np.asarray(texts, dtype=object)
+            recode, found = pd.factorize(stripped)
+            codes, texts = recode[codes], np.asarray(found, dtype=object)
     return _Text(codes, texts)
+
+
+def _categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
+    """A Categorical's codes and its categories as text (a missing cell is "")."""
+    texts = values.cat.categories.to_numpy(object)
+    if pd.api.types.infer_dtype(texts, skipna=False) not in ("string", "empty"):
+        texts = np.array([str(text) for text in texts], dtype=object)
+    codes = values.cat.codes.to_numpy(np.intp)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, texts.size, codes)
+        texts = np.append(texts, "")
+    return codes, texts
 
 
 def _first_of_each(codes: NDArray[np.intp], size: int) -> NDArray[np.int64]:
@@ -314,7 +335,8 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
             continue  # "per day" with no unit: already in the quantity's unit per day
         if unit.dimensionality != goal.dimensionality:
             also = f" is also given in {base_unit}, a different dimension"
-            problems.add(pair_codes == pair, "unit", written, table["quantity"] + also)
+            problems.add(pair_codes == pair, "unit", written,
+                         np.asarray(table["quantity"], dtype=object) + also)
             continue
         factor = 1 if unit == goal else conversion_factor(unit, goal)
         if factor == 1:
@@ -343,6 +365,12 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     ...     print(error.problems[["line", "column"]].values.tolist())
     [[3, 'as_of'], [3, 'id'], [3, 'low']]
     """
+    with collector.paused():
+        return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
+
+
+def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: str,
+                 skip_invalid: bool, delimiter: str) -> Claims:
     source = "<frame>"
     if isinstance(path_or_frame, pd.DataFrame):
         raw = path_or_frame.reset_index(drop=True)
@@ -357,6 +385,7 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     _warn_unknown_columns(raw, source)
     problems = _Problems(lines)
     missing = _missing_columns(raw)
+    raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}
     del raw
     _check_ids(texts, problems)
@@ -376,11 +405,17 @@ def _warn_unknown_columns(raw: pd.DataFrame, source: str) -> None:
     for position, column in enumerate(raw.columns, start=1):
         if column not in known:
             warnings.warn(f"{source}:1:{column}: unknown column {column!r} (column {position}) "
-                          "is ignored", UnknownColumnWarning, stacklevel=3)
+                          "is ignored", UnknownColumnWarning, stacklevel=4)
 
 
 def _missing_columns(raw: pd.DataFrame) -> list[tuple[str, str]]:
-    missing = [(c, "is a required column and is missing") for c in ("id", "quantity")
+    """Problems of the header: required columns missing, a column named twice."""
+    names = pd.Series(raw.columns)
+    twice = names[names.duplicated(keep=False)]
+    missing = [(str(name), f"is named more than once in the header (columns "
+                f"{', '.join(str(p + 1) for p in positions)}): keep one")
+               for name, positions in twice.groupby(twice, sort=False).groups.items()]
+    missing += [(c, "is a required column and is missing") for c in ("id", "quantity")
                if c not in raw]
     if "value" not in raw and "low" not in raw and "high" not in raw:
         missing.append(("value", "is a required column (or low/high) and is missing"))
@@ -474,10 +509,12 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     problems.add(quantity.each(pd.notna(problem)), "quantity", quantity, quantity.each(problem))
     names = written_names.copy()
     names[expression] = [" ".join(name.split()) for name in written_names[expression]]
-    name_codes, distinct = pd.factorize(names)  # expressions spaced alike become one
-    table["quantity"] = quantity.each(np.asarray(distinct, dtype=object)[name_codes])
-    table["expression"] = is_expression = quantity.each(expression)
+    name_codes, distinct = pd.factorize(names, sort=True)  # expressions spaced alike become one
     quantity_codes = quantity.each(name_codes)
+    # a Categorical (in name order): the reconciler takes its codes instead of hashing names
+    table["quantity"] = pd.Categorical.from_codes(
+        quantity_codes, dtype=pd.CategoricalDtype(pd.Index(distinct, dtype=object)), validate=False)
+    table["expression"] = is_expression = quantity.each(expression)
     rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes)
     rate = rate | (table["parsed_kind"] == "rate")
     has_period = table["period_start"] != MISSING
@@ -541,7 +578,7 @@ def _settle_kinds(texts: dict[str, _Text], table: dict[str, Any], problems: _Pro
                      "an increase or a rate needs a cumulative quantity, but this one is level")
 
 
-_STR_COLUMNS = ("quantity", "measure", "kind", "source")
+_STR_COLUMNS = ("measure", "kind", "source")
 
 
 def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.int64],
@@ -566,7 +603,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
                pd.Series(lines, name="line", copy=False)]
     for column in CLAIM_COLUMNS[2:]:
         values = texts[column].cells if column in TEXT_COLUMNS else table[column]
-        dtype = "str" if column in _STR_COLUMNS else bool if column == "expression" else values.dtype
+        dtype = TEXT if column in _STR_COLUMNS else bool if column == "expression" else values.dtype
         columns.append(pd.Series(values, dtype=dtype, name=column, copy=False))
     # Side by side, not consolidated: a consolidated table would copy every column once more.
     return _as_claims(pd.concat(columns, axis=1))

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from estimates import __version__, report
+from estimates import __version__, collector, report
 from estimates.errors import EstimatesError, UsageError
 
 __all__ = ["main"]
@@ -106,7 +106,8 @@ def _reconcile_command(args: argparse.Namespace) -> int:
     claims, relations = _read_inputs(args)
     progress.say(f"reconciling {len(claims):,} claims")
     result = reconcile(claims, relations, window=args.window)
-    report.write(result, args.format, args.output)
+    with collector.paused():
+        report.write(result, args.format, args.output)
     progress.say("done")
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION

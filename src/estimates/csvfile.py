@@ -4,9 +4,11 @@
 or raises `ClaimsError` naming the file (and line and column where there is one): missing
 file, directory, unreadable, empty, header only, not UTF-8 (each bad byte located), a file
 that looks separated by another delimiter. UTF-8 with a byte-order mark, CRLF line ends
-and newlines inside quoted cells read fine. The fast path is pandas' C parser; the file
-line of each record is then known from the record count unless quoted cells hold line
-breaks or there are blank lines, in which case Python's csv module recounts.
+and newlines inside quoted cells read fine. The fast path is pyarrow's multi-threaded
+reader, which hands over each column's distinct texts once (a pandas Categorical) rather
+than a Python string per cell; the file line of each record is then known from the record
+count unless quoted cells hold line breaks or there are blank lines, in which case Python's
+csv module recounts (and reads records of too few fields, which it pads with "").
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "claims.csv"
@@ -25,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from numpy.typing import NDArray
 
 from estimates.errors import ClaimsError
@@ -33,6 +37,8 @@ __all__ = ["read_csv_file", "read_text_file"]
 
 _OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 _MAX_BYTE_PROBLEMS = 100
+#: columns whose cells are nearly all distinct: read as plain text, not as distinct texts
+_NEARLY_UNIQUE = ("id", "quote", "note")
 #: a byte that is not white space to `str.isspace` (in ASCII)
 _NOT_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
 
@@ -142,11 +148,49 @@ def _ragged_rows(path: Path, text: str, delimiter: str) -> ClaimsError:
     return ClaimsError(pd.DataFrame(rows), str(path))
 
 
+def _read_fast(data: bytes, header: str, delimiter: str) -> pd.DataFrame | None:
+    """The records as text columns with pyarrow; None when the records are not all as wide
+    as the header (the slow path reads or reports them)."""
+    names = next(csv.reader([header], delimiter=delimiter))
+    text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
+    types = {n: text if n.strip().lower() in _NEARLY_UNIQUE else coded for n in names}
+    body = pa.py_buffer(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    try:
+        table = pa_csv.read_csv(
+            body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                   quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return None
+    table = table.unify_dictionaries()
+    columns = [_column(table.column(i)) for i in range(table.num_columns)]
+    frame = pd.concat(columns, axis=1) if columns else pd.DataFrame()
+    frame.columns = table.column_names
+    return frame
+
+
+def _column(column: pa.ChunkedArray) -> pd.Series:
+    """One column of text: a Categorical of its distinct texts, or Python strings."""
+    if not pa.types.is_dictionary(column.type):
+        return pd.Series(column.to_numpy(), dtype=object, copy=False)
+    codes = np.concatenate([np.zeros(0, np.int32)] + [chunk.indices.to_numpy() for chunk in column.chunks])
+    texts = column.chunks[0].dictionary.to_numpy(zero_copy_only=False) if column.num_chunks \
+        else np.zeros(0, dtype=object)
+    categories = pd.CategoricalDtype(pd.Index(texts, dtype=object))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=categories, validate=False), copy=False)
+
+
 def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame, NDArray[np.int64]]:
-    """The records of a CSV file as text cells, and the file line each starts on."""
+    """The records of a CSV file as text cells, and the file line each starts on.
+
+    Columns come as pandas Categoricals of their distinct texts (or as Python strings where
+    nearly every cell differs); duplicate header names are kept as they are.
+    """
     path = Path(path)
     data = _read_bytes(path)
-    # Every byte is validated; pandas then reads the bytes themselves. ASCII (most files) is
+    # Every byte is validated; pyarrow then reads the bytes themselves. ASCII (most files) is
     # valid UTF-8 as it is: only its header is decoded, the whole text only when needed.
     text = None if data.isascii() else _decode(path, data)
     if text is None:
@@ -161,15 +205,8 @@ def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame,
     if start == len(data if text is None else text):
         raise _fail(path, "is empty: a claims file needs a header and at least one claim")
     _check_delimiter(path, header, delimiter)
-    try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=object, keep_default_na=False,
-                            na_filter=False, skip_blank_lines=True, engine="c",
-                            encoding="utf-8-sig")
-    except pd.errors.ParserError:
-        raise _ragged_rows(path, text or data.decode("ascii"), delimiter) from None
-    except pd.errors.EmptyDataError:
-        raise _fail(path, "is empty: a claims file needs a header and at least one claim") from None
-    if not _one_line_per_record(data, len(frame)):
+    frame = None if start else _read_fast(data, header.rstrip("\r"), delimiter)
+    if frame is None or not _one_line_per_record(data, len(frame)):
         frame, lines = _read_slowly(path, text or data.decode("ascii"), delimiter)
     else:
         lines = np.arange(2, len(frame) + 2, dtype=np.int64)

@@ -47,12 +47,10 @@ Rules (see the README):
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -64,7 +62,8 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from estimates.claims import Claims, is_claims_table, read_claims
+from estimates import collector
+from estimates.claims import TEXT, Claims, is_claims_table, read_claims
 from estimates.cumulative import difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
@@ -177,7 +176,26 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
-    return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
+    with collector.paused():
+        return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
+
+
+def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
+    """Text for a result column: pandas' str dtype held in Python strings (`claims.TEXT`)."""
+    return pd.array(values, dtype=TEXT, copy=False)
+
+
+def _factorize(column: pd.Series, rows: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[Any]]:
+    """`pd.factorize` of ``column[rows]`` (codes in any order), from a Categorical's codes when
+    the column is one (as `read_claims` makes the quantity names): no names are hashed."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(column.to_numpy(object)[rows])
+        return codes, np.asarray(uniques, dtype=object)
+    codes = column.cat.codes.to_numpy()[rows]
+    used = np.zeros(len(column.cat.categories) + 1, dtype=bool)
+    used[codes] = True  # a missing name (code -1) marks the extra last place
+    compact = np.r_[np.cumsum(used[:-1]) - 1, -1]
+    return compact[codes].astype(np.intp), column.cat.categories.to_numpy(object)[used[:-1]]
 
 
 def _runs(sorted_keys: NDArray[Any]) -> NDArray[np.int64]:
@@ -228,7 +246,7 @@ class _Reconciler:
     def _groups(self) -> None:
         t = self.table
         plain = self.valid & ~self.expression
-        codes, uniques = pd.factorize(t["quantity"].to_numpy(object)[plain])
+        codes, uniques = _factorize(t["quantity"], plain)
         names: dict[str, int] = {str(n): i for i, n in enumerate(uniques)}
         edges: list[tuple[int, int]] = []
         links = [e.names for e in self.expressions.values()] + [r.names for r in self.relations]
@@ -920,9 +938,11 @@ class _Reconciler:
         name_rank[np.argsort(self.name_of.astype(str), kind="stable")] = np.arange(self.name_of.size)
         final = np.argsort(name_rank[q] * max(as_of.size, 1) + span, kind="stable")
         q = q[final]
-        frame = pd.DataFrame({"quantity": self.name_of[q], "as_of": as_of[span[final]],
+        frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
+                              "as_of": _strings(as_of[span[final]]),
                               "low": low[final], "high": high[final], "best": best[final],
-                              "unit": self.unit_of_q[q], "kind": self.kind_of_q[q],
+                              "unit": _strings(self.unit_of_q[q]),
+                              "kind": _strings(self.kind_of_q[q]),
                               "claims": claims[final], "sources": sources[final],
                               "derived": derived[final]}, copy=False)
         self.range_q, self.range_start = q, start[final]
@@ -1070,12 +1090,12 @@ class _Reconciler:
         names: NDArray[np.object_] = np.strings.add("C", np.arange(1, reason.size + 1).astype(str)
                                                     ).astype(object)
         columns = {
-            "id": names,
-            "reason": np.array([r.value for r in _REASONS], dtype=object)[reason],
-            "quantity": self.quantity[first],
+            "id": _strings(names),
+            "reason": _strings(np.array([r.value for r in _REASONS], dtype=object)[reason]),
+            "quantity": _strings(self.quantity[first]),
             "claims": pd.Series(_tuples(self.ids[member], bounds, ordered=False), dtype=object),
-            "explanation": self._explain(reason, member, bounds, rules),
-            "gap": gap, "unit": unit[first]}
+            "explanation": _strings(self._explain(reason, member, bounds, rules)),
+            "gap": gap, "unit": _strings(unit[first])}
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
             columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})
         contradictions = pd.DataFrame(columns, columns=list(CONTRADICTION_COLUMNS))
@@ -1101,11 +1121,12 @@ class _Reconciler:
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
             "claimant": t["claimant"],
-            "as_of": np.where(as_of != "", as_of, t["published"].to_numpy(object)),
-            "measure": measure, "period": period, "value": t["value"], "low": t["low"],
-            "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
-            "high_open": t["high_open"].to_numpy(bool), "best": t["best"], "unit": unit,
-            "weight": t["weight"], "source": t["source"], "status": status,
+            "as_of": _strings(np.where(as_of != "", as_of, t["published"].to_numpy(object))),
+            "measure": _strings(measure), "period": _strings(period), "value": t["value"],
+            "low": t["low"], "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
+            "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
+            "unit": _strings(unit), "weight": t["weight"], "source": t["source"],
+            "status": _strings(status),
             "contradictions": within, "problem": t["problem"]}, copy=False)
         return contradictions, claims
 
@@ -1125,10 +1146,12 @@ class _Reconciler:
             / days.astype(np.float64)
         as_of = ranges["as_of"].to_numpy(object)
         return pd.DataFrame({
-            "quantity": ranges["quantity"].to_numpy(object)[b], "from_as_of": as_of[a],
-            "to_as_of": as_of[b], "from_low": low[a], "from_high": high[a], "to_low": low[b],
+            "quantity": _strings(ranges["quantity"].to_numpy(object)[b]),
+            "from_as_of": _strings(as_of[a]), "to_as_of": _strings(as_of[b]),
+            "from_low": low[a], "from_high": high[a], "to_low": low[b],
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
-            "unit": ranges["unit"].to_numpy(object)[b] + " / day"}, columns=list(CHANGE_COLUMNS))
+            "unit": _strings(ranges["unit"].to_numpy(object)[b] + " / day")},
+            columns=list(CHANGE_COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1169,7 +1192,7 @@ def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: 
             ) -> NDArray[np.object_]:
     """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array."""
     out = np.empty(bounds.size - 1, dtype=object)
-    with _collector_paused():
+    with collector.paused():
         for which, at in _by_size(bounds):
             block = values[at]
             if ordered and at.shape[1] == 2:  # the common case, without a sort call per row
@@ -1196,18 +1219,6 @@ def _shared_tuples(codes: NDArray[np.int64], names: NDArray[np.object_], bounds:
         out[which] = _tuples(distinct.ravel(), np.arange(first.size + 1) * at.shape[1],
                              ordered=False)[pattern]
     return out
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, which a million new tuples would set off many times."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _distinct(function: Any, a: NDArray[Any], b: NDArray[Any], *, ordered: bool = False,
