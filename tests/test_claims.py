@@ -1,7 +1,9 @@
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from estimates.claims import CLAIM_COLUMNS, read_claims
+from estimates.claims import _EDGE_SPACE, CLAIM_COLUMNS, read_claims
 from estimates.errors import ClaimsError
 
 HEADER = "id,quantity,value,low,high,as_of,period,kind,claimant,outlet,grade,confidence\n"
@@ -138,3 +140,9 @@ def test_names_are_categories_in_name_order_and_text_is_python_strings() -> None
     assert table["quantity"].cat.categories.tolist() == ["x.t", "y.t"]
     assert table.sort_values("quantity")["id"].tolist() == ["b", "a", "c"]
     assert table["measure"].dtype.storage == table["source"].dtype.storage == "python"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab \t\n\x00\xa0\u2003,"), max_size=6), max_size=5))
+def test_edge_space_search_misses_no_text_that_strip_would_change(texts: list[str]) -> None:
+    if any(text != text.strip() for text in texts):
+        assert _EDGE_SPACE.search("\0".join(texts))

@@ -138,6 +138,9 @@ class _Problems:
         return table.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
 
 
+#: white space at the start or end of a text, in texts joined by NULs (a NUL inside a text
+#: can only add a false alarm, which costs a strip of each text)
+_EDGE_SPACE = re.compile(r"(?:^|\0)\s|\s(?:\0|$)")
 _FREE_TEXT = ("quote", "note", "document", "claimant", "outlet")
 _UNIQUE_TEXT = ("quote", "note")
 
@@ -161,11 +164,10 @@ def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
             return _Text(np.arange(len(cells), dtype=np.intp), cells)
         codes, found = pd.factorize(cells)
         texts = np.asarray(found, dtype=object)
-    if column not in _FREE_TEXT:  # kept as written; the source key is normalised on its own
-        stripped = np.array([text.strip() for text in texts], dtype=object)
-        if (stripped != texts).any():
-            recode, found = pd.factorize(stripped)
-            codes, texts = recode[codes], np.asarray(found, dtype=object)
+    if column not in _FREE_TEXT and _EDGE_SPACE.search("\0".join(texts)):
+        # kept as written when free text; the source key is normalised on its own
+        recode, found = pd.factorize(np.array([text.strip() for text in texts], dtype=object))
+        codes, texts = recode[codes], np.asarray(found, dtype=object)
     return _Text(codes, texts)
 
 
