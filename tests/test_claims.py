@@ -139,7 +139,8 @@ def test_names_are_categories_in_name_order_and_text_is_python_strings() -> None
     table = read_claims(frame)
     assert table["quantity"].cat.categories.tolist() == ["x.t", "y.t"]
     assert table.sort_values("quantity")["id"].tolist() == ["b", "a", "c"]
-    assert table["measure"].dtype.storage == table["source"].dtype.storage == "python"
+    assert table["source"].cat.categories.tolist() == ["claim a", "claim b", "claim c"]
+    assert table["measure"].dtype.storage == table["kind"].dtype.storage == "python"
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("ab \t\n\x00\xa0\u2003,"), max_size=6), max_size=5))

@@ -237,7 +237,9 @@ def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64
     return weight
 
 
-def _source(texts: dict[str, _Text]) -> NDArray[np.object_]:
+def _source(texts: dict[str, _Text]) -> pd.Categorical:
+    """Who stands behind each claim: its claimant, else outlet, else document (case and
+    spacing folded), else "claim <id>"; a Categorical in name order, hashed once per name."""
     # The key as a code into the claimants, outlets and documents one after another.
     key = np.zeros(len(texts["id"].codes), dtype=np.intp)
     chosen = np.zeros(len(key), dtype=bool)
@@ -250,10 +252,15 @@ def _source(texts: dict[str, _Text]) -> NDArray[np.object_]:
         offset += len(text.texts)
     names = np.concatenate([texts[c].texts for c in ("claimant", "outlet", "document")])
     normal = np.array([" ".join(k.lower().split()) for k in names], dtype=object)
-    source = normal[key]
-    unnamed = np.flatnonzero(~chosen | (source == ""))
-    source[unnamed] = ["claim " + i for i in texts["id"].cells[unnamed]]
-    return source
+    unnamed = np.flatnonzero(~chosen | (normal[key] == ""))
+    key[unnamed] = normal.size + np.arange(unnamed.size)
+    written = np.concatenate([normal, "claim " + texts["id"].cells[unnamed]])
+    used = np.zeros(written.size, dtype=bool)
+    used[key] = True
+    key = (np.cumsum(used) - 1)[key]
+    codes, distinct = pd.factorize(written[used], sort=True)
+    return pd.Categorical.from_codes(codes[key], dtype=pd.CategoricalDtype(
+        pd.Index(distinct, dtype=object)), validate=False)
 
 
 def _parse_values(values: NDArray[np.object_], lexicon: Any, halo: str) -> pd.DataFrame:
@@ -580,7 +587,7 @@ def _settle_kinds(texts: dict[str, _Text], table: dict[str, Any], problems: _Pro
                      "an increase or a rate needs a cumulative quantity, but this one is level")
 
 
-_STR_COLUMNS = ("measure", "kind", "source")
+_STR_COLUMNS = ("measure", "kind")
 
 
 def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.int64],

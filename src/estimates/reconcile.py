@@ -185,7 +185,8 @@ def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype=TEXT, copy=False)
 
 
-def _factorize(column: pd.Series, rows: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[Any]]:
+def _factorize(column: pd.Series, rows: NDArray[np.bool_] | slice,
+               ) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
     """`pd.factorize` of ``column[rows]`` (codes in any order), from a Categorical's codes when
     the column is one (as `read_claims` makes the quantity names): no names are hashed."""
     if not isinstance(column.dtype, pd.CategoricalDtype):
@@ -1035,9 +1036,8 @@ class _Reconciler:
         return out
 
     def run(self) -> Reconciliation:
-        codes, uniques = pd.factorize(self.table["source"].to_numpy(object))
+        codes, self.source_names = _factorize(self.table["source"], slice(None))
         self.source_codes = codes.astype(np.int64)
-        self.source_names = np.asarray(uniques, dtype=object)
         self.source_rank = np.empty(self.source_names.size, dtype=np.int64)
         self.source_rank[np.argsort(self.source_names.astype(str), kind="stable")] = \
             np.arange(self.source_names.size)
