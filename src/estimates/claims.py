@@ -183,6 +183,18 @@ def _categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.o
     return codes, texts
 
 
+def _categorical(codes: NDArray[np.intp], texts: NDArray[np.object_]) -> pd.Categorical:
+    """``texts[codes]`` as a Categorical whose categories are the distinct texts in order, so
+    sorting the column sorts by text.
+
+    >>> _categorical(np.array([0, 1, 2]), np.array(["b", "a", "b"], dtype=object)).codes.tolist()
+    [1, 0, 1]
+    """
+    recode, distinct = pd.factorize(texts, sort=True)
+    return pd.Categorical.from_codes(recode[codes], validate=False, dtype=pd.CategoricalDtype(
+        pd.Index(np.asarray(distinct, dtype=object), dtype=object)))
+
+
 def _first_of_each(codes: NDArray[np.intp], size: int) -> NDArray[np.int64]:
     """The first position of each code 0..size-1 in `codes` (``len(codes)`` where absent).
 
@@ -239,7 +251,7 @@ def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64
 
 def _source(texts: dict[str, _Text]) -> pd.Categorical:
     """Who stands behind each claim: its claimant, else outlet, else document (case and
-    spacing folded), else "claim <id>"; a Categorical in name order, hashed once per name."""
+    spacing folded), else "claim <id>"; hashed once per name."""
     # The key as a code into the claimants, outlets and documents one after another.
     key = np.zeros(len(texts["id"].codes), dtype=np.intp)
     chosen = np.zeros(len(key), dtype=bool)
@@ -257,10 +269,7 @@ def _source(texts: dict[str, _Text]) -> pd.Categorical:
     written = np.concatenate([normal, "claim " + texts["id"].cells[unnamed]])
     used = np.zeros(written.size, dtype=bool)
     used[key] = True
-    key = (np.cumsum(used) - 1)[key]
-    codes, distinct = pd.factorize(written[used], sort=True)
-    return pd.Categorical.from_codes(codes[key], dtype=pd.CategoricalDtype(
-        pd.Index(distinct, dtype=object)), validate=False)
+    return _categorical((np.cumsum(used) - 1)[key], written[used])
 
 
 def _parse_values(values: NDArray[np.object_], lexicon: Any, halo: str) -> pd.DataFrame:
@@ -518,11 +527,9 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     problems.add(quantity.each(pd.notna(problem)), "quantity", quantity, quantity.each(problem))
     names = written_names.copy()
     names[expression] = [" ".join(name.split()) for name in written_names[expression]]
-    name_codes, distinct = pd.factorize(names, sort=True)  # expressions spaced alike become one
-    quantity_codes = quantity.each(name_codes)
-    # a Categorical (in name order): the reconciler takes its codes instead of hashing names
-    table["quantity"] = pd.Categorical.from_codes(
-        quantity_codes, dtype=pd.CategoricalDtype(pd.Index(distinct, dtype=object)), validate=False)
+    # expressions spaced alike become one; the reconciler takes the codes, not the names
+    table["quantity"] = _categorical(quantity.codes, names.to_numpy(object))
+    quantity_codes = table["quantity"].codes.astype(np.intp)
     table["expression"] = is_expression = quantity.each(expression)
     rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes)
     rate = rate | (table["parsed_kind"] == "rate")
