@@ -7,7 +7,8 @@ which conflict resolution never drops); a relation's rows also carry its ``rule`
 all linked groups at once. A system answers: is it feasible, what are its proven bounds,
 what is the range of each variable, which minimal set of tags cannot hold together, which
 rules that conflict needs, and by how much it fails (an elastic programme). Each system keeps
-one HiGHS model and switches rows on and off by their bounds between solves.
+one HiGHS model and switches rows on and off by their bounds between solves; rows that only
+bound one variable (with coefficient 1) go to the solver as column bounds, which cost it less.
 
 Ranges are proven, then shown tight:
 
@@ -37,6 +38,8 @@ totals it does; the rest is exact to the solver's optimum.
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -91,6 +94,8 @@ class System:
 
     def __init__(self, n: int) -> None:
         self.n = n
+        #: the block of each variable: systems put side by side by `stack` are blocks
+        self.block = np.zeros(n, dtype=np.int64)
         self._pending: list[tuple[tuple[int, ...], tuple[float, ...], float, float, int, int]] = []
         self._compiled: _Rows | None = None
 
@@ -101,6 +106,7 @@ class System:
         parts = [s.compiled for s in systems] or [System(0).compiled]
         entries = np.r_[0, np.cumsum([p.indices.size for p in parts], dtype=np.int64)]
         stacked = cls(int(offsets[-1]))
+        stacked.block = np.repeat(np.arange(len(systems), dtype=np.int64), np.diff(offsets))
         stacked._compiled = _Rows(
             np.r_[np.concatenate([p.indptr[:-1] + e for p, e in zip(parts, entries[:-1], strict=True)]),
                   entries[-1]],
@@ -117,9 +123,9 @@ class System:
         A row of a relation (``tag`` -1) may name its ``rule``, so `needed_rules` can tell
         which relations a conflict needs.
         """
-        if np.isinf(low) and np.isinf(high):
+        if math.isinf(low) and math.isinf(high):
             return
-        self._pending.append((tuple(coefficients), tuple(float(v) for v in coefficients.values()),
+        self._pending.append((tuple(coefficients), tuple(map(float, coefficients.values())),
                               float(low), float(high), tag, rule))
         self._compiled = None
 
@@ -127,16 +133,15 @@ class System:
     def compiled(self) -> _Rows:
         """The rows as arrays (built once after the last `add`)."""
         if self._compiled is None:
-            rows = self._pending
-            lengths = np.array([len(r[0]) for r in rows], dtype=np.int64)
+            columns, values, low, high, tag, rule = zip(*self._pending, strict=True) if self._pending \
+                else ((), (), (), (), (), ())
+            lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
             self._compiled = _Rows(
                 np.r_[0, np.cumsum(lengths)].astype(np.int64),
-                np.array([i for r in rows for i in r[0]], dtype=np.int64),
-                np.array([v for r in rows for v in r[1]], dtype=np.float64),
-                np.array([r[2] for r in rows], dtype=np.float64),
-                np.array([r[3] for r in rows], dtype=np.float64),
-                np.array([r[4] for r in rows], dtype=np.int64),
-                np.array([r[5] for r in rows], dtype=np.int64))
+                np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int64),
+                np.fromiter(itertools.chain.from_iterable(values), dtype=np.float64),
+                np.array(low, dtype=np.float64), np.array(high, dtype=np.float64),
+                np.array(tag, dtype=np.int64), np.array(rule, dtype=np.int64))
         return self._compiled
 
     def tags(self) -> list[int]:
@@ -157,9 +162,10 @@ class System:
         """The system's HiGHS model (built once; rows are switched on and off by their bounds)."""
         key = "_elastic_model" if elastic else "_plain_model"
         model = getattr(self, key, None)
-        if model is None or model.rows is not self.compiled:
+        if model is None or model.source is not self.compiled:
             rows = self.compiled
-            model = _Model(self.n, rows, np.flatnonzero(rows.tag >= 0) if elastic else None)
+            model = _Model(self.n, rows, np.flatnonzero(rows.tag >= 0)) if elastic \
+                else _Model(self.n, rows, plain_as_columns=True)
             setattr(self, key, model)
         return model
 
@@ -229,8 +235,11 @@ class System:
         low, high = propagate(self.n, rows)
         if not rays:
             return low, high, np.zeros(self.n, dtype=bool)
-        _, cone_high = propagate(self.n, _cone(rows))
-        return low, high, ~np.isfinite(high) & (cone_high > 0)
+        endless = ~np.isfinite(high)
+        # only the blocks with such variables matter (on the rest nothing is open-ended)
+        _, cone_high = propagate(self.n, _cone(rows.take(
+            _member(_row_block(rows, self.block), self.block[endless].tolist()))))
+        return low, high, endless & (cone_high > 0)
 
     def ranges(self, active: Iterable[int] | None = None,
                bounds: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]] | None = None,
@@ -245,26 +254,55 @@ class System:
         low, high, open_ended = self.bounds(active) if bounds is None else bounds
         if (low > high).any():
             raise ValueError("the linear system is not feasible")
-        model = self._model()
-        on = self._on(active)
-        endless = unbounded(self.n, self.compiled.take(on)) & open_ended if open_ended.any() \
-            else open_ended
-        tight_low = _tighten(model, on, (low, high), +1.0, np.ones(self.n, dtype=bool))
-        tight_high = _tighten(model, on, (low, high), -1.0, ~endless)
+        rows = self.compiled.take(self._on(active))
+        endless = _endless(rows, open_ended, self.block)
+        single = _plain_bounds(rows)
+        columns = _column_bounds(self.n, rows.take(single))
+        # the rows' own bound rows are the solver's column bounds; proven bounds can only
+        # narrow them (the solver is not given those, as they may be rounded outward)
+        box = np.maximum(low, columns[0]), np.minimum(high, columns[1])
+        if (box[0] > box[1]).any():
+            raise ValueError("the linear system is not feasible")
+        model = _Model(self.n, rows.take(~single), columns=columns)
+        tight_low = _tighten(model, box, +1.0, np.ones(self.n, dtype=bool), self.block)
+        tight_high = _tighten(model, box, -1.0, ~endless, self.block)
         tight_high[endless] = np.inf
         return tight_low, tight_high
 
 
+def _plain_bounds(rows: _Rows) -> NDArray[np.bool_]:
+    """The rows that only bound one variable, with coefficient 1 (``low <= x_i <= high``)."""
+    single = np.diff(rows.indptr) == 1
+    single[single] = rows.data[rows.indptr[:-1][single]] == 1.0
+    return single
+
+
+def _column_bounds(n: int, plain: _Rows) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The bounds the `plain` bound rows put on each variable (``x >= 0`` besides)."""
+    low, high = np.zeros(n), np.full(n, np.inf)
+    np.maximum.at(low, plain.indices, plain.low)
+    np.minimum.at(high, plain.indices, plain.high)
+    return low, high
+
+
 class _Model:
     """A HiGHS model of some rows over ``x >= 0``; with `elastic`, those rows may stretch
-    (two slack columns each, ``+s`` and ``-s``)."""
+    (two slack columns each, ``+s`` and ``-s``); with `plain_as_columns`, the rows that only
+    bound one variable are given to the solver as column bounds (which it takes for free)."""
 
     def __init__(self, n: int, rows: _Rows, elastic: NDArray[np.int64] | None = None,
-                 columns: NDArray[np.float64] | None = None) -> None:
+                 columns: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+                 plain_as_columns: bool = False) -> None:
         _quiet()
         self.n = n
+        self.source = rows
+        self.plain = _plain_bounds(rows) if plain_as_columns else np.zeros(rows.low.size, dtype=bool)
+        self.plain_rows: _Rows | None = None
+        if self.plain.any():
+            self.plain_rows, rows = rows.take(self.plain), rows.take(~self.plain)
         self.rows = rows
         self.on: NDArray[np.bool_] | None = None
+        self.bounds: NDArray[np.bool_] | None = None
         indptr, indices, data = rows.indptr, rows.indices, rows.data
         extra = 0 if elastic is None else 2 * elastic.size
         if elastic is not None and extra:
@@ -283,8 +321,8 @@ class _Model:
         lp.num_col_ = self.columns
         lp.num_row_ = rows.low.size
         lp.col_cost_ = np.zeros(self.columns)
-        lp.col_lower_ = np.zeros(self.columns)
-        lp.col_upper_ = np.full(self.columns, np.inf) if columns is None else columns
+        lp.col_lower_ = np.zeros(self.columns) if columns is None else columns[0]
+        lp.col_upper_ = np.full(self.columns, np.inf) if columns is None else columns[1]
         lp.row_lower_ = rows.low
         lp.row_upper_ = rows.high
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -297,7 +335,12 @@ class _Model:
 
     def solve(self, cost: NDArray[Any], on: NDArray[np.bool_] | None = None,
               ) -> tuple[highspy.HighsModelStatus, NDArray[np.float64], NDArray[np.float64]]:
-        """Minimise ``cost . x`` over the rows `on` (all when None): (status, x, row duals)."""
+        """Minimise ``cost . x`` over the rows `on` (all when None): (status, x, row duals).
+        With plain bound rows as column bounds, `on` and the duals are over the other rows."""
+        if self.plain.any():
+            on = np.ones(self.plain.size, dtype=bool) if on is None else on
+            self._bound_columns(on[self.plain])
+            on = on[~self.plain]
         if on is not None and (self.on is None or not np.array_equal(on, self.on)):
             m = self.rows.low.size
             self.highs.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
@@ -313,6 +356,18 @@ class _Model:
             status = self.highs.getModelStatus()
         solution = self.highs.getSolution()
         return status, np.asarray(solution.col_value), np.asarray(solution.row_dual)
+
+    def _bound_columns(self, on: NDArray[np.bool_]) -> None:
+        """Bound the columns by the plain bound rows that are `on` (unless already so)."""
+        if self.bounds is not None and np.array_equal(on, self.bounds):
+            return
+        rows = self.plain_rows
+        assert rows is not None
+        low, high = np.zeros(self.n), np.full(self.n, np.inf)
+        np.maximum.at(low, rows.indices[on], rows.low[on])
+        np.minimum.at(high, rows.indices[on], rows.high[on])
+        self.highs.changeColsBounds(self.n, self.all[:self.n], low, high)
+        self.bounds = on.copy()
 
 
 @functools.cache
@@ -456,22 +511,37 @@ def unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
         np.r_[rows.data, np.tile([1.0, -1.0], n)],
         np.r_[homogeneous.low, np.full(n, -np.inf)], np.r_[homogeneous.high, np.zeros(n)],
         np.zeros(0, np.int64), np.zeros(0, np.int64))
-    model = _Model(2 * n, cone, columns=np.r_[np.full(n, np.inf), np.ones(n)])
+    model = _Model(2 * n, cone, columns=(np.zeros(2 * n), np.r_[np.full(n, np.inf), np.ones(n)]))
     status, x, _ = model.solve(np.r_[np.zeros(n), -np.ones(n)])
     if status != _OPTIMAL:
         return np.zeros(n, dtype=bool)
     return x[n:] > 0.5
 
 
-def _tighten(model: _Model, on: NDArray[np.bool_],
-             bounds: tuple[NDArray[np.float64], NDArray[np.float64]], sign: float,
-             wanted: NDArray[np.bool_]) -> NDArray[np.float64]:
+def _endless(rows: _Rows, open_ended: NDArray[np.bool_], block: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Which `open_ended` variables can grow without end (`unbounded`, over the blocks that
+    have such variables only)."""
+    if not open_ended.any():
+        return open_ended
+    kept = _member(block, block[open_ended].tolist())
+    renumber = np.cumsum(kept) - 1
+    part = rows.take(_member(_row_block(rows, block), block[open_ended].tolist()))
+    part = _Rows(part.indptr, renumber[part.indices], part.data, part.low, part.high, part.tag,
+                 part.rule)
+    endless = np.zeros(open_ended.size, dtype=bool)
+    endless[kept] = unbounded(int(kept.sum()), part)
+    return endless & open_ended
+
+
+def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float64]], sign: float,
+             wanted: NDArray[np.bool_], block: NDArray[np.int64]) -> NDArray[np.float64]:
     """Show the proven `bounds` (least if sign > 0, greatest if sign < 0) of the `wanted`
     variables tight, replacing those no witness reaches by the certified optimum.
 
     The first witness minimises (maximises) the plain sum; later ones weigh the variables
     at random (seeded), so variables that trade off against each other get their turn. What
-    no witness reaches is solved alone.
+    no witness reaches is solved alone: one variable of each `block` (variables of
+    independent systems side by side) per programme.
     """
     proven = (bounds[0] if sign > 0 else bounds[1]).copy()
     todo = wanted.copy()
@@ -481,34 +551,50 @@ def _tighten(model: _Model, on: NDArray[np.bool_],
     def reached(x: NDArray[np.float64]) -> NDArray[np.bool_]:
         return np.isfinite(proven) & ((x <= proven + near) if sign > 0 else (x >= proven - near))
 
+    def solve(cost: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        status, x, dual = model.solve(cost)
+        if status != _OPTIMAL:
+            raise ValueError(f"the linear system is not feasible ({status.name})")
+        return x[:proven.size], dual
+
     for attempt in range(4):
         if not todo.any():
             return proven
+        busy = np.unique(block[todo]).size
         weights = todo * (1.0 if attempt == 0 else rng.uniform(0.5, 1.5, todo.size))
-        status, x, _ = model.solve(sign * weights, on)
-        if status != _OPTIMAL:
-            raise ValueError(f"the linear system is not feasible ({status.name})")
-        hit = todo & reached(x[:proven.size])
+        hit = todo & reached(solve(sign * weights)[0])
         todo &= ~hit
-        if hit.sum() < 2 and attempt > 0:
+        if hit.sum() < 2 * busy and attempt > 0:
             break  # a programme per variable is as cheap from here
-    for i in np.flatnonzero(todo):
-        if not todo[i]:
-            continue  # reached by an earlier variable's solution
+    row_block = _row_block(model.rows, block)
+    while todo.any():
+        chosen = _first_of_each_block(np.flatnonzero(todo), block)
         cost = np.zeros(proven.size)
-        cost[i] = sign
-        status, x, dual = model.solve(cost, on)
-        if status != _OPTIMAL:
-            raise ValueError(f"the linear system is not feasible ({status.name})")
+        cost[chosen] = sign
+        x, dual = solve(cost)
         todo &= ~reached(x)
-        if not todo[i]:
-            continue  # the proven bound is attained after all
-        value = float(x[i])
-        certified = _certify(int(i), sign, dual, model.rows, bounds)
-        if certified is None:
-            certified = value - sign * TOLERANCE * max(1.0, abs(value))
-        proven[i] = max(proven[i], certified) if sign > 0 else min(proven[i], certified)
+        for i in chosen[todo[chosen]].tolist():  # the proven bound is not attained
+            value = float(x[i])
+            mine = np.where(row_block == block[i], dual, 0.0)
+            certified = _certify(i, sign, mine, model.rows, bounds)
+            if certified is None:
+                certified = value - sign * TOLERANCE * max(1.0, abs(value))
+            proven[i] = max(proven[i], certified) if sign > 0 else min(proven[i], certified)
+        todo[chosen] = False
     return np.maximum(proven, 0.0) if sign > 0 else proven
+
+
+def _first_of_each_block(variables: NDArray[np.int64], block: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The first of the (sorted) `variables` in each block."""
+    blocks = block[variables]
+    return variables[np.r_[True, blocks[1:] != blocks[:-1]]]
+
+
+def _row_block(rows: _Rows, block: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The block of each row (that of its first variable; -1 for an empty row)."""
+    first = np.minimum(rows.indptr[:-1], max(rows.indices.size - 1, 0))
+    filled = np.diff(rows.indptr) > 0
+    return np.where(filled, block[rows.indices[first]] if rows.indices.size else -1, -1)
 
 
 def _certify(i: int, sign: float, dual: NDArray[np.float64], rows: _Rows,

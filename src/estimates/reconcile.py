@@ -75,6 +75,7 @@ __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
 
 #: Days within which level claims are compared (the default of ``window``).
 DEFAULT_WINDOW = 7
+_BATCH = 16  # linked groups solved side by side in one programme (HiGHS's fixed cost is shared)
 _SCALE = 1_000_000  # weights become integers in millionths, so sweep sums are exact
 
 RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
@@ -647,25 +648,55 @@ class _Reconciler:
         # cannot hold as they stand (the rest fail their first witness programme, below)
         stacked, offsets = System.stack([b.system for b in built])
         ends = np.r_[offsets[1:], stacked.n].tolist()
-        low, high, _ = stacked.bounds([k for b in built for k in self._live(b)], rays=False)
-        failing = np.r_[0, np.cumsum(low > high)]
+        live = [self._live(b) for b in built]
+        bounds = stacked.bounds([k for kept in live for k in kept])
+        failing = np.r_[0, np.cumsum(bounds[0] > bounds[1])]
         for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
             if failing[end] > failing[start]:
-                self._resolve_group(b)
+                self._resolve_group(b, infeasible=True)
         blocked = self._blocked()
         for b in built:
             self._readmit(b, blocked)
-        bounds = stacked.bounds([k for b in built for k in self._live(b)])
-        for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
-            part = tuple(a[start:end] for a in bounds)
-            try:
-                lows, highs = b.system.ranges(self._live(b), part)  # type: ignore[arg-type]
-            except ValueError:  # a conflict propagation did not see
-                since = len(self.found)
-                self._resolve_group(b)
-                self._readmit(b, self._blocked(since, blocked))
-                lows, highs = b.system.ranges(self._live(b))
-            self._report_group(b, lows, highs)
+        changed = [i for i, b in enumerate(built) if self._live(b) != live[i]]
+        if changed:  # bounds again where the claims kept have changed
+            again, _ = System.stack([built[i].system for i in changed])
+            fresh = again.bounds([k for i in changed for k in self._live(built[i])])
+            at = np.concatenate([np.arange(offsets[i], ends[i]) for i in changed])
+            for whole, redone in zip(bounds, fresh, strict=True):
+                whole[at] = redone
+        for first in range(0, len(built), _BATCH):
+            chunk = built[first:first + _BATCH]
+            part = tuple(a[offsets[first]:ends[first + len(chunk) - 1]] for a in bounds)
+            for b, (lows, highs) in zip(chunk, self._chunk_ranges(chunk, part, blocked), strict=True):
+                self._report_group(b, lows, highs)
+
+    def _chunk_ranges(self, chunk: list[_Group], bounds: tuple[NDArray[Any], ...],
+                      blocked: dict[int, list[list[int]]]) -> list[tuple[NDArray[np.float64], ...]]:
+        """The ranges of a few groups, solved side by side (sharing each programme); when one
+        of them cannot hold, each half on its own."""
+        if len(chunk) == 1:
+            return [self._group_ranges(chunk[0], bounds, blocked)]
+        together, offsets = System.stack([b.system for b in chunk])
+        spans = [(o, o + b.system.n) for b, o in zip(chunk, offsets.tolist(), strict=True)]
+        try:
+            low, high = together.ranges([k for b in chunk for k in self._live(b)], bounds)  # type: ignore[arg-type]
+        except ValueError:  # a conflict propagation did not see
+            half = len(chunk) // 2
+            middle = spans[half][0]
+            return (self._chunk_ranges(chunk[:half], tuple(a[:middle] for a in bounds), blocked)
+                    + self._chunk_ranges(chunk[half:], tuple(a[middle:] for a in bounds), blocked))
+        return [(low[start:end], high[start:end]) for start, end in spans]
+
+    def _group_ranges(self, b: _Group, bounds: tuple[NDArray[Any], ...],
+                      blocked: dict[int, list[list[int]]]) -> tuple[NDArray[np.float64], ...]:
+        """The ranges of one group, resolving a conflict propagation did not see first."""
+        try:
+            return b.system.ranges(self._live(b), bounds)  # type: ignore[arg-type]
+        except ValueError:
+            since = len(self.found)
+            self._resolve_group(b)
+            self._readmit(b, self._blocked(since, blocked))
+            return b.system.ranges(self._live(b))
 
     def _times(self, rows: NDArray[np.int64]) -> None:
         """Times of the linked groups; level quantities cluster them by the window."""
@@ -703,9 +734,14 @@ class _Reconciler:
         """The linear system of one linked group: its claims, relations and running-total order."""
         times = self.group_times.get(group, np.zeros(0, dtype=np.int64))
         variables: dict[tuple[str, int], int] = {}
+        known: dict[tuple[str, int], int] = {}  # (name, time row) -> variable
 
         def var(name: str, time: int) -> int:
-            return variables.setdefault(self._slot(name, time), len(variables))
+            index = known.get((name, time))
+            if index is None:
+                index = known[name, time] = variables.setdefault(self._slot(name, time),
+                                                                 len(variables))
+            return index
 
         for name in names:
             for time in times:
@@ -744,11 +780,13 @@ class _Reconciler:
         """The group's claims not excluded."""
         return [int(row) for row in b.every if not self.excluded[row]]
 
-    def _resolve_group(self, b: _Group) -> None:
-        """Greedy drop: exclude the lightest claim of each minimal conflict until the rest hold."""
+    def _resolve_group(self, b: _Group, infeasible: bool = False) -> None:
+        """Greedy drop: exclude the lightest claim of each minimal conflict until the rest hold
+        (`infeasible`: they are known not to hold as they stand)."""
         system = b.system
         active = self._live(b)
-        while not system.feasible(active):
+        while infeasible or not system.feasible(active):
+            infeasible = False
             removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
             if not conflict:
