@@ -974,7 +974,7 @@ class _Reconciler:
         best = self._best(mrow, mrange, size, low, high)
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
-        name_rank[np.argsort(self.name_of.astype(str), kind="stable")] = np.arange(self.name_of.size)
+        name_rank[np.argsort(self.name_of, kind="stable")] = np.arange(self.name_of.size)
         final = np.argsort(name_rank[q] * max(as_of.size, 1) + span, kind="stable")
         q = q[final]
         frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
@@ -1077,7 +1077,7 @@ class _Reconciler:
         codes, self.source_names = _factorize(self.table["source"], slice(None))
         self.source_codes = codes.astype(np.int64)
         self.source_rank = np.empty(self.source_names.size, dtype=np.int64)
-        self.source_rank[np.argsort(self.source_names.astype(str), kind="stable")] = \
+        self.source_rank[np.argsort(self.source_names, kind="stable")] = \
             np.arange(self.source_names.size)
         self._groups()
         self._level()
@@ -1211,10 +1211,15 @@ class _Group:
 def _by_size(bounds: NDArray[np.int64]) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
     """The runs ``bounds[i]:bounds[i+1]``, a length at a time: (run numbers, their positions as rows)."""
     counts = np.diff(bounds)
-    by_size = np.argsort(counts, kind="stable")
+    by_size = np.argsort(_narrow(counts), kind="stable")
     for a, b in itertools.pairwise(_runs(counts[by_size]).tolist()):
         which = by_size[a:b]
         yield which, bounds[which][:, None] + np.arange(counts[which[0]])
+
+
+def _narrow(keys: NDArray[np.int64]) -> NDArray[Any]:
+    """Small non-negative keys as 16-bit integers, which numpy's stable sort orders by radix."""
+    return keys.astype(np.uint16) if keys.size and keys.min() >= 0 and keys.max() < 2**16 else keys
 
 
 def _sorted_within(values: NDArray[Any], bounds: NDArray[np.int64]) -> NDArray[np.int64]:
