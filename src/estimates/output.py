@@ -94,6 +94,8 @@ def _contains(cells: NDArray[np.object_], marks: str) -> bool:
     return any(mark in joined for mark in marks)
 
 
+#: white space at the end of a line (a table row whose last cells are empty)
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _FORMULA_START = re.compile("^[" + re.escape("".join(_FORMULA_STARTS)) + "]", re.MULTILINE)
 
 
@@ -218,8 +220,9 @@ def text_table(frame: pd.DataFrame) -> str:
         name = str(column)
         width = max(len(name), max(map(len, text), default=0))
         pad = str.rjust if frame[column].dtype.kind in "iuf" else str.ljust
-        padded.append([pad(name, width), "-" * width, *map(pad, text, repeat(width))])
-    return "\n".join(map(str.rstrip, map("  ".join, zip(*padded, strict=True))))
+        padded.append(np.array([pad(name, width), "-" * width, *map(pad, text, repeat(width))],
+                               dtype=object))
+    return _TRAILING_SPACE.sub("", _rows(padded, "  ", "\n"))[:-1]
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from estimates.output import (
     atomic_write,
@@ -53,6 +54,11 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return flat
 
 
+def _text(frame: pd.DataFrame, column: str, before: str) -> NDArray[np.object_]:
+    """`before` and then each cell of a text column, as an object array (for joining)."""
+    return before + frame[column].to_numpy(object)
+
+
 def _columns(frame: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
     return frame[[c for c in wanted if c in frame.columns]]
 
@@ -83,13 +89,15 @@ def _render(result: Any, fmt: str) -> str:
     if fmt == "markdown":
         parts = ["## Ranges", "", markdown_table(ranges), "",
                  f"## Contradictions ({len(contradictions)})", ""]
-        parts += [f"- **{row.id}** ({row.reason}): {row.explanation}" for row in contradictions.itertuples()]
+        parts += (_text(contradictions, "id", "- **") + _text(contradictions, "reason", "** (") +
+              _text(contradictions, "explanation", "): ")).tolist()
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         parts += [markdown_table(_flat(result.claims)), ""]
         return "\n".join(parts)
     parts = [f"Ranges ({len(ranges):,})", text_table(ranges), "",
              f"Contradictions ({len(contradictions):,})"]
-    parts += [f"  {row.id} [{row.reason}] {row.explanation}" for row in contradictions.itertuples()]
+    parts += (_text(contradictions, "id", "  ") + _text(contradictions, "reason", " [") +
+              _text(contradictions, "explanation", "] ")).tolist()
     parts += ["", f"Claims: {summary}", ""]
     return "\n".join(parts)
 
