@@ -123,3 +123,28 @@ def test_tables_have_a_line_per_row_and_spreadsheet_safe_cells(frame: pd.DataFra
     safe = spreadsheet_safe(flat)
     assert not any(str(v).startswith(("=", "+", "-", "@", "\t")) for v in safe["text"])
     assert len(text_table(flat).split("\n")) == 2 + len(frame)
+
+
+@given(_frames(), st.permutations(["text", "low", "line", "kept", "problem"]))
+def test_text_table_is_each_row_padded_and_stripped(frame: pd.DataFrame, order: list[str]) -> None:
+    """The column-at-a-time table equals the plain way: pad every cell, join, strip each row."""
+    def one_line(value: str | None) -> str | None:
+        return value if value is None else value.replace("\n", " ").replace("\r", " ")
+
+    frame = frame.drop(columns="claims").assign(
+        text=pd.Series([one_line(v) for v in frame["text"]], dtype=object),
+        problem=pd.Series([one_line(v) for v in frame["problem"]], dtype=object))[order]
+    columns = []
+    for name in frame.columns:
+        cells = [name, *(_display_cell(v) for v in frame[name])]
+        width = max(map(len, cells))
+        pad = str.rjust if frame[name].dtype.kind in "iuf" else str.ljust
+        columns.append([pad(cells[0], width), "-" * width, *(pad(c, width) for c in cells[1:])])
+    expected = "\n".join("  ".join(row).rstrip() for row in zip(*columns, strict=True))
+    assert text_table(frame) == expected
+
+
+def _display_cell(value: object) -> str:
+    if isinstance(value, float):
+        return format_number(value)
+    return "" if value is None else str(value)

@@ -94,8 +94,8 @@ def _contains(cells: NDArray[np.object_], marks: str) -> bool:
     return any(mark in joined for mark in marks)
 
 
-#: white space at the end of a line (a table row whose last cells are empty)
-_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+#: white space at the end of a text, in texts joined by NULs
+_END_SPACE = re.compile(r"\s(?:\0|$)")
 _FORMULA_START = re.compile("^[" + re.escape("".join(_FORMULA_STARTS)) + "]", re.MULTILINE)
 
 
@@ -192,14 +192,20 @@ def _display(values: pd.Series) -> NDArray[np.object_]:
         return np.array([_cell(cell) for cell in cells], dtype=object)
 
 
-def _rows(columns: list[NDArray[np.object_]], separator: str, end: str) -> str:
-    """The cells of each row joined by `separator`, each row followed by `end`."""
+def _pieces(columns: list[NDArray[np.object_]], separator: str, end: str) -> NDArray[np.object_]:
+    """Each row's cells with `separator` between them and `end` after, as a (rows, 2 x columns)
+    array whose pieces join into the text."""
     pieces = np.empty((len(columns[0]), 2 * len(columns)), dtype=object)
     for k, column in enumerate(columns):
         pieces[:, 2 * k] = column
         pieces[:, 2 * k + 1] = separator
     pieces[:, -1] = end
-    return "".join(pieces.ravel().tolist())
+    return pieces
+
+
+def _rows(columns: list[NDArray[np.object_]], separator: str, end: str) -> str:
+    """The cells of each row joined by `separator`, each row followed by `end`."""
+    return "".join(_pieces(columns, separator, end).ravel().tolist())
 
 
 def text_table(frame: pd.DataFrame) -> str:
@@ -215,14 +221,26 @@ def text_table(frame: pd.DataFrame) -> str:
     if frame.columns.empty:
         return ""
     padded = []
-    for column in frame.columns:
-        text = _display(frame[column])
-        name = str(column)
-        width = max(len(name), max(map(len, text), default=0))
-        pad = str.rjust if frame[column].dtype.kind in "iuf" else str.ljust
-        padded.append(np.array([pad(name, width), "-" * width, *map(pad, text, repeat(width))],
-                               dtype=object))
-    return _TRAILING_SPACE.sub("", _rows(padded, "  ", "\n"))[:-1]
+    for k, column in enumerate(frame.columns):
+        text = np.r_[np.array([str(column)], dtype=object), _display(frame[column])]
+        width = max(map(len, text))
+        right = frame[column].dtype.kind in "iuf"
+        if k == len(frame.columns) - 1 and not right:
+            width = 0  # a last column aligned left needs no padding
+        pad = str.rjust if right else str.ljust
+        cells = np.array([*map(pad, text, repeat(width))], dtype=object)
+        padded.append(np.insert(cells, 1, "-" * max(map(len, cells))))
+    pieces = _pieces(padded, "  ", "\n")
+    # rows ending in white space (an empty last cell, or one ending in a space) are cut
+    last = padded[-1]
+    ragged = np.flatnonzero(last == "")
+    if _END_SPACE.search("\0".join(last)):
+        ragged = np.flatnonzero([text[-1:].isspace() or not text for text in last])
+    for row in ragged.tolist():
+        pieces[row] = ""
+        pieces[row, 0] = "  ".join(column[row] for column in padded).rstrip()
+        pieces[row, -1] = "\n"
+    return "".join(pieces.ravel().tolist())[:-1]
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
