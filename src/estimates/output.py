@@ -94,8 +94,6 @@ def _contains(cells: NDArray[np.object_], marks: str) -> bool:
     return any(mark in joined for mark in marks)
 
 
-#: white space at the end of a text, in texts joined by NULs
-_END_SPACE = re.compile(r"\s(?:\0|$)")
 _FORMULA_START = re.compile("^[" + re.escape("".join(_FORMULA_STARTS)) + "]", re.MULTILINE)
 
 
@@ -220,26 +218,31 @@ def text_table(frame: pd.DataFrame) -> str:
     """
     if frame.columns.empty:
         return ""
-    padded = []
-    for k, column in enumerate(frame.columns):
+    texts, padded = [], []
+    for column in frame.columns:
         text = np.r_[np.array([str(column)], dtype=object), _display(frame[column])]
         width = max(map(len, text))
-        right = frame[column].dtype.kind in "iuf"
-        if k == len(frame.columns) - 1 and not right:
-            width = 0  # a last column aligned left needs no padding
-        pad = str.rjust if right else str.ljust
-        cells = np.array([*map(pad, text, repeat(width))], dtype=object)
-        padded.append(np.insert(cells, 1, "-" * max(map(len, cells))))
+        pad = str.rjust if frame[column].dtype.kind in "iuf" else str.ljust
+        text = np.insert(text, 1, "-" * width)
+        padded.append(np.array([*map(pad, text, repeat(width))], dtype=object))
+        texts.append(padded[-1] if pad is str.rjust else text)  # as the row may end on it
     pieces = _pieces(padded, "  ", "\n")
-    # rows ending in white space (an empty last cell, or one ending in a space) are cut
-    last = padded[-1]
-    ragged = np.flatnonzero(last == "")
-    if _END_SPACE.search("\0".join(last)):
-        ragged = np.flatnonzero([text[-1:].isspace() or not text for text in last])
-    for row in ragged.tolist():
+    # Each row ends at its last non-empty cell, as written (no padding after it).
+    last = np.full(len(texts[0]), -1, dtype=np.int64)
+    for k, text in enumerate(texts):
+        last[text != ""] = k
+    for k, text in enumerate(texts):
+        pieces[last < k, 2 * k - 1 if k else 0] = ""
+        pieces[last < k, 2 * k] = ""
+        ends = last == k
+        pieces[ends, 2 * k] = text[ends]
+    # a row whose last cell ends in white space is stripped on its own (rare)
+    end_text = pieces[np.arange(last.size), 2 * np.maximum(last, 0)]
+    for row in np.flatnonzero([cell[-1:].isspace() for cell in end_text]).tolist():
+        line = "  ".join(column[row] for column in padded).rstrip()
         pieces[row] = ""
-        pieces[row, 0] = "  ".join(column[row] for column in padded).rstrip()
-        pieces[row, -1] = "\n"
+        pieces[row, 0] = line
+    pieces[:, -1] = "\n"
     return "".join(pieces.ravel().tolist())[:-1]
 
 
