@@ -16,7 +16,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -323,15 +323,24 @@ def _json_cells(values: pd.Series) -> NDArray[np.object_]:
     cells = values.to_numpy(object)
     if _all_text(cells):
         return _each_text(cells, encode_basestring)
+    if all(map(isinstance, cells, repeat(tuple))):  # hashable: once per distinct where they repeat
+        try:
+            return _each_text(cells, _json_text_list)
+        except TypeError:  # items that are not text
+            pass
     if set(map(type, cells)) <= {str, tuple, type(None)}:  # hashable, and equal only when alike
         return _per_distinct(cells, _json_value, "null")
     if all(map(isinstance, cells, repeat(list))):
         try:
-            return np.array(["[" + ", ".join(map(encode_basestring, cell)) + "]" for cell in cells],
-                            dtype=object)
+            return np.array([*map(_json_text_list, cells)], dtype=object)
         except TypeError:  # items that are not text
             pass
     return np.array([_json_value(cell) for cell in cells], dtype=object)
+
+
+def _json_text_list(items: Iterable[str]) -> str:
+    """A list of texts as JSON (what ``json.dumps(list(items), ensure_ascii=False)`` gives)."""
+    return "[" + ", ".join(map(encode_basestring, items)) + "]"
 
 
 def _json_value(value: object) -> str:
