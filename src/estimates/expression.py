@@ -17,6 +17,7 @@ can turn into linear constraints. A `Relation` is ``left op right`` with op one 
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 import sys
@@ -57,8 +58,8 @@ class Linear:
     @classmethod
     def of(cls, coefficients: Mapping[str, Fraction], constant: Fraction = Fraction(0)) -> Linear:
         """Build from a mapping, dropping zero coefficients and sorting names."""
-        terms = tuple(sorted((n, Fraction(c)) for n, c in coefficients.items() if c != 0))
-        return cls(terms, Fraction(constant))
+        terms = tuple(sorted((n, _fraction(c)) for n, c in coefficients.items() if c != 0))
+        return cls(terms, _fraction(constant))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -78,14 +79,25 @@ class Linear:
         """This form plus (or minus, with ``sign=-1``) another."""
         coefficients = dict(self.terms)
         for name, coefficient in other.terms:
-            coefficients[name] = coefficients.get(name, Fraction(0)) + sign * coefficient
-        return Linear.of(coefficients, self.constant + sign * other.constant)
+            signed = _signed(coefficient, sign)
+            coefficients[name] = coefficients[name] + signed if name in coefficients else signed
+        return Linear.of(coefficients, self.constant + _signed(other.constant, sign))
 
     def __str__(self) -> str:
         parts = [f"{'' if c == 1 else ('-' if c == -1 else f'{c} * ')}{n}" for n, c in self.terms]
         if self.constant or not parts:
             parts.append(str(self.constant))
         return " + ".join(parts).replace("+ -", "- ")
+
+
+def _signed(value: Fraction, sign: int) -> Fraction:
+    """``sign * value``, without a multiplication for the usual signs 1 and -1."""
+    return value if sign == 1 else -value if sign == -1 else sign * value
+
+
+def _fraction(value: Fraction | int | float) -> Fraction:
+    """`value` as a Fraction (itself if it is one already: building one again is slow)."""
+    return value if isinstance(value, Fraction) else Fraction(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +147,35 @@ def read_expression(text: str) -> Expression:
     for name in names:
         if any(part.startswith("__") for part in name.split(".")):
             raise ExpressionError(text, f"the name {name!r} has a part starting with '__'")
+    if len(set(names)) == len(names):  # distinct names: the shape's names can be swapped in
+        try:
+            return _renamed(_shape(protected, len(names)), names)
+        except ExpressionError:
+            pass  # read again below, for the error in the text's own words
+    return _read(text, protected, names)
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(protected: str, count: int) -> Expression:
+    """The expression of `protected` text over its `count` placeholder names (many
+    expressions share one shape, such as ``_q0_ + _q1_``)."""
+    return _read(protected, protected, [_PLACEHOLDER.format(i) for i in range(count)])
+
+
+def _renamed(expression: Expression, names: list[str]) -> Expression:
+    """`expression` over placeholder names with the (distinct) `names` in their place."""
+    if isinstance(expression, Ratio):
+        return Ratio(_renamed_form(expression.numerator, names),
+                     _renamed_form(expression.denominator, names))
+    return _renamed_form(expression, names)
+
+
+def _renamed_form(form: Linear, names: list[str]) -> Linear:
+    return Linear.of({names[int(name[2:-1])]: c for name, c in form.terms}, form.constant)
+
+
+def _read(text: str, protected: str, names: list[str]) -> Expression:
+    """Parse `protected` text (names replaced by placeholders) into an expression over `names`."""
     try:
         tree = ast.parse(protected, mode="eval")
     except SyntaxError as error:

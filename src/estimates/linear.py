@@ -50,7 +50,6 @@ from typing import Any
 import highspy
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 __all__ = ["System"]
 
@@ -80,7 +79,7 @@ class _Rows:
         """The rows where `rows` is True."""
         lengths = np.diff(self.indptr)
         entries = np.repeat(rows, lengths)
-        indptr = np.r_[0, np.cumsum(lengths[rows])].astype(np.int64)
+        indptr = _starts(lengths[rows])
         return _Rows(indptr, self.indices[entries], self.data[entries], self.low[rows],
                      self.high[rows], self.tag[rows], self.rule[rows])
 
@@ -123,10 +122,15 @@ class System:
         A row of a relation (``tag`` -1) may name its ``rule``, so `needed_rules` can tell
         which relations a conflict needs.
         """
+        self.add_row(tuple(coefficients), tuple(map(float, coefficients.values())), low, high,
+                     tag, rule)
+
+    def add_row(self, columns: tuple[int, ...], values: tuple[float, ...], low: float,
+                high: float, tag: int, rule: int = -1) -> None:
+        """`add` with the coefficients as (distinct) columns and their float values."""
         if math.isinf(low) and math.isinf(high):
             return
-        self._pending.append((tuple(coefficients), tuple(map(float, coefficients.values())),
-                              float(low), float(high), tag, rule))
+        self._pending.append((columns, values, float(low), float(high), tag, rule))
         self._compiled = None
 
     @property
@@ -137,7 +141,7 @@ class System:
                 else ((), (), (), (), (), ())
             lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
             self._compiled = _Rows(
-                np.r_[0, np.cumsum(lengths)].astype(np.int64),
+                _starts(lengths),
                 np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int64),
                 np.fromiter(itertools.chain.from_iterable(values), dtype=np.float64),
                 np.array(low, dtype=np.float64), np.array(high, dtype=np.float64),
@@ -174,14 +178,13 @@ class System:
                  ) -> bool:
         """True when some x satisfies the rows of the `active` tags and of the `rules` (all
         rules when None) and every untagged row."""
-        status, *_ = self._model().solve(np.zeros(self.n), self._on(active, rules))
-        return status == _OPTIMAL
+        return self._model().run(np.zeros(self.n), self._on(active, rules)) == _OPTIMAL
 
     def _elastic(self, on: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Least stretching of the tagged rows in `on`: (stretch per row, row duals)."""
         model = self._model(elastic=True)
         tagged = np.flatnonzero(self.compiled.tag >= 0)
-        cost = np.r_[np.zeros(self.n), np.ones(2 * tagged.size)]
+        cost = np.concatenate((np.zeros(self.n), np.ones(2 * tagged.size)))
         status, x, dual = model.solve(cost, on)
         stretch = np.zeros(on.size)
         if status != _OPTIMAL:  # the untagged rows cannot hold on their own
@@ -298,20 +301,18 @@ class _Model:
         self.source = rows
         self.plain = _plain_bounds(rows) if plain_as_columns else np.zeros(rows.low.size, dtype=bool)
         self.plain_rows: _Rows | None = None
-        if self.plain.any():
-            self.plain_rows, rows = rows.take(self.plain), rows.take(~self.plain)
+        self.has_plain = bool(self.plain.any())
+        self.other = ~self.plain
+        if self.has_plain:
+            self.plain_rows, rows = rows.take(self.plain), rows.take(self.other)
         self.rows = rows
+        self.row_numbers = np.arange(rows.low.size, dtype=np.int32)
         self.on: NDArray[np.bool_] | None = None
         self.bounds: NDArray[np.bool_] | None = None
         indptr, indices, data = rows.indptr, rows.indices, rows.data
         extra = 0 if elastic is None else 2 * elastic.size
         if elastic is not None and extra:
-            matrix = sparse.csr_matrix((data, indices, indptr), shape=(rows.low.size, n))
-            slack = sparse.csr_matrix(
-                (np.tile([1.0, -1.0], elastic.size),
-                 (np.repeat(elastic, 2), np.arange(extra))), shape=(rows.low.size, extra))
-            combined = sparse.hstack([matrix, slack], format="csr")
-            indptr, indices, data = combined.indptr, combined.indices, combined.data
+            indptr, indices, data = _with_slacks(rows, n, elastic)
         self.columns = n + extra
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
@@ -320,7 +321,8 @@ class _Model:
         lp = highspy.HighsLp()
         lp.num_col_ = self.columns
         lp.num_row_ = rows.low.size
-        lp.col_cost_ = np.zeros(self.columns)
+        self.cost = np.zeros(self.columns)
+        lp.col_cost_ = self.cost
         lp.col_lower_ = np.zeros(self.columns) if columns is None else columns[0]
         lp.col_upper_ = np.full(self.columns, np.inf) if columns is None else columns[1]
         lp.row_lower_ = rows.low
@@ -337,25 +339,40 @@ class _Model:
               ) -> tuple[highspy.HighsModelStatus, NDArray[np.float64], NDArray[np.float64]]:
         """Minimise ``cost . x`` over the rows `on` (all when None): (status, x, row duals).
         With plain bound rows as column bounds, `on` and the duals are over the other rows."""
-        if self.plain.any():
+        status = self.run(cost, on)
+        return status, self.values(), self.duals()
+
+    def values(self) -> NDArray[np.float64]:
+        """The columns' values in the last solution."""
+        return np.asarray(self.highs.getSolution().col_value)
+
+    def duals(self) -> NDArray[np.float64]:
+        """The rows' duals in the last solution."""
+        return np.asarray(self.highs.getSolution().row_dual)
+
+    def run(self, cost: NDArray[Any], on: NDArray[np.bool_] | None = None,
+            ) -> highspy.HighsModelStatus:
+        """Minimise ``cost . x`` over the rows `on` (as `solve`): the status only."""
+        if self.has_plain:
             on = np.ones(self.plain.size, dtype=bool) if on is None else on
             self._bound_columns(on[self.plain])
-            on = on[~self.plain]
+            on = on[self.other]
         if on is not None and (self.on is None or not np.array_equal(on, self.on)):
-            m = self.rows.low.size
             self.highs.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
-                m, np.arange(m, dtype=np.int32), np.where(on, self.rows.low, -np.inf),
+                self.row_numbers.size, self.row_numbers, np.where(on, self.rows.low, -np.inf),
                 np.where(on, self.rows.high, np.inf))
             self.on = on.copy()
-        self.highs.changeColsCost(self.columns, self.all, np.asarray(cost, dtype=np.float64))
+        cost = np.asarray(cost, dtype=np.float64)
+        if not np.array_equal(cost, self.cost):  # feasibility and elastic costs stay the same
+            self.highs.changeColsCost(self.columns, self.all, cost)
+            self.cost = cost.copy()
         self.highs.run()
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
             self.highs.setOptionValue("presolve", "off")
             self.highs.run()
             status = self.highs.getModelStatus()
-        solution = self.highs.getSolution()
-        return status, np.asarray(solution.col_value), np.asarray(solution.row_dual)
+        return status
 
     def _bound_columns(self, on: NDArray[np.bool_]) -> None:
         """Bound the columns by the plain bound rows that are `on` (unless already so)."""
@@ -368,6 +385,32 @@ class _Model:
         np.minimum.at(high, rows.indices[on], rows.high[on])
         self.highs.changeColsBounds(self.n, self.all[:self.n], low, high)
         self.bounds = on.copy()
+
+
+def _with_slacks(rows: _Rows, n: int, elastic: NDArray[np.int64],
+                 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """The rows' entries (compressed) with ``+s_j - t_j`` appended to each `elastic` row j,
+    the slack columns numbered from `n` on, in pairs."""
+    lengths = np.diff(rows.indptr)
+    extra = np.zeros(lengths.size, dtype=np.int64)
+    extra[elastic] = 2
+    indptr = _starts(lengths + extra)
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    data = np.empty(indices.size)
+    row = rows.row_of_entry
+    kept = indptr[row] + np.arange(rows.indices.size) - rows.indptr[row]
+    indices[kept], data[kept] = rows.indices, rows.data
+    slack = (indptr[elastic] + lengths[elastic])[:, None] + np.arange(2)
+    indices[slack.ravel()] = n + np.arange(2 * elastic.size)
+    data[slack.ravel()] = np.tile([1.0, -1.0], elastic.size)
+    return indptr, indices, data
+
+
+def _starts(lengths: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Where each run of the given lengths starts, and the end of the last (an ``indptr``)."""
+    starts = np.zeros(lengths.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return starts
 
 
 @functools.cache
@@ -421,13 +464,19 @@ def propagate(n: int, rows: _Rows) -> tuple[NDArray[np.float64], NDArray[np.floa
     # lows that grow past any vertex the data could make come from rows that cannot hold
     finite = np.abs(np.r_[rows.low[np.isfinite(rows.low)], rows.high[np.isfinite(rows.high)], 1.0])
     runaway = 1e6 * finite.max() * (np.abs(a_all).max() / np.abs(a_all).min()) ** 2
-    changed = np.ones(n, dtype=bool)
+    lengths = np.diff(rows.indptr)
+    by_column_all = np.argsort(col_all, kind="stable")
+    column_starts = _starts(np.bincount(col_all, minlength=n))
+    changed = np.arange(n)
     for _ in range(_ROUNDS):
-        # only the rows of variables that moved last round can move anything now
-        busy = np.bincount(row_all, changed[col_all], m) > 0
-        entries = np.flatnonzero(busy[row_all])
-        k = int(busy.sum())
-        row = (np.cumsum(busy) - 1)[row_all[entries]]
+        # only the rows of variables that moved last round can move anything now (late
+        # rounds touch few rows: all the work here is on those)
+        busy = np.zeros(m, dtype=bool)
+        busy[row_all[by_column_all[_spans(column_starts, changed)]]] = True
+        busy = np.flatnonzero(busy)
+        entries = _spans(rows.indptr, busy)
+        k = busy.size
+        row = np.repeat(np.arange(k), lengths[busy])
         col, a = col_all[entries], a_all[entries]
         row_low, row_high = rows.low[busy], rows.high[busy]
         length, ends_exact, a_exact = length_all[busy], ends_exact_all[busy], a_exact_all[busy]
@@ -465,20 +514,28 @@ def propagate(n: int, rows: _Rows) -> tuple[NDArray[np.float64], NDArray[np.floa
         sorted_col = col[by_column]
         heads = np.r_[0, np.flatnonzero(np.diff(sorted_col)) + 1]
         touched = sorted_col[heads]
-        new_high, new_low = high.copy(), low.copy()
-        new_high[touched] = np.minimum(high[touched], np.minimum.reduceat(upper[by_column], heads))
-        new_low[touched] = np.maximum(low[touched], np.maximum.reduceat(lower[by_column], heads))
-        scale = 1e-12 * np.maximum(1.0, np.abs(np.where(np.isfinite(high), high, low)))
+        old_high, old_low = high[touched], low[touched]
+        new_high = np.minimum(old_high, np.minimum.reduceat(upper[by_column], heads))
+        new_low = np.maximum(old_low, np.maximum.reduceat(lower[by_column], heads))
+        scale = 1e-12 * np.maximum(1.0, np.abs(np.where(np.isfinite(old_high), old_high, old_low)))
         # where bounds cross (or run away) the rows cannot hold: that spreads along the rows,
-        # and those variables are left alone while the rest converge
-        dead = (new_low > new_high) | (new_low > runaway) | dead
+        # and those variables are left alone while the rest converge (bounds that crossed
+        # before are dead already, so only the touched variables need the test)
+        dead[touched] |= (new_low > new_high) | (new_low > runaway)
         dead[col] |= np.bincount(row, dead[col], k)[row] > 0
-        changed = ((new_high < high - scale) | (new_low > low + scale)) & ~dead
-        low = np.where(new_low > low + scale, new_low, low)
-        high = np.where(new_high < high - scale, new_high, high)
-        if not changed.any():
+        rises, falls = new_low > old_low + scale, new_high < old_high - scale
+        changed = touched[(rises | falls) & ~dead[touched]]
+        low[touched] = np.where(rises, new_low, old_low)
+        high[touched] = np.where(falls, new_high, old_high)
+        if not changed.size:
             break
     return low, high
+
+
+def _spans(starts: NDArray[np.int64], which: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The positions ``starts[w]:starts[w + 1]`` of each `which`, one after another."""
+    lengths = starts[which + 1] - starts[which]
+    return np.repeat(starts[which] - _starts(lengths)[:-1], lengths) + np.arange(int(lengths.sum()))
 
 
 def _divide(numerator: NDArray[np.float64], a: NDArray[np.float64], direction: int,
@@ -512,10 +569,9 @@ def unbounded(n: int, rows: _Rows) -> NDArray[np.bool_]:
         np.r_[homogeneous.low, np.full(n, -np.inf)], np.r_[homogeneous.high, np.zeros(n)],
         np.zeros(0, np.int64), np.zeros(0, np.int64))
     model = _Model(2 * n, cone, columns=(np.zeros(2 * n), np.r_[np.full(n, np.inf), np.ones(n)]))
-    status, x, _ = model.solve(np.r_[np.zeros(n), -np.ones(n)])
-    if status != _OPTIMAL:
+    if model.run(np.r_[np.zeros(n), -np.ones(n)]) != _OPTIMAL:
         return np.zeros(n, dtype=bool)
-    return x[n:] > 0.5
+    return model.values()[n:] > 0.5
 
 
 def _endless(rows: _Rows, open_ended: NDArray[np.bool_], block: NDArray[np.int64]) -> NDArray[np.bool_]:
@@ -551,18 +607,18 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
     def reached(x: NDArray[np.float64]) -> NDArray[np.bool_]:
         return np.isfinite(proven) & ((x <= proven + near) if sign > 0 else (x >= proven - near))
 
-    def solve(cost: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        status, x, dual = model.solve(cost)
+    def solve(cost: NDArray[Any]) -> NDArray[np.float64]:
+        status = model.run(cost)
         if status != _OPTIMAL:
             raise ValueError(f"the linear system is not feasible ({status.name})")
-        return x[:proven.size], dual
+        return model.values()[:proven.size]
 
     for attempt in range(4):
         if not todo.any():
             return proven
         busy = np.unique(block[todo]).size
         weights = todo * (1.0 if attempt == 0 else rng.uniform(0.5, 1.5, todo.size))
-        hit = todo & reached(solve(sign * weights)[0])
+        hit = todo & reached(solve(sign * weights))
         todo &= ~hit
         if hit.sum() < 2 * busy and attempt > 0:
             break  # a programme per variable is as cheap from here
@@ -571,9 +627,11 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
         chosen = _first_of_each_block(np.flatnonzero(todo), block)
         cost = np.zeros(proven.size)
         cost[chosen] = sign
-        x, dual = solve(cost)
+        x = solve(cost)
         todo &= ~reached(x)
-        for i in chosen[todo[chosen]].tolist():  # the proven bound is not attained
+        unreached = chosen[todo[chosen]].tolist()
+        dual = model.duals() if unreached else np.zeros(0)
+        for i in unreached:  # the proven bound is not attained
             value = float(x[i])
             mine = np.where(row_block == block[i], dual, 0.0)
             certified = _certify(i, sign, mine, model.rows, bounds)
@@ -587,7 +645,7 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
 def _first_of_each_block(variables: NDArray[np.int64], block: NDArray[np.int64]) -> NDArray[np.int64]:
     """The first of the (sorted) `variables` in each block."""
     blocks = block[variables]
-    return variables[np.r_[True, blocks[1:] != blocks[:-1]]]
+    return variables[np.concatenate(([True], blocks[1:] != blocks[:-1]))]
 
 
 def _row_block(rows: _Rows, block: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -620,6 +678,67 @@ def _certify(i: int, sign: float, dual: NDArray[np.float64], rows: _Rows,
 def _check(i: int, sign: float, y_float: NDArray[np.float64], mine: NDArray[np.int64],
            rows: _Rows, snap: bool, bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
            ) -> float | None:
+    terms = _integer_terms(i, sign, y_float, mine, rows, bounds) or \
+        _fraction_terms(i, sign, y_float, mine, rows, snap, bounds)
+    if terms is None:
+        return None
+    bound, own = terms
+    if own < 0:
+        # only the objective's own coefficient is short: scale the duals down to meet it exactly
+        combined = Fraction(sign) - own
+        if combined * Fraction(sign) <= 0:
+            return None
+        bound *= Fraction(sign) / combined
+    proven = bound if sign > 0 else -bound
+    nearest = float(proven)
+    if Fraction(nearest) != proven:
+        nearest = float(np.nextafter(nearest, -np.inf if sign > 0 else np.inf))
+    return nearest
+
+
+def _integer_terms(i: int, sign: float, y: NDArray[np.float64], mine: NDArray[np.int64],
+                   rows: _Rows, bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+                   ) -> tuple[Fraction, Fraction] | None:
+    """`_fraction_terms` in integer arithmetic, where the duals (which snapping leaves as they
+    are) and their rows' coefficients are integers; else None. (A certificate has a few rows:
+    plain Python beats numpy's per-call cost here.)"""
+    duals = y.tolist()
+    if not all(math.isfinite(v) and v.is_integer() for v in duals):
+        return None
+    reduced: dict[int, int] = {i: int(sign)}
+    ends: list[float] = []
+    for r, v in zip(mine.tolist(), duals, strict=True):
+        start, stop = int(rows.indptr[r]), int(rows.indptr[r + 1])
+        coefficients = rows.data[start:stop].tolist()
+        if not all(math.isfinite(a) and a.is_integer() for a in coefficients):
+            return None
+        for column, a in zip(rows.indices[start:stop].tolist(), coefficients, strict=True):
+            reduced[column] = reduced.get(column, 0) - int(v) * int(a)
+        ends.append(float(rows.low[r] if v > 0 else rows.high[r]))
+    weights = [int(v) for v in duals]
+    for column, value in reduced.items():
+        if column != i and value != 0:
+            weights.append(value)
+            ends.append(float(bounds[0][column] if value > 0 else bounds[1][column]))
+    if not all(math.isfinite(end) for end in ends):
+        return None
+    return _dot(weights, ends), Fraction(reduced[i])
+
+
+def _dot(weights: list[int], values: list[float]) -> Fraction:
+    """``weights . values`` exactly, for finite `values` (whose denominators are powers of
+    two, so one common denominator serves)."""
+    ratios = [value.as_integer_ratio() for value in values]
+    common = max((d for _, d in ratios), default=1)
+    return Fraction(sum(w * n * (common // d) for w, (n, d) in zip(weights, ratios, strict=True)),
+                    common)
+
+
+def _fraction_terms(i: int, sign: float, y_float: NDArray[np.float64], mine: NDArray[np.int64],
+                    rows: _Rows, snap: bool, bounds: tuple[NDArray[np.float64], NDArray[np.float64]],
+                    ) -> tuple[Fraction, Fraction] | None:
+    """The certificate's bound on ``sign * x_i`` before scaling, and the reduced cost of x_i,
+    in rational arithmetic (None when it needs an infinite end)."""
     reduced: dict[int, Fraction] = {i: Fraction(sign)}
     bound = Fraction(0)
     for r, value in zip(mine.tolist(), y_float.tolist(), strict=True):
@@ -642,14 +761,4 @@ def _check(i: int, sign: float, y_float: NDArray[np.float64], mine: NDArray[np.i
         if not np.isfinite(end):
             return None
         bound += value * Fraction(end)
-    if reduced[i] < 0:
-        # only the objective's own coefficient is short: scale the duals down to meet it exactly
-        combined = Fraction(sign) - reduced[i]
-        if combined * Fraction(sign) <= 0:
-            return None
-        bound *= Fraction(sign) / combined
-    proven = bound if sign > 0 else -bound
-    nearest = float(proven)
-    if Fraction(nearest) != proven:
-        nearest = float(np.nextafter(nearest, -np.inf if sign > 0 else np.inf))
-    return nearest
+    return bound, reduced[i]

@@ -716,13 +716,15 @@ class _Reconciler:
         self.time_end = times["end"].to_numpy(np.int64)
         self.time_cluster = times["cluster"].to_numpy(np.int64)
         self.cluster_of_time: list[int] = self.time_cluster.tolist()
+        self.time_spans = list(zip(self.time_start.tolist(), self.time_end.tolist(), strict=True))
         self.cumulative_names = {name for name, i in self.names.items()
                                  if self.kind_of_q[i] == "cumulative"}
-        self.time_index = {(int(a), int(b), int(c)): k for k, (a, b, c) in
-                           enumerate(zip(g, self.time_start, self.time_end, strict=True))}
+        self.time_index = {key: k for k, key in enumerate(zip(
+            g.tolist(), self.time_start.tolist(), self.time_end.tolist(), strict=True))}
         self.time_of = np.full(self.n, -1, dtype=np.int64)
-        self.time_of[value] = [self.time_index[(int(self.group[k]), int(self.start[k]),
-                                                int(self.end[k]))] for k in value]
+        self.time_of[value] = [self.time_index[key] for key in zip(
+            self.group[value].tolist(), self.start[value].tolist(), self.end[value].tolist(),
+            strict=True)]
 
     def _slot(self, name: str, time: int) -> tuple[str, int]:
         """The variable of `name` at time row `time`: its cluster if level, the time if cumulative."""
@@ -744,13 +746,13 @@ class _Reconciler:
             return index
 
         for name in names:
-            for time in times:
-                var(name, int(time))
+            for time in times.tolist():
+                var(name, time)
         if not variables:
             return None
         system = System(len(variables))
         every = self.group_rows.get(group, np.zeros(0, dtype=np.int64))
-        spoken_by = {int(row): self._claim_rows(system, int(row), var, group) for row in every}
+        spoken_by = self._add_claims(system, every, var, group)
         relation_rows: set[tuple[Any, ...]] = set()
         for number, terms, op, constant in self.relations_by_group.get(group, []):
             for time in times.tolist():
@@ -764,21 +766,45 @@ class _Reconciler:
                 relation_rows.add(key)
                 system.add(coefficients, -math.inf if op == "<=" else -constant, -constant, -1,
                            rule=number)
-        ordered = sorted(times.tolist(), key=lambda tm: (self.time_start[tm], self.time_end[tm]))
-        # instants in order need only consecutive pairs; spans that overlap need every pair
-        instants = all(self.time_start[tm] == self.time_end[tm] for tm in ordered)
+        pairs = self._in_order(times)
         for name in names:
             if self.kind_of_q[self.names[name]] != "cumulative":
                 continue
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1:i + 2] if instants else ordered[i + 1:]:
-                    if self.time_end[a] <= self.time_start[b]:
-                        system.add({var(name, a): -1.0, var(name, b): 1.0}, 0, math.inf, -1)
+            for a, b in pairs:
+                system.add_row((var(name, a), var(name, b)), (-1.0, 1.0), 0.0, math.inf, -1)
         return _Group(system, variables, every, spoken_by, times)
+
+    def _in_order(self, times: NDArray[np.int64]) -> list[tuple[int, int]]:
+        """The pairs of time rows (a, b) with a ending before b starts that a running total
+        must not fall across: instants in order need only consecutive pairs; spans that
+        overlap need every pair."""
+        ordered = times[np.lexsort((self.time_end[times], self.time_start[times]))]
+        start, end = self.time_start[ordered].tolist(), self.time_end[ordered].tolist()
+        instants = start == end
+        rows = ordered.tolist()
+        return [(rows[i], rows[j]) for i in range(len(rows))
+                for j in (range(i + 1, min(i + 2, len(rows))) if instants else range(i + 1, len(rows)))
+                if end[i] <= start[j]]
+
+    def _add_claims(self, system: System, every: NDArray[np.int64], var: Any, group: int,
+                    ) -> dict[int, set[tuple[str, int]]]:
+        """Add the rows of the claims `every`; return the variables each speaks about."""
+        spoken_by: dict[int, set[tuple[str, int]]] = {}
+        plain = self.is_value[every] & ~self.expression[every]
+        for k, simple, name, time, low, high in zip(
+                every.tolist(), plain.tolist(), self.quantity[every].tolist(),
+                self.time_of[every].tolist(), self.low[every].tolist(), self.high[every].tolist(),
+                strict=True):
+            if simple:  # most claims: one variable within bounds
+                system.add_row((var(name, time),), (1.0,), low, high, k)
+                spoken_by[k] = {self._slot(name, time)}
+            else:
+                spoken_by[k] = self._claim_rows(system, k, var, group)
+        return spoken_by
 
     def _live(self, b: _Group) -> list[int]:
         """The group's claims not excluded."""
-        return [int(row) for row in b.every if not self.excluded[row]]
+        return b.every[~self.excluded[b.every]].tolist()
 
     def _resolve_group(self, b: _Group, infeasible: bool = False) -> None:
         """Greedy drop: exclude the lightest claim of each minimal conflict until the rest hold
@@ -828,28 +854,29 @@ class _Reconciler:
 
     def _report_group(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
         """The ranges of one group's variables that claims speak about."""
-        active = self._live(b)
+        active = b.every[~self.excluded[b.every]]
         times = b.times
-        mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active))
+        mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active.tolist()))
+        plain = active[self.is_value[active] & ~self.expression[active]]
         direct: dict[tuple[str, int], list[int]] = {}
-        for k in active:
-            if self.is_value[k] and not self.expression[k]:
-                direct.setdefault(self._slot(self.quantity[k], int(self.time_of[k])),
-                                  []).append(k)
+        for k, name, time in zip(plain.tolist(), self.quantity[plain].tolist(),
+                                 self.time_of[plain].tolist(), strict=True):
+            direct.setdefault(self._slot(name, time), []).append(k)
         spoken = {name for name, _ in mentioned}
         anywhere = {slot for _, slot in mentioned}
+        lows, highs = low.tolist(), high.tolist()
         for (name, slot), index in b.variables.items():
             members = direct.get((name, slot), [])
             if not members and (name, slot) not in mentioned and (
                     name in spoken or slot not in anywhere
-                    or not (math.isfinite(high[index]) or low[index] > 0)):
+                    or not (math.isfinite(highs[index]) or lows[index] > 0)):
                 continue
             if slot < 0:
                 cluster = times[self.time_cluster[times] == -1 - slot]
                 span = int(self.time_start[cluster].min()), int(self.time_end[cluster].max())
             else:
-                span = int(self.time_start[slot]), int(self.time_end[slot])
-            self.lp_ranges.append((self.names[name], *span, float(low[index]), float(high[index]),
+                span = self.time_spans[slot]
+            self.lp_ranges.append((self.names[name], *span, lows[index], highs[index],
                                    members, not members))
 
     def _claim_rows(self, system: System, k: int, var: Any, group: int) -> set[tuple[str, int]]:
