@@ -402,7 +402,7 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
     _warn_unknown_columns(raw, source)
     problems = _Problems(lines)
-    missing = _missing_columns(raw)
+    header = _header_problems(raw)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}
     del raw
@@ -412,7 +412,7 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     _read_quantities(texts, table, problems)
     table["weight"] = _weights(texts, problems)
     table["source"] = _source(texts)
-    return _finish(texts, table, lines, problems, missing, source, skip_invalid)
+    return _finish(texts, table, lines, problems, header, source, skip_invalid)
 
 
 _COLUMNS = ("id", "quantity", "low", "high", "best", "unit", "kind", *TEXT_COLUMNS)
@@ -426,20 +426,20 @@ def _warn_unknown_columns(raw: pd.DataFrame, source: str) -> None:
                           "is ignored", UnknownColumnWarning, stacklevel=4)
 
 
-def _missing_columns(raw: pd.DataFrame) -> list[tuple[str, str]]:
+def _header_problems(raw: pd.DataFrame) -> list[tuple[str, str]]:
     """Problems of the header: required columns missing, a column named twice."""
     names = pd.Series(raw.columns)
     twice = names[names.duplicated(keep=False)]
-    missing = [(str(name), f"is named more than once in the header (columns "
+    found = [(str(name), f"is named more than once in the header (columns "
                 f"{', '.join(str(p + 1) for p in positions)}): keep one")
                for name, positions in twice.groupby(twice, sort=False).groups.items()]
-    missing += [(c, "is a required column and is missing") for c in ("id", "quantity")
-               if c not in raw]
+    found += [(c, "is a required column and is missing") for c in ("id", "quantity")
+              if c not in raw]
     if "value" not in raw and "low" not in raw and "high" not in raw:
-        missing.append(("value", "is a required column (or low/high) and is missing"))
+        found.append(("value", "is a required column (or low/high) and is missing"))
     if "as_of" not in raw and "published" not in raw:
-        missing.append(("as_of", "is a required column (or published) and is missing"))
-    return missing
+        found.append(("as_of", "is a required column (or published) and is missing"))
+    return found
 
 
 def _check_ids(texts: dict[str, _Text], problems: _Problems) -> None:
@@ -598,14 +598,14 @@ _STR_COLUMNS = ("measure", "kind")
 
 
 def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.int64],
-            problems: _Problems, missing: list[tuple[str, str]], source: str,
+            problems: _Problems, header: list[tuple[str, str]], source: str,
             skip_invalid: bool) -> Claims:
     found = problems.table()
-    if missing:
-        head = pd.DataFrame({"row": -1, "line": 1, "column": [c for c, _ in missing],
-                             "value": "", "problem": [p for _, p in missing]})
+    if header:
+        head = pd.DataFrame({"row": -1, "line": 1, "column": [c for c, _ in header],
+                             "value": "", "problem": [p for _, p in header]})
         found = pd.concat([head, found], ignore_index=True)
-    if len(found) and (not skip_invalid or missing):
+    if len(found) and (not skip_invalid or header):
         raise ClaimsError(found[list(PROBLEM_COLUMNS)].reset_index(drop=True), source)
     per_row = found[found["row"] >= 0].assign(text=found["column"] + ": " + found["problem"])
     joined = per_row.groupby("row")["text"].agg("; ".join)
