@@ -1260,18 +1260,20 @@ def _sorted_within(values: NDArray[Any], bounds: NDArray[np.int64]) -> NDArray[n
 
 def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
             ) -> NDArray[np.object_]:
-    """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array."""
+    """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array.
+
+    Called while `reconcile` holds the garbage collector paused (a million new tuples would
+    otherwise set it off many times)."""
     out = np.empty(bounds.size - 1, dtype=object)
-    with collector.paused():
-        for which, at in _by_size(bounds):
-            block = values[at]
-            if ordered and at.shape[1] == 2:  # the common case, without a sort call per row
-                swap = block[:, 1] < block[:, 0]
-                block[swap] = block[swap][:, ::-1]
-            elif ordered and at.shape[1] > 2:
-                block.sort(axis=1)
-            items = zip(*block.T.tolist(), strict=True) if at.shape[1] else itertools.repeat(_EMPTY)
-            out[which] = np.fromiter(items, dtype=object, count=which.size)
+    for which, at in _by_size(bounds):
+        block = values[at]
+        if ordered and at.shape[1] == 2:  # the common case, without a sort call per row
+            swap = block[:, 1] < block[:, 0]
+            block[swap] = block[swap][:, ::-1]
+        elif ordered and at.shape[1] > 2:
+            block.sort(axis=1)
+        items = zip(*block.T.tolist(), strict=True) if at.shape[1] else itertools.repeat(_EMPTY)
+        out[which] = np.fromiter(items, dtype=object, count=which.size)
     return out
 
 
