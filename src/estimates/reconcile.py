@@ -62,7 +62,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from estimates import collector
+from estimates import collector, heap
 from estimates.claims import TEXT, Claims, is_claims_table, read_claims
 from estimates.cumulative import difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
@@ -177,7 +177,7 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
-    with collector.paused():
+    with collector.paused(), heap.retained():
         return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
 
 

@@ -1,0 +1,70 @@
+"""Keeping freed memory in the process while `reconcile` works on large arrays (glibc).
+
+glibc's ``malloc`` gives every block above its mapping threshold (128 KiB, rising to at most
+32 MiB once such blocks are freed) a fresh mapping of its own and hands it back to the kernel
+when freed, so every new array of that size has its pages zeroed by the kernel again on first
+touch. Reconciling 10 million claims makes hundreds of arrays of 10 to 80 MB and spent 7 to
+11 of its 32 seconds in the kernel that way. While `retained` is active, blocks up to 1 GiB
+come from the heap and freed ones stay there for the next; afterwards the thresholds glibc
+settles on by itself are set (32 MiB to map a block, 64 MiB of free heap top to trim) and the
+heap is trimmed, so the memory goes back to the system. Where the C library is not glibc, or
+where the user tunes ``malloc`` through ``MALLOC_*_`` or ``GLIBC_TUNABLES``, it does nothing.
+
+>>> with retained():
+...     total = sum(range(10))
+>>> total
+45
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["retained"]
+
+_TRIM_THRESHOLD, _TOP_PAD, _MMAP_THRESHOLD = -1, -2, -3  # mallopt parameters (malloc.h)
+_WHILE = {_MMAP_THRESHOLD: 1 << 30, _TRIM_THRESHOLD: 1 << 40, _TOP_PAD: 1 << 30}
+_AFTER = {_MMAP_THRESHOLD: 32 << 20, _TRIM_THRESHOLD: 64 << 20, _TOP_PAD: 128 << 10}
+_USER_SETTINGS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_",
+                  "GLIBC_TUNABLES")
+_depth = 0
+
+
+def _glibc() -> Any:
+    """The process's C library when it is glibc and left to its defaults, else None."""
+    if any(name in os.environ for name in _USER_SETTINGS):
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version, libc.mallopt, libc.malloc_trim  # noqa: B018 (glibc's own)
+    except (OSError, AttributeError, TypeError):
+        return None
+    return libc
+
+
+_LIBC = _glibc()
+
+
+@contextmanager
+def retained() -> Iterator[None]:
+    """Keep freed blocks in the heap for reuse during the block (nested: the outermost counts)."""
+    global _depth
+    if _LIBC is None:
+        yield
+        return
+    _depth += 1
+    if _depth == 1:
+        for parameter, value in _WHILE.items():
+            _LIBC.mallopt(parameter, value)
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if _depth == 0:
+            for parameter, value in _AFTER.items():
+                _LIBC.mallopt(parameter, value)
+            _LIBC.malloc_trim(0)
