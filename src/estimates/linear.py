@@ -211,15 +211,28 @@ class System:
         subsystem, checked), so it tries few tags.
         """
         conflict = list(active)
+        order = conflict.copy() if order is None else list(order)
         stretch, dual = self._elastic(self._on(conflict))
         rows = self.compiled
         involved = {int(t) for t in rows.tag[(np.abs(dual) > 1e-12) | (stretch > 0)] if t >= 0}
         narrowed = [t for t in conflict if t in involved]
-        if narrowed and not self.feasible(narrowed):
-            conflict = narrowed
-        for tag in (conflict.copy() if order is None else [t for t in order if t in conflict]):
+        stretched = {int(t) for t in rows.tag[stretch > 0]}
+        if narrowed:
+            # a tag dropped shows the narrowed set cannot hold; else it is checked
+            kept = self._deletion(narrowed, order, stretched)
+            if len(kept) < len(narrowed) or not self.feasible(narrowed):
+                return kept
+        return self._deletion(conflict, order, stretched)
+
+    def _deletion(self, conflict: list[int], order: list[int], stretched: set[int]) -> list[int]:
+        """Drop the tags of `conflict` in `order` while the rest still cannot hold together.
+
+        The elastic solution holds every row it does not stretch: when those (`stretched`)
+        are all of one tag, the rest hold without it, so that tag stays with no programme.
+        """
+        for tag in [t for t in order if t in conflict]:
             trial = [t for t in conflict if t != tag]
-            if not self.feasible(trial):
+            if stretched != {tag} and not self.feasible(trial):
                 conflict = trial
         return conflict
 
@@ -334,6 +347,12 @@ class _Model:
         highs.passModel(lp)
         self.highs = highs
         self.all = np.arange(self.columns, dtype=np.int32)
+
+    def primal(self) -> None:
+        """Solve with the primal simplex from now on: after a change of costs alone the last
+        basis stays feasible (the dual simplex, the default, suits a cold start with costs of
+        one sign and changes of bounds)."""
+        self.highs.setOptionValue("simplex_strategy", 4)
 
     def solve(self, cost: NDArray[Any], on: NDArray[np.bool_] | None = None,
               ) -> tuple[highspy.HighsModelStatus, NDArray[np.float64], NDArray[np.float64]]:
@@ -609,6 +628,7 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
 
     def solve(cost: NDArray[Any]) -> NDArray[np.float64]:
         status = model.run(cost)
+        model.primal()  # from here on only the costs change
         if status != _OPTIMAL:
             raise ValueError(f"the linear system is not feasible ({status.name})")
         return model.values()[:proven.size]

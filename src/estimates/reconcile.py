@@ -619,6 +619,7 @@ class _Reconciler:
         if rows.size == 0:
             return
         self._times(rows)
+        self._rate_totals(rows)
         order = rows[np.argsort(self.group[rows], kind="stable")]
         starts = _runs(self.group[order])
         self.group_rows = {int(self.group[order[a]]): order[a:b]
@@ -726,6 +727,14 @@ class _Reconciler:
             self.group[value].tolist(), self.start[value].tolist(), self.end[value].tolist(),
             strict=True)]
 
+    def _rate_totals(self, rows: NDArray[np.int64]) -> None:
+        """The increase over its period that each rate claim of `rows` gives (rate times days)."""
+        rate = rows[self.is_rate[rows]]
+        days = self.pend[rate] - self.pstart[rate]
+        total = IntervalArray._raw(self.low[rate], self.high[rate]) * days
+        self.rate_totals: dict[int, tuple[float, float]] = dict(zip(
+            rate.tolist(), zip(total.low.tolist(), total.high.tolist(), strict=True), strict=True))
+
     def _slot(self, name: str, time: int) -> tuple[str, int]:
         """The variable of `name` at time row `time`: its cluster if level, the time if cumulative."""
         if name in self.cumulative_names:
@@ -745,9 +754,10 @@ class _Reconciler:
                                                                  len(variables))
             return index
 
-        for name in names:
+        slot = self._slot
+        for name in names:  # every variable up front, so relations and order look them up
             for time in times.tolist():
-                var(name, time)
+                known[name, time] = variables.setdefault(slot(name, time), len(variables))
         if not variables:
             return None
         system = System(len(variables))
@@ -758,7 +768,7 @@ class _Reconciler:
             for time in times.tolist():
                 coefficients: dict[int, float] = {}
                 for name, c in terms:
-                    index = var(name, time)
+                    index = known[name, time]
                     coefficients[index] = coefficients.get(index, 0.0) + c
                 key = (tuple(sorted(coefficients.items())), op)
                 if key in relation_rows:
@@ -771,7 +781,7 @@ class _Reconciler:
             if self.kind_of_q[self.names[name]] != "cumulative":
                 continue
             for a, b in pairs:
-                system.add_row((var(name, a), var(name, b)), (-1.0, 1.0), 0.0, math.inf, -1)
+                system.add_row((known[name, a], known[name, b]), (-1.0, 1.0), 0.0, math.inf, -1)
         return _Group(system, variables, every, spoken_by, times)
 
     def _in_order(self, times: NDArray[np.int64]) -> list[tuple[int, int]]:
@@ -909,9 +919,7 @@ class _Reconciler:
         first = self.time_index[(group, int(self.pstart[k]), int(self.pstart[k]))]
         last = self.time_index[(group, int(self.pend[k]), int(self.pend[k]))]
         if self.is_rate[k]:
-            days = int(self.pend[k]) - int(self.pstart[k])
-            total = IntervalArray._raw(np.array([low]), np.array([high])) * days
-            low, high = float(total.low[0]), float(total.high[0])
+            low, high = self.rate_totals[k]
         name = self.quantity[k]
         system.add({var(name, last): 1.0, var(name, first): -1.0}, low, high, k)
         return {self._slot(name, last)}
