@@ -34,7 +34,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["difference_bounds", "heaviest_running_totals", "negative_cycle"]
+__all__ = ["consistent_totals", "difference_bounds", "heaviest_running_totals", "negative_cycle"]
 
 
 @njit(cache=True)
@@ -107,11 +107,9 @@ def _dp_segment(node: NDArray[np.int64], low: NDArray[np.float64], high: NDArray
 
 
 @njit(cache=True)
-def _dp_all(offsets: NDArray[np.int64], node: NDArray[np.int64], n_nodes: NDArray[np.int64],
-            low: NDArray[np.float64], high: NDArray[np.float64], weight: NDArray[np.int64],
-            rank: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    kept = np.ones(node.size, dtype=np.bool_)
-    partner = np.full(node.size, -1, dtype=np.int64)
+def _consistent_all(offsets: NDArray[np.int64], node: NDArray[np.int64], low: NDArray[np.float64],
+                    high: NDArray[np.float64]) -> NDArray[np.bool_]:
+    out = np.ones(offsets.size - 1, dtype=np.bool_)
     for s in range(offsets.size - 1):
         a, b = offsets[s], offsets[s + 1]
         if b - a < 2:
@@ -142,17 +140,38 @@ def _dp_all(offsets: NDArray[np.int64], node: NDArray[np.int64], n_nodes: NDArra
                     ok = False
                     break
                 i = j
-        if ok:
-            continue
-        _dp_segment(node[a:b], low[a:b], high[a:b], weight[a:b], rank[a:b], n_nodes[s], kept,
-                    partner, a)
+        out[s] = ok
+    return out
+
+
+@njit(cache=True)
+def _dp_all(offsets: NDArray[np.int64], node: NDArray[np.int64], n_nodes: NDArray[np.int64],
+            low: NDArray[np.float64], high: NDArray[np.float64], weight: NDArray[np.int64],
+            rank: NDArray[np.int64], consistent: NDArray[np.bool_],
+            ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    kept = np.ones(node.size, dtype=np.bool_)
+    partner = np.full(node.size, -1, dtype=np.int64)
+    for s in range(offsets.size - 1):
+        if not consistent[s]:
+            a, b = offsets[s], offsets[s + 1]
+            _dp_segment(node[a:b], low[a:b], high[a:b], weight[a:b], rank[a:b], n_nodes[s], kept,
+                        partner, a)
     return kept, partner
+
+
+def consistent_totals(offsets: NDArray[np.int64], node: NDArray[np.int64],
+                      low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Which running totals (laid out as for `heaviest_running_totals`) keep all their claims:
+    no earlier low above a later high, and the claims at each node meet."""
+    return _consistent_all(np.asarray(offsets, np.int64), np.asarray(node, np.int64),
+                           np.asarray(low, np.float64), np.asarray(high, np.float64))
 
 
 def heaviest_running_totals(offsets: NDArray[np.int64], node: NDArray[np.int64],
                             n_nodes: NDArray[np.int64], low: NDArray[np.float64],
                             high: NDArray[np.float64], weight: NDArray[np.int64],
                             rank: NDArray[np.int64] | None = None,
+                            consistent: NDArray[np.bool_] | None = None,
                             ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
     """The heaviest consistent value claims of each running total whose nodes form a chain.
 
@@ -160,14 +179,17 @@ def heaviest_running_totals(offsets: NDArray[np.int64], node: NDArray[np.int64],
     ``offsets[s]:offsets[s+1]`` at nodes ``0..n_nodes[s]-1`` in time order. Weights are
     integers, so sums are exact. Returns (kept mask; for each excluded claim a kept one it
     cannot hold with, -1 for kept claims): of those that qualify, the first in time, then the
-    least `rank` at one node (default: the first in order).
+    least `rank` at one node (default: the first in order). `consistent` is
+    `consistent_totals` when known (ranks matter only in the other totals).
     """
     if node.size == 0:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
     rank = np.arange(node.size) if rank is None else rank
-    return _dp_all(offsets.astype(np.int64), node.astype(np.int64), n_nodes.astype(np.int64),
-                   low.astype(np.float64), high.astype(np.float64), weight.astype(np.int64),
-                   rank.astype(np.int64))
+    if consistent is None:
+        consistent = consistent_totals(offsets, node, low, high)
+    return _dp_all(np.asarray(offsets, np.int64), np.asarray(node, np.int64), np.asarray(n_nodes, np.int64),
+                   np.asarray(low, np.float64), np.asarray(high, np.float64), np.asarray(weight, np.int64),
+                   np.asarray(rank, np.int64), consistent)
 
 
 @njit(cache=True)
@@ -269,11 +291,11 @@ def difference_bounds(node_offsets: NDArray[np.int64], edge_offsets: NDArray[np.
     ([0.0, 5.0, 5.0], [0.0, 10.0, 13.0], [False])
     """
     size = int(node_offsets[-1])
-    return _bounds_all(node_offsets.astype(np.int64), edge_offsets.astype(np.int64),
-                       u.astype(np.int64), v.astype(np.int64), w.astype(np.float64),
-                       np.full(size, -np.inf) if floor is None else floor.astype(np.float64),
-                       np.full(size, np.inf) if ceiling is None else ceiling.astype(np.float64),
-                       np.zeros(size, dtype=bool) if rising is None else rising.astype(bool))
+    return _bounds_all(np.asarray(node_offsets, np.int64), np.asarray(edge_offsets, np.int64),
+                       np.asarray(u, np.int64), np.asarray(v, np.int64), np.asarray(w, np.float64),
+                       np.full(size, -np.inf) if floor is None else np.asarray(floor, np.float64),
+                       np.full(size, np.inf) if ceiling is None else np.asarray(ceiling, np.float64),
+                       np.zeros(size, dtype=bool) if rising is None else np.asarray(rising, bool))
 
 
 @njit(cache=True)

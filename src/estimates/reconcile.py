@@ -64,11 +64,11 @@ from scipy.sparse.csgraph import connected_components
 
 from estimates import collector, heap
 from estimates.claims import TEXT, Claims, is_claims_table, read_claims
-from estimates.cumulative import difference_bounds, heaviest_running_totals, negative_cycle
+from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
-from estimates.sweep import anchor_clusters, heaviest_point, partners
+from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
 from estimates.timeline import format_period, format_span
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
@@ -197,7 +197,52 @@ def _factorize(column: pd.Series, rows: NDArray[np.bool_] | slice,
     used = np.zeros(len(column.cat.categories) + 1, dtype=bool)
     used[codes] = True  # a missing name (code -1) marks the extra last place
     compact = np.r_[np.cumsum(used[:-1]) - 1, -1]
-    return compact[codes].astype(np.intp), column.cat.categories.to_numpy(object)[used[:-1]]
+    return compact[codes].astype(np.intp, copy=False), column.cat.categories.to_numpy(object)[used[:-1]]
+
+
+def _ranks(texts: NDArray[np.object_]) -> NDArray[np.int64]:
+    """Dense ranks of strings in Python's order (equal strings share one), as
+    ``pd.factorize(texts, sort=True)`` gives; sorted as numpy strings, which is faster."""
+    try:
+        values = texts.astype(np.dtypes.StringDType())
+    except UnicodeEncodeError:  # lone surrogates have no UTF-8
+        return pd.factorize(texts, sort=True)[0].astype(np.int64)
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(texts.size, dtype=np.int64)
+    values = values[order]
+    ranks[order] = np.cumsum(np.r_[False, values[1:] != values[:-1]])
+    return ranks
+
+
+def _lexsort(keys: Sequence[NDArray[np.int64]]) -> NDArray[np.intp]:
+    """`np.lexsort` of integer keys (the last is the first key), as one stable sort of a
+    combined key when their spans multiply below 2**62 (twice as fast)."""
+    if keys[0].size == 0:
+        return np.zeros(0, dtype=np.intp)
+    lows = [int(k.min()) for k in keys]
+    spans = [int(k.max()) - low + 1 for k, low in zip(keys, lows, strict=True)]
+    if math.prod(spans) >= 2**62:
+        return np.lexsort(keys)
+    combined = np.zeros(keys[0].size, dtype=np.int64)
+    for k, low, span in zip(keys[::-1], lows[::-1], spans[::-1], strict=True):
+        combined *= span
+        combined += k
+        combined -= low
+    return np.argsort(combined, kind="stable")
+
+
+def _middle(low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The middle of each interval when finite, else its finite end (infinite when none)."""
+    out = low / 2
+    out += high / 2
+    np.copyto(out, np.where(np.isfinite(low), low, high), where=~(np.isfinite(low) & np.isfinite(high)))
+    return out
+
+
+def _starts(codes: NDArray[np.int64], size: int) -> NDArray[np.int64]:
+    """Where each of 0..size-1 starts in sorted `codes` (plus the end):
+    ``np.searchsorted(codes, np.arange(size + 1))`` by counting."""
+    return np.r_[0, np.cumsum(np.bincount(codes, minlength=size))]
 
 
 def _runs(sorted_keys: NDArray[Any]) -> NDArray[np.int64]:
@@ -249,7 +294,7 @@ class _Reconciler:
         t = self.table
         plain = self.valid & ~self.expression
         codes, uniques = _factorize(t["quantity"], plain)
-        names: dict[str, int] = {str(n): i for i, n in enumerate(uniques)}
+        names: dict[str, int] = dict(zip(map(str, uniques.tolist()), itertools.count()))
         edges: list[tuple[int, int]] = []
         links = [e.names for e in self.expressions.values()] + [r.names for r in self.relations]
         for linked in links:
@@ -276,7 +321,7 @@ class _Reconciler:
         self.linked[self.group[periodic_level & (q >= 0)]] = True
         first = np.full(len(names), -1, dtype=np.int64)
         rows = np.flatnonzero(plain)
-        first[q[rows][::-1]] = rows[::-1]
+        first[codes[::-1]] = rows[::-1]
         has = first >= 0
         kinds = np.full(len(names), "level", dtype=object)
         units = np.full(len(names), "", dtype=object)
@@ -321,10 +366,11 @@ class _Reconciler:
                             changed = True
 
     def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
-        """Integer weights: each source's claims in one slot share its weight."""
-        pair, _ = pd.factorize(slot * self.source_names.size + self.source_codes[rows])
-        share = np.bincount(pair)[pair].astype(np.float64)
-        return np.maximum(np.rint(self.weight[rows] / share * _SCALE), 1).astype(np.int64)
+        """Integer weights: each source's claims in one slot share its weight (`slot` sorted)."""
+        weight = self.weight[rows]  # worked in place: weight / share * _SCALE, rounded, at least 1
+        weight /= key_counts(slot, self.source_codes[rows], self.source_names.size)
+        weight *= _SCALE
+        return np.maximum(np.rint(weight, out=weight), 1, out=weight).astype(np.int64)
 
     # ----------------------------------------------------------------- level quantities
     def _level(self) -> None:
@@ -332,14 +378,14 @@ class _Reconciler:
                               & (self.q >= 0))
         # in quantity and time order, so the slots below come in order (and every later sort
         # by slot finds its input sorted)
-        rows = rows[np.lexsort((self.end[rows], self.start[rows], self.q[rows]))]
+        rows = rows[_lexsort((self.end[rows], self.start[rows], self.q[rows]))]
         self.level_rows = rows
         if rows.size == 0:
             self.level_slot = np.zeros(0, dtype=np.int64)
             return
         q = self.q[rows]
         slot = anchor_clusters(q, self.start[rows], self.end[rows],
-                               np.full(rows.size, self.window, dtype=np.int64))
+                               np.full(rows.size, self.window, dtype=np.int64), ordered=True)
         self.level_slot = slot
         weight = self._shares(slot, rows)
         low, high = self.low[rows], self.high[rows]
@@ -369,7 +415,7 @@ class _Reconciler:
         if keys_q.size == 0:
             self.node_q = np.zeros(0, dtype=np.int64)
             return
-        order = np.lexsort((keys_e, keys_s, keys_q))
+        order = _lexsort((keys_e, keys_s, keys_q))
         sq, ss, se = keys_q[order], keys_s[order], keys_e[order]
         new = np.r_[True, (sq[1:] != sq[:-1]) | (ss[1:] != ss[:-1]) | (se[1:] != se[:-1])]
         node_id = np.empty(order.size, dtype=np.int64)
@@ -399,17 +445,22 @@ class _Reconciler:
             return
         block = self.block_of_node[node]
         chain = self.chained[block]
-        weight = self._shares(node, rows)
-        order = self.value_by_node[chain[self.value_by_node]]  # node ids are in (q, time) order
+        by_node = self.value_by_node
+        weight = np.empty(rows.size, dtype=np.int64)
+        weight[by_node] = self._shares(node[by_node], rows[by_node])
+        order = by_node[chain[by_node]]  # node ids are in (q, time) order
         r, b = rows[order], block[order]
         offsets = _runs(b)
         n_nodes = np.diff(self.q_blocks)[b[offsets[:-1]]]
         at = node[order]
-        shared = np.flatnonzero(np.bincount(at)[at] > 1)  # ranks matter only among claims at a node
+        local, low, high = self.local[at], self.low[r], self.high[r]
+        consistent = consistent_totals(offsets, local, low, high)
+        # ranks matter only among claims at one node of a total that is searched
+        shared = np.flatnonzero((np.bincount(at)[at] > 1) & np.repeat(~consistent, np.diff(offsets)))
         rank = np.zeros(order.size, dtype=np.int64)
         rank[shared] = self.tie(r[shared])
-        kept, partner = heaviest_running_totals(offsets, self.local[at], n_nodes, self.low[r],
-                                                self.high[r], weight[order], rank)
+        kept, partner = heaviest_running_totals(offsets, local, n_nodes, low, high, weight[order],
+                                                rank, consistent)
         out = np.flatnonzero(~kept)
         self.excluded[r[out]] = True
         later_first = node[order][partner[out]] > node[order][out]
@@ -936,17 +987,16 @@ class _Reconciler:
 
     # ----------------------------------------------------------------- ranges
     def _plain_ranges(self) -> tuple[list[NDArray[Any]], NDArray[np.int64], NDArray[np.int64]]:
-        """Ranges of the quantities no relation links: columns and (member row, range) pairs."""
+        """Ranges of the quantities no relation links: columns and (member row, range) pairs,
+        by range."""
         parts: list[list[NDArray[Any]]] = []
         member_rows: list[NDArray[np.int64]] = []
         member_range: list[NDArray[np.int64]] = []
         count = 0
         rows = self.level_rows
         keep = ~self.excluded[rows] & ~self.in_linked[rows]
-        rows, slot = rows[keep], self.level_slot[keep]
+        rows, slot = rows[keep], self.level_slot[keep]  # slots are sorted
         if rows.size:
-            order = np.argsort(slot, kind="stable")
-            rows, slot = rows[order], slot[order]
             runs = _runs(slot)
             heads = runs[:-1]
             parts.append([self.q[rows[heads]], np.minimum.reduceat(self.start[rows], heads),
@@ -959,7 +1009,7 @@ class _Reconciler:
         if self.node_q.size:
             linked_q = self.linked[self.component[self.node_q]]
             live = ~self.excluded[self.cum_value]
-            value_rows, value_nodes = self.cum_value[live], self.value_node[live]
+            value_nodes = self.value_node[live]
             report = np.zeros(self.node_q.size, dtype=bool)
             report[value_nodes] = True
             report[self.period_nodes[1][~self.excluded[self.cum_period]]] = True
@@ -971,9 +1021,10 @@ class _Reconciler:
             has[value_nodes] = True
             parts.append([self.node_q[nodes], self.node_start[nodes], self.node_end[nodes],
                           self.node_low[nodes], self.node_high[nodes], ~has[nodes]])
-            take = index[value_nodes] >= 0
-            member_rows.append(value_rows[take])
-            member_range.append(index[value_nodes][take])
+            by_node = self.value_by_node[live[self.value_by_node]]  # so ranges come in order
+            take = by_node[index[self.value_node[by_node]] >= 0]
+            member_rows.append(self.cum_value[take])
+            member_range.append(index[self.value_node[take]])
             count += nodes.size
         if getattr(self, "lp_ranges", None):
             lp = self.lp_ranges
@@ -994,18 +1045,17 @@ class _Reconciler:
     def _ranges(self) -> pd.DataFrame:
         (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
         low = np.maximum(low, 0.0)
-        size = q.size
-        order = np.argsort(mrange, kind="stable")
-        mrow, mrange = mrow[order], mrange[order]
-        claims = _tuples(self.ids[mrow], np.searchsorted(mrange, np.arange(size + 1)), ordered=True)
+        size = q.size  # mrange is sorted
+        claims = _tuples(self.ids, _starts(mrange, size), ordered=True, rows=mrow)
         # each range's distinct sources, in name order
         n_sources = max(self.source_names.size, 1)
-        source = np.sort(mrange * n_sources + self.source_rank[self.source_codes[mrow]])
+        source = np.sort(mrange * n_sources + self.source_rank[self.source_codes[mrow]],
+                         kind="stable")  # sorted but within ranges: timsort finds the runs
         source = source[np.r_[True, source[1:] != source[:-1]]] if source.size else source
         by_rank = np.empty_like(self.source_names)
         by_rank[self.source_rank] = self.source_names
         sources = _shared_tuples(source % n_sources, by_rank,
-                                 np.searchsorted(source // n_sources, np.arange(size + 1)))
+                                 _starts(source // n_sources, size))
         best = self._best(mrow, mrange, size, low, high)
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
@@ -1025,14 +1075,13 @@ class _Reconciler:
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
               low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
         """The documented best point: weighted median of the claims' points, clipped into the range."""
-        finite = np.isfinite(low) & np.isfinite(high)
-        best = np.where(finite, low / 2 + high / 2, np.where(np.isfinite(low), low, high))
-        lo, hi, given = self.low, self.high, self.table["best"].to_numpy(np.float64)
-        middle = np.where(np.isfinite(lo) & np.isfinite(hi), lo / 2 + hi / 2,
-                          np.where(np.isfinite(lo), lo, hi))
-        point = np.where(np.isnan(given), middle, given)[mrow]
+        best = _middle(low, high)
+        point, given = _middle(self.low[mrow], self.high[mrow]), self.table["best"].to_numpy(np.float64)[mrow]
+        np.copyto(point, given, where=~np.isnan(given))
         usable = np.isfinite(point)
-        r, p, w = mrange[usable], point[usable], self.weight[mrow][usable]
+        r, p, w = mrange, point, self.weight[mrow]
+        if not usable.all():
+            r, p, w = r[usable], p[usable], w[usable]
         if r.size == 0:
             return best
         runs = _runs(r)  # r is sorted
@@ -1046,6 +1095,8 @@ class _Reconciler:
         at = np.clip(at, heads, runs[1:] - 1)
         median = p[at]
         which = r[heads]
+        if which.size == size:  # every range, in order
+            return np.minimum(np.maximum(median, low), high)
         best[which] = np.minimum(np.maximum(median, low[which]), high[which])
         return best
 
@@ -1061,11 +1112,12 @@ class _Reconciler:
         blank = np.flatnonzero(written == "")
         codes, texts = _distinct(_interval_text, self.low[rows[blank]], self.high[rows[blank]])
         written[blank] = texts[codes]
-        claimant, outlet = column("claimant"), column("outlet")
-        who = np.where(claimant != "", claimant,
-                       np.where(outlet != "", outlet, "claim " + self.ids[rows].astype(object)))
-        as_of = column("as_of")
-        when = np.where(as_of != "", as_of, "published " + column("published"))
+        who, outlet = column("claimant"), column("outlet")
+        fill = np.flatnonzero(who == "")  # the outlet, else the id
+        who[fill] = np.where(outlet[fill] != "", outlet[fill], "claim " + self.ids[rows[fill]])
+        when = column("as_of")
+        fill = np.flatnonzero(when == "")
+        when[fill] = "published " + t["published"].to_numpy(object)[rows[fill]]
         over = np.flatnonzero(column("measure") != "value")
         period = column("period")[over]
         unwritten = np.flatnonzero(period == "")
@@ -1110,7 +1162,7 @@ class _Reconciler:
 
     def run(self) -> Reconciliation:
         codes, self.source_names = _factorize(self.table["source"], slice(None))
-        self.source_codes = codes.astype(np.int64)
+        self.source_codes = codes.astype(np.int64, copy=False)
         self.source_rank = np.empty(self.source_names.size, dtype=np.int64)
         self.source_rank[np.argsort(self.source_names, kind="stable")] = \
             np.arange(self.source_names.size)
@@ -1139,7 +1191,7 @@ class _Reconciler:
         rules[pairs[1].size:] = [numbers for _, _, _, numbers in found]
         bounds = np.r_[0, np.cumsum(sizes)]
         # key: the ranks of the conflict's ids, ascending, then -1s (a shorter tuple sorts first)
-        rank, _ = pd.factorize(self.ids[member], sort=True)
+        rank = _ranks(self.ids[member])
         conflict = np.repeat(np.arange(reason.size), sizes)
         width = int(sizes.max(initial=0))
         key = np.full((reason.size, width), np.iinfo(np.int64).max)
@@ -1147,7 +1199,7 @@ class _Reconciler:
         key.sort(axis=1)
         key[key == np.iinfo(np.int64).max] = -1
         first = ~pd.DataFrame(key).duplicated().to_numpy()
-        quantity, _ = pd.factorize(self.quantity[member[bounds[:-1]]], sort=True)
+        quantity = _ranks(self.quantity[member[bounds[:-1]]])
         order = np.flatnonzero(first)
         order = order[np.lexsort([*key[order].T[::-1], quantity[order]])]
         sizes = sizes[order]
@@ -1166,7 +1218,7 @@ class _Reconciler:
             "id": _strings(names),
             "reason": _strings(np.array([r.value for r in _REASONS], dtype=object)[reason]),
             "quantity": _strings(self.quantity[first]),
-            "claims": pd.Series(_tuples(self.ids[member], bounds, ordered=False), dtype=object),
+            "claims": pd.Series(_tuples(self.ids, bounds, ordered=False, rows=member), dtype=object),
             "explanation": _strings(self._explain(reason, member, bounds, rules)),
             "gap": gap, "unit": _strings(unit[first])}
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
@@ -1188,7 +1240,7 @@ class _Reconciler:
         rate = np.flatnonzero(self.is_rate)
         unit[rate] = np.where(unit[rate] != "", unit[rate], "1") + " / day"
         period = t["period"].to_numpy(object).copy()
-        unwritten = np.flatnonzero((period == "") & (measure != "value") & self.valid)
+        unwritten = np.flatnonzero((period == "") & ~self.is_value & self.valid)
         codes, texts = _distinct(format_period, self.pstart[unwritten], self.pend[unwritten])
         period[unwritten] = texts[codes]
         claims = pd.DataFrame({
@@ -1204,12 +1256,11 @@ class _Reconciler:
         return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame) -> pd.DataFrame:
-        level = (ranges["kind"] == "level").to_numpy()
-        rows = np.flatnonzero(level)
+        rows = np.flatnonzero(self.kind_of_q[self.range_q] == "level")
         if rows.size < 2:
             return pd.DataFrame(columns=list(CHANGE_COLUMNS))
         q, start = self.range_q[rows], self.range_start[rows]
-        order = rows[np.lexsort((start, q))]
+        order = rows[_lexsort((start, q))]
         low, high = ranges["low"].to_numpy(np.float64), ranges["high"].to_numpy(np.float64)
         a, b = order[:-1], order[1:]
         moved = (self.range_q[a] == self.range_q[b]) & ((low[b] > high[a]) | (high[b] < low[a]))
@@ -1267,14 +1318,15 @@ def _sorted_within(values: NDArray[Any], bounds: NDArray[np.int64]) -> NDArray[n
 
 
 def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
-            ) -> NDArray[np.object_]:
-    """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array.
+            rows: NDArray[np.int64] | None = None) -> NDArray[np.object_]:
+    """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array;
+    with `rows`, of ``values[rows[bounds[i]:bounds[i+1]]]``.
 
     Called while `reconcile` holds the garbage collector paused (a million new tuples would
     otherwise set it off many times)."""
     out = np.empty(bounds.size - 1, dtype=object)
     for which, at in _by_size(bounds):
-        block = values[at]
+        block = values[at if rows is None else rows[at]]
         if ordered and at.shape[1] == 2:  # the common case, without a sort call per row
             swap = block[:, 1] < block[:, 0]
             block[swap] = block[swap][:, ::-1]

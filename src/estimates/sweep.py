@@ -19,7 +19,7 @@ import pandas as pd
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["anchor_clusters", "heaviest_point", "partners", "prefix_max_before"]
+__all__ = ["anchor_clusters", "heaviest_point", "key_counts", "partners", "prefix_max_before"]
 
 
 @njit(cache=True)
@@ -50,10 +50,15 @@ def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDA
     Returns (kept mask per interval, point per group; NaN for a group with no interval).
     """
     size = int(group.max()) + 1 if group.size else 0
-    order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(size + 1))
-    point = _sweep(bounds, low[order].astype(np.float64), high[order].astype(np.float64),
-                   weight[order].astype(np.int64))
+    if np.all(group[1:] >= group[:-1]):  # in group order already: no copies
+        bounds = np.searchsorted(group, np.arange(size + 1))
+        point = _sweep(bounds, np.asarray(low, np.float64), np.asarray(high, np.float64),
+                       np.asarray(weight, np.int64))
+    else:
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(size + 1))
+        point = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
+                       np.asarray(weight[order], np.int64))
     at = point[group]
     return (low <= at) & (at <= high), point
 
@@ -100,16 +105,45 @@ def _anchor(group: NDArray[np.int64], start: NDArray[np.int64], end: NDArray[np.
 
 
 def anchor_clusters(group: NDArray[np.int64], start: NDArray[np.int64], end: NDArray[np.int64],
-                    window: NDArray[np.int64]) -> NDArray[np.int64]:
+                    window: NDArray[np.int64], *, ordered: bool = False) -> NDArray[np.int64]:
     """Cluster times within each group: a cluster takes every time starting at most `window`
     days after its first time ends (so any two times in it are within the window of the first).
 
-    Input in any order; returns a cluster number per row.
+    Input in any order (with `ordered`, sorted by group, start and end); returns a cluster
+    number per row.
     """
+    if ordered:
+        return _anchor(group, start, end, window)
     order = np.lexsort((end, start, group))
     clusters = np.empty(group.size, dtype=np.int64)
     clusters[order] = _anchor(group[order], start[order], end[order], window[order])
     return clusters
+
+
+@njit(cache=True)
+def _key_counts(group: NDArray[np.int64], key: NDArray[np.int64], n_keys: int) -> NDArray[np.int64]:
+    count = np.zeros(n_keys, dtype=np.int64)
+    out = np.empty(group.size, dtype=np.int64)
+    a = 0
+    for i in range(group.size + 1):
+        if i == group.size or group[i] != group[a]:
+            for j in range(a, i):
+                count[key[j]] += 1
+            for j in range(a, i):
+                out[j] = count[key[j]]
+            for j in range(a, i):
+                count[key[j]] = 0
+            a = i
+    return out
+
+
+def key_counts(group: NDArray[np.int64], key: NDArray[np.int64], n_keys: int) -> NDArray[np.int64]:
+    """For rows sorted by group, how many rows of its group share its key (keys in 0..n_keys-1).
+
+    >>> key_counts(np.array([0, 0, 0, 1]), np.array([2, 0, 2, 2]), 3).tolist()
+    [2, 1, 2, 1]
+    """
+    return _key_counts(np.asarray(group, np.int64), np.asarray(key, np.int64), n_keys)
 
 
 def prefix_max_before(group: NDArray[np.int64], key: NDArray[np.int64], value: NDArray[np.float64],
