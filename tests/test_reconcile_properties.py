@@ -1,8 +1,10 @@
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimates import reconcile
+from estimates.reconcile import _lexsort, _ranks
 from strategies_claims import claim_rows, claims_around_truth
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,3 +56,24 @@ def test_every_contradiction_is_infeasible_and_minimal(rows: pd.DataFrame, linke
         assert _conflicts(subset, relations)
         for drop in ids:
             assert not _conflicts(subset[subset["id"] != drop], relations)
+
+
+@given(st.lists(st.text(max_size=4), max_size=30))
+def test_id_ranks_follow_pythons_order_of_strings(texts: list[str]) -> None:
+    values = np.array(texts, dtype=object)
+    expected = [sorted(set(texts)).index(t) for t in texts]
+    assert _ranks(values).tolist() == expected
+
+
+@given(st.lists(st.tuples(st.integers(-5, 5), st.integers(-(2**40), 2**40), st.integers(0, 3)),
+                max_size=30))
+def test_combined_key_sort_is_lexsort(rows: list[tuple[int, int, int]]) -> None:
+    keys = [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)] if rows \
+        else [np.zeros(0, dtype=np.int64)] * 3
+    assert _lexsort(keys).tolist() == np.lexsort(keys).tolist()
+
+
+def test_id_ranks_of_strings_with_no_utf8_still_follow_pythons_order() -> None:
+    texts = ["b", "\ud800", "a", "b", "\U0001f600"]  # a lone surrogate: the slower path
+    assert _ranks(np.array(texts, dtype=object)).tolist() == \
+        [sorted(set(texts)).index(t) for t in texts]

@@ -2,8 +2,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from estimates.cumulative import difference_bounds, heaviest_running_totals, negative_cycle
-from estimates.sweep import heaviest_point
+from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
+from estimates.sweep import heaviest_point, key_counts
 
 
 def test_heaviest_point_keeps_the_heaviest_overlapping_set() -> None:
@@ -82,3 +82,28 @@ def test_difference_bounds_are_shortest_paths_and_find_negative_cycles() -> None
     _, _, cyclic = difference_bounds(np.array([0, 2]), np.array([0, 2]), np.array([0, 1]),
                                      np.array([1, 0]), np.array([10.0, -20.0]))
     assert cyclic[0]
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4)), max_size=40))
+def test_key_counts_count_the_rows_of_a_group_sharing_a_key(rows: list[tuple[int, int]]) -> None:
+    rows.sort(key=lambda r: r[0])  # sorted by group, keys in any order
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    key = np.array([k for _, k in rows], dtype=np.int64)
+    assert key_counts(group, key, 5).tolist() == [rows.count(r) for r in rows]
+
+
+@given(st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 9), st.integers(0, 4)),
+                         min_size=1, max_size=6), min_size=1, max_size=5))
+def test_consistent_totals_are_those_the_search_keeps_whole(
+        totals: list[list[tuple[int, int, int]]]) -> None:
+    claims = [sorted(total) for total in totals]  # (node, low, width) in node order
+    offsets = np.r_[0, np.cumsum([len(c) for c in claims])]
+    node, low, width = (np.array(v) for v in zip(*[c for total in claims for c in total],
+                                                  strict=True))
+    n_nodes = np.array([max(n for n, _, _ in total) + 1 for total in claims])
+    high = (low + width).astype(float)
+    consistent = consistent_totals(offsets, node, low.astype(float), high)
+    kept, _ = heaviest_running_totals(offsets, node, n_nodes, low.astype(float), high,
+                                      np.ones(node.size, dtype=np.int64))
+    whole = np.logical_and.reduceat(kept, offsets[:-1])
+    assert consistent.tolist() == whole.tolist()

@@ -40,10 +40,10 @@ def _glibc() -> Any:
         return None
     try:
         libc = ctypes.CDLL(None)
-        libc.gnu_get_libc_version, libc.mallopt, libc.malloc_trim  # noqa: B018 (glibc's own)
-    except (OSError, AttributeError, TypeError):
+    except (OSError, TypeError):
         return None
-    return libc
+    glibc = all(hasattr(libc, name) for name in ("gnu_get_libc_version", "mallopt", "malloc_trim"))
+    return libc if glibc else None
 
 
 _LIBC = _glibc()
