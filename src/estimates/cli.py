@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from estimates import __version__, collector, report
+from estimates import __version__, collector, heap, report
 from estimates.errors import EstimatesError, UsageError
 
 __all__ = ["main"]
@@ -103,11 +103,12 @@ def _reconcile_command(args: argparse.Namespace) -> int:
 
     _refuse_overwriting_inputs(args)
     progress = _Progress(args.file)
-    claims, relations = _read_inputs(args)
-    progress.say(f"reconciling {len(claims):,} claims")
-    result = reconcile(claims, relations, window=args.window)
-    with collector.paused():
-        report.write(result, args.format, args.output)
+    with heap.retained():  # the whole job: freed blocks are reused, not mapped afresh
+        claims, relations = _read_inputs(args)
+        progress.say(f"reconciling {len(claims):,} claims")
+        result = reconcile(claims, relations, window=args.window)
+        with collector.paused():
+            report.write(result, args.format, args.output)
     progress.say("done")
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION
