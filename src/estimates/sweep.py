@@ -50,15 +50,11 @@ def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDA
     Returns (kept mask per interval, point per group; NaN for a group with no interval).
     """
     size = int(group.max()) + 1 if group.size else 0
-    if np.all(group[1:] >= group[:-1]):  # in group order already: no copies
-        bounds = np.searchsorted(group, np.arange(size + 1))
-        point = _sweep(bounds, np.asarray(low, np.float64), np.asarray(high, np.float64),
-                       np.asarray(weight, np.int64))
-    else:
-        order = np.argsort(group, kind="stable")
-        bounds = np.searchsorted(group[order], np.arange(size + 1))
-        point = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
-                       np.asarray(weight[order], np.int64))
+    # in group order already (as `reconcile` gives them): views, not copies
+    order = slice(None) if np.all(group[1:] >= group[:-1]) else np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(size + 1))
+    point = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
+                   np.asarray(weight[order], np.int64))
     at = point[group]
     return (low <= at) & (at <= high), point
 
