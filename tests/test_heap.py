@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import threading
 
 import pytest
 
@@ -66,3 +67,21 @@ def test_glibc_is_found_on_linux(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in heap._USER_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     assert heap._glibc() is not None
+
+
+def test_blocks_in_two_threads_set_the_policy_back_when_the_last_ends(libc: _FakeLibc) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with heap.retained():
+            entered.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=other)
+    with heap.retained():
+        thread.start()
+        assert entered.wait(5)
+    assert ("malloc_trim", 0, 0) not in libc.calls  # the other thread's block is still open
+    release.set()
+    thread.join(5)
+    assert libc.calls.count(("malloc_trim", 0, 0)) == 1 and heap._depth == 0

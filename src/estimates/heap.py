@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,7 +33,8 @@ _WHILE = {_MMAP_THRESHOLD: 1 << 30, _TRIM_THRESHOLD: 1 << 40, _TOP_PAD: 1 << 30}
 _AFTER = {_MMAP_THRESHOLD: 32 << 20, _TRIM_THRESHOLD: 64 << 20, _TOP_PAD: 128 << 10}
 _USER_SETTINGS = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_",
                   "GLIBC_TUNABLES")
-_depth = 0
+_depth = 0  # blocks open, across threads
+_lock = threading.Lock()
 
 
 def _glibc() -> Any:
@@ -52,20 +54,26 @@ _LIBC = _glibc()
 
 @contextmanager
 def retained() -> Iterator[None]:
-    """Keep freed blocks in the heap for reuse during the block (nested: the outermost counts)."""
+    """Keep freed blocks in the heap for reuse during the block (nested, or in several threads:
+    from the first block opened until the last one ends)."""
     global _depth
     if _LIBC is None:
         yield
         return
-    _depth += 1
-    if _depth == 1:
-        for parameter, value in _WHILE.items():
-            _LIBC.mallopt(parameter, value)
+    with _lock:
+        _depth += 1
+        if _depth == 1:
+            _set(_WHILE)
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0:
-            for parameter, value in _AFTER.items():
-                _LIBC.mallopt(parameter, value)
-            _LIBC.malloc_trim(0)
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                _set(_AFTER)
+                _LIBC.malloc_trim(0)
+
+
+def _set(settings: dict[int, int]) -> None:
+    for parameter, value in settings.items():
+        _LIBC.mallopt(parameter, value)
