@@ -253,8 +253,7 @@ class System:
             return low, high, np.zeros(self.n, dtype=bool)
         endless = ~np.isfinite(high)
         # only the blocks with such variables matter (on the rest nothing is open-ended)
-        _, cone_high = propagate(self.n, _cone(rows.take(
-            _member(_row_block(rows, self.block), self.block[endless].tolist()))))
+        _, cone_high = propagate(self.n, _cone(_rows_of_blocks(rows, self.block, endless)))
         return low, high, endless & (cone_high > 0)
 
     def ranges(self, active: Iterable[int] | None = None,
@@ -397,11 +396,8 @@ class _Model:
         """Bound the columns by the plain bound rows that are `on` (unless already so)."""
         if self.bounds is not None and np.array_equal(on, self.bounds):
             return
-        rows = self.plain_rows
-        assert rows is not None
-        low, high = np.zeros(self.n), np.full(self.n, np.inf)
-        np.maximum.at(low, rows.indices[on], rows.low[on])
-        np.minimum.at(high, rows.indices[on], rows.high[on])
+        assert self.plain_rows is not None
+        low, high = _column_bounds(self.n, self.plain_rows.take(on))
         self.highs.changeColsBounds(self.n, self.all[:self.n], low, high)
         self.bounds = on.copy()
 
@@ -600,7 +596,7 @@ def _endless(rows: _Rows, open_ended: NDArray[np.bool_], block: NDArray[np.int64
         return open_ended
     kept = _member(block, block[open_ended].tolist())
     renumber = np.cumsum(kept) - 1
-    part = rows.take(_member(_row_block(rows, block), block[open_ended].tolist()))
+    part = _rows_of_blocks(rows, block, open_ended)
     part = _Rows(part.indptr, renumber[part.indices], part.data, part.low, part.high, part.tag,
                  part.rule)
     endless = np.zeros(open_ended.size, dtype=bool)
@@ -666,6 +662,11 @@ def _first_of_each_block(variables: NDArray[np.int64], block: NDArray[np.int64])
     """The first of the (sorted) `variables` in each block."""
     blocks = block[variables]
     return variables[np.concatenate(([True], blocks[1:] != blocks[:-1]))]
+
+
+def _rows_of_blocks(rows: _Rows, block: NDArray[np.int64], variables: NDArray[np.bool_]) -> _Rows:
+    """The rows of the blocks that hold any of the `variables`."""
+    return rows.take(_member(_row_block(rows, block), block[variables].tolist()))
 
 
 def _row_block(rows: _Rows, block: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -239,7 +239,7 @@ def _middle(low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.f
     return out
 
 
-def _starts(codes: NDArray[np.int64], size: int) -> NDArray[np.int64]:
+def _code_starts(codes: NDArray[np.int64], size: int) -> NDArray[np.int64]:
     """Where each of 0..size-1 starts in sorted `codes` (plus the end):
     ``np.searchsorted(codes, np.arange(size + 1))`` by counting."""
     return np.r_[0, np.cumsum(np.bincount(codes, minlength=size))]
@@ -1046,7 +1046,7 @@ class _Reconciler:
         (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
         low = np.maximum(low, 0.0)
         size = q.size  # mrange is sorted
-        claims = _tuples(self.ids, _starts(mrange, size), ordered=True, rows=mrow)
+        claims = _tuples(self.ids, _code_starts(mrange, size), ordered=True, rows=mrow)
         # each range's distinct sources, in name order
         n_sources = max(self.source_names.size, 1)
         source = np.sort(mrange * n_sources + self.source_rank[self.source_codes[mrow]],
@@ -1055,7 +1055,7 @@ class _Reconciler:
         by_rank = np.empty_like(self.source_names)
         by_rank[self.source_rank] = self.source_names
         sources = _shared_tuples(source % n_sources, by_rank,
-                                 _starts(source // n_sources, size))
+                                 _code_starts(source // n_sources, size))
         best = self._best(mrow, mrange, size, low, high)
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
