@@ -3,7 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from estimates.claims import _EDGE_SPACE, CLAIM_COLUMNS, read_claims
+from estimates.claims import _EDGE_SPACE, CLAIM_COLUMNS, TEXT, read_claims
+from estimates.csvfile import KEPT_TEXT
 from estimates.errors import ClaimsError
 
 HEADER = "id,quantity,value,low,high,as_of,period,kind,claimant,outlet,grade,confidence\n"
@@ -133,14 +134,31 @@ def test_a_file_reads_as_the_same_frame_would(tmp_path) -> None:  # type: ignore
     assert slow["line"].tolist() == [2, 4, 6]
 
 
-def test_names_are_categories_in_name_order_and_text_is_python_strings() -> None:
+def test_names_and_text_are_categories_in_text_order_and_quotes_are_held_by_arrow() -> None:
     frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["y.t", "x.t", "y.t"],
-                          "value": ["5", "6", "7"], "as_of": ["2024"] * 3})
+                          "value": ["5", "6", "5"], "as_of": ["2024"] * 3,
+                          "claimant": ["Zed", "Amy", None], "quote": ["said 5", None, "5"]})
     table = read_claims(frame)
     assert table["quantity"].cat.categories.tolist() == ["x.t", "y.t"]
     assert table.sort_values("quantity")["id"].tolist() == ["b", "a", "c"]
-    assert table["source"].cat.categories.tolist() == ["claim a", "claim b", "claim c"]
-    assert table["measure"].dtype.storage == table["kind"].dtype.storage == "python"
+    assert table["source"].cat.categories.tolist() == ["amy", "claim c", "zed"]
+    assert table["claimant"].cat.categories.tolist() == ["", "Amy", "Zed"]
+    assert table["claimant"].tolist() == ["Zed", "Amy", ""]
+    assert table["value"].cat.categories.tolist() == ["5", "6"]
+    assert table["measure"].tolist() == ["value"] * 3 and table["kind"].tolist() == ["level"] * 3
+    assert table["unit"].tolist() == ["dimensionless"] * 3
+    assert table["quote"].dtype == KEPT_TEXT and table["quote"].tolist() == ["said 5", "", "5"]
+    assert table["note"].dtype == KEPT_TEXT and table["note"].tolist() == ["", "", ""]
+    assert table["id"].dtype == object
+
+
+def test_a_quote_with_a_lone_surrogate_is_kept_in_python_strings() -> None:
+    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x"] * 2, "value": ["5", "6"],
+                          "as_of": ["2024"] * 2,
+                          "quote": pd.Series(["\ud800 said", "fine"], dtype=object)})
+    table = read_claims(frame)
+    assert table["quote"].tolist() == ["\ud800 said", "fine"]
+    assert table["quote"].dtype == TEXT
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("ab \t\n\x00\xa0\u2003,"), max_size=6), max_size=5))

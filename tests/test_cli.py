@@ -47,6 +47,16 @@ def test_reconcile_prints_ranges_then_contradictions(
     assert "dprk.troops" in out and "disjoint" in out
 
 
+def test_the_summary_counts_claims_by_status_and_leaves_out_a_status_none_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(capsys, "reconcile", write(tmp_path, HEADER + GOOD_ROWS))
+    assert "Claims: 1 excluded, 3 kept" in out
+    bad = GOOD_ROWS + "c5,dprk.troops,lots,,,,2024-10-25,,level,NIS\n"
+    _, out, _ = run(capsys, "reconcile", write(tmp_path, HEADER + bad), "--skip-invalid")
+    assert "Claims: 1 excluded, 1 invalid, 3 kept" in out
+
+
 def test_json_has_the_documented_keys_and_nulls_for_unbounded_ends(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,7 +16,9 @@ expression over names), ``low``, ``high`` (in ``unit``; a rate in ``unit`` per d
 `estimates.timeline`), ``as_of_from_published``, ``period_start``, ``period_end``,
 ``weight``, ``source``, ``problem`` and the text columns as written (``value``,
 ``as_of``, ``period``, ``claimant``, ``outlet``, ``published``, ``document``, ``quote``,
-``confidence``, ``grade``, ``note``).
+``confidence``, ``grade``, ``note``). Text with few distinct values is a Categorical whose
+categories are in text order (`as_categorical`); ``quote`` and ``note`` are `KEPT_TEXT`
+(held by Arrow); ``id`` is Python strings.
 
 Weights. A claim weighs 1 unless graded: the Admiralty grade's weight
 (`estimates.confidence.admiralty_grade`: the letter, source reliability, A 1.0, B 0.9,
@@ -45,11 +47,12 @@ from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from numpy.typing import NDArray
 
 from estimates import collector
 from estimates.confidence import admiralty_grade, estimative_probability
-from estimates.csvfile import read_csv_file
+from estimates.csvfile import KEPT_TEXT, read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
@@ -141,8 +144,7 @@ class _Problems:
 #: white space at the start or end of a text, in texts joined by NULs (a NUL inside a text
 #: can only add a false alarm, which costs a strip of each text)
 _EDGE_SPACE = re.compile(r"(?:^|\0)\s|\s(?:\0|$)")
-_FREE_TEXT = ("quote", "note", "document", "claimant", "outlet")
-_UNIQUE_TEXT = ("quote", "note")
+_FREE_TEXT = ("document", "claimant", "outlet")
 
 
 def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
@@ -157,18 +159,44 @@ def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, texts = _categorical_text(values)
     else:
-        cells = values.to_numpy(object)
-        if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
-            cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
-        if column in _UNIQUE_TEXT:  # nearly all distinct and only kept: not worth hashing
-            return _Text(np.arange(len(cells), dtype=np.intp), cells)
-        codes, found = pd.factorize(cells)
+        codes, found = pd.factorize(_cells(values, all_text))
         texts = np.asarray(found, dtype=object)
     if column not in _FREE_TEXT and _EDGE_SPACE.search("\0".join(texts)):
         # kept as written when free text; the source key is normalised on its own
         recode, found = pd.factorize(np.array([text.strip() for text in texts], dtype=object))
         codes, texts = recode[codes], np.asarray(found, dtype=object)
     return _Text(codes, texts)
+
+
+def _cells(values: pd.Series, all_text: bool) -> NDArray[np.object_]:
+    """The cells of a column that is not Categorical as Python strings ("" where missing)."""
+    cells = values.to_numpy(object)
+    if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
+        cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
+    return cells
+
+
+def _kept_text(frame: pd.DataFrame, column: str) -> pd.api.extensions.ExtensionArray:
+    """A column only kept and written, as written, in `KEPT_TEXT` ("" where missing); in
+    Python strings (`TEXT`) if it holds a lone surrogate, which has no UTF-8.
+
+    >>> _kept_text(pd.DataFrame({"quote": ["said 5", None]}), "quote").tolist()
+    ['said 5', '']
+    """
+    if column not in frame:
+        return pd.array(pa.array([""]).take(np.zeros(len(frame), dtype=np.intp)), dtype=KEPT_TEXT)
+    values = frame[column]
+    if values.dtype == KEPT_TEXT:
+        return values.fillna("").array
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, texts = _categorical_text(values)
+    else:
+        codes, texts = None, _cells(values, all_text=False)
+    try:
+        array = pa.array(texts, type=pa.string())
+    except (UnicodeEncodeError, pa.ArrowException):
+        return pd.array(texts if codes is None else texts[codes], dtype=TEXT)
+    return pd.array(array if codes is None else array.take(codes), dtype=KEPT_TEXT)
 
 
 def _categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
@@ -183,11 +211,11 @@ def _categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.o
     return codes, texts
 
 
-def _categorical(codes: NDArray[np.intp], texts: NDArray[np.object_]) -> pd.Categorical:
+def as_categorical(codes: NDArray[np.intp], texts: NDArray[np.object_]) -> pd.Categorical:
     """``texts[codes]`` as a Categorical whose categories are the distinct texts in order, so
     sorting the column sorts by text.
 
-    >>> _categorical(np.array([0, 1, 2]), np.array(["b", "a", "b"], dtype=object)).codes.tolist()
+    >>> as_categorical(np.array([0, 1, 2]), np.array(["b", "a", "b"], dtype=object)).codes.tolist()
     [1, 0, 1]
     """
     recode, distinct = pd.factorize(texts, sort=True)
@@ -269,7 +297,7 @@ def _source(texts: dict[str, _Text]) -> pd.Categorical:
     written = np.concatenate([normal, "claim " + texts["id"].cells[unnamed]])
     used = np.zeros(written.size, dtype=bool)
     used[key] = True
-    return _categorical((np.cumsum(used) - 1)[key], written[used])
+    return as_categorical((np.cumsum(used) - 1)[key], written[used])
 
 
 def _parse_values(values: NDArray[np.object_], lexicon: Any, halo: str) -> pd.DataFrame:
@@ -338,7 +366,7 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     base_of[base["q"].to_numpy()] = base["u"].to_numpy()
     row_base = base_of[quantity_codes]
     names = np.append(count_names, "dimensionless")
-    table["unit"] = names[row_base]
+    table["unit"] = as_categorical(row_base % len(names), names)  # -1 (no unit): dimensionless
     pair_codes, pairs = pd.factorize((row_base + 1) * len(texts) + codes)
     for pair, key in enumerate(pairs):
         base_code, unit = key // len(texts) - 1, units[key % len(texts)]
@@ -405,6 +433,7 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     header = _header_problems(raw)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}
+    kept = {c: _kept_text(raw, c) for c in _KEPT}
     del raw
     _check_ids(texts, problems)
     table = _read_values(texts, problems, lexicon, halo)
@@ -412,14 +441,18 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     _read_quantities(texts, table, problems)
     table["weight"] = _weights(texts, problems)
     table["source"] = _source(texts)
+    table.update(kept)
     return _finish(texts, table, lines, problems, header, source, skip_invalid)
 
 
-_COLUMNS = ("id", "quantity", "low", "high", "best", "unit", "kind", *TEXT_COLUMNS)
+#: text only kept and written, nearly every cell different: held by Arrow (`KEPT_TEXT`)
+_KEPT = ("quote", "note")
+_COLUMNS = ("id", "quantity", "low", "high", "best", "unit", "kind",
+            *(c for c in TEXT_COLUMNS if c not in _KEPT))
 
 
 def _warn_unknown_columns(raw: pd.DataFrame, source: str) -> None:
-    known = set(_COLUMNS)
+    known = {*_COLUMNS, *_KEPT}
     for position, column in enumerate(raw.columns, start=1):
         if column not in known:
             warnings.warn(f"{source}:1:{column}: unknown column {column!r} (column {position}) "
@@ -528,13 +561,13 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     names = written_names.copy()
     names[expression] = [" ".join(name.split()) for name in written_names[expression]]
     # expressions spaced alike become one; the reconciler takes the codes, not the names
-    table["quantity"] = _categorical(quantity.codes, names.to_numpy(object))
+    table["quantity"] = as_categorical(quantity.codes, names.to_numpy(object))
     quantity_codes = table["quantity"].codes.astype(np.intp)
     table["expression"] = is_expression = quantity.each(expression)
     rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes)
     rate = rate | (table["parsed_kind"] == "rate")
     has_period = table["period_start"] != MISSING
-    table["measure"] = _MEASURES[np.where(rate, 2, has_period.astype(np.intp))]
+    table["measure"] = as_categorical(np.where(rate, 2, has_period.astype(np.intp)), _MEASURES)
     no_period_rate = rate & ~has_period
     table["period_start"] = np.where(no_period_rate, table["as_of_start"] - 1, table["period_start"])
     table["period_end"] = np.where(no_period_rate, table["as_of_end"], table["period_end"])
@@ -586,15 +619,12 @@ def _settle_kinds(texts: dict[str, _Text], table: dict[str, Any], problems: _Pro
     totals = np.zeros(size, dtype=bool)
     totals[quantity[needs_total]] = True
     settled = np.where(settled != 0, settled, np.where(totals[quantity], 2, 1))
-    table["kind"] = _KIND_NAMES[settled]
+    table["kind"] = as_categorical(settled, _KIND_NAMES)
     period, value = texts["period"], texts["value"]
     level = needs_total & (settled == 1) & ~table["expression"]
     if level.any():
         problems.add(level, "period", np.where(period.empty(), value.cells, period.cells),
                      "an increase or a rate needs a cumulative quantity, but this one is level")
-
-
-_STR_COLUMNS = ("measure", "kind")
 
 
 def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.int64],
@@ -618,8 +648,11 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     columns = [pd.Series(texts["id"].cells, dtype=object, name="id"),
                pd.Series(lines, name="line", copy=False)]
     for column in CLAIM_COLUMNS[2:]:
-        values = texts[column].cells if column in TEXT_COLUMNS else table[column]
-        dtype = TEXT if column in _STR_COLUMNS else bool if column == "expression" else values.dtype
+        if column in TEXT_COLUMNS and column in texts:
+            values = as_categorical(texts[column].codes, texts[column].texts)
+        else:
+            values = table[column]
+        dtype = bool if column == "expression" else values.dtype
         columns.append(pd.Series(values, dtype=dtype, name=column, copy=False))
     # Side by side, not consolidated: a consolidated table would copy every column once more.
     return _as_claims(pd.concat(columns, axis=1))

@@ -168,8 +168,9 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None) -> pd.D
     table["low"], table["high"], table["best"] = low, high, best
     rows = table.loc[keep].copy()
     periodic = rows["measure"] != "value"
-    who = rows["claimant"].where(rows["claimant"] != "", rows["outlet"])
-    rows["who"] = who.where(who != "", rows["source"]).where(lambda s: s != "", rows["id"])
+    claimant = rows["claimant"].astype(object)  # Categoricals: filled from other columns
+    who = claimant.where(claimant != "", rows["outlet"].astype(object))
+    rows["who"] = who.where(who != "", rows["source"].astype(object)).where(lambda s: s != "", rows["id"])
     when = rows["as_of"].fillna("").astype(str)
     when = when.where(~rows["as_of_from_published"].astype(bool), when + " (published)")
     rows["when"] = when

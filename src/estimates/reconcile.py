@@ -63,7 +63,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from estimates import collector, heap
-from estimates.claims import TEXT, Claims, is_claims_table, read_claims
+from estimates.claims import TEXT, Claims, as_categorical, is_claims_table, read_claims
 from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
@@ -186,6 +186,19 @@ def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype=TEXT, copy=False)
 
 
+def _text_at(column: pd.Series, rows: NDArray[np.int64]) -> NDArray[np.object_]:
+    """``column.to_numpy(object)[rows]``, from a Categorical's codes when the column is one
+    (as `read_claims` makes the text columns), so no cell of the other rows is made.
+
+    >>> _text_at(pd.Series(["a", "b", "a"], dtype="category"), np.array([2, 1])).tolist()
+    ['a', 'b']
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        texts = np.append(column.cat.categories.to_numpy(object), "")  # code -1: missing
+        return texts[column.cat.codes.to_numpy()[rows]]
+    return column.to_numpy(object)[rows]
+
+
 def _factorize(column: pd.Series, rows: NDArray[np.bool_] | slice,
                ) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
     """`pd.factorize` of ``column[rows]`` (codes in any order), from a Categorical's codes when
@@ -261,10 +274,9 @@ class _Reconciler:
         self.n = len(t)
         self.valid = t["problem"].isna().to_numpy()
         self.expression = t["expression"].to_numpy(bool)
-        measure = t["measure"].to_numpy(object)
-        self.is_value = measure == "value"
-        self.is_rate = measure == "rate"
-        self.cumulative = t["kind"].to_numpy(object) == "cumulative"
+        self.is_value = (t["measure"] == "value").to_numpy(bool)
+        self.is_rate = (t["measure"] == "rate").to_numpy(bool)
+        self.cumulative = (t["kind"] == "cumulative").to_numpy(bool)
         self.low = t["low"].to_numpy(np.float64)
         self.high = t["high"].to_numpy(np.float64)
         self.start = t["as_of_start"].to_numpy(np.int64)
@@ -325,8 +337,8 @@ class _Reconciler:
         has = first >= 0
         kinds = np.full(len(names), "level", dtype=object)
         units = np.full(len(names), "", dtype=object)
-        kinds[has] = t["kind"].to_numpy(object)[first[has]]
-        units[has] = t["unit"].to_numpy(object)[first[has]]
+        kinds[has] = _text_at(t["kind"], first[has])
+        units[has] = _text_at(t["unit"], first[has])
         if not has.all():
             self._infer(kinds, units, has)
         self.kind_of_q, self.unit_of_q = kinds, units
@@ -1106,7 +1118,7 @@ class _Reconciler:
         t = self.table
 
         def column(name: str) -> NDArray[np.object_]:
-            return t[name].to_numpy(object)[rows]
+            return _text_at(t[name], rows)
 
         written = column("value")
         blank = np.flatnonzero(written == "")
@@ -1117,7 +1129,7 @@ class _Reconciler:
         who[fill] = np.where(outlet[fill] != "", outlet[fill], "claim " + self.ids[rows[fill]])
         when = column("as_of")
         fill = np.flatnonzero(when == "")
-        when[fill] = "published " + t["published"].to_numpy(object)[rows[fill]]
+        when[fill] = "published " + _text_at(t["published"], rows[fill])
         over = np.flatnonzero(column("measure") != "value")
         period = column("period")[over]
         unwritten = np.flatnonzero(period == "")
@@ -1209,7 +1221,6 @@ class _Reconciler:
 
     def _contradictions_and_claims(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         t = self.table
-        unit = t["unit"].to_numpy(object)
         reason, member, bounds, gap, rules = self._conflicts()
         first = member[bounds[:-1]]
         names: NDArray[np.object_] = np.strings.add("C", np.arange(1, reason.size + 1).astype(str)
@@ -1220,7 +1231,7 @@ class _Reconciler:
             "quantity": _strings(self.quantity[first]),
             "claims": pd.Series(_tuples(self.ids, bounds, ordered=False, rows=member), dtype=object),
             "explanation": _strings(self._explain(reason, member, bounds, rules)),
-            "gap": gap, "unit": _strings(unit[first])}
+            "gap": gap, "unit": _strings(_text_at(t["unit"], first))}
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
             columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})
         contradictions = pd.DataFrame(columns, columns=list(CONTRADICTION_COLUMNS))
@@ -1232,26 +1243,25 @@ class _Reconciler:
         within = np.empty(self.n, dtype=object)
         within.fill(_EMPTY)
         within[rows[heads[:-1]]] = _tuples(names[conflict[by_row]], heads, ordered=False)
-        status = np.array(["kept", "excluded", "invalid"], dtype=object)[
-            np.where(~self.valid, 2, self.excluded.astype(np.int64))]
-        as_of = t["as_of"].to_numpy(object)
-        measure = t["measure"].to_numpy(object)
-        unit = unit.copy()
-        rate = np.flatnonzero(self.is_rate)
-        unit[rate] = np.where(unit[rate] != "", unit[rate], "1") + " / day"
-        period = t["period"].to_numpy(object).copy()
+        status = pd.Categorical.from_codes(  # in text order, as `read_claims` makes categories
+            np.where(~self.valid, 1, np.where(self.excluded, 0, 2)).astype(np.int8),
+            ["excluded", "invalid", "kept"])
+        as_of = np.array(t["as_of"], dtype=object)
+        fill = np.flatnonzero(as_of == "")
+        as_of[fill] = _text_at(t["published"], fill)
+        period = np.array(t["period"], dtype=object)
         unwritten = np.flatnonzero((period == "") & ~self.is_value & self.valid)
         codes, texts = _distinct(format_period, self.pstart[unwritten], self.pend[unwritten])
         period[unwritten] = texts[codes]
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
             "claimant": t["claimant"],
-            "as_of": _strings(np.where(as_of != "", as_of, t["published"].to_numpy(object))),
-            "measure": _strings(measure), "period": _strings(period), "value": t["value"],
+            "as_of": _strings(as_of),
+            "measure": t["measure"], "period": _strings(period), "value": t["value"],
             "low": t["low"], "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
-            "unit": _strings(unit), "weight": t["weight"], "source": t["source"],
-            "status": _strings(status),
+            "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
+            "source": t["source"], "status": status,
             "contradictions": within, "problem": t["problem"]}, copy=False)
         return contradictions, claims
 
@@ -1276,6 +1286,20 @@ class _Reconciler:
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
             "unit": _strings(ranges["unit"].to_numpy(object)[b] + " / day")},
             columns=list(CHANGE_COLUMNS))
+
+
+def _rate_units(unit: pd.Series, rate: NDArray[np.bool_]) -> pd.Categorical:
+    """Each claim's unit, per day for a rate (``1 / day`` when it has none), as a Categorical
+    made from the units' codes.
+
+    >>> _rate_units(pd.Series(["km", "", "km"]), np.array([False, True, True])).tolist()
+    ['km', '1 / day', 'km / day']
+    """
+    codes, texts = pd.factorize(unit) if not isinstance(unit.dtype, pd.CategoricalDtype) else \
+        (unit.cat.codes.to_numpy(), unit.cat.categories.to_numpy(object))
+    texts = np.asarray(texts, dtype=object)
+    per_day = np.where(texts != "", texts, "1") + " / day"
+    return as_categorical(np.where(rate, codes + texts.size, codes), np.r_[texts, per_day])
 
 
 @dataclass(frozen=True, slots=True)

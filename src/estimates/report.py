@@ -85,7 +85,8 @@ def _render(result: Any, fmt: str) -> str:
     ranges = _flat(_columns(result.ranges, _RANGE_COLUMNS))
     contradictions = result.contradictions
     statuses = result.claims["status"].value_counts().to_dict()
-    summary = ", ".join(f"{count:,} {status}" for status, count in sorted(statuses.items()))
+    summary = ", ".join(f"{count:,} {status}" for status, count in sorted(statuses.items())
+                        if count)  # a status no claim has is not listed
     if fmt == "markdown":
         parts = ["## Ranges", "", markdown_table(ranges), "",
                  f"## Contradictions ({len(contradictions)})", ""]
