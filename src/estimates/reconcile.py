@@ -47,6 +47,7 @@ Rules (see the README):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -285,7 +286,6 @@ class _Reconciler:
         self.pend = t["period_end"].to_numpy(np.int64)
         self.weight = t["weight"].to_numpy(np.float64)
         self.ids = t["id"].to_numpy(object)
-        self.quantity = t["quantity"].to_numpy(object)
         self.excluded = np.zeros(self.n, dtype=bool)
         #: (reason, claim rows, gap, numbers of the relations the conflict needs)
         self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
@@ -296,6 +296,15 @@ class _Reconciler:
         self.expressions: dict[int, Linear | Ratio] = {
             int(k): read_expression(t.at[k, "quantity"])
             for k in np.flatnonzero(self.expression & self.valid)}
+
+    @functools.cached_property
+    def quantity(self) -> NDArray[np.object_]:
+        """Each claim's quantity name, made when linked groups need them one by one."""
+        return self.table["quantity"].to_numpy(object)
+
+    def names_at(self, rows: NDArray[np.int64]) -> NDArray[np.object_]:
+        """The quantity names of the claims `rows`."""
+        return _text_at(self.table["quantity"], rows)
 
     def tie(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """A tie-break per claim that depends only on its id (so row order does not matter)."""
@@ -1153,7 +1162,7 @@ class _Reconciler:
         separator[first] = ""
         separator[last] = " and "
         listing = np.add.reduceat(separator + texts, first)
-        quantity = self.quantity[member[first]]
+        quantity = self.names_at(member[first])
         out = np.empty(size, dtype=object)
         which = reason == _REASONS.index(Reason.DISJOINT)
         within = np.where(self.cumulative[member[first]], "at the same time",
@@ -1211,7 +1220,7 @@ class _Reconciler:
         key.sort(axis=1)
         key[key == np.iinfo(np.int64).max] = -1
         first = ~pd.DataFrame(key).duplicated().to_numpy()
-        quantity = _ranks(self.quantity[member[bounds[:-1]]])
+        quantity = _ranks(self.names_at(member[bounds[:-1]]))
         order = np.flatnonzero(first)
         order = order[np.lexsort([*key[order].T[::-1], quantity[order]])]
         sizes = sizes[order]
@@ -1228,7 +1237,7 @@ class _Reconciler:
         columns = {
             "id": _strings(names),
             "reason": _strings(np.array([r.value for r in _REASONS], dtype=object)[reason]),
-            "quantity": _strings(self.quantity[first]),
+            "quantity": _strings(self.names_at(first)),
             "claims": pd.Series(_tuples(self.ids, bounds, ordered=False, rows=member), dtype=object),
             "explanation": _strings(self._explain(reason, member, bounds, rules)),
             "gap": gap, "unit": _strings(_text_at(t["unit"], first))}
@@ -1246,18 +1255,19 @@ class _Reconciler:
         status = pd.Categorical.from_codes(  # in text order, as `read_claims` makes categories
             np.where(~self.valid, 1, np.where(self.excluded, 0, 2)).astype(np.int8),
             ["excluded", "invalid", "kept"])
-        as_of = np.array(t["as_of"], dtype=object)
-        fill = np.flatnonzero(as_of == "")
-        as_of[fill] = _text_at(t["published"], fill)
-        period = np.array(t["period"], dtype=object)
-        unwritten = np.flatnonzero((period == "") & ~self.is_value & self.valid)
-        codes, texts = _distinct(format_period, self.pstart[unwritten], self.pend[unwritten])
-        period[unwritten] = texts[codes]
+        codes, texts = _coded(t["as_of"])
+        published, dates = _coded(t["published"])
+        codes = np.where((texts == "")[codes], published + texts.size, codes)
+        as_of = as_categorical(codes, np.r_[texts, dates])
+        codes, texts = _coded(t["period"])
+        unwritten = np.flatnonzero((texts == "")[codes] & ~self.is_value & self.valid)
+        formatted, periods = _distinct(format_period, self.pstart[unwritten], self.pend[unwritten])
+        codes[unwritten] = formatted + texts.size
+        period = as_categorical(codes, np.r_[texts, periods])
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
             "claimant": t["claimant"],
-            "as_of": _strings(as_of),
-            "measure": t["measure"], "period": _strings(period), "value": t["value"],
+            "as_of": as_of, "measure": t["measure"], "period": period, "value": t["value"],
             "low": t["low"], "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
@@ -1288,6 +1298,21 @@ class _Reconciler:
             columns=list(CHANGE_COLUMNS))
 
 
+def _coded(column: pd.Series) -> tuple[NDArray[np.int64], NDArray[np.object_]]:
+    """A text column as a code per row (a copy) and the texts: a Categorical's own codes and
+    categories ("" for a missing cell), else `pd.factorize`.
+
+    >>> [a.tolist() for a in _coded(pd.Series(["b", "a", "b"], dtype="category"))]
+    [[1, 0, 1], ['a', 'b', '']]
+    """
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        codes, texts = pd.factorize(column)
+        return codes.astype(np.int64), np.asarray(texts, dtype=object)
+    texts = np.append(column.cat.categories.to_numpy(object), "")
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    return np.where(codes < 0, texts.size - 1, codes), texts
+
+
 def _rate_units(unit: pd.Series, rate: NDArray[np.bool_]) -> pd.Categorical:
     """Each claim's unit, per day for a rate (``1 / day`` when it has none), as a Categorical
     made from the units' codes.
@@ -1295,9 +1320,7 @@ def _rate_units(unit: pd.Series, rate: NDArray[np.bool_]) -> pd.Categorical:
     >>> _rate_units(pd.Series(["km", "", "km"]), np.array([False, True, True])).tolist()
     ['km', '1 / day', 'km / day']
     """
-    codes, texts = pd.factorize(unit) if not isinstance(unit.dtype, pd.CategoricalDtype) else \
-        (unit.cat.codes.to_numpy(), unit.cat.categories.to_numpy(object))
-    texts = np.asarray(texts, dtype=object)
+    codes, texts = _coded(unit)
     per_day = np.where(texts != "", texts, "1") + " / day"
     return as_categorical(np.where(rate, codes + texts.size, codes), np.r_[texts, per_day])
 
