@@ -88,6 +88,10 @@ CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure"
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
 _EMPTY: tuple[str, ...] = ()
+#: what the stages up to `_plain_ranges` keep for the next (`_Reconciler._release`)
+_WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_slot", "cum_value",
+            "cum_period", "value_node", "value_by_node", "period_nodes", "node_q", "node_start",
+            "node_end", "node_low", "node_high", "local", "block_of_node")
 
 
 class Reason(StrEnum):
@@ -457,6 +461,8 @@ class _Reconciler:
         broken = same & (self.node_end[:-1] > self.node_start[1:])
         chained[block_of_node[1:][broken]] = False
         self.block_of_node, self.chained = block_of_node, chained
+        # the keys are not needed by the stages below: free them (tens of MB per million claims)
+        del keys_q, keys_s, keys_e, order, sq, ss, se, new
         self._heaviest_totals()
         self._totals_bounds()
 
@@ -1009,75 +1015,93 @@ class _Reconciler:
     # ----------------------------------------------------------------- ranges
     def _plain_ranges(self) -> tuple[list[NDArray[Any]], NDArray[np.int64], NDArray[np.int64]]:
         """Ranges of the quantities no relation links: columns and (member row, range) pairs,
-        by range."""
-        parts: list[list[NDArray[Any]]] = []
-        member_rows: list[NDArray[np.int64]] = []
-        member_range: list[NDArray[np.int64]] = []
+        by range. Frees the working arrays (`_release`), read here for the last time."""
+        parts = [part for part in (self._level_ranges(), self._total_ranges(), self._lp_ranges())
+                 if part is not None]
+        self._release()
+        if not parts:
+            return ([np.zeros(0, dtype=d) for d in (np.int64, np.int64, np.int64, np.float64,
+                                                    np.float64, bool)],
+                    np.zeros(0, np.int64), np.zeros(0, np.int64))
         count = 0
+        for part in parts:  # range numbers run on from one part to the next
+            part[7] += count
+            count += part[0].size
+        # joined a column at a time, each column's pieces freed once joined (pop)
+        pieces = [list(column) for column in zip(*parts, strict=True)]
+        del parts
+        joined = [np.concatenate(pieces.pop(0)) for _ in range(8)]
+        return joined[:6], joined[6], joined[7]
+
+    def _level_ranges(self) -> list[NDArray[Any]] | None:
+        """`_plain_ranges` of the level quantities: columns, member rows, their ranges."""
         rows = self.level_rows
         keep = ~self.excluded[rows] & ~self.in_linked[rows]
         rows, slot = rows[keep], self.level_slot[keep]  # slots are sorted
-        if rows.size:
-            runs = _runs(slot)
-            heads = runs[:-1]
-            parts.append([self.q[rows[heads]], np.minimum.reduceat(self.start[rows], heads),
-                          np.maximum.reduceat(self.end[rows], heads),
-                          np.maximum.reduceat(self.low[rows], heads),
-                          np.minimum.reduceat(self.high[rows], heads), np.zeros(heads.size, bool)])
-            member_rows.append(rows)
-            member_range.append(np.repeat(np.arange(heads.size), np.diff(runs)))
-            count += heads.size
-        if self.node_q.size:
-            linked_q = self.linked[self.component[self.node_q]]
-            live = ~self.excluded[self.cum_value]
-            value_nodes = self.value_node[live]
-            report = np.zeros(self.node_q.size, dtype=bool)
-            report[value_nodes] = True
-            report[self.period_nodes[1][~self.excluded[self.cum_period]]] = True
-            report &= ~linked_q
-            nodes = np.flatnonzero(report)
-            index = np.full(self.node_q.size, -1, dtype=np.int64)
-            index[nodes] = np.arange(nodes.size) + count
-            has = np.zeros(self.node_q.size, dtype=bool)
-            has[value_nodes] = True
-            parts.append([self.node_q[nodes], self.node_start[nodes], self.node_end[nodes],
-                          self.node_low[nodes], self.node_high[nodes], ~has[nodes]])
-            by_node = self.value_by_node[live[self.value_by_node]]  # so ranges come in order
-            take = by_node[index[self.value_node[by_node]] >= 0]
-            member_rows.append(self.cum_value[take])
-            member_range.append(index[self.value_node[take]])
-            count += nodes.size
-        if getattr(self, "lp_ranges", None):
-            lp = self.lp_ranges
-            parts.append([np.array([r[c] for r in lp], dtype=dtype) for c, dtype in
-                          ((0, np.int64), (1, np.int64), (2, np.int64), (3, np.float64),
-                           (4, np.float64), (6, bool))])
-            sizes = [len(r[5]) for r in lp]
-            member_rows.append(np.array([k for r in lp for k in r[5]], dtype=np.int64))
-            member_range.append(np.repeat(np.arange(len(lp)), sizes) + count)
-        if not parts:
-            columns = [np.zeros(0, dtype=d) for d in (np.int64, np.int64, np.int64, np.float64,
-                                                       np.float64, bool)]
-        else:
-            columns = [np.concatenate([p[c] for p in parts]) for c in range(6)]
-        return (columns, np.concatenate(member_rows) if member_rows else np.zeros(0, np.int64),
-                np.concatenate(member_range) if member_range else np.zeros(0, np.int64))
+        if rows.size == 0:
+            return None
+        runs = _runs(slot)
+        heads = runs[:-1]
+        return [self.q[rows[heads]], np.minimum.reduceat(self.start[rows], heads),
+                np.maximum.reduceat(self.end[rows], heads),
+                np.maximum.reduceat(self.low[rows], heads),
+                np.minimum.reduceat(self.high[rows], heads), np.zeros(heads.size, bool),
+                rows, np.repeat(np.arange(heads.size), np.diff(runs))]
 
-    def _ranges(self) -> pd.DataFrame:
+    def _total_ranges(self) -> list[NDArray[Any]] | None:
+        """`_plain_ranges` of the running totals."""
+        if not self.node_q.size:
+            return None
+        linked_q = self.linked[self.component[self.node_q]]
+        live = ~self.excluded[self.cum_value]
+        value_nodes = self.value_node[live]
+        report = np.zeros(self.node_q.size, dtype=bool)
+        report[value_nodes] = True
+        report[self.period_nodes[1][~self.excluded[self.cum_period]]] = True
+        report &= ~linked_q
+        nodes = np.flatnonzero(report)
+        index = np.full(self.node_q.size, -1, dtype=np.int64)
+        index[nodes] = np.arange(nodes.size)
+        has = np.zeros(self.node_q.size, dtype=bool)
+        has[value_nodes] = True
+        by_node = self.value_by_node[live[self.value_by_node]]  # so ranges come in order
+        take = by_node[index[self.value_node[by_node]] >= 0]
+        return [self.node_q[nodes], self.node_start[nodes], self.node_end[nodes],
+                self.node_low[nodes], self.node_high[nodes], ~has[nodes],
+                self.cum_value[take], index[self.value_node[take]]]
+
+    def _lp_ranges(self) -> list[NDArray[Any]] | None:
+        """`_plain_ranges` of the linked groups (`lp_ranges`)."""
+        lp = getattr(self, "lp_ranges", None)
+        if not lp:
+            return None
+        sizes = [len(r[5]) for r in lp]
+        return [*(np.array([r[c] for r in lp], dtype=dtype) for c, dtype in
+                  ((0, np.int64), (1, np.int64), (2, np.int64), (3, np.float64),
+                   (4, np.float64), (6, bool))),
+                np.array([k for r in lp for k in r[5]], dtype=np.int64),
+                np.repeat(np.arange(len(lp)), sizes)]
+
+    def _ranges(self) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.int64]]:
+        """The ranges table, and each range's quantity number and first day."""
         (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
-        low = np.maximum(low, 0.0)
-        size = q.size  # mrange is sorted
-        claims = _tuples(self.ids, _code_starts(mrange, size), ordered=True, rows=mrow)
         # each range's distinct sources, in name order
         n_sources = max(self.source_names.size, 1)
-        source = np.sort(mrange * n_sources + self.source_rank[self.source_codes[mrow]],
-                         kind="stable")  # sorted but within ranges: timsort finds the runs
+        source = mrange * n_sources
+        source += self.source_rank[self.source_codes[mrow]]
+        del self.source_codes  # its last use
+        source.sort(kind="stable")  # sorted but within ranges: timsort finds the runs
         source = source[np.r_[True, source[1:] != source[:-1]]] if source.size else source
+        np.maximum(low, 0.0, out=low)
+        size = q.size  # mrange is sorted
+        claims = _tuples(self.ids, _code_starts(mrange, size), ordered=True, rows=mrow)
         by_rank = np.empty_like(self.source_names)
         by_rank[self.source_rank] = self.source_names
         sources = _shared_tuples(source % n_sources, by_rank,
                                  _code_starts(source // n_sources, size))
+        del source
         best = self._best(mrow, mrange, size, low, high)
+        del mrow, mrange
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
         name_rank[np.argsort(self.name_of, kind="stable")] = np.arange(self.name_of.size)
@@ -1090,27 +1114,32 @@ class _Reconciler:
                               "kind": _strings(self.kind_of_q[q]),
                               "claims": claims[final], "sources": sources[final],
                               "derived": derived[final]}, copy=False)
-        self.range_q, self.range_start = q, start[final]
-        return frame
+        return frame, q, start[final]
 
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
               low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
         """The documented best point: weighted median of the claims' points, clipped into the range."""
         best = _middle(low, high)
-        point, given = _middle(self.low[mrow], self.high[mrow]), self.table["best"].to_numpy(np.float64)[mrow]
-        np.copyto(point, given, where=~np.isnan(given))
-        usable = np.isfinite(point)
-        r, p, w = mrange, point, self.weight[mrow]
+        p = _middle(self.low[mrow], self.high[mrow])
+        given = self.table["best"].to_numpy(np.float64)[mrow]
+        np.copyto(p, given, where=~np.isnan(given))
+        del given  # each array here is as long as all the ranges' claims: hold few at once
+        usable = np.isfinite(p)
+        r, w = mrange, self.weight[mrow]
         if not usable.all():
             r, p, w = r[usable], p[usable], w[usable]
+        del usable
         if r.size == 0:
             return best
         runs = _runs(r)  # r is sorted
         order = _sorted_within(p, runs)
-        p, w = p[order], w[order]
+        p = p[order]
+        w = w[order]
+        del order
         heads = runs[:-1]
         total = np.add.reduceat(w, heads)
         cumulative = np.cumsum(w)
+        del w
         base = np.r_[0.0, cumulative[runs[1:-1] - 1]]
         at = np.searchsorted(cumulative, base + total / 2, side="left")
         at = np.clip(at, heads, runs[1:] - 1)
@@ -1184,6 +1213,7 @@ class _Reconciler:
     def run(self) -> Reconciliation:
         codes, self.source_names = _factorize(self.table["source"], slice(None))
         self.source_codes = codes.astype(np.int64, copy=False)
+        del codes  # `_ranges` frees the array
         self.source_rank = np.empty(self.source_names.size, dtype=np.int64)
         self.source_rank[np.argsort(self.source_names, kind="stable")] = \
             np.arange(self.source_names.size)
@@ -1191,9 +1221,16 @@ class _Reconciler:
         self._level()
         self._cumulative()
         self._linked()
-        ranges = self._ranges()
-        return Reconciliation(ranges, *self._contradictions_and_claims(),
-                              changes=self._changes(ranges))
+        ranges, q, start = self._ranges()
+        changes = self._changes(ranges, q, start)
+        del q, start  # before the claims table, the output's largest
+        return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes)
+
+    def _release(self) -> None:
+        """Drop the working arrays of the stages up to `_plain_ranges` (about 0.6 GB at 10
+        million claims), so that the output built after them reuses their memory."""
+        for name in _WORKING:
+            self.__dict__.pop(name, None)
 
     def _conflicts(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
                                   NDArray[np.float64], NDArray[np.object_]]:
@@ -1275,17 +1312,20 @@ class _Reconciler:
             "contradictions": within, "problem": t["problem"]}, copy=False)
         return contradictions, claims
 
-    def _changes(self, ranges: pd.DataFrame) -> pd.DataFrame:
-        rows = np.flatnonzero(self.kind_of_q[self.range_q] == "level")
+    def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
+                 range_start: NDArray[np.int64]) -> pd.DataFrame:
+        """The changes between consecutive ranges of each level quantity (`range_q` and
+        `range_start`: each range's quantity number and first day)."""
+        rows = np.flatnonzero(self.kind_of_q[range_q] == "level")
         if rows.size < 2:
             return pd.DataFrame(columns=list(CHANGE_COLUMNS))
-        q, start = self.range_q[rows], self.range_start[rows]
+        q, start = range_q[rows], range_start[rows]
         order = rows[_lexsort((start, q))]
         low, high = ranges["low"].to_numpy(np.float64), ranges["high"].to_numpy(np.float64)
         a, b = order[:-1], order[1:]
-        moved = (self.range_q[a] == self.range_q[b]) & ((low[b] > high[a]) | (high[b] < low[a]))
+        moved = (range_q[a] == range_q[b]) & ((low[b] > high[a]) | (high[b] < low[a]))
         a, b = a[moved], b[moved]
-        days = np.maximum(self.range_start[b] - self.range_start[a], 1)
+        days = np.maximum(range_start[b] - range_start[a], 1)
         rate = (IntervalArray._raw(low[b], high[b]) - IntervalArray._raw(low[a], high[a])) \
             / days.astype(np.float64)
         as_of = ranges["as_of"].to_numpy(object)
