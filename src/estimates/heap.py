@@ -4,8 +4,8 @@ glibc's ``malloc`` gives every block above its mapping threshold (128 KiB, risin
 32 MiB once such blocks are freed) a fresh mapping of its own and hands it back to the kernel
 when freed, so every new array of that size has its pages zeroed by the kernel again on first
 touch. Reconciling 10 million claims makes hundreds of arrays of 10 to 80 MB and spent 7 to 11
-of its 32 seconds in the kernel that way. While `retained` is active (in `reconcile`, and
-around the whole of ``estimates reconcile``), blocks up to 1 GiB come from the heap and freed
+of its 32 seconds in the kernel that way. While `retained` is active (in `read_claims` and
+`reconcile`, and around the whole of ``estimates reconcile``), blocks up to 1 GiB come from the heap and freed
 ones stay there for the next; afterwards the thresholds glibc settles on by itself are set (32
 MiB to map a block, 64 MiB of free heap top to trim) and the heap is trimmed, so the memory
 goes back to the system. Where the C library is not glibc, or where the user tunes ``malloc``
