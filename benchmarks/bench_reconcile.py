@@ -109,6 +109,7 @@ def _rss_mb() -> float | None:
 
 def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
     from estimates.claims import read_claims
+    from estimates.heap import release
     from estimates.reconcile import reconcile
 
     claims, quantities, options, groups, _ = WORKLOADS[name]
@@ -116,6 +117,7 @@ def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
     table = read_claims(frame, skip_invalid=True)
     del frame
     gc.collect()
+    release()  # the generated frame's memory is not the reconciler's
     table_mb = _rss_mb()
     measured = _reset_peak()
     relations = generate_relations(groups) if groups else None

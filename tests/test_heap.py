@@ -40,6 +40,20 @@ def test_retained_sets_the_policy_and_sets_glibcs_own_thresholds_back(libc: _Fak
     assert heap._WHILE[heap._MMAP_THRESHOLD] > heap._AFTER[heap._MMAP_THRESHOLD]
 
 
+def test_release_trims_the_heap_and_empties_arrows_pool_of_unused_buffers(
+    libc: _FakeLibc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released: list[bool] = []
+
+    class _Pool:
+        def release_unused(self) -> None:
+            released.append(True)
+
+    monkeypatch.setattr(heap.pa, "default_memory_pool", _Pool)
+    heap.release()
+    assert released == [True] and libc.calls == [("malloc_trim", 0, 0)]
+
+
 def test_nested_blocks_set_the_policy_back_once_the_outermost_ends(libc: _FakeLibc) -> None:
     with heap.retained():
         with heap.retained():

@@ -7,9 +7,10 @@ touch. Reconciling 10 million claims makes hundreds of arrays of 10 to 80 MB and
 of its 32 seconds in the kernel that way. While `retained` is active (in `read_claims` and
 `reconcile`, and around the whole of ``estimates reconcile``), blocks up to 1 GiB come from the heap and freed
 ones stay there for the next; afterwards the thresholds glibc settles on by itself are set (32
-MiB to map a block, 64 MiB of free heap top to trim) and the heap is trimmed, so the memory
-goes back to the system. Where the C library is not glibc, or where the user tunes ``malloc``
-through ``MALLOC_*_`` or ``GLIBC_TUNABLES``, it does nothing.
+MiB to map a block, 64 MiB of free heap top to trim) and `release` hands the free heap, and
+the buffers Arrow's pool keeps, back to the system. Where the C library is not glibc, or
+where the user tunes ``malloc`` through ``MALLOC_*_`` or ``GLIBC_TUNABLES``, `retained`
+does nothing.
 
 >>> with retained():
 ...     total = sum(range(10))
@@ -26,7 +27,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["retained"]
+import pyarrow as pa
+
+__all__ = ["release", "retained"]
 
 _TRIM_THRESHOLD, _TOP_PAD, _MMAP_THRESHOLD = -1, -2, -3  # mallopt parameters (malloc.h)
 _WHILE = {_MMAP_THRESHOLD: 1 << 30, _TRIM_THRESHOLD: 1 << 40, _TOP_PAD: 1 << 30}
@@ -71,7 +74,15 @@ def retained() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 _set(_AFTER)
-                _LIBC.malloc_trim(0)
+                release()
+
+
+def release() -> None:
+    """Give freed memory back to the system now: glibc's free heap pages and what Arrow's
+    memory pool holds unused (Arrow keeps freed buffers for reuse, as glibc does in `retained`)."""
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def _set(settings: dict[int, int]) -> None:
