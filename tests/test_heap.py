@@ -54,6 +54,15 @@ def test_release_trims_the_heap_and_empties_arrows_pool_of_unused_buffers(
     assert released == [True] and libc.calls == [("malloc_trim", 0, 0)]
 
 
+def test_a_block_that_does_not_give_back_sets_the_thresholds_back_without_trimming(
+    libc: _FakeLibc
+) -> None:
+    with heap.retained(give_back=False), heap.retained():  # the inner one does not trim
+        pass
+    assert libc.calls == [("mallopt", p, v) for p, v in heap._WHILE.items()] \
+        + [("mallopt", p, v) for p, v in heap._AFTER.items()]
+
+
 def test_nested_blocks_set_the_policy_back_once_the_outermost_ends(libc: _FakeLibc) -> None:
     with heap.retained():
         with heap.retained():

@@ -103,7 +103,8 @@ def _reconcile_command(args: argparse.Namespace) -> int:
 
     _refuse_overwriting_inputs(args)
     progress = _Progress(args.file)
-    with heap.retained():  # the whole job: freed blocks are reused, not mapped afresh
+    # the whole job: freed blocks are reused, not mapped afresh, nor handed back before exit
+    with heap.retained(give_back=False):
         claims, relations = _read_inputs(args)
         progress.say(f"reconciling {len(claims):,} claims")
         result = reconcile(claims, relations, window=args.window)

@@ -5,12 +5,14 @@ glibc's ``malloc`` gives every block above its mapping threshold (128 KiB, risin
 when freed, so every new array of that size has its pages zeroed by the kernel again on first
 touch. Reconciling 10 million claims makes hundreds of arrays of 10 to 80 MB and spent 7 to 11
 of its 32 seconds in the kernel that way. While `retained` is active (in `read_claims` and
-`reconcile`, and around the whole of ``estimates reconcile``), blocks up to 1 GiB come from the heap and freed
-ones stay there for the next; afterwards the thresholds glibc settles on by itself are set (32
-MiB to map a block, 64 MiB of free heap top to trim) and `release` hands the free heap, and
-the buffers Arrow's pool keeps, back to the system. Where the C library is not glibc, or
-where the user tunes ``malloc`` through ``MALLOC_*_`` or ``GLIBC_TUNABLES``, `retained`
-does nothing.
+`reconcile`, and around the whole of ``estimates reconcile``), blocks up to 1 GiB come from
+the heap and freed ones stay there for the next; afterwards the thresholds glibc settles on
+by itself are set (32 MiB to map a block, 64 MiB of free heap top to trim). `read_claims`
+then hands the free heap, and the buffers Arrow's pool keeps, back to the system
+(`release`): reading leaves much garbage. `reconcile` leaves its freed working memory in the
+heap (a second saved at 10 million claims), where its next call, or any block below 32 MiB,
+finds it; call `release` to hand it back. Where the C library is not glibc, or where the
+user tunes ``malloc`` through ``MALLOC_*_`` or ``GLIBC_TUNABLES``, `retained` does nothing.
 
 >>> with retained():
 ...     total = sum(range(10))
@@ -56,9 +58,11 @@ _LIBC = _glibc()
 
 
 @contextmanager
-def retained() -> Iterator[None]:
+def retained(*, give_back: bool = True) -> Iterator[None]:
     """Keep freed blocks in the heap for reuse during the block (nested, or in several threads:
-    from the first block opened until the last one ends)."""
+    from the first block opened until the last one ends); then `release` them unless the
+    last block to end says ``give_back=False``: handing gigabytes back costs the kernel about
+    a second per 2 GB, which a caller that exits, or soon reconciles again, need not pay."""
     global _depth
     if _LIBC is None:
         yield
@@ -74,7 +78,8 @@ def retained() -> Iterator[None]:
             _depth -= 1
             if _depth == 0:
                 _set(_AFTER)
-                release()
+                if give_back:
+                    release()
 
 
 def release() -> None:

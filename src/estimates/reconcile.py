@@ -182,7 +182,7 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
-    with collector.paused(), heap.retained():
+    with collector.paused(), heap.retained(give_back=False):
         return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
 
 
