@@ -47,6 +47,17 @@ def test_reconcile_prints_ranges_then_contradictions(
     assert "dprk.troops" in out and "disjoint" in out
 
 
+def test_csv_output_neutralises_formulas_in_text_read_as_categories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = GOOD_ROWS.replace("US officials", "=HYPERLINK(1)").replace(",NIS", ",+NIS")
+    out = tmp_path / "out"
+    assert run(capsys, "reconcile", write(tmp_path, HEADER + rows), "--format", "csv", "-o", out)[0] == 0
+    claims = (out / "claims.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in claims and "'+NIS" in claims
+    assert ",=HYPERLINK" not in claims and ",+NIS" not in claims
+
+
 def test_the_summary_counts_claims_by_status_and_leaves_out_a_status_none_has(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -76,7 +76,8 @@ _FLOAT = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, 
 
 @st.composite
 def _frames(draw: st.DrawFn) -> pd.DataFrame:
-    """Frames with text, numbers, flags, missing cells and lists, as the result tables hold."""
+    """Frames with text, numbers, flags, missing cells, lists and a Categorical, as the result
+    tables hold."""
     size = draw(st.integers(0, 6))
     column = st.lists
     return pd.DataFrame({
@@ -89,6 +90,8 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
                              dtype=object),
         "claims": pd.Series(draw(column(st.lists(_TEXT, max_size=3).map(tuple), min_size=size,
                                         max_size=size)), dtype=object),
+        "coded": pd.Series(draw(column(st.none() | st.sampled_from(["", "a", "b c", "=1", 'é,"']),
+                                       min_size=size, max_size=size)), dtype="category"),
     })
 
 

@@ -123,6 +123,15 @@ def test_forest_of_a_seed_quantity_is_a_png_with_a_row_per_claim(tmp_path: Path)
     assert by_gid(figure, "band")
 
 
+def test_forest_takes_a_claims_table_that_lacks_some_claims() -> None:
+    claims, result = seeds()
+    some = claims[claims["id"] != claims.loc[claims["quantity"] == "dprk.troops.dispatched",
+                                             "id"].iloc[0]]
+    figure = forest(result, "dprk.troops.dispatched", claims=some)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels() if " · " in t.get_text()]
+    assert len(labels) == 7  # the claim missing from `some` is drawn from the result alone
+
+
 def test_forest_arrows_end_at_the_right_edge_of_the_axis() -> None:
     claims, result = seeds()
     figure = forest(result, "dprk.troops.dispatched", claims=claims)

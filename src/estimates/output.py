@@ -113,8 +113,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
             continue  # no cell starts like a formula: checked in one scan
         text = values.astype("string")
         risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
-        if risky.any():
-            safe[column] = values.where(~risky, "'" + text)
+        if risky.any():  # as objects: a Categorical takes no text outside its categories
+            safe[column] = values.astype(object).where(~risky, "'" + text)
     return safe
 
 
@@ -150,6 +150,17 @@ def _per_distinct(values: pd.Series | NDArray[Any], function: Callable[[Any], st
     return text[codes]
 
 
+def _per_category(values: pd.Series, cells: Callable[[pd.Series], NDArray[np.object_]],
+                  missing: str) -> NDArray[np.object_]:
+    """A Categorical column's `cells`, made once per category; missing cells give `missing`.
+
+    >>> _per_category(pd.Series(["b", None, "b"], dtype="category"), _display, "-").tolist()
+    ['b', '-', 'b']
+    """
+    categories = pd.Series(values.cat.categories.to_numpy(), copy=False)
+    return np.append(cells(categories), missing)[values.cat.codes.to_numpy()]
+
+
 def _per_number(values: pd.Series, function: Callable[[Any], str], missing: str) -> NDArray[np.object_]:
     """`function` of each float cell, once per distinct value (0.0 and -0.0 apart); NaN gives `missing`."""
     array = values.to_numpy(np.float64)
@@ -178,6 +189,8 @@ def _plain_cells(values: pd.Series, number: Callable[[float], str]) -> NDArray[n
 
 def _display(values: pd.Series) -> NDArray[np.object_]:
     """A column as display text: numbers formatted, lists joined with commas, missing empty."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _per_category(values, _display, "")
     plain = _plain_cells(values, _cell)
     if plain is not None:
         return plain
@@ -290,6 +303,8 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def _csv_cells(values: pd.Series) -> NDArray[np.object_]:
     """A column's cells as ``to_csv`` writes them: missing empty, numbers as numpy prints them."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _per_category(values, _csv_cells, "")
     plain = _plain_cells(values, str)
     if plain is not None:
         return plain
@@ -314,6 +329,8 @@ def _csv_quoted(cells: NDArray[np.object_]) -> NDArray[np.object_]:
 
 def _json_cells(values: pd.Series) -> NDArray[np.object_]:
     """A column as JSON texts: non-finite numbers null, tuples lists, missing null."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _per_category(values, _json_cells, "null")
     if values.dtype.kind == "f":
         return _per_number(values, lambda v: repr(float(v)) if math.isfinite(v) else "null", "null")
     if values.dtype.kind == "b":

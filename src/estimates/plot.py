@@ -132,6 +132,8 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None) -> pd.D
     for column, value in defaults.items():
         if column not in table.columns:
             table[column] = value
+        if isinstance(table[column].dtype, pd.CategoricalDtype):  # to be filled with any text
+            table[column] = table[column].astype(object)
         table[column] = table[column].fillna(value)
     if "as_of_start" not in table.columns or table["as_of_start"].isna().any():
         table["as_of_start"], table["as_of_end"] = read_instants(table["as_of"])[:2]
