@@ -157,7 +157,7 @@ def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
         return _Text(np.zeros(len(frame), dtype=np.intp), np.array([""], dtype=object))
     values = frame[column]
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, texts = _categorical_text(values)
+        codes, texts = categorical_text(values)
     else:
         codes, found = pd.factorize(_cells(values, all_text))
         texts = np.asarray(found, dtype=object)
@@ -189,7 +189,7 @@ def _kept_text(frame: pd.DataFrame, column: str) -> pd.api.extensions.ExtensionA
     if values.dtype == KEPT_TEXT:
         return values.fillna("").array
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, texts = _categorical_text(values)
+        codes, texts = categorical_text(values)
     else:
         codes, texts = None, _cells(values, all_text=False)
     try:
@@ -199,7 +199,7 @@ def _kept_text(frame: pd.DataFrame, column: str) -> pd.api.extensions.ExtensionA
     return pd.array(array if codes is None else array.take(codes), dtype=KEPT_TEXT)
 
 
-def _categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
+def categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
     """A Categorical's codes and its categories as text (a missing cell is "")."""
     texts = values.cat.categories.to_numpy(object)
     if pd.api.types.infer_dtype(texts, skipna=False) not in ("string", "empty"):

@@ -64,7 +64,14 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from estimates import collector, heap
-from estimates.claims import TEXT, Claims, as_categorical, is_claims_table, read_claims
+from estimates.claims import (
+    TEXT,
+    Claims,
+    as_categorical,
+    categorical_text,
+    is_claims_table,
+    read_claims,
+)
 from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
@@ -1340,17 +1347,15 @@ class _Reconciler:
 
 def _coded(column: pd.Series) -> tuple[NDArray[np.int64], NDArray[np.object_]]:
     """A text column as a code per row (a copy) and the texts: a Categorical's own codes and
-    categories ("" for a missing cell), else `pd.factorize`.
+    categories (`categorical_text`), else `pd.factorize`.
 
-    >>> [a.tolist() for a in _coded(pd.Series(["b", "a", "b"], dtype="category"))]
-    [[1, 0, 1], ['a', 'b', '']]
+    >>> [a.tolist() for a in _coded(pd.Series(["b", None, "b"], dtype="category"))]
+    [[0, 1, 0], ['b', '']]
     """
-    if not isinstance(column.dtype, pd.CategoricalDtype):
-        codes, texts = pd.factorize(column)
-        return codes.astype(np.int64), np.asarray(texts, dtype=object)
-    texts = np.append(column.cat.categories.to_numpy(object), "")
-    codes = column.cat.codes.to_numpy().astype(np.int64)
-    return np.where(codes < 0, texts.size - 1, codes), texts
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return categorical_text(column)
+    codes, texts = pd.factorize(column)
+    return codes.astype(np.int64), np.asarray(texts, dtype=object)
 
 
 def _rate_units(unit: pd.Series, rate: NDArray[np.bool_]) -> pd.Categorical:
