@@ -2,7 +2,7 @@
 
 Each workload runs in its own subprocess (so peak memory is that process's own ru_maxrss):
 it builds the table with `generate_claims`, reads it once with `read_claims` (not timed),
-warms up, then times `reconcile` (median of the runs; at least 11 for the 0.1 s of 100k claims,
+warms up, then times `reconcile` (median of the runs; at least 11 for the 0.1-0.2 s of 100k claims,
 the denominator of the growth ratio; 3 for 10M claims). ``peak MB`` is the peak RSS of the whole
 worker process (generation and reading included); ``table MB`` is the RSS once the claims
 table is read (the generated frame freed); ``rec. MB`` is the peak RSS while `reconcile`
@@ -45,7 +45,7 @@ WORKLOADS: dict[str, tuple[int, int, dict[str, Any], int, float | None]] = {
     "10M (1M quantities)": (10_000_000, 1_000_000, {}, 0, 25.0),
 }
 LARGE = "10M (1M quantities)"
-SMALL_RUNS = 11  # the 100k run takes 0.2 s, so its median needs more runs to hold still
+SMALL_RUNS = 11  # the 100k run takes 0.1-0.2 s, so its median needs more runs to hold still
 LARGE_RUNS = 3  # about 20 s each, after a minute of generating and reading the table
 
 
