@@ -2,8 +2,11 @@
 
 Each workload runs in its own subprocess (so peak memory is that process's own ru_maxrss):
 it builds the table with `generate_claims`, reads it once with `read_claims` (not timed),
-warms up, then times `reconcile` (median of the runs; at least 11 for the 0.1-0.2 s of 100k claims,
-the denominator of the growth ratio; 3 for 10M claims). ``peak MB`` is the peak RSS of the whole
+warms up, then times `reconcile` (median of the runs; at least 11 for the 0.1-0.2 s of 100k
+claims, 3 for 10M claims). The growth ratio (b) divides time per claim at 10M by time per
+claim at 100k timed in the same worker, 5 runs before each 10M run and 5 after the last,
+so that the machine's drift (10-30% within an hour on a shared machine) touches both sides
+alike rather than the minutes apart of two workers. ``peak MB`` is the peak RSS of the whole
 worker process (generation and reading included); ``table MB`` is the RSS once the claims
 table is read (the generated frame freed); ``rec. MB`` is the peak RSS while `reconcile`
 runs, its input table included (Linux: the mark is reset before the first call). MB are MiB.
@@ -47,6 +50,8 @@ WORKLOADS: dict[str, tuple[int, int, dict[str, Any], int, float | None]] = {
 LARGE = "10M (1M quantities)"
 SMALL_RUNS = 11  # the 100k run takes 0.1-0.2 s, so its median needs more runs to hold still
 LARGE_RUNS = 3  # about 20 s each, after a minute of generating and reading the table
+SMALL = "100k"
+PAIRED_RUNS = 5  # 100k runs before each 10M run, and after the last, in the 10M worker
 
 
 def _baseline_quantity(group: pd.DataFrame) -> pd.Series:
@@ -108,10 +113,10 @@ def _rss_mb() -> float | None:
     return _status_mb("VmRSS")
 
 
-def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
+def _table(name: str) -> pd.DataFrame:
+    """The claims table of a workload, generated and read (memory of the generation given back)."""
     from estimates.claims import read_claims
     from estimates.heap import release
-    from estimates.reconcile import reconcile
 
     claims, quantities, options, groups, _ = WORKLOADS[name]
     frame = generate_claims(claims, quantities, relation_groups=groups, **options)
@@ -119,16 +124,37 @@ def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
     del frame
     gc.collect()
     release()  # the generated frame's memory is not the reconciler's
+    return table
+
+
+def _timed(table: pd.DataFrame, relations: Any) -> tuple[float, Any]:
+    from estimates.reconcile import reconcile
+
+    start = time.perf_counter()
+    result = reconcile(table, relations)
+    return time.perf_counter() - start, result
+
+
+def worker(name: str, runs: int, with_baseline: bool, paired: bool = False) -> dict[str, Any]:
+    """Time `reconcile` on one workload; `paired`: also time 100k claims between its runs."""
+    from estimates.reconcile import reconcile
+
+    table = _table(name)
     table_mb = _rss_mb()
+    small = _table(SMALL) if paired else None
     measured = _reset_peak()
+    groups = WORKLOADS[name][3]
     relations = generate_relations(groups) if groups else None
     reconcile(table.iloc[:2000].reset_index(drop=True), relations)  # compile the kernels
-    times = []
-    for _ in range(runs):
-        result = None  # the last result is not held while the next is made
-        start = time.perf_counter()
-        result = reconcile(table, relations)
-        times.append(time.perf_counter() - start)
+    times: list[float] = []
+    small_times: list[float] = []
+    for turn in range(runs + paired):
+        if small is not None:
+            small_times += [_timed(small, None)[0] for _ in range(PAIRED_RUNS)]
+        if turn < runs:
+            result = None  # the last result is not held while the next is made
+            seconds, result = _timed(table, relations)
+            times.append(seconds)
     out: dict[str, Any] = {"seconds": statistics.median(times), "claims": len(table),
                            "ranges": len(result.ranges),
                            "contradictions": len(result.contradictions),
@@ -138,6 +164,9 @@ def worker(name: str, runs: int, with_baseline: bool) -> dict[str, Any]:
         start = time.perf_counter()
         baseline(table)
         out["baseline_seconds"] = time.perf_counter() - start
+    if small is not None:
+        out["paired_small_seconds"] = statistics.median(small_times)
+        out["paired_small_claims"] = len(small)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -149,18 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="workload names to run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--paired", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.runs, args.baseline)))
+        print(json.dumps(worker(args.worker, args.runs, args.baseline, args.paired)))
         return 0
     names = args.only or [n for n in WORKLOADS if n != LARGE or args.large]
     results: dict[str, dict[str, Any]] = {}
     for name in names:
-        runs = LARGE_RUNS if name == LARGE else max(args.runs, SMALL_RUNS) if name == "100k" \
+        runs = LARGE_RUNS if name == LARGE else max(args.runs, SMALL_RUNS) if name == SMALL \
             else args.runs
         command = [sys.executable, __file__, "--worker", name, "--runs", str(runs)]
-        if name == "100k":
-            command.append("--baseline")
+        command += ["--baseline"] if name == SMALL else ["--paired"] if name == LARGE else []
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         results[name] = json.loads(done.stdout.strip().splitlines()[-1])
     header = (f"{'workload':<38} {'claims':>11} {'seconds':>8} {'claims/s':>11} "
@@ -176,15 +205,18 @@ def main(argv: list[str] | None = None) -> int:
               f"{'' if held is None else f'{held:.0f}':>8} "
               f"{'' if rec is None else f'{rec:.0f}':>8} "
               f"{'' if target is None else f'{target:.0f}':>8} {met:>4}")
-    small = results.get("100k")
+    small = results.get(SMALL)
     if small and "baseline_seconds" in small:
         print(f"\n(a) speed-up over groupby().apply() at 100k claims (time per claim, same table): "
               f"{small['baseline_seconds'] / small['seconds']:,.0f}x "
               f"({small['baseline_seconds']:.1f} s vs {small['seconds']:.2f} s)")
-    if small and LARGE in results:
-        growth = (results[LARGE]["seconds"] / results[LARGE]["claims"]) / \
-            (small["seconds"] / small["claims"])
-        print(f"(b) linear growth, time per claim at 10M / at 100k: {growth:.2f} (target <= 1.5)")
+    large = results.get(LARGE)
+    if large:
+        growth = (large["seconds"] / large["claims"]) / \
+            (large["paired_small_seconds"] / large["paired_small_claims"])
+        print(f"(b) linear growth, time per claim at 10M / at 100k: {growth:.2f} (target <= 1.5; "
+              f"100k timed between the 10M runs in one worker: "
+              f"{large['paired_small_seconds']:.3f} s, median of {PAIRED_RUNS * (LARGE_RUNS + 1)})")
     peak = results.get(LARGE, {}).get("reconcile_rss_mb")
     if peak is not None:
         print(f"(c) peak memory while reconciling 10M claims, input table included: "
