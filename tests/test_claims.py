@@ -149,16 +149,17 @@ def test_names_and_text_are_categories_in_text_order_and_quotes_are_held_by_arro
     assert table["unit"].tolist() == ["dimensionless"] * 3
     assert table["quote"].dtype == KEPT_TEXT and table["quote"].tolist() == ["said 5", "", "5"]
     assert table["note"].dtype == KEPT_TEXT and table["note"].tolist() == ["", "", ""]
-    assert table["id"].dtype == object
+    assert table["id"].dtype == KEPT_TEXT and table["id"].tolist() == ["a", "b", "c"]
 
 
-def test_a_quote_with_a_lone_surrogate_is_kept_in_python_strings() -> None:
-    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x"] * 2, "value": ["5", "6"],
-                          "as_of": ["2024"] * 2,
+def test_a_quote_or_id_with_a_lone_surrogate_is_kept_in_python_strings() -> None:
+    frame = pd.DataFrame({"id": pd.Series(["\udc80a", "b"], dtype=object), "quantity": ["x"] * 2,
+                          "value": ["5", "6"], "as_of": ["2024"] * 2,
                           "quote": pd.Series(["\ud800 said", "fine"], dtype=object)})
     table = read_claims(frame)
     assert table["quote"].tolist() == ["\ud800 said", "fine"]
     assert table["quote"].dtype == TEXT
+    assert table["id"].tolist() == ["\udc80a", "b"] and table["id"].dtype == TEXT
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("ab \t\n\x00\xa0\u2003,"), max_size=6), max_size=5))

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from estimates.cli import main
@@ -99,6 +100,14 @@ def test_csv_output_writes_three_tables(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "tables"
     assert run(capsys, "reconcile", write(tmp_path, HEADER + GOOD_ROWS), "--format", "csv", "-o", out)[0] == 0
     assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "contradictions.csv", "ranges.csv"]
+    # lists of ids are joined with "; " (c1 and c2 disagree: C1; c2 is excluded, and the
+    # losses at the end of October are worked out from c3 and c4, which speak of the month)
+    contradictions = pd.read_csv(out / "contradictions.csv", keep_default_na=False)
+    assert contradictions["claims"].tolist() == ["c1; c2"]
+    claims = pd.read_csv(out / "claims.csv", keep_default_na=False).set_index("id")
+    assert claims["contradictions"].to_dict() == {"c1": "C1", "c2": "C1", "c3": "", "c4": ""}
+    ranges = pd.read_csv(out / "ranges.csv", keep_default_na=False).set_index("quantity")
+    assert ranges["claims"].to_dict() == {"dprk.troops": "c1", "russia.losses": ""}
 
 
 def test_output_naming_the_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

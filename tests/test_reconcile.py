@@ -308,3 +308,28 @@ def test_quantities_only_in_relations_take_unit_and_kind_from_what_they_are_link
     ranges = result.ranges.set_index("quantity")
     assert ranges.loc["k", "unit"] == ranges.loc["w", "unit"] == "person"
     assert ranges.loc["k", "kind"] == ranges.loc["w", "kind"] == "cumulative"
+
+
+def test_lists_of_ids_are_arrow_lists_sorted_within_each_range() -> None:
+    frame = pd.DataFrame({"id": ["z", "a", "m", "q"], "quantity": ["x"] * 4,
+                          "low": ["10", "12", "11", "50"], "high": ["20", "30", "25", "60"],
+                          "as_of": ["2024-10-01"] * 4, "claimant": ["P", "Q", "R", "S"]})
+    result = reconcile(frame)
+    assert result.ranges["claims"].dtype == estimates.ID_LISTS
+    assert result.ranges["claims"].tolist() == [["a", "m", "z"]]
+    assert result.ranges["sources"].tolist() == [["p", "q", "r"]]
+    # q is excluded, shown against one kept claim (the partner found for it)
+    (pair,) = result.contradictions["claims"]
+    (partner,) = set(pair) - {"q"}
+    within = result.claims.set_index("id")["contradictions"].to_dict()
+    assert within == {"z": [], "a": [], "m": [], "q": ["C1"]} | {partner: ["C1"]}
+
+
+def test_ids_arrow_cannot_hold_are_listed_as_tuples_of_python_strings() -> None:
+    lone = "\udc80"  # a lone surrogate has no UTF-8
+    frame = pd.DataFrame({"id": pd.Series([lone, "b", "c"], dtype=object), "quantity": ["x"] * 3,
+                          "low": ["10", "12", "50"], "high": ["20", "30", "60"],
+                          "as_of": ["2024-10-01", "2024-10-02", "2024-10-03"]})
+    result = reconcile(frame)
+    assert result.ranges["claims"].tolist() == [("b", lone)]
+    assert [sorted(c) for c in result.contradictions["claims"]] == [["c", lone]]

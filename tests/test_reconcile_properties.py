@@ -1,10 +1,11 @@
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimates import reconcile
-from estimates.reconcile import _lexsort, _ranks
+from estimates.reconcile import _id_lists, _lexsort, _ranks
 from strategies_claims import claim_rows, claims_around_truth
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -77,3 +78,21 @@ def test_id_ranks_of_strings_with_no_utf8_still_follow_pythons_order() -> None:
     texts = ["b", "\ud800", "a", "b", "\U0001f600"]  # a lone surrogate: the slower path
     assert _ranks(np.array(texts, dtype=object)).tolist() == \
         [sorted(set(texts)).index(t) for t in texts]
+
+
+@given(st.lists(st.lists(st.text(alphabet="ab\u00e9\U0001f600", max_size=3), max_size=4), max_size=6),
+       st.randoms(use_true_random=False))
+def test_id_lists_are_the_items_of_each_run_sorted_as_python_sorts(
+        lists: list[list[str]], random: object) -> None:
+    items = [item for items in lists for item in items]
+    rows = list(range(len(items)))
+    random.shuffle(rows)  # type: ignore[attr-defined]
+    values = [""] * len(items)  # the items placed at shuffled rows, gathered back by `rows`
+    for item, row in zip(items, rows, strict=True):
+        values[row] = item
+    bounds = np.r_[0, np.cumsum([len(items) for items in lists])].astype(np.int64)
+    made = _id_lists(pa.array(values, pa.large_string()), bounds, np.array(rows, dtype=np.int64),
+                     ordered=True)
+    assert made.tolist() == [sorted(items) for items in lists]
+    unsorted = _id_lists(pa.array(values, pa.large_string()), bounds, np.array(rows, dtype=np.int64))
+    assert unsorted.tolist() == lists

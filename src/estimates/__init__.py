@@ -23,7 +23,7 @@ from estimates.expression import Relation, read_relations
 from estimates.interval import Interval, IntervalArray
 from estimates.lexicon import Lexicon
 from estimates.parse import Reading, parse, parse_many
-from estimates.reconcile import Reason, Reconciliation, reconcile
+from estimates.reconcile import ID_LISTS, Reason, Reconciliation, reconcile
 from estimates.units import ureg
 
 __version__ = "0.1.0"
@@ -38,6 +38,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'estimates' has no attribute {name!r}")
 
 __all__ = [
+    "ID_LISTS",
     "ClaimsError",
     "EmptyIntervalError",
     "EstimatesError",

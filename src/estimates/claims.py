@@ -17,8 +17,8 @@ expression over names), ``low``, ``high`` (in ``unit``; a rate in ``unit`` per d
 ``weight``, ``source``, ``problem`` and the text columns as written (``value``,
 ``as_of``, ``period``, ``claimant``, ``outlet``, ``published``, ``document``, ``quote``,
 ``confidence``, ``grade``, ``note``). Text with few distinct values is a Categorical whose
-categories are in text order (`as_categorical`); ``quote`` and ``note`` are `KEPT_TEXT`
-(held by Arrow); ``id`` is Python strings.
+categories are in text order (`as_categorical`); ``id``, ``quote`` and ``note`` are
+`KEPT_TEXT` (held by Arrow; Python strings if some text is a lone surrogate).
 
 Weights. A claim weighs 1 unless graded: the Admiralty grade's weight
 (`estimates.confidence.admiralty_grade`: the letter, source reliability, A 1.0, B 0.9,
@@ -189,9 +189,18 @@ def _kept_text(frame: pd.DataFrame, column: str) -> pd.api.extensions.ExtensionA
     if values.dtype == KEPT_TEXT:
         return values.fillna("").array
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, texts = categorical_text(values)
-    else:
-        codes, texts = None, _cells(values, all_text=False)
+        return _arrow_cells(*categorical_text(values))
+    return _arrow_cells(None, _cells(values, all_text=False))
+
+
+def _arrow_cells(codes: NDArray[np.intp] | None, texts: NDArray[np.object_],
+                 ) -> pd.api.extensions.ExtensionArray:
+    """``texts[codes]`` (`texts` when no codes) in `KEPT_TEXT`, or in `TEXT` if some text has
+    no UTF-8 (a lone surrogate).
+
+    >>> _arrow_cells(np.array([1, 0, 1]), np.array(["a", "b"], dtype=object)).tolist()
+    ['b', 'a', 'b']
+    """
     try:
         array = pa.array(texts, type=pa.string())
     except (UnicodeEncodeError, pa.ArrowException):
@@ -645,7 +654,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     if problems.bad.any():
         for column in ("low", "high", "best"):
             table[column] = np.where(problems.bad, np.nan, table[column])
-    columns = [pd.Series(texts["id"].cells, dtype=object, name="id"),
+    columns = [pd.Series(_arrow_cells(*texts["id"]), name="id"),
                pd.Series(lines, name="line", copy=False)]
     for column in CLAIM_COLUMNS[2:]:
         if column in TEXT_COLUMNS and column in texts:

@@ -24,12 +24,15 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 __all__ = [
     "atomic_write",
     "csv_text",
     "format_number",
+    "joined_lists",
     "json_parts",
     "json_tables",
     "markdown_table",
@@ -102,8 +105,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy(deep=False)  # copy on write: changing a column leaves `frame` as it is
     for column in safe.columns:
         values = safe[column]
-        if values.dtype.kind in "biufcmM":
-            continue
+        if values.dtype.kind in "biufcmM" or _arrow_lists(values) is not None:
+            continue  # a list is written joined (`joined_lists`), and checked then
         cells = values.to_numpy(object)
         text = _all_text(cells)
         if not text:
@@ -116,6 +119,62 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if risky.any():  # as objects: a Categorical takes no text outside its categories
             safe[column] = values.astype(object).where(~risky, "'" + text)
     return safe
+
+
+def _arrow_lists(values: pd.Series) -> pa.ListArray | pa.LargeListArray | None:
+    """An Arrow list column of text as one Arrow array (None for any other column)."""
+    dtype = values.dtype
+    if not isinstance(dtype, pd.ArrowDtype) or not (
+            pa.types.is_list(dtype.pyarrow_dtype) or pa.types.is_large_list(dtype.pyarrow_dtype)):
+        return None
+    if not (pa.types.is_string(dtype.pyarrow_dtype.value_type)
+            or pa.types.is_large_string(dtype.pyarrow_dtype.value_type)):
+        return None
+    array = pa.array(values.array)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _rebuilt(lists: pa.ListArray | pa.LargeListArray, items: pa.Array) -> pa.Array:
+    """`lists` with their items replaced by `items` (one per item of ``lists.flatten()``)."""
+    offsets = pc.subtract(lists.offsets, lists.offsets[0])  # a slice starts past 0
+    return type(lists).from_arrays(offsets, items, mask=lists.is_null())
+
+
+def joined_lists(values: pd.Series, separator: str, missing: str = "") -> NDArray[np.object_] | None:
+    """Each cell of an Arrow list column of text (as `estimates.reconcile.ID_LISTS`) with
+    its items joined by `separator`, in one pass; None for any other column.
+
+    >>> lists = pd.Series([["a", "b"], [], None], dtype=pd.ArrowDtype(pa.list_(pa.string())))
+    >>> joined_lists(lists, "; ").tolist()
+    ['a; b', '', '']
+    """
+    lists = _arrow_lists(values)
+    if lists is None or lists.flatten().null_count:
+        return None
+    joined = pc.binary_join(lists, pa.scalar(separator, lists.type.value_type))
+    return np.asarray(pc.fill_null(joined, missing).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _json_lists(values: pd.Series) -> NDArray[np.object_] | None:
+    """Each cell of an Arrow list column of text as a JSON list (missing: null), in one
+    pass; None for any other column. Items that JSON escapes (quote, backslash, control
+    characters) go through `encode_basestring`; the rest are only quoted."""
+    lists = _arrow_lists(values)
+    if lists is None or lists.flatten().null_count:
+        return None
+    items = lists.flatten()
+    text = lists.type.value_type
+    quoted = pc.binary_join_element_wise(pa.scalar('"', text), items, pa.scalar('"', text),
+                                         pa.scalar("", text))
+    escape = pc.match_substring_regex(items, r'["\\\x00-\x1f]')
+    if pc.any(escape).as_py():
+        rows = np.flatnonzero(escape.to_numpy(zero_copy_only=False))
+        escaped = [encode_basestring(item) for item in items.take(rows).to_pylist()]
+        quoted = pc.replace_with_mask(quoted, escape, pa.array(escaped, text))
+    joined = pc.binary_join(_rebuilt(lists, quoted), pa.scalar(", ", text))
+    written = pc.binary_join_element_wise(pa.scalar("[", text), joined, pa.scalar("]", text),
+                                          pa.scalar("", text))
+    return np.asarray(pc.fill_null(written, "null").to_numpy(zero_copy_only=False), dtype=object)
 
 
 def format_number(value: float) -> str:
@@ -191,6 +250,9 @@ def _display(values: pd.Series) -> NDArray[np.object_]:
     """A column as display text: numbers formatted, lists joined with commas, missing empty."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return _per_category(values, _display, "")
+    joined = joined_lists(values, ", ")
+    if joined is not None:
+        return joined
     plain = _plain_cells(values, _cell)
     if plain is not None:
         return plain
@@ -337,6 +399,9 @@ def _json_cells(values: pd.Series) -> NDArray[np.object_]:
         return _booleans(values, "true", "false")
     if values.dtype.kind in "iu":
         return _integers(values)
+    lists = _json_lists(values)
+    if lists is not None:
+        return lists
     cells = values.to_numpy(object)
     if _all_text(cells):
         return _each_text(cells, encode_basestring)

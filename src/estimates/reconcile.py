@@ -42,7 +42,7 @@ Rules (see the README):
 >>> result.ranges[["quantity", "low", "high"]].values.tolist()
 [['x', 12.0, 20.0]]
 >>> result.contradictions["claims"].tolist()
-[('a', 'c')]
+[['a', 'c']]
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
@@ -95,6 +97,9 @@ CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure"
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
 _EMPTY: tuple[str, ...] = ()
+#: the id-list columns (a range's claims and sources, a conflict's claims, a claim's
+#: contradictions): Arrow lists, each cell read as a Python list
+ID_LISTS = pd.ArrowDtype(pa.list_(pa.large_string()))
 #: what the stages up to `_plain_ranges` keep for the next (`_Reconciler._release`)
 _WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_slot", "cum_value",
             "cum_period", "value_node", "value_by_node", "period_nodes", "node_q", "node_start",
@@ -120,8 +125,13 @@ _REASONS = list(Reason)
 class Reconciliation:
     """The outcome of `reconcile`: four tables with fixed columns.
 
-    ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids), sources,
-    derived (no claim of its own: from relations). ``contradictions``: id, reason, quantity,
+    The columns of ids (a range's claims and sources, a conflict's claims, a claim's
+    contradictions) are `ID_LISTS`: Arrow lists, each cell a Python list when read, with
+    pandas' ``.list`` accessor (``ranges["claims"].list.len()``); tuples in an object column
+    when some id is a lone surrogate, which Arrow cannot hold.
+
+    ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
+    sources (sorted), derived (no claim of its own: from relations). ``contradictions``: id, reason, quantity,
     claims (a minimal conflicting set of ids), explanation, gap (how far apart, in unit),
     unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
     claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
@@ -296,7 +306,7 @@ class _Reconciler:
         self.pstart = t["period_start"].to_numpy(np.int64)
         self.pend = t["period_end"].to_numpy(np.int64)
         self.weight = t["weight"].to_numpy(np.float64)
-        self.ids = t["id"].to_numpy(object)
+        self.ids = _arrow_text(t["id"].array)
         self.excluded = np.zeros(self.n, dtype=bool)
         #: (reason, claim rows, gap, numbers of the relations the conflict needs)
         self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
@@ -319,7 +329,20 @@ class _Reconciler:
 
     def tie(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """A tie-break per claim that depends only on its id (so row order does not matter)."""
-        return pd.util.hash_array(self.ids[rows], categorize=False).view(np.int64)
+        ids = self.ids_at(rows)
+        try:
+            return pd.util.hash_array(ids, categorize=False).view(np.int64)
+        except UnicodeEncodeError:  # a lone surrogate: hashed by its bytes, one char each
+            ids = np.array([i.encode("utf-8", "surrogatepass").decode("latin-1") for i in ids.tolist()],
+                           dtype=object)
+            return pd.util.hash_array(ids, categorize=False).view(np.int64)
+
+    def ids_at(self, rows: NDArray[np.int64] | list[int]) -> NDArray[np.object_]:
+        """The ids of the claims `rows`, as Python strings."""
+        if isinstance(self.ids, np.ndarray):
+            return self.ids[rows]
+        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64), memory_pool=heap.arrow_pool())
+        return np.asarray(taken.to_numpy(zero_copy_only=False), dtype=object)
 
     # ----------------------------------------------------------------- groups
     def _groups(self) -> None:
@@ -507,7 +530,8 @@ class _Reconciler:
 
     def _by_weight(self, rows: list[int]) -> list[int]:
         """Claims from lightest to heaviest; among equals the greatest id first."""
-        by_id = sorted(rows, key=lambda k: str(self.ids[k]), reverse=True)
+        ids = dict(zip(rows, self.ids_at(rows).tolist(), strict=True))
+        by_id = sorted(rows, key=ids.__getitem__, reverse=True)
         return sorted(by_id, key=lambda k: float(self.weight[k]))
 
     def _lightest(self, rows: list[int]) -> int:
@@ -516,10 +540,10 @@ class _Reconciler:
 
     def _record_totals(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> None:
         """Record that claims ``a[i]`` and ``b[i]`` on one running total cannot both hold."""
-        start, end, ids = self.start, self.end, self.ids
+        start, end = self.start, self.end
         same = (start[a] == start[b]) & (end[a] == end[b])
         a_first = (start[a] < start[b]) | ((start[a] == start[b]) & (
-            (end[a] < end[b]) | ((end[a] == end[b]) & (ids[a] <= ids[b]))))
+            (end[a] < end[b]) | ((end[a] == end[b]) & (self.ids_at(a) <= self.ids_at(b)))))
         earlier, later = np.where(a_first, a, b), np.where(a_first, b, a)
         gap = np.where(same, np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a]),
                        self.low[earlier] - self.high[later])
@@ -686,7 +710,8 @@ class _Reconciler:
             loser = self._lightest(conflict)
             live.discard(loser)
             self.excluded[loser] = True
-            rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], str(self.ids[k])))
+            ids = dict(zip(conflict, self.ids_at(conflict).tolist(), strict=True))
+            rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], ids[k]))
             periodic = any(not self.is_value[k] for k in rows)
             self.found.append((Reason.RATE_VS_TOTALS if periodic else Reason.FALLING_TOTAL,
                                rows, float(gap), ()))
@@ -1101,25 +1126,28 @@ class _Reconciler:
         source = source[np.r_[True, source[1:] != source[:-1]]] if source.size else source
         np.maximum(low, 0.0, out=low)
         size = q.size  # mrange is sorted
-        claims = _tuples(self.ids, _code_starts(mrange, size), ordered=True, rows=mrow)
-        by_rank = np.empty_like(self.source_names)
-        by_rank[self.source_rank] = self.source_names
-        sources = _shared_tuples(source % n_sources, by_rank,
-                                 _code_starts(source // n_sources, size))
-        del source
         best = self._best(mrow, mrange, size, low, high)
-        del mrow, mrange
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
         name_rank[np.argsort(self.name_of, kind="stable")] = np.arange(self.name_of.size)
         final = np.argsort(name_rank[q] * max(as_of.size, 1) + span, kind="stable")
+        # the lists are made in their final order: the ids are gathered once, not twice
+        bounds, rows = _reordered(_code_starts(mrange, size), final, mrow)
+        del mrow, mrange
+        claims = _id_lists(self.ids, bounds, rows, ordered=True)
+        bounds, rows = _reordered(_code_starts(source // n_sources, size), final, source % n_sources)
+        del source
+        by_rank = np.empty_like(self.source_names)
+        by_rank[self.source_rank] = self.source_names
+        sources = _id_lists(_arrow_text(by_rank), bounds, rows)
+        del bounds, rows
         q = q[final]
         frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
                               "as_of": _strings(as_of[span[final]]),
                               "low": low[final], "high": high[final], "best": best[final],
                               "unit": _strings(self.unit_of_q[q]),
                               "kind": _strings(self.kind_of_q[q]),
-                              "claims": claims[final], "sources": sources[final],
+                              "claims": claims, "sources": sources,
                               "derived": derived[final]}, copy=False)
         return frame, q, start[final]
 
@@ -1171,7 +1199,7 @@ class _Reconciler:
         written[blank] = texts[codes]
         who, outlet = column("claimant"), column("outlet")
         fill = np.flatnonzero(who == "")  # the outlet, else the id
-        who[fill] = np.where(outlet[fill] != "", outlet[fill], "claim " + self.ids[rows[fill]])
+        who[fill] = np.where(outlet[fill] != "", outlet[fill], "claim " + self.ids_at(rows[fill]))
         when = column("as_of")
         fill = np.flatnonzero(when == "")
         when[fill] = "published " + _text_at(t["published"], rows[fill])
@@ -1256,7 +1284,7 @@ class _Reconciler:
         rules[pairs[1].size:] = [numbers for _, _, _, numbers in found]
         bounds = np.r_[0, np.cumsum(sizes)]
         # key: the ranks of the conflict's ids, ascending, then -1s (a shorter tuple sorts first)
-        rank = _ranks(self.ids[member])
+        rank = _ranks(self.ids_at(member))
         conflict = np.repeat(np.arange(reason.size), sizes)
         width = int(sizes.max(initial=0))
         key = np.full((reason.size, width), np.iinfo(np.int64).max)
@@ -1282,7 +1310,7 @@ class _Reconciler:
             "id": _strings(names),
             "reason": _strings(np.array([r.value for r in _REASONS], dtype=object)[reason]),
             "quantity": _strings(self.names_at(first)),
-            "claims": pd.Series(_tuples(self.ids, bounds, ordered=False, rows=member), dtype=object),
+            "claims": _id_lists(self.ids, bounds, rows=member),
             "explanation": _strings(self._explain(reason, member, bounds, rules)),
             "gap": gap, "unit": _strings(_text_at(t["unit"], first))}
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
@@ -1291,11 +1319,8 @@ class _Reconciler:
         # the contradictions of each claim, in order
         conflict = np.repeat(np.arange(reason.size), np.diff(bounds))
         by_row = np.argsort(member, kind="stable")
-        rows = member[by_row]
-        heads = _runs(rows)
-        within = np.empty(self.n, dtype=object)
-        within.fill(_EMPTY)
-        within[rows[heads[:-1]]] = _tuples(names[conflict[by_row]], heads, ordered=False)
+        within = _id_lists(_arrow_text(names[conflict[by_row]]),
+                           _code_starts(member[by_row], self.n))
         status = pd.Categorical.from_codes(  # in text order, as `read_claims` makes categories
             np.where(~self.valid, 1, np.where(self.excluded, 0, 2)).astype(np.int8),
             ["excluded", "invalid", "kept"])
@@ -1429,20 +1454,65 @@ def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: 
     return out
 
 
-def _shared_tuples(codes: NDArray[np.int64], names: NDArray[np.object_], bounds: NDArray[np.int64],
-                   ) -> NDArray[np.object_]:
-    """`_tuples` of ``names[codes]``, built once per distinct tuple (few names, many runs)."""
-    out = np.empty(bounds.size - 1, dtype=object)
-    for which, at in _by_size(bounds):
-        pattern = np.zeros(which.size, dtype=np.int64)
-        for column in codes[at].T:
-            pattern = pd.factorize(pattern * names.size + column)[0]
-        first = np.empty(int(pattern.max(initial=-1)) + 1, dtype=np.int64)
-        first[pattern[::-1]] = np.arange(which.size)[::-1]
-        distinct = names[codes[at[first]]]
-        out[which] = _tuples(distinct.ravel(), np.arange(first.size + 1) * at.shape[1],
-                             ordered=False)[pattern]
-    return out
+def _arrow_text(texts: NDArray[np.object_] | pd.api.extensions.ExtensionArray,
+                ) -> pa.Array | NDArray[np.object_]:
+    """Text as one Arrow array of large strings (no copy when Arrow holds it already), or as
+    Python strings when some text has no UTF-8 (a lone surrogate)."""
+    if isinstance(texts, pd.api.extensions.ExtensionArray):
+        if isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow":
+            array = pa.array(texts)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+            return array.cast(pa.large_string(), memory_pool=heap.arrow_pool())
+        texts = texts.to_numpy(object)
+    try:
+        return pa.array(texts, type=pa.large_string(), memory_pool=heap.arrow_pool())
+    except (UnicodeEncodeError, pa.ArrowException):
+        return np.asarray(texts, dtype=object)
+
+
+def _reordered(bounds: NDArray[np.int64], order: NDArray[np.int64], rows: NDArray[np.int64],
+               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The runs ``rows[bounds[i]:bounds[i+1]]`` taken in the order `order`: (bounds, rows).
+
+    >>> [a.tolist() for a in _reordered(np.array([0, 2, 3]), np.array([1, 0]), np.array([5, 6, 7]))]
+    [[0, 1, 3], [7, 5, 6]]
+    """
+    counts = np.diff(bounds)[order]
+    new = np.r_[0, np.cumsum(counts)]
+    at = np.repeat(bounds[order] - new[:-1], counts)
+    at += np.arange(new[-1])
+    return new, rows[at]
+
+
+def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
+              rows: NDArray[np.int64] | None = None, *, ordered: bool = False,
+              ) -> pd.api.extensions.ExtensionArray:
+    """Lists of ``values[rows[bounds[i]:bounds[i+1]]]`` (each sorted when `ordered`) as an
+    `ID_LISTS` array; as tuples in an object array when `values` are Python strings, which
+    Arrow cannot hold.
+
+    >>> _id_lists(pa.array(["a", "b", "c"], pa.large_string()), np.array([0, 0, 2, 2, 3, 3]),
+    ...           rows=np.array([2, 0, 1]), ordered=True).tolist()
+    [[], ['a', 'c'], [], ['b'], []]
+    """
+    if isinstance(values, np.ndarray):
+        return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
+    pool = heap.arrow_pool()
+    taken = values if rows is None else pc.take(values, rows, memory_pool=pool)
+    if ordered and len(taken) > 1:
+        # already in order (as when ids ascend with the rows): a run of comparisons, no sort
+        later = np.array(pc.greater(taken[:-1], taken[1:], memory_pool=pool))
+        edges = bounds[1:-1]  # the last of one list against the first of the next
+        later[edges[(edges > 0) & (edges < len(taken))] - 1] = False
+        if later.any():
+            group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
+            order = pc.sort_indices(pa.table({"group": group, "id": taken}),
+                                    sort_keys=[("group", "ascending"), ("id", "ascending")],
+                                    memory_pool=pool)
+            taken = pc.take(taken, order, memory_pool=pool)
+    offsets = pa.array(bounds, pa.int32(), memory_pool=pool)
+    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken, pool=pool))
 
 
 def _distinct(function: Any, a: NDArray[Any], b: NDArray[Any], *, ordered: bool = False,

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from estimates.output import (
     atomic_write,
     csv_text,
+    joined_lists,
     json_parts,
     markdown_table,
     spreadsheet_safe,
@@ -34,9 +35,16 @@ _RANGE_COLUMNS = ["quantity", "as_of", "low", "high", "best", "unit", "claims_ke
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """Lists and tuples in cells joined with '; ' so every cell is one value."""
+    """Lists and tuples in cells joined with '; ' so every cell is one value.
+
+    >>> _flat(pd.DataFrame({"claims": [("a", "b"), ()]}))["claims"].tolist()
+    ['a; b', '']
+    """
     flat = frame.copy(deep=False)  # copy on write: changing a column leaves `frame` as it is
     for column in flat.columns:
+        joined = joined_lists(flat[column], "; ")
+        if joined is not None:
+            flat[column] = pd.Series(joined, index=flat.index, dtype=object)
         if flat[column].dtype != object:
             continue
         cells = flat[column].to_numpy(object)
