@@ -66,8 +66,10 @@ def test_numbers_are_formatted_for_reading(value: float, text: str) -> None:
     assert format_number(value) == text
 
 
-def test_lists_of_ids_are_shown_joined_with_commas() -> None:
-    ids = pd.Series([["c1", "c2"], [], None], dtype=pd.ArrowDtype(pa.list_(pa.large_string())))
+@pytest.mark.parametrize("item", [pa.large_string(), pa.dictionary(pa.int32(), pa.string())])
+def test_lists_of_ids_are_shown_joined_with_commas(item: pa.DataType) -> None:
+    """As `reconcile` lists ids, and (dictionary-encoded) source names."""
+    ids = pd.Series([["c1", "c2"], [], None], dtype=pd.ArrowDtype(pa.list_(item)))
     assert text_table(pd.DataFrame({"claims": ids})).split("\n")[2:] == ["c1, c2", "", ""]
     assert json.loads(json_tables({"t": pd.DataFrame({"claims": ids})}))["t"] == [
         {"claims": ["c1", "c2"]}, {"claims": []}, {"claims": None}]

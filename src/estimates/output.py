@@ -122,16 +122,23 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _arrow_lists(values: pd.Series) -> pa.ListArray | pa.LargeListArray | None:
-    """An Arrow list column of text as one Arrow array (None for any other column)."""
+    """An Arrow list column of text (dictionary-encoded or not) as one Arrow array of lists of
+    text; None for any other column."""
     dtype = values.dtype
-    if not isinstance(dtype, pd.ArrowDtype) or not (
-            pa.types.is_list(dtype.pyarrow_dtype) or pa.types.is_large_list(dtype.pyarrow_dtype)):
+    if not isinstance(dtype, pd.ArrowDtype):
         return None
-    if not (pa.types.is_string(dtype.pyarrow_dtype.value_type)
-            or pa.types.is_large_string(dtype.pyarrow_dtype.value_type)):
+    kind = dtype.pyarrow_dtype
+    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind)):
+        return None
+    item = kind.value_type
+    text = item.value_type if pa.types.is_dictionary(item) else item
+    if not (pa.types.is_string(text) or pa.types.is_large_string(text)):
         return None
     array = pa.array(values.array)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    if text != item:  # written out, not kept: each name as text
+        array = array.cast(pa.list_(text) if pa.types.is_list(kind) else pa.large_list(text))
+    return array
 
 
 def _rebuilt(lists: pa.ListArray | pa.LargeListArray, items: pa.Array) -> pa.Array:

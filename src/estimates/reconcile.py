@@ -97,8 +97,8 @@ CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure"
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
 _EMPTY: tuple[str, ...] = ()
-#: the id-list columns (a range's claims and sources, a conflict's claims, a claim's
-#: contradictions): Arrow lists, each cell read as a Python list
+#: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
+#: Arrow lists, each cell read as a Python list
 ID_LISTS = pd.ArrowDtype(pa.list_(pa.large_string()))
 #: what the stages up to `_plain_ranges` keep for the next (`_Reconciler._release`)
 _WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_slot", "cum_value",
@@ -125,10 +125,11 @@ _REASONS = list(Reason)
 class Reconciliation:
     """The outcome of `reconcile`: four tables with fixed columns.
 
-    The columns of ids (a range's claims and sources, a conflict's claims, a claim's
-    contradictions) are `ID_LISTS`: Arrow lists, each cell a Python list when read, with
-    pandas' ``.list`` accessor (``ranges["claims"].list.len()``); tuples in an object column
-    when some id is a lone surrogate, which Arrow cannot hold.
+    The columns of ids (a range's claims, a conflict's claims, a claim's contradictions) are
+    `ID_LISTS`: Arrow lists, each cell a Python list when read, with pandas' ``.list``
+    accessor (``ranges["claims"].list.len()``); a range's sources are Arrow lists too, of
+    dictionary-encoded names (each held once). Tuples in an object column where some text is
+    a lone surrogate, which Arrow cannot hold.
 
     ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
     sources (sorted), derived (no claim of its own: from relations). ``contradictions``: id, reason, quantity,
@@ -1139,7 +1140,7 @@ class _Reconciler:
         del source
         by_rank = np.empty_like(self.source_names)
         by_rank[self.source_rank] = self.source_names
-        sources = _id_lists(_arrow_text(by_rank), bounds, rows)
+        sources = _id_lists(_arrow_text(by_rank), bounds, rows, encoded=True)
         del bounds, rows
         q = q[final]
         frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
@@ -1487,10 +1488,11 @@ def _reordered(bounds: NDArray[np.int64], order: NDArray[np.int64], rows: NDArra
 
 def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
               rows: NDArray[np.int64] | None = None, *, ordered: bool = False,
-              ) -> pd.api.extensions.ExtensionArray:
+              encoded: bool = False) -> pd.api.extensions.ExtensionArray:
     """Lists of ``values[rows[bounds[i]:bounds[i+1]]]`` (each sorted when `ordered`) as an
-    `ID_LISTS` array; as tuples in an object array when `values` are Python strings, which
-    Arrow cannot hold.
+    `ID_LISTS` array, or with `encoded` (few values, many rows) as lists of a dictionary
+    array: codes into `values`, each value held once; as tuples in an object array when
+    `values` are Python strings, which Arrow cannot hold.
 
     >>> _id_lists(pa.array(["a", "b", "c"], pa.large_string()), np.array([0, 0, 2, 2, 3, 3]),
     ...           rows=np.array([2, 0, 1]), ordered=True).tolist()
@@ -1499,7 +1501,11 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
     if isinstance(values, np.ndarray):
         return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
     pool = heap.arrow_pool()
-    taken = values if rows is None else pc.take(values, rows, memory_pool=pool)
+    if encoded and rows is not None:
+        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32(), memory_pool=pool), values,
+                                               memory_pool=pool)
+    else:
+        taken = values if rows is None else pc.take(values, rows, memory_pool=pool)
     if ordered and len(taken) > 1:
         # already in order (as when ids ascend with the rows): a run of comparisons, no sort
         later = np.array(pc.greater(taken[:-1], taken[1:], memory_pool=pool))
