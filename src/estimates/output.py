@@ -149,31 +149,35 @@ def _rebuilt(lists: pa.ListArray | pa.LargeListArray, items: pa.Array) -> pa.Arr
 
 def joined_lists(values: pd.Series, separator: str, missing: str = "") -> NDArray[np.object_] | None:
     """Each cell of an Arrow list column of text (as `estimates.reconcile.ID_LISTS`) with
-    its items joined by `separator`, in one pass; None for any other column.
+    its items joined by `separator` (missing lists and items empty), in one pass; None for
+    any other column.
 
     >>> lists = pd.Series([["a", "b"], [], None], dtype=pd.ArrowDtype(pa.list_(pa.string())))
     >>> joined_lists(lists, "; ").tolist()
     ['a; b', '', '']
     """
     lists = _arrow_lists(values)
-    if lists is None or lists.flatten().null_count:
+    if lists is None:
         return None
+    if lists.flatten().null_count:  # a missing item is written empty
+        lists = _rebuilt(lists, pc.fill_null(lists.flatten(), ""))
     joined = pc.binary_join(lists, pa.scalar(separator, lists.type.value_type))
     return np.asarray(pc.fill_null(joined, missing).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _json_lists(values: pd.Series) -> NDArray[np.object_] | None:
-    """Each cell of an Arrow list column of text as a JSON list (missing: null), in one
-    pass; None for any other column. Items that JSON escapes (quote, backslash, control
+    """Each cell of an Arrow list column of text as a JSON list (missing lists and items:
+    null), in one pass; None for any other column. Items that JSON escapes (quote, backslash, control
     characters) go through `encode_basestring`; the rest are only quoted."""
     lists = _arrow_lists(values)
-    if lists is None or lists.flatten().null_count:
+    if lists is None:
         return None
     items = lists.flatten()
     text = lists.type.value_type
     quoted = pc.binary_join_element_wise(pa.scalar('"', text), items, pa.scalar('"', text),
                                          pa.scalar("", text))
-    escape = pc.match_substring_regex(items, r'["\\\x00-\x1f]')
+    quoted = pc.fill_null(quoted, "null")  # a missing item
+    escape = pc.fill_null(pc.match_substring_regex(items, r'["\\\x00-\x1f]'), False)
     if pc.any(escape).as_py():
         rows = np.flatnonzero(escape.to_numpy(zero_copy_only=False))
         escaped = [encode_basestring(item) for item in items.take(rows).to_pylist()]
