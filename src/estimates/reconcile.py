@@ -132,9 +132,9 @@ class Reconciliation:
     a lone surrogate, which Arrow cannot hold.
 
     ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
-    sources (sorted), derived (no claim of its own: from relations). ``contradictions``: id, reason, quantity,
-    claims (a minimal conflicting set of ids), explanation, gap (how far apart, in unit),
-    unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
+    sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
+    id, reason, quantity, claims (a minimal conflicting set of ids), explanation, gap (how
+    far apart, in unit), unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
     claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
     high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
     rate, whose low and high are per day; weight, source) with status kept, excluded or
