@@ -10,9 +10,8 @@ claim at 10M by time per claim at 100k timed in the same worker, 5 runs just bef
 machine) touches both sides alike rather than the minutes apart of two workers.
 ``peak MB`` is the peak RSS of the whole worker process (generation and reading included);
 ``table MB`` is the RSS once the claims table is read (the generated frame freed; for 10M
-with the 100k table too);
-``rec. MB`` is the peak RSS while `reconcile` runs, its input table included (Linux: the
-mark is reset before the first call). MB are MiB.
+the 100k table too); ``rec. MB`` is the peak RSS while `reconcile` runs, its input table
+included (Linux: the mark is reset before the first call). MB are MiB.
 
 The baseline is the obvious way: ``table.groupby("quantity").apply(f)`` where ``f``
 reconciles one quantity in Python (heaviest point per time by trying every claim's low,
@@ -52,7 +51,7 @@ WORKLOADS: dict[str, tuple[int, int, dict[str, Any], int, float | None]] = {
 }
 LARGE = "10M (1M quantities)"
 SMALL_RUNS = 11  # the 100k run takes 0.1-0.2 s, so its median needs more runs to hold still
-LARGE_RUNS = 3  # about 20 s each, after a minute of generating and reading the table
+LARGE_RUNS = 3  # 11-15 s each, after a minute of generating and reading the table
 SMALL = "100k"
 PAIRED_RUNS = 5  # 100k runs just before the 10M runs, and 5 just after, in the 10M worker
 
@@ -139,7 +138,8 @@ def _timed(table: pd.DataFrame, relations: Any) -> tuple[float, Any]:
 
 
 def worker(name: str, runs: int, with_baseline: bool, paired: bool = False) -> dict[str, Any]:
-    """Time `reconcile` on one workload; `paired`: also time 100k claims between its runs."""
+    """Time `reconcile` on one workload; `paired`: also time 100k claims just before and just
+    after its runs, in this process."""
     from estimates.reconcile import reconcile
 
     small = _table(SMALL) if paired else None  # first: its cells do not split the large heap

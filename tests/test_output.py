@@ -139,9 +139,9 @@ def test_tables_have_a_line_per_row_and_spreadsheet_safe_cells(frame: pd.DataFra
         return value if value is None else value.replace("\n", " ").replace("\r", " ")
 
     flat = frame.drop(columns="ids").assign(
-                        claims=pd.Series([one_line("; ".join(v)) for v in frame["claims"]], dtype=object),
-                        text=pd.Series([one_line(v) for v in frame["text"]], dtype=object),
-                        problem=pd.Series([one_line(v) for v in frame["problem"]], dtype=object))
+        claims=pd.Series([one_line("; ".join(v)) for v in frame["claims"]], dtype=object),
+        text=pd.Series([one_line(v) for v in frame["text"]], dtype=object),
+        problem=pd.Series([one_line(v) for v in frame["problem"]], dtype=object))
     lines = markdown_table(flat).split("\n")
     assert len(lines) == 2 + len(frame)
     safe = spreadsheet_safe(flat)

@@ -1493,8 +1493,8 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
               encoded: bool = False) -> pd.api.extensions.ExtensionArray:
     """Lists of ``values[rows[bounds[i]:bounds[i+1]]]`` (each sorted when `ordered`) as an
     `ID_LISTS` array, or with `encoded` (few values, many rows) as lists of a dictionary
-    array: codes into `values`, each value held once; as tuples in an object array when
-    `values` are Python strings, which Arrow cannot hold.
+    array: codes into `values`, each value held once (not sorted: give the rows in order);
+    as tuples in an object array when `values` are Python strings, which Arrow cannot hold.
 
     >>> _id_lists(pa.array(["a", "b", "c"], pa.large_string()), np.array([0, 0, 2, 2, 3, 3]),
     ...           rows=np.array([2, 0, 1]), ordered=True).tolist()
