@@ -189,16 +189,16 @@ def _kept_text(frame: pd.DataFrame, column: str) -> pd.api.extensions.ExtensionA
     if values.dtype == KEPT_TEXT:
         return values.fillna("").array
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return _arrow_cells(*categorical_text(values))
-    return _arrow_cells(None, _cells(values, all_text=False))
+        return arrow_cells(*categorical_text(values))
+    return arrow_cells(None, _cells(values, all_text=False))
 
 
-def _arrow_cells(codes: NDArray[np.intp] | None, texts: NDArray[np.object_],
+def arrow_cells(codes: NDArray[np.intp] | None, texts: NDArray[np.object_],
                  ) -> pd.api.extensions.ExtensionArray:
     """``texts[codes]`` (`texts` when no codes) in `KEPT_TEXT`, or in `TEXT` if some text has
     no UTF-8 (a lone surrogate).
 
-    >>> _arrow_cells(np.array([1, 0, 1]), np.array(["a", "b"], dtype=object)).tolist()
+    >>> arrow_cells(np.array([1, 0, 1]), np.array(["a", "b"], dtype=object)).tolist()
     ['b', 'a', 'b']
     """
     try:
@@ -654,7 +654,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     if problems.bad.any():
         for column in ("low", "high", "best"):
             table[column] = np.where(problems.bad, np.nan, table[column])
-    columns = [pd.Series(_arrow_cells(*texts["id"]), name="id"),
+    columns = [pd.Series(arrow_cells(*texts["id"]), name="id"),
                pd.Series(lines, name="line", copy=False)]
     for column in CLAIM_COLUMNS[2:]:
         if column in TEXT_COLUMNS and column in texts:

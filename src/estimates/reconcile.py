@@ -69,11 +69,13 @@ from estimates import collector, heap
 from estimates.claims import (
     TEXT,
     Claims,
+    arrow_cells,
     as_categorical,
     categorical_text,
     is_claims_table,
     read_claims,
 )
+from estimates.csvfile import KEPT_TEXT
 from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
@@ -1460,18 +1462,15 @@ def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: 
 def _arrow_text(texts: NDArray[np.object_] | pd.api.extensions.ExtensionArray,
                 ) -> pa.Array | NDArray[np.object_]:
     """Text as one Arrow array of large strings (no copy when Arrow holds it already), or as
-    Python strings when some text has no UTF-8 (a lone surrogate)."""
-    if isinstance(texts, pd.api.extensions.ExtensionArray):
-        if isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow":
-            array = pa.array(texts)
-            if isinstance(array, pa.ChunkedArray):
-                array = array.combine_chunks()
-            return array.cast(pa.large_string(), memory_pool=heap.arrow_pool())
-        texts = texts.to_numpy(object)
-    try:
-        return pa.array(texts, type=pa.large_string(), memory_pool=heap.arrow_pool())
-    except (UnicodeEncodeError, pa.ArrowException):
-        return np.asarray(texts, dtype=object)
+    Python strings when some text has no UTF-8 (a lone surrogate: `claims.arrow_cells`)."""
+    if not (isinstance(texts, pd.api.extensions.ExtensionArray) and texts.dtype == KEPT_TEXT):
+        texts = arrow_cells(None, np.asarray(texts, dtype=object))
+    if texts.dtype != KEPT_TEXT:
+        return texts.to_numpy(object)
+    array = pa.array(texts)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string(), memory_pool=heap.arrow_pool())
 
 
 def _reordered(bounds: NDArray[np.int64], order: NDArray[np.int64], rows: NDArray[np.int64],
