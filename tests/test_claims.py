@@ -87,7 +87,8 @@ def test_weights_from_grade_and_confidence_and_sources_from_claimant() -> None:
                           "claimant": ["US Officials", "us  officials", ""], "outlet": ["", "", "AFP"]})
     table = read_claims(frame)
     assert table["weight"].round(3).tolist() == [0.81, 0.85, 1.0]
-    assert table["source"].tolist() == ["us officials", "us officials", "afp"]
+    # one source whatever the case and spacing, shown as written (issue 17: not lowercased)
+    assert table["source"].tolist() == ["US Officials", "US Officials", "AFP"]
 
 
 def test_published_date_stands_in_for_a_missing_as_of() -> None:
@@ -141,7 +142,7 @@ def test_names_and_text_are_categories_in_text_order_and_quotes_are_held_by_arro
     table = read_claims(frame)
     assert table["quantity"].cat.categories.tolist() == ["x.t", "y.t"]
     assert table.sort_values("quantity")["id"].tolist() == ["b", "a", "c"]
-    assert table["source"].cat.categories.tolist() == ["amy", "claim c", "zed"]
+    assert table["source"].cat.categories.tolist() == ["Amy", "Zed", "claim c"]
     assert table["claimant"].cat.categories.tolist() == ["", "Amy", "Zed"]
     assert table["claimant"].tolist() == ["Zed", "Amy", ""]
     assert table["value"].cat.categories.tolist() == ["5", "6"]

@@ -18,6 +18,7 @@ from estimates.output import (
     format_number,
     json_tables,
     markdown_table,
+    rounding_of,
     spreadsheet_safe,
     text_table,
 )
@@ -60,10 +61,33 @@ def test_markdown_table_escapes_pipes_and_neutralises_formulas() -> None:
 @pytest.mark.parametrize(
     ("value", "text"),
     [(41958.5, "41,958.5"), (11000.0, "11,000"), (math.inf, "∞"), (-math.inf, "-∞"),
-     (1 / 3, "0.3333"), (math.nan, ""), (-0.0, "0")],
+     (1 / 3, "0.333333"), (math.nan, ""), (-0.0, "0"), (0.6299999999999999, "0.63"),
+     (1499.999999999999, "1,500"), (712_610.0, "712,610"), (2.5e-7, "2.5e-7"), (-1234.5678, "-1,234.57")],
 )
 def test_numbers_are_formatted_for_reading(value: float, text: str) -> None:
     assert format_number(value) == text
+
+
+@given(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False).filter(lambda v: v != 0))
+def test_shown_bounds_are_rounded_outward_except_for_float_noise(value: float) -> None:
+    """Issue 17: a low bound is shown at or below itself, a high bound at or above, but for
+    noise of one part in 10⁹ (1499.999999999999 is shown 1,500)."""
+    low = float(format_number(value, "down").replace(",", ""))
+    high = float(format_number(value, "up").replace(",", ""))
+    slack = 1e-9 * abs(value)
+    assert low <= value + slack and high >= value - slack
+    assert abs(high - low) <= abs(value) * 1e-5  # six significant figures
+
+
+def test_text_table_rounds_low_down_and_high_up_and_groups_whole_counts() -> None:
+    """Issue 17: counts read as whole numbers with grouping, no float noise, bounds outward."""
+    frame = pd.DataFrame({"low": [1499.999999999999, 3166.6666666666665],
+                          "high": [4235.000000000002, 2218.3333333333335],
+                          "best": [0.6299999999999999, 1859.1666666666667]})
+    lines = text_table(frame).splitlines()
+    assert lines[2].split() == ["1,500", "4,235", "0.63"]
+    assert lines[3].split() == ["3,166.66", "2,218.34", "1,859.17"]
+    assert "| 1,500 | 4,235 | 0.63 |" in markdown_table(frame)
 
 
 @pytest.mark.parametrize("item", [pa.large_string(), pa.dictionary(pa.int32(), pa.string())])
@@ -160,7 +184,7 @@ def test_text_table_is_each_row_padded_and_stripped(frame: pd.DataFrame, order: 
         problem=pd.Series([one_line(v) for v in frame["problem"]], dtype=object))[order]
     columns = []
     for name in frame.columns:
-        cells = [name, *(_display_cell(v) for v in frame[name])]
+        cells = [name, *(_display_cell(v, rounding_of(name)) for v in frame[name])]
         width = max(map(len, cells))
         pad = str.rjust if frame[name].dtype.kind in "iuf" else str.ljust
         columns.append([pad(cells[0], width), "-" * width, *(pad(c, width) for c in cells[1:])])
@@ -168,7 +192,7 @@ def test_text_table_is_each_row_padded_and_stripped(frame: pd.DataFrame, order: 
     assert text_table(frame) == expected
 
 
-def _display_cell(value: object) -> str:
+def _display_cell(value: object, rounding: str = "nearest") -> str:
     if isinstance(value, float):
-        return format_number(value)
+        return format_number(value, rounding)
     return "" if value is None else str(value)

@@ -317,7 +317,7 @@ def test_lists_of_ids_are_arrow_lists_sorted_within_each_range() -> None:
     result = reconcile(frame)
     assert result.ranges["claims"].dtype == estimates.ID_LISTS
     assert result.ranges["claims"].tolist() == [["a", "m", "z"]]
-    assert result.ranges["sources"].tolist() == [["p", "q", "r"]]
+    assert result.ranges["sources"].tolist() == [["P", "Q", "R"]]
     # q is excluded, shown against one kept claim (the partner found for it)
     (pair,) = result.contradictions["claims"]
     (partner,) = set(pair) - {"q"}

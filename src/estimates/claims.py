@@ -26,7 +26,7 @@ C 0.75, D 0.5, E 0.25, F 0.6, cannot be judged: between D and C; the digit, info
 credibility, 1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25, 6 0.6; either alone counts) and the confidence
 its probability (a number, a percentage, or estimative words read at the middle of their
 range: "highly likely" 0.85); the weight is their product. Sources: the ``source`` key is
-the claimant (case and spacing ignored), else the outlet, else the document, else the claim
+the claimant (case and spacing ignored, shown as first written), else the outlet, else the document, else the claim
 itself, so several outlets repeating one claimant are one source.
 
 >>> import pandas as pd
@@ -287,8 +287,9 @@ def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64
 
 
 def _source(texts: dict[str, _Text]) -> pd.Categorical:
-    """Who stands behind each claim: its claimant, else outlet, else document (case and
-    spacing folded), else "claim <id>"; hashed once per name."""
+    """Who stands behind each claim: its claimant, else outlet, else document (names that
+    differ only in case or spacing are one source, shown as first written), else
+    "claim <id>"; hashed once per name."""
     # The key as a code into the claimants, outlets and documents one after another.
     key = np.zeros(len(texts["id"].codes), dtype=np.intp)
     chosen = np.zeros(len(key), dtype=bool)
@@ -300,10 +301,13 @@ def _source(texts: dict[str, _Text]) -> pd.Categorical:
         chosen |= use
         offset += len(text.texts)
     names = np.concatenate([texts[c].texts for c in ("claimant", "outlet", "document")])
-    normal = np.array([" ".join(k.lower().split()) for k in names], dtype=object)
-    unnamed = np.flatnonzero(~chosen | (normal[key] == ""))
-    key[unnamed] = normal.size + np.arange(unnamed.size)
-    written = np.concatenate([normal, "claim " + texts["id"].cells[unnamed]])
+    spaced = np.array([" ".join(k.split()) for k in names], dtype=object)
+    # one source per name with case folded, shown as it was first written
+    group = pd.factorize(np.array([k.lower() for k in spaced], dtype=object))[0]
+    shown = spaced[_first_of_each(group, int(group.max(initial=-1)) + 1)[group]]
+    unnamed = np.flatnonzero(~chosen | (shown[key] == ""))
+    key[unnamed] = shown.size + np.arange(unnamed.size)
+    written = np.concatenate([shown, "claim " + texts["id"].cells[unnamed]])
     used = np.zeros(written.size, dtype=bool)
     used[key] = True
     return as_categorical((np.cumsum(used) - 1)[key], written[used])

@@ -17,6 +17,8 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
+from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -36,6 +38,7 @@ __all__ = [
     "json_parts",
     "json_tables",
     "markdown_table",
+    "rounding_of",
     "spreadsheet_safe",
     "text_table",
 ]
@@ -188,25 +191,66 @@ def _json_lists(values: pd.Series) -> NDArray[np.object_] | None:
     return np.asarray(pc.fill_null(written, "null").to_numpy(zero_copy_only=False), dtype=object)
 
 
-def format_number(value: float) -> str:
-    """A number as an analyst reads it: thousands separators, no needless decimals.
+#: how many significant figures a number is shown with in the text formats
+FIGURES = 6
+#: a number this close (relative) to the shown precision is shown at it: float noise
+#: (``1499.999999999999``), not information
+_NOISE = Decimal("1e-9")
+_EXACT = Context(prec=2000)  # room for any float's digits (not the thread's context)
+
+
+def format_number(value: float | None, rounding: str = "nearest") -> str:
+    """A number as an analyst reads it: grouped thousands, six significant figures, no
+    float noise; `rounding` ``"down"`` for a low bound and ``"up"`` for a high one, so a
+    shown range still holds the exact one (a bound within one part in 10⁹ of the shown
+    precision is noise and shown at it). Every text format writes numbers through this.
 
     >>> format_number(41958.5), format_number(11000.0), format_number(float("inf"))
     ('41,958.5', '11,000', '∞')
+    >>> format_number(0.6299999999999999), format_number(1499.999999999999, "down")
+    ('0.63', '1,500')
+    >>> format_number(2218.3333333333335, "down"), format_number(2218.3333333333335, "up")
+    ('2,218.33', '2,218.34')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
+    value = float(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
-    if abs(value) >= 1e15 or (value != 0 and abs(value) < 1e-3):
-        return f"{value:.6g}"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    if value == 0:
+        return "0"
+    exact = Decimal(value)  # every float is exactly a decimal: no rounding before ours
+    quantum = Decimal(1).scaleb(min(0, exact.adjusted() - (FIGURES - 1)))
+    if exact.adjusted() >= 15:  # 1.23457e+20 reads better than 21 digits
+        quantum = Decimal(1).scaleb(exact.adjusted() - (FIGURES - 1))
+    shown = exact.quantize(quantum, ROUND_HALF_EVEN, _EXACT)
+    if rounding != "nearest" and abs(exact - shown) > _NOISE * abs(exact):
+        shown = exact.quantize(quantum, ROUND_FLOOR if rounding == "down" else ROUND_CEILING, _EXACT)
+    if not -4 <= shown.adjusted() < 15:  # 0.0000123 reads better as 1.23e-5
+        return format(shown.normalize(), "e")
+    text = format(shown, ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def _cell(value: object) -> str:
+def rounding_of(column: object) -> str:
+    """How a column's numbers round when shown: a low bound down, a high bound up.
+
+    >>> rounding_of("low"), rounding_of("rate_high"), rounding_of("best")
+    ('down', 'up', 'nearest')
+    """
+    name = str(column)
+    if name == "low" or name.endswith("_low"):
+        return "down"
+    if name == "high" or name.endswith("_high"):
+        return "up"
+    return "nearest"
+
+
+def _cell(value: object, rounding: str = "nearest") -> str:
     if isinstance(value, float):
-        return format_number(value)
+        return format_number(value, rounding)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return "" if value is None or value is pd.NA else str(value)
@@ -245,8 +289,8 @@ def _integers(values: pd.Series) -> NDArray[np.object_]:
 
 
 def _plain_cells(values: pd.Series, number: Callable[[float], str]) -> NDArray[np.object_] | None:
-    """Text of a float (each number through `number`), boolean, integer or all-text column;
-    None for any other column."""
+    """Text of a float (each number through `number`), boolean, integer (a line number or a
+    count of days, as is) or all-text column; None for any other column."""
     if values.dtype.kind == "f":
         return _per_number(values, number, "")
     if values.dtype.kind == "b":
@@ -257,23 +301,25 @@ def _plain_cells(values: pd.Series, number: Callable[[float], str]) -> NDArray[n
     return cells if _all_text(cells) else None
 
 
-def _display(values: pd.Series) -> NDArray[np.object_]:
-    """A column as display text: numbers formatted, lists joined with commas, missing empty."""
+def _display(values: pd.Series, rounding: str = "nearest") -> NDArray[np.object_]:
+    """A column as display text: numbers through `format_number` (rounded `rounding`),
+    lists joined with commas, missing empty."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return _per_category(values, _display, "")
+        return _per_category(values, partial(_display, rounding=rounding), "")
     joined = joined_lists(values, ", ")
     if joined is not None:
         return joined
-    plain = _plain_cells(values, _cell)
+    cell = partial(_cell, rounding=rounding)
+    plain = _plain_cells(values, cell)
     if plain is not None:
         return plain
     cells = values.to_numpy(object)
     if all(map(isinstance, cells, repeat((list, tuple)))):
         return np.array([", ".join(map(str, cell)) for cell in cells], dtype=object)
     try:
-        return _per_distinct(cells, _cell)
+        return _per_distinct(cells, cell)
     except TypeError:  # unhashable cells
-        return np.array([_cell(cell) for cell in cells], dtype=object)
+        return np.array([cell(c) for c in cells], dtype=object)
 
 
 def _pieces(columns: list[NDArray[np.object_]], separator: str, end: str) -> NDArray[np.object_]:
@@ -306,7 +352,7 @@ def text_table(frame: pd.DataFrame) -> str:
         return ""
     texts, padded = [], []
     for column in frame.columns:
-        text = np.r_[np.array([str(column)], dtype=object), _display(frame[column])]
+        text = np.r_[np.array([str(column)], dtype=object), _display(frame[column], rounding_of(column))]
         width = max(map(len, text))
         pad = str.rjust if frame[column].dtype.kind in "iuf" else str.ljust
         text = np.insert(text, 1, "-" * width)
@@ -348,7 +394,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
         return "\n".join([header, align])
     cells = []
     for column in safe.columns:
-        text = _display(safe[column])
+        text = _display(safe[column], rounding_of(column))
         if _contains(text, "|\n"):
             text = np.array([t.replace("|", "\\|").replace("\n", " ") for t in text], dtype=object)
         cells.append(text)

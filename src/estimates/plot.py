@@ -219,24 +219,21 @@ def _axis_label(quantity: str, unit: str) -> str:
     return f"{quantity} ({unit})" if unit else f"{quantity} (unit not recorded)"
 
 
-def _number(value: float) -> str:
-    """A number to six significant figures with thousands separators (10,499.9989 is 10,500).
+def _number(value: float, rounding: str = "nearest") -> str:
+    """A number as every text output shows it (`estimates.output.format_number`).
 
     >>> _number(10499.9989), _number(41958.5), _number(2e6), _number(float("inf"))
     ('10,500', '41,958.5', '2,000,000', '∞')
     """
-    if not math.isfinite(value) or value == 0:
-        return format_number(value)
-    decimals = max(0, 5 - math.floor(math.log10(abs(value))))
-    return format_number(round(value, decimals))
+    return format_number(value, rounding)
 
 
 def _span_text(low: float, high: float) -> str:
     if math.isinf(high) and low <= 0:
         return "any value"
     if math.isinf(high):
-        return f"≥ {_number(low)}"
-    return f"{_number(low)} – {_number(high)}"
+        return f"≥ {_number(low, 'down')}"
+    return f"{_number(low, 'down')} – {_number(high, 'up')}"
 
 
 def _notes(result: Any, ids: set[str]) -> list[str]:
