@@ -26,8 +26,8 @@ C 0.75, D 0.5, E 0.25, F 0.6, cannot be judged: between D and C; the digit, info
 credibility, 1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25, 6 0.6; either alone counts) and the confidence
 its probability (a number, a percentage, or estimative words read at the middle of their
 range: "highly likely" 0.85); the weight is their product. Sources: the ``source`` key is
-the claimant (case and spacing ignored, shown as first written), else the outlet, else the document, else the claim
-itself, so several outlets repeating one claimant are one source.
+the claimant (case and spacing ignored, shown as first written), else the outlet, else the
+document, else the claim itself, so several outlets repeating one claimant are one source.
 
 >>> import pandas as pd
 >>> table = read_claims(pd.DataFrame({"id": ["a"], "quantity": ["x.troops"], "low": ["10"],

@@ -1,4 +1,4 @@
-"""The `estimates` command line: parse, and (as they land) validate, reconcile, plot.
+"""The `estimates` command line: parse, validate, reconcile, report, plot.
 
 Exit codes: 0 done, 1 only with ``--fail-on-contradiction`` when there is one, 2 bad
 usage or bad input (a message, never a traceback), 3 an internal error (a message that
@@ -116,6 +116,18 @@ def _reconcile_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_command(args: argparse.Namespace) -> int:
+    from estimates.reconcile import reconcile
+    from estimates.webpage import write_html
+
+    _refuse_overwriting_inputs(args)
+    claims, relations = _read_inputs(args)
+    result = reconcile(claims, relations, window=args.window)
+    write_html(result, args.output, claims, title=args.title or f"Reconciliation of {args.file}",
+               plots=not args.no_plots)
+    return 0
+
+
 def _validate_command(args: argparse.Namespace) -> int:
     from estimates.errors import ClaimsError
 
@@ -212,6 +224,26 @@ def _build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--fail-on-contradiction", action="store_true",
                            help="exit 1 when any contradiction is found")
     reconcile.set_defaults(run=_reconcile_command)
+
+    report_page = commands.add_parser(
+        "report", help="write a self-contained HTML report to share",
+        description="Reconcile claims and write one self-contained HTML page: the summary, per "
+                    "quantity its plot, ranges, contradictions with quotes, changes and "
+                    "revisions, and a claims table to sort and filter.",
+        epilog="example: estimates report data/estimates.csv --relations data/relations.txt "
+               "-o report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(report_page)
+    report_page.add_argument("--window", type=float, default=7.0, metavar="DAYS",
+                             help="level claims this close in time are compared (default: 7)")
+    report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html")
+    report_page.add_argument("--title", help="the page's title (default: names the file)")
+    report_page.add_argument("--no-plots", action="store_true",
+                             help="leave the plots out (quicker for thousands of quantities)")
+    report_page.add_argument("--skip-invalid", action="store_true",
+                             help="report the good rows; list bad ones as invalid in the claims table")
+    report_page.set_defaults(run=_report_command)
 
     validate = commands.add_parser(
         "validate", help="check a claims file and list every problem",

@@ -182,6 +182,13 @@ class Reconciliation:
         """
         return json.dumps(self.to_dict(), ensure_ascii=False, **options)
 
+    def to_html(self, claims: pd.DataFrame | None = None, **options: Any) -> str:
+        """One self-contained HTML page to share (`estimates.webpage.to_html`): pass the
+        table from `read_claims` as `claims` for quotes and outlets."""
+        from estimates.webpage import to_html  # the page sits above the reconciler
+
+        return to_html(self, claims, **options)
+
 
 def reconcile(claims: Claims | str | Path | pd.DataFrame,
               relations: str | Path | Iterable[str | Relation] | None = None, *,
