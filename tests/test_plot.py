@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from functools import cache
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.text
 import pandas as pd
 import pytest
@@ -205,19 +207,60 @@ def test_forest_draws_into_a_given_axes() -> None:
 # --- timeline ---------------------------------------------------------------------------------
 
 
-def test_timeline_of_a_seed_quantity_draws_claims_periods_and_the_envelope(tmp_path: Path) -> None:
+def test_timeline_of_a_seed_quantity_draws_claims_spans_and_ranges(tmp_path: Path) -> None:
     claims, result = seeds()
     figure = timeline(result, "dprk.troops.dispatched", claims=claims)
     save(figure, tmp_path / "timeline.png")
     assert (tmp_path / "timeline.png").read_bytes().startswith(PNG)
-    spans = [p for p in by_gid(figure, "claim-span") if isinstance(p, Rectangle)]
-    assert len(spans) == 3  # the year 2024 and the two increases over a period
-    assert sum(1 for p in spans if p.get_hatch()) == 2
-    assert by_gid(figure, "envelope") and by_gid(figure, "range")
-    assert len(by_gid(figure, "unbounded")) == 2
-    numbers = sorted(int(t.get_text()) for t in by_gid(figure, "number"))
+    totals, increases = figure.axes
+    spans = [p for p in totals.patches if p.get_gid() == "claim-span"]
+    assert len(spans) == 1  # the year 2024; the increases over a period are on their own panel
+    assert len([p for p in increases.patches if p.get_gid() == "claim-span"]) == 2
+    assert by_gid(figure, "range") and by_gid(figure, "range-best")
+    assert len([p for p in totals.patches if p.get_gid() == "unbounded"]) == 2
+    numbers = sorted(int(t.get_text()) for ax in figure.axes for t in ax.texts if t.get_gid() == "number")
     assert numbers == list(range(1, 8))
-    assert figure.axes[0].get_ylabel() == "dprk.troops.dispatched (person)"
+    assert totals.get_ylabel() == "level or total (person)"
+    assert increases.get_ylabel() == "increase over a period (person)"
+
+
+def test_timeline_puts_totals_increases_and_rates_on_panels_of_their_own_issue_17() -> None:
+    """russia.losses: two increases over a period, two rates, running totals from them."""
+    claims, result = seeds()
+    figure = timeline(result, "russia.losses", claims=claims)
+    labels = [ax.get_ylabel() for ax in figure.axes]
+    assert labels == ["level or total (person)", "increase over a period (person)",
+                      "rate over a period (person / day)"]
+    totals, increases, rates = figure.axes
+    assert [p.get_gid() for p in totals.patches if p.get_gid() == "claim-span"] == []
+    assert len([p for p in increases.patches if p.get_gid() == "claim-span"]) == 3
+    low, high = rates.get_ylim()
+    assert 0 <= low <= 1000 and 1354.5 <= high < 2000  # per day, not the persons' axis
+
+
+def test_timeline_zooms_to_the_claims_and_marks_where_a_long_period_starts_issue_17() -> None:
+    """712,610 "between 24 February 2022 and 15 November 2024" must not stretch the axis over
+    2.5 years: the axis covers October and November 2024, the period's start is written."""
+    claims, result = seeds()
+    figure = timeline(result, "russia.losses", claims=claims)
+    left, right = (mdates.num2date(x).date() for x in figure.axes[0].get_xlim())
+    assert dt.date(2024, 9, 1) <= left <= dt.date(2024, 10, 1)  # October drawn whole
+    assert dt.date(2024, 11, 15) <= right <= dt.date(2024, 12, 15)
+    starts = [t.get_text() for t in figure.axes[1].texts if t.get_gid() == "period-start"]
+    assert starts == ["◂ from 2022-02-24"] * 2
+
+
+def test_timeline_legend_lists_only_what_is_drawn_issue_17() -> None:
+    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x"] * 2, "value": ["10-20", "15-25"],
+                          "as_of": ["2024-10-01", "2024-10-02"], "kind": ["level"] * 2})
+    figure = timeline(estimates.reconcile(frame), "x", claims=estimates.read_claims(frame))
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["kept", "reconciled range", "reconciled best"]
+    claims, result = seeds()
+    figure = timeline(result, "russia.losses", claims=claims)
+    labels = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert "excluded" in labels and "period starts before the axis" in labels
+    assert "change between times" not in labels and "reconciled best" in labels
 
 
 def test_timeline_shows_the_changes_of_a_level_quantity() -> None:
@@ -239,6 +282,8 @@ def test_timeline_of_25_claims_has_no_overlapping_text(tmp_path: Path) -> None:
     assert len(key) == 25
     ticks = [t.get_text() for t in figure.axes[0].get_yticklabels() if t.get_text()]
     assert "10,000" in ticks or "12,000" in ticks
+    numbers = sorted(int(t.get_text()) for t in figure.axes[0].texts if t.get_gid() == "number")
+    assert numbers == list(range(1, 26))
 
 
 # --- errors and the command line --------------------------------------------------------------

@@ -37,13 +37,14 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from matplotlib.patheffects import withStroke
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox, offset_copy
 
@@ -115,8 +116,10 @@ def _check_quantity(result: Any, quantity: str) -> None:
                      f"quantities ({shown}){hint}")
 
 
-def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None) -> pd.DataFrame:
-    """The claims about `quantity` as drawn: bounds in its unit, label, status, time."""
+def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
+                rates_as_increase: bool = True) -> pd.DataFrame:
+    """The claims about `quantity` as drawn: bounds in its unit (a rate as the increase it
+    implies over its period, if `rates_as_increase`), label, status, time."""
     table = result.claims.loc[result.claims["status"] != "invalid"].reset_index(drop=True)
     if claims is not None:
         wanted = ["claimant", "outlet", "measure", "period", "period_start", "period_end",
@@ -161,7 +164,7 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None) -> pd.D
         table.loc[rows, "written"] = table.loc[rows, "written"] + _implied(form, str(text))
     keep = plain | implied
     rate = keep & (table["measure"] == "rate").to_numpy()
-    if rate.any():
+    if rate.any() and rates_as_increase:
         days = (table["period_end"] - table["period_start"]).to_numpy(np.float64)[rate]
         total = IntervalArray(low[rate], high[rate]) * IntervalArray(days, days)
         low[rate], high[rate], best[rate] = total.low, total.high, best[rate] * days
@@ -570,145 +573,212 @@ def _forest_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, qu
 
 
 # ------------------------------------------------------------------------------ timeline
+SUPERSEDED = "#999999"  #: superseded by a later revision of the same source (grey)
+DISPUTED = "#CC79A7"  #: tied with other claims that the weights could not decide between
+#: the panels of a timeline, top to bottom: (measure, title)
+PANELS = (("value", "level or total"), ("increase", "increase over a period"),
+          ("rate", "rate over a period"))
+_PANEL_HEIGHT = {"value": 3.2, "increase": 2.3, "rate": 2.3}
+_LONG = 0.5  # a period starting this many widths of the claims' time span before it is cut short
+_SHORT_PERIOD = 100.0  # days: a period this short is always drawn whole (a month, a quarter)
+
+
 def _day(day: float) -> float:
     """A day number (days since 1970-01-01) as a matplotlib date number."""
     return float(day) + float(mdates.date2num(dt.datetime(1970, 1, 1)))
 
 
-def timeline(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
-             ax: Axes | None = None) -> Figure:
-    """A timeline of the claims about `quantity`, inside the envelope of its reconciled ranges.
+def _date_text(day: float) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).isoformat()
 
-    A claim about a day is a vertical bar at that day; one about a month, a year or a period
-    (an increase or a rate, drawn hatched as the increase it implies) is a box over that span.
-    Claims are numbered in time order; the key under the plot names each, lists the changes
-    of a level quantity (arrows in the plot) and explains the contradictions.
+
+def _time_window(rows: pd.DataFrame, ranges: pd.DataFrame) -> tuple[float, float]:
+    """The days to show: every instant, span and period end, and each period's start unless
+    it lies far before the rest (a long period is cut at the edge, its start written there)."""
+    ends = np.concatenate([rows["x1"], rows.loc[~rows["periodic"], "x0"], ranges["start"], ranges["end"]])
+    ends = ends[np.isfinite(ends.astype(float))].astype(float)
+    starts = rows.loc[rows["periodic"], "x0"].to_numpy(float)
+    if not ends.size:
+        ends = starts
+    first, last = float(ends.min()), float(ends.max())
+    reach = max(_SHORT_PERIOD, (last - first) * (1 + _LONG))
+    near = starts[starts >= last - reach]
+    first = min([first, *near.tolist()])
+    pad = max(3.0, (last - first) * 0.06)
+    return first - pad, last + pad
+
+
+def _value_limits(low: np.ndarray, high: np.ndarray) -> tuple[float, float, bool]:
+    """The values to show: every finite bound with room above (for arrows), from 0 when the
+    claims are near it; a log scale when they span more than two orders of magnitude."""
+    finite = np.concatenate([low, high]).astype(float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return 0.0, 1.0, False
+    lo, hi = float(finite.min()), float(finite.max())
+    positive = finite[finite > 0]
+    if positive.size and lo >= 0 and hi / float(positive.min()) > 100:
+        return float(positive.min()) / 2, hi * 3, True
+    pad = (hi - lo) * 0.12 if hi > lo else abs(hi) * 0.2 or 1.0
+    bottom = lo - pad
+    if lo >= 0 and (bottom < 0 or lo < (hi - lo) * 0.6):
+        bottom = 0.0  # near zero: start there, so sizes read true
+    return bottom, hi + pad * 1.5, False
+
+
+def timeline(result: Any, quantity: str, *, claims: pd.DataFrame | None = None) -> Figure:
+    """A timeline of the claims about `quantity`: levels or running totals, increases over a
+    period, and rates over a period each on a panel of its own, with its own unit.
+
+    The time axis covers where the claims are: a claim about a day is a vertical bar at it;
+    one about a month, a year or a period is a box over that span; a period that starts long
+    before the rest is cut at the left edge, its start written there. The reconciled range of
+    each time is a green band on the first panel, its best point a tick. An unbounded end is
+    an arrow to the panel's edge. Claims are numbered in time order beside their marks (no
+    number over another); the key under the plot names each, lists the changes of a level
+    quantity (arrows in the plot) and explains the contradictions. The legend lists only what
+    is drawn.
 
     >>> import pandas as pd, estimates
-    >>> frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x"] * 2, "low": ["10", "40"],
-    ...                       "high": ["20", ""], "as_of": ["2024-10-01", "2024-12-01"]})
-    >>> figure = timeline(estimates.reconcile(frame), "x")
-    >>> sorted(p.get_gid() for p in figure.axes[0].patches)
-    ['change', 'unbounded']
+    >>> frame = pd.DataFrame({"id": ["a", "b", "r"], "quantity": ["x"] * 3,
+    ...                       "value": ["10-20", "over 40", "2 per day"],
+    ...                       "as_of": ["2024-10-01", "2024-12-01", "2024-12-01"],
+    ...                       "period": ["", "", "2024-11"], "kind": ["cumulative"] * 3, "unit": ["person"] * 3})
+    >>> figure = timeline(estimates.reconcile(frame), "x", claims=estimates.read_claims(frame))
+    >>> [ax.get_ylabel() for ax in figure.axes]
+    ['level or total (person)', 'rate over a period (person / day)']
     """
     _check_quantity(result, quantity)
-    rows = _claim_rows(result, quantity, claims)
+    rows = _claim_rows(result, quantity, claims, rates_as_increase=False)
     ranges = _ranges(result, quantity)
     unit = _unit(result, quantity, rows)
-    figure, ax, own = _own_figure(ax)
     order = sorted(rows.index, key=lambda i: (rows.at[i, "period_start"] if rows.at[i, "periodic"]
                                               else rows.at[i, "as_of_start"], rows.at[i, "id"]))
     rows = rows.loc[order].reset_index(drop=True)
     rows["x0"] = np.where(rows["periodic"], rows["period_start"], rows["as_of_start"]).astype(float)
     rows["x1"] = np.where(rows["periodic"], rows["period_end"], rows["as_of_end"]).astype(float)
+    rows["number"] = np.arange(1, len(rows) + 1)
+    rows["color"] = np.select([rows["status"] == "superseded", rows["status"] == "disputed"],
+                              [SUPERSEDED, DISPUTED], rows["color"])
+    measures = [m for m, _ in PANELS if (rows["measure"] == m).any()]
+    if not measures or len(ranges):
+        measures = ["value", *[m for m in measures if m != "value"]]
+    figure = _Figure(figsize=(11, 6))
+    first, last = _time_window(rows, ranges)
+    drawn: set[str] = set()
+    axes: list[Axes] = []
+    for measure in measures:
+        ax = figure.add_axes((0.1, 0.1, 0.8, 0.8), sharex=axes[0] if axes else None)
+        axes.append(ax)
+        mine = rows[rows["measure"] == measure]
+        panel_unit = next((u for u in mine["unit"] if isinstance(u, str) and u), unit)
+        if measure == "value" and unit:
+            panel_unit = unit
+        _panel(ax, mine, ranges if measure == "value" else ranges.iloc[:0], (first, last), drawn)
+        title = dict(PANELS)[measure]
+        ax.set_ylabel(f"{title} ({panel_unit or 'unit not recorded'})", fontsize=_FONT + 0.5)
+    change_lines = _changes(axes[0], result, quantity, drawn) if "value" in measures else []
+    for ax in axes:
+        ax.set_xlim(_day(first), _day(last))
+        ax.xaxis_date()
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.tick_params(labelsize=_FONT, labelbottom=ax is axes[-1])
+        ax.grid(color="#e4e4e4", lw=0.6)
+        ax.set_axisbelow(True)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+    _timeline_layout(figure, axes, measures, result, rows, quantity, change_lines, drawn)
+    return figure
 
-    own_ranges = ranges[~ranges["derived"].astype(bool)] if len(rows) else ranges
-    times = np.concatenate([rows["x0"], rows["x1"], own_ranges["start"], own_ranges["end"]]).astype(float)
-    first, last = float(times.min()), float(times.max())
-    pad = max(6.0, (last - first) * 0.05)
-    ax.set_xlim(_day(first - pad), _day(last + pad))
-    finite = np.concatenate([rows["low"], rows["high"], ranges["low"], ranges["high"]]).astype(float)
-    finite = finite[np.isfinite(finite)]
-    top = float(finite.max()) if finite.size else 1.0
-    bottom = min(0.0, float(finite.min())) if finite.size else 0.0
-    ceiling = top + (top - bottom) * 0.15 or 1.0
+
+def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[float, float],
+           drawn: set[str]) -> None:
+    """One panel: the reconciled ranges (first panel only), then the claims of one measure."""
+    bottom, ceiling, log = _value_limits(np.r_[rows["low"], ranges["low"]],
+                                         np.r_[rows["high"], ranges["high"]])
+    if log:
+        ax.set_yscale("log")
+        drawn.add("log")
     ax.set_ylim(bottom, ceiling)
-    _envelope(ax, ranges, ceiling)
-
-    # the claims
-    instants = []
-    rows["x"] = np.nan
-    for i, row in rows.iterrows():
-        x0, x1 = _day(row["x0"]), _day(row["x1"])
-        low = max(float(row["low"]), bottom)
-        high = min(float(row["high"]), ceiling)
-        dashed = row["status"] == "excluded"
-        if x1 - x0 <= 1.0 and not row["periodic"]:
-            instants.append(i)
-            x = x0
-            if row["high"] > ceiling:
-                _arrow(ax, (x, low), (x, ceiling), row["color"], dashed)
-        else:
-            ax.add_patch(Rectangle((x0, low), x1 - x0, high - low, facecolor=row["color"],
-                                   alpha=0.06 if row["periodic"] else 0.12,
-                                   edgecolor=row["color"], lw=1.3, hatch="////" if row["periodic"] else None,
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
+    _range_bands(ax, ranges, bottom, ceiling, drawn)
+    left, right = window
+    for row in rows.itertuples():
+        dashed = row.status == "excluded"
+        low = max(float(row.low), bottom)
+        high = min(float(row.high), ceiling)
+        unbounded = float(row.high) > ceiling
+        status = {"excluded": "excluded", "superseded": "superseded", "disputed": "disputed"}.get(
+            row.status, "contradicted" if row.tags else "kept")
+        drawn.add(status)
+        x0, x1 = max(float(row.x0), left), float(row.x1)
+        if x1 - float(row.x0) <= 1.0 and not row.periodic:  # a day: a bar
+            x = _day(row.x0)
+            ax.vlines(x, low, high, colors=row.color, lw=2.2, linestyles="--" if dashed else "-",
+                      gid="claims", zorder=3)
+            ax.scatter([x], [low], marker="_", s=70, linewidths=1.6, c=[row.color], zorder=4, gid="ends")
+            if not unbounded:
+                ax.scatter([x], [high], marker="_", s=70, linewidths=1.6, c=[row.color], zorder=4,
+                           gid="ends")
+        else:  # a span: a box over it
+            x = _day((x0 + x1) / 2)
+            ax.add_patch(Rectangle((_day(x0), low), x1 - x0, high - low,
+                                   facecolor=to_rgba(row.color, 0.12), edgecolor=row.color, lw=1.4,
                                    linestyle="--" if dashed else "-", gid="claim-span", zorder=2))
-            x = (x0 + x1) / 2
-            if row["high"] > ceiling:
-                _arrow(ax, (x, low), (x, ceiling), row["color"], dashed)
-        rows.at[i, "x"] = x
-    if instants:
-        sub = rows.loc[instants]
-        bounded = (sub["high"] <= ceiling).to_numpy()
-        bars = ax.vlines(sub["x"][bounded], np.maximum(sub["low"][bounded], bottom), sub["high"][bounded],
-                         colors=sub["color"][bounded].tolist(), lw=2.2, gid="claims", zorder=3)
-        bars.set_linestyle(["--" if s == "excluded" else "-" for s in sub["status"][bounded]])
-        ax.scatter(sub["x"], np.maximum(sub["low"], bottom), marker="_", s=70, linewidths=1.6,
-                   c=sub["color"].tolist(), zorder=4, gid="ends")
-        capped = (sub["high"] <= ceiling).to_numpy()
-        ax.scatter(sub["x"][capped], sub["high"][capped], marker="_", s=70, linewidths=1.6,
-                   c=sub["color"][capped].tolist(), zorder=4, gid="ends")
-    point = rows["point"].to_numpy(float)
-    shown = np.isfinite(point)
-    ax.scatter(rows["x"][shown], point[shown], marker="D", s=20, c=rows["color"][shown].tolist(),
-               edgecolors="white", linewidths=0.5, zorder=5, gid="best")
+            if float(row.x0) < left:  # a long period: cut at the edge, its start written
+                ax.annotate(f"◂ from {_date_text(row.x0)}", (_day(left), (low + high) / 2 if not unbounded
+                                                              else low),
+                            xytext=(3, 0), textcoords="offset points", fontsize=_SMALL,
+                            color=row.color, va="center", ha="left", gid="period-start",
+                            path_effects=[withStroke(linewidth=2.5, foreground="white")], zorder=6)
+                drawn.add("cut")
+        if unbounded:
+            _arrow(ax, (x, low), (x, ceiling), row.color, dashed)
+            drawn.add("unbounded")
+        ax.text(x, (low + high) / 2, "", gid=f"anchor-{row.number}")  # where its number goes
 
-    # changes of a level quantity
+
+def _range_bands(ax: Axes, ranges: pd.DataFrame, bottom: float, ceiling: float, drawn: set[str]) -> None:
+    """The reconciled range at each time: a box over a span, a band at a day; best as a tick."""
+    wide = (ranges["end"] - ranges["start"]).to_numpy(float) > 1
+    for r in ranges[wide].itertuples():
+        low, high = max(float(r.low), bottom), min(float(r.high), ceiling)
+        ax.add_patch(Rectangle((_day(r.start), low), float(r.end - r.start), high - low, facecolor=BAND,
+                               alpha=0.22, edgecolor=BAND, lw=0.8, gid="range", zorder=1))
+    days = ranges[~wide]
+    if len(days):
+        x = [_day(d) for d in days["start"]]
+        ax.vlines(x, np.maximum(days["low"], bottom), np.minimum(days["high"], ceiling), colors=BAND,
+                  alpha=0.4, lw=9, gid="range", zorder=1)
+    if len(ranges):
+        drawn.add("range")
+    best = ranges["best"].to_numpy(float)
+    shown = np.isfinite(best) & (best >= bottom) & (best <= ceiling)
+    if shown.any():
+        middle = (ranges["start"].to_numpy(float) + np.maximum(ranges["end"].to_numpy(float),
+                                                               ranges["start"].to_numpy(float) + 1)) / 2
+        ax.scatter([_day(m) for m in middle[shown]], best[shown], marker="_", s=260, linewidths=2.2,
+                   c=BEST, gid="range-best", zorder=2)
+        drawn.add("best")
+
+
+def _changes(ax: Axes, result: Any, quantity: str, drawn: set[str]) -> list[str]:
+    """Arrows for the changes of a level quantity between times; the sentences for the key."""
     changes = result.changes.loc[result.changes["quantity"] == quantity]
-    change_lines = []
+    lines = []
     for change in changes.itertuples():
         a, b = _spans(pd.Series([change.from_as_of, change.to_as_of]))
         ya, yb = _middle(change.from_low, change.from_high), _middle(change.to_low, change.to_high)
         ax.add_patch(FancyArrowPatch((_day((a[0] + b[0]) / 2), ya), (_day((a[1] + b[1]) / 2), yb),
                                      arrowstyle="-|>", mutation_scale=12, color=BEST, lw=1.3,
-                                     linestyle=(0, (4, 2)), gid="change", zorder=4,
-                                     connectionstyle="arc3,rad=0.0"))
-        change_lines.append(f"Change from {change.from_as_of} to {change.to_as_of} ({change.days} days): "
-                            f"{_signed(change.rate_low)} to {_signed(change.rate_high)} {change.unit}")
-
-    ax.xaxis_date()
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.tick_params(labelsize=_FONT)
-    ax.set_ylabel(_axis_label(quantity, unit), fontsize=_FONT + 0.5)
-    ax.grid(color="#e4e4e4", lw=0.6)
-    ax.set_axisbelow(True)
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
-    if own:
-        _timeline_layout(figure, ax, result, rows, quantity, change_lines)
-    return figure
-
-
-def _envelope(ax: Axes, ranges: pd.DataFrame, ceiling: float) -> None:
-    """The reconciled ranges: a box over each span, joined into an envelope between times.
-
-    Between two times a running total lies above the earlier low and below the later high;
-    a level may be anything there, and the envelope only joins its ranges by straight lines.
-    """
-    if not len(ranges):
-        return
-    ranges = ranges.assign(middle=(ranges["start"] + ranges["end"]) / 2).sort_values(["middle", "end"])
-    x = np.array([_day(m) for m in ranges["middle"]])
-    lows = ranges["low"].to_numpy(float)
-    highs = np.minimum(ranges["high"].to_numpy(float), ceiling)
-    if (ranges["kind"] == "cumulative").all() and len(ranges) > 1:
-        xs = np.repeat(x, 2)[1:-1]
-        ax.fill_between(xs, np.repeat(lows[:-1], 2), np.repeat(highs[1:], 2), color=BAND, alpha=0.12,
-                        lw=0, gid="envelope", zorder=1)
-    elif len(ranges) > 1:
-        ax.fill_between(x, lows, highs, color=BAND, alpha=0.12, lw=0, gid="envelope", zorder=1)
-    wide = (ranges["end"] - ranges["start"]).to_numpy() > 1
-    for r, low, high in zip(ranges[wide].itertuples(), lows[wide], highs[wide], strict=True):
-        ax.add_patch(Rectangle((_day(r.start), low), float(r.end - r.start), high - low, facecolor=BAND,
-                               alpha=0.2, edgecolor=BAND, lw=0.8, gid="range", zorder=1))
-    ax.vlines(x[~wide], lows[~wide], highs[~wide], color=BAND, alpha=0.35, lw=7, gid="range", zorder=1)
-    best = ranges["best"].to_numpy(float)
-    ok = np.isfinite(best)
-    ax.plot(x[ok], best[ok], color=BEST, lw=1.2, ls=":", marker="_", markersize=12, gid="range-best",
-            zorder=2)
+                                     linestyle=(0, (4, 2)), gid="change", zorder=4))
+        drawn.add("change")
+        lines.append(f"Change from {change.from_as_of} to {change.to_as_of} ({change.days} days): "
+                     f"{_signed(change.rate_low)} to {_signed(change.rate_high)} {change.unit}")
+    return lines
 
 
 def _middle(low: float, high: float) -> float:
@@ -724,73 +794,98 @@ def _signed(value: float) -> str:
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
-def _timeline_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, quantity: str,
-                     change_lines: list[str]) -> None:
-    width, left, plot_height = 11.0, 1.25, 4.3
-    handles = [
-        *_status_handles()[:4],
-        Line2D([], [], color=BEST, lw=1.2, ls=":", marker="_", markersize=10, label="reconciled best"),
-        Patch(facecolor="white", edgecolor=INK, hatch="////", label="increase over a period"),
-        Line2D([], [], color=BEST, lw=1.3, ls=(0, (4, 2)), label="change between times"),
+def _timeline_handles(drawn: set[str]) -> list[Any]:
+    """Legend entries for exactly what was drawn, in a fixed order."""
+    every = [
+        ("kept", Line2D([], [], color=KEPT, lw=2, label="kept")),
+        ("contradicted", Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction")),
+        ("excluded", Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded")),
+        ("superseded", Line2D([], [], color=SUPERSEDED, lw=2, label="superseded (revised)")),
+        ("disputed", Line2D([], [], color=DISPUTED, lw=2, label="disputed (a tie)")),
+        ("range", Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range")),
+        ("best", Line2D([], [], color=BEST, lw=1.6, label="reconciled best")),
+        ("unbounded", Line2D([], [], color=INK, marker=r"$\uparrow$", ls="", markersize=9,
+                             label="no upper bound")),
+        ("cut", Line2D([], [], color=INK, marker=r"$\blacktriangleleft$", ls="", markersize=6,
+                       label="period starts before the axis")),
+        ("change", Line2D([], [], color=BEST, lw=1.3, ls=(0, (4, 2)), label="change between times")),
     ]
+    return [handle for key, handle in every if key in drawn]
+
+
+def _timeline_layout(figure: Figure, axes: list[Axes], measures: list[str], result: Any,
+                     rows: pd.DataFrame, quantity: str, change_lines: list[str], drawn: set[str]) -> None:
+    width, left = 11.0, 1.35
     title = figure.text(0, 0, _title(quantity, rows, "over time"), fontsize=_FONT + 2.5,
                         fontweight="bold", va="top", ha="left", transform=figure.dpi_scale_trans)
-    legend = _legend(figure, handles, width - 0.4)
-    legend_height = _extent_any(figure, legend).height / figure.dpi
+    handles = _timeline_handles(drawn)
+    legend = _legend(figure, handles, width - 0.4) if handles else None
+    legend_height = _extent_any(figure, legend).height / figure.dpi if legend else 0.0
     key = []
-    for number, row in enumerate(rows.itertuples(), start=1):
-        status = "excluded" if row.status == "excluded" else ""
-        tags = ", ".join(row.tags)
-        extra = "; ".join(s for s in (status, tags) if s)
-        line = (f"{number:>2}  {_short(row.who, 50)} · {_short(row.when, 24)}: "
+    for row in rows.itertuples():
+        status = row.status if row.status != "kept" else ""
+        extra = "; ".join(s for s in (status, ", ".join(row.tags)) if s)
+        line = (f"{row.number:>2}  {_short(row.who, 50)} · {_short(row.when, 24)}: "
                 f"{_short(row.written, 48)}" + (f"  ({extra})" if extra else ""))
         key.append(figure.text(0, 0, line, fontsize=_SMALL, va="top", ha="left", color=row.color,
                                transform=figure.dpi_scale_trans, gid="key"))
     notes = _wrapped_block(figure, change_lines + _notes(result, set(rows["id"])), width - 0.5)
-    head = 0.5 + legend_height + 0.1
+    head = 0.5 + legend_height + 0.15
+    gap = 0.3
+    panels = [_PANEL_HEIGHT[m] for m in measures]
+    body = sum(panels) + gap * (len(panels) - 1)
     foot = 0.55 + _block_height(figure, key, 0.02) + 0.1 + _block_height(figure, notes) + 0.1
-    height = head + plot_height + foot
+    height = head + body + foot
     figure.set_size_inches(width, height)
-    ax.set_position((left / width, foot / height, (width - left - 0.35) / width, plot_height / height))
+    top = height - head
+    for ax, panel in zip(axes, panels, strict=True):
+        ax.set_position((left / width, (top - panel) / height, (width - left - 0.35) / width,
+                         panel / height))
+        top -= panel + gap
     title.set_position((0.2, height - 0.12))
-    legend.set_bbox_to_anchor((0.15, height - 0.45), transform=figure.dpi_scale_trans)
+    if legend is not None:
+        legend.set_bbox_to_anchor((0.15, height - 0.45), transform=figure.dpi_scale_trans)
     used = _stack(figure, key, 0.3, foot - 0.55, gap=0.02)
     _stack(figure, notes, 0.25, foot - 0.55 - used - 0.1)
-    _number_claims(figure, ax, rows)
+    for ax in axes:
+        _number_claims(figure, ax, rows)
 
 
 def _number_claims(figure: Figure, ax: Axes, rows: pd.DataFrame) -> None:
-    """Put each claim's number beside it where it overlaps no other number (nudged if need be)."""
+    """Put each claim's number beside its mark where it overlaps no other text (nudged if need be)."""
     renderer = _renderer(figure)
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = []
+    for text in ax.texts:
+        if text.get_gid() == "period-start" and isinstance(text, Annotation):
+            text.update_positions(renderer)
+            taken.append(_extent(figure, text))
     halo = [withStroke(linewidth=2.5, foreground="white")]
-    bottom, ceiling = ax.get_ylim()
-    steps = [(5, 0)] + [(dx, dy) for k in range(1, 9) for dy in (9 * k, -9 * k) for dx in (5, -5)]
-    for number, row in enumerate(rows.itertuples(), start=1):
-        low = max(float(row.low), bottom)
-        high = min(float(row.high), ceiling)
-        anchor = (row.x, (low + high) / 2)
+    steps = [(5, 0)] + [(dx, dy) for k in range(1, 12) for dy in (9 * k, -9 * k) for dx in (5, -5)]
+    for anchor_text in [t for t in ax.texts if str(t.get_gid()).startswith("anchor-")]:
+        number = str(anchor_text.get_gid()).removeprefix("anchor-")
+        color = rows.loc[rows["number"] == int(number), "color"].iloc[0]
+        anchor = anchor_text.get_position()
+        anchor_text.remove()
         for dx, dy in steps:
-            label = ax.annotate(str(number), anchor, xytext=(dx, dy), textcoords="offset points",
-                                fontsize=_SMALL, fontweight="bold", color=row.color,
+            label = ax.annotate(number, anchor, xytext=(dx, dy), textcoords="offset points",
+                                fontsize=_SMALL, fontweight="bold", color=color,
                                 ha="left" if dx > 0 else "right", va="center", gid="number",
-                                annotation_clip=False, zorder=6, path_effects=halo)
+                                annotation_clip=False, zorder=6, path_effects=halo,
+                                arrowprops={"arrowstyle": "-", "color": color, "lw": 0.5,
+                                            "shrinkA": 0, "shrinkB": 0} if dy else None)
             label.update_positions(renderer)
             box = _extent(figure, label)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             if inside and not any(box.overlaps(other) for other in taken):
-                if dy:
-                    label.remove()
-                    label = ax.annotate(str(number), anchor, xytext=(dx, dy), textcoords="offset points",
-                                        fontsize=_SMALL, fontweight="bold", color=row.color,
-                                        ha="left" if dx > 0 else "right", va="center", gid="number",
-                                        annotation_clip=False, zorder=6, path_effects=halo,
-                                        arrowprops={"arrowstyle": "-", "color": row.color, "lw": 0.5,
-                                                    "shrinkA": 0, "shrinkB": 0})
                 taken.append(box)
                 break
             label.remove()
+        else:  # nowhere free: the first place, so every claim keeps its number
+            label = ax.annotate(number, anchor, xytext=(5, 0), textcoords="offset points",
+                                fontsize=_SMALL, fontweight="bold", color=color, ha="left",
+                                va="center", gid="number", annotation_clip=False, zorder=6,
+                                path_effects=halo)
 
 
 # ------------------------------------------------------------------------------ files
