@@ -37,8 +37,8 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.colors import to_rgba
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
@@ -643,7 +643,8 @@ def timeline(result: Any, quantity: str, *, claims: pd.DataFrame | None = None) 
     >>> frame = pd.DataFrame({"id": ["a", "b", "r"], "quantity": ["x"] * 3,
     ...                       "value": ["10-20", "over 40", "2 per day"],
     ...                       "as_of": ["2024-10-01", "2024-12-01", "2024-12-01"],
-    ...                       "period": ["", "", "2024-11"], "kind": ["cumulative"] * 3, "unit": ["person"] * 3})
+    ...                       "period": ["", "", "2024-11"], "kind": ["cumulative"] * 3,
+    ...                       "unit": ["person"] * 3})
     >>> figure = timeline(estimates.reconcile(frame), "x", claims=estimates.read_claims(frame))
     >>> [ax.get_ylabel() for ax in figure.axes]
     ['level or total (person)', 'rate over a period (person / day)']
@@ -705,7 +706,7 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
     _range_bands(ax, ranges, bottom, ceiling, drawn)
-    left, right = window
+    left = window[0]
     for row in rows.itertuples():
         dashed = row.status == "excluded"
         low = max(float(row.low), bottom)
