@@ -30,7 +30,7 @@ NORTH_KOREA: list[tuple[str, str]] = [
     ("md", """\
 # North Korean troops in Russia: what the reports say, and where they disagree
 
-Five articles (`../shared/seeds/`, transcribed row by row into `../data/estimates.csv`) give
+Five articles (transcribed row by row into `../data/estimates.csv`, its `document` column names each) give
 numbers for the North Korean deployment to Russia in 2024-2025: how many were sent, how many
 were present in Russia and in Kursk, how many became casualties and what share were killed.
 This notebook
@@ -151,7 +151,7 @@ RUSSIA: list[tuple[str, str]] = [
     ("md", """\
 # Russian losses: do the numbers add up?
 
-The article *North Korea's Soldier Supply Chain* (`../shared/seeds/000_*.txt`) gives five
+The article *North Korea's Soldier Supply Chain* (Vijay Sakhuja, an op-ed) gives five
 numbers for Russian losses (killed and wounded):
 
 * John Healey: "an average of 1,354 Russian fighters killed or wounded per day" in October 2024,

@@ -32,7 +32,7 @@ def assert_reads(text: str, low: float, high: float, low_open: bool = False,
     return reading
 
 
-# -- every numeric phrase of ../shared/seeds/ ---------------------------------------------
+# -- every numeric phrase of the five seed articles (data/estimates.csv names them) -------
 
 SEEDS = [
     # 000: North Korea's Soldier Supply Chain
