@@ -10,7 +10,7 @@ import pytest
 from estimates import Lexicon, LexiconError, parse
 from estimates.lexicon import lexicon_markdown, phrase_words
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+LEXICON_PAGE = Path(__file__).resolve().parents[1] / "docs" / "lexicon.md"
 
 
 def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
@@ -151,9 +151,9 @@ def test_lexicon_markdown_follows_an_extension() -> None:
     assert "`marines`" not in lexicon_markdown(Lexicon.default())
 
 
-def test_readme_lexicon_table_matches_the_shipped_lexicon() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_docs_lexicon_table_matches_the_shipped_lexicon() -> None:
+    text = LEXICON_PAGE.read_text(encoding="utf-8")
     found = re.search(r"^<!-- lexicon:start -->\n(.*?)\n?^<!-- lexicon:end -->$", text,
                       flags=re.DOTALL | re.MULTILINE)
-    assert found is not None, "README.md has no <!-- lexicon:start --> ... end block"
+    assert found is not None, "docs/lexicon.md has no <!-- lexicon:start --> ... end block"
     assert found.group(1).strip() == lexicon_markdown(Lexicon.default()).strip()

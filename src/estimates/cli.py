@@ -174,7 +174,7 @@ class _Progress:
 
 
 def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:
-    command.add_argument("file", help="claims CSV (see the schema in the README)")
+    command.add_argument("file", help="claims CSV (see docs/schema.md)")
     if relations:
         command.add_argument("--relations", metavar="FILE",
                              help="relations between quantities, one per line")

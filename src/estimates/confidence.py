@@ -7,7 +7,7 @@ with no halo). A word in both scales ("likely", "unlikely", "almost certain") is
 the scale asked for, PHIA by default; a word in one scale only is read by that scale.
 
 `admiralty_grade` reads an Admiralty (NATO) source grade such as ``B2`` into numbers in
-[0, 1], the scale claims are weighed by (see the README): reliability A–E and credibility
+[0, 1], the scale claims are weighed by (see docs/rules.md): reliability A–E and credibility
 1–5 are 1.0, 0.9, 0.75, 0.5, 0.25; F ("reliability cannot be judged") and 6 ("truth cannot
 be judged") are 0.6, between D and C. A letter or a digit alone grades one side only; the
 other does not lower the weight.

@@ -330,7 +330,7 @@ def _plain(value: float) -> str:
 
 
 def lexicon_markdown(lexicon: Lexicon) -> str:
-    """The lexicon as a markdown table (for the README): what is read, and how.
+    """The lexicon as a markdown table (for docs/lexicon.md): what is read, and how.
 
     >>> print(lexicon_markdown(Lexicon.default()).splitlines()[0])
     | group | written | read as |

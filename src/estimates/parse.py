@@ -3,7 +3,7 @@
 `parse` reads one phrase into a `Reading`: the interval, its unit, whether each end is
 open, the halo used, the hedge understood and the span of text read. `parse_many` reads a
 column, each distinct string once. What words mean is data: the `Lexicon` (see
-``lexicon.toml`` and the README table). Choices the lexicon does not hold:
+``lexicon.toml`` and the table in docs/lexicon.md). Choices the lexicon does not hold:
 
 - **Halo** of a bare number N (policy ``"digits"``, the default): half a unit in its last
   significant digit, trailing zeros of a whole number not significant but at least

@@ -2,16 +2,17 @@
 
 `forest` draws a row per claim (interval bar, arrows to the axis edge for unbounded ends,
 a diamond at the claim's point), grouped by the time the claims are about, with the
-reconciled range of each time as a band behind its rows; `timeline` draws the claims at
-their dates (month, year and period claims as spans) inside the envelope of the reconciled
-ranges, with the changes of a level quantity as arrows. Kept claims are blue, kept claims
-that take part in a contradiction orange, excluded claims vermilion and dashed; each
-contradiction is tagged (``C1``) beside its claims and explained under the plot.
+reconciled range of each time as a band behind its rows; in a forest, rates are drawn as
+the increase they imply over their period (rate × days, rounded outward), beside the
+increases they must match. `timeline` draws the claims at their dates on panels of their
+own units (levels or totals, increases over a period, rates per day), the axis zoomed to
+where the claims are, with the reconciled range of each time and the changes of a level
+quantity as arrows. Kept claims are blue, kept claims that take part in a contradiction
+orange, excluded claims vermilion and dashed (superseded grey, disputed purple); each
+contradiction is tagged (``C1``) and explained under the plot.
 
-Rates are drawn as the increase they imply over their period (rate × days, rounded
-outward), so they share the axis and the unit with the increases they must match. A claim
-on an expression of this quantity alone (``dprk.casualties.kursk / 11000``) is drawn as
-the range it implies for the quantity. Pass the table from `read_claims` as ``claims`` for
+A claim on an expression of this quantity alone (``dprk.casualties.kursk / 11000``) is drawn
+as the range it implies for the quantity. Pass the table from `read_claims` as ``claims`` for
 claimant labels, periods and rates: without it the rows are labelled with their source key
 and every claim is drawn as a value at its ``as_of``.
 
