@@ -99,10 +99,11 @@ troops = result.ranges[result.ranges["quantity"].isin(
     ["dprk.troops.dispatched", "dprk.troops.in_russia", "dprk.troops.kursk"])]
 troops[["quantity", "as_of", "low", "high", "best", "derived"]]"""),
     ("md", """\
-The running total sent to Russia (`dprk.troops.dispatched`) over time. Vertical bars are
-claims about a day, boxes are claims about a whole month or year, hatched boxes are increases
-over a period ("an additional 1,500", "approximately 3,000 additional troops"); the green
-envelope is the reconciled range."""),
+The running total sent to Russia (`dprk.troops.dispatched`) over time. On the first panel,
+vertical bars are claims about a day and boxes claims about a whole month or year; the green
+bands are the reconciled range at each time. The increases over a period ("an additional
+1,500", "approximately 3,000 additional troops") are on a panel of their own below, boxes over
+their periods."""),
     ("code", """estimates.plot.timeline(result, "dprk.troops.dispatched", claims=claims)"""),
     ("md", """\
 ## 5. Casualties and killed, tied by the relations

@@ -156,3 +156,15 @@ def test_report_command_writes_the_page_and_refuses_to_overwrite_its_input(
     assert main(["report", str(copy), "-o", str(copy)]) == 2
     assert "refusing to overwrite" in capsys.readouterr().err
     assert copy.read_bytes() == (DATA / "estimates.csv").read_bytes()
+
+
+def test_only_the_quantities_with_the_most_claims_get_a_plot_and_the_rest_say_why() -> None:
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["busy", "busy", "quiet"],
+                          "low": ["10", "12", "5"], "high": ["20", "30", "9"],
+                          "as_of": ["2024-10-01"] * 3})
+    page = to_html(estimates.reconcile(frame), max_plots=1)
+    busy = page[page.index('data-quantity="busy"'):page.index('data-quantity="quiet"')]
+    quiet = page[page.index('data-quantity="quiet"'):]
+    assert "<svg" in busy and "<svg" not in quiet
+    assert "No plot: this report draws at most 1 plot, for the quantities with the most claims" in quiet
+    assert "<svg" not in to_html(estimates.reconcile(frame), max_plots=0)

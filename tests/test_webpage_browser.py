@@ -128,9 +128,10 @@ def test_the_report_reads_in_a_browser_sorts_filters_and_logs_no_error(
     script("document.getElementById('claim-filter').dispatchEvent(new Event('input'))")
     folder = Path(os.environ.get("ESTIMATES_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
-    for name, where in (("report.png", "window.scrollTo(0, 0)"),
-                        ("report-contradiction.png", "document.getElementById('C2').scrollIntoView()"),
-                        ("report-claims.png", "document.getElementById('all-claims').scrollIntoView()")):
+    for name, where in (
+            ("report.png", "window.scrollTo(0, 0)"),
+            ("report-contradiction.png", "document.querySelector('.contradiction').scrollIntoView()"),
+            ("report-claims.png", "document.getElementById('all-claims').scrollIntoView()")):
         script(where)
         shot = folder / name
         assert browser.save_screenshot(str(shot))

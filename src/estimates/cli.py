@@ -124,7 +124,7 @@ def _report_command(args: argparse.Namespace) -> int:
     claims, relations = _read_inputs(args)
     result = reconcile(claims, relations, window=args.window)
     write_html(result, args.output, claims, title=args.title or f"Reconciliation of {args.file}",
-               plots=not args.no_plots)
+               max_plots=args.max_plots)
     return 0
 
 
@@ -239,8 +239,9 @@ def _build_parser() -> argparse.ArgumentParser:
                              help="level claims this close in time are compared (default: 7)")
     report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html")
     report_page.add_argument("--title", help="the page's title (default: names the file)")
-    report_page.add_argument("--no-plots", action="store_true",
-                             help="leave the plots out (quicker for thousands of quantities)")
+    report_page.add_argument("--max-plots", type=int, default=60, metavar="N",
+                             help="plot the N quantities with the most claims (default: 60; "
+                                  "a plot takes about a second; 0 for none)")
     report_page.add_argument("--skip-invalid", action="store_true",
                              help="report the good rows; list bad ones as invalid in the claims table")
     report_page.set_defaults(run=_report_command)

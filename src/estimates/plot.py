@@ -708,6 +708,7 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
     _range_bands(ax, ranges, bottom, ceiling, drawn)
     left = window[0]
+    bars: list[tuple[float, float, float, str, bool, bool]] = []  # drawn together, one call each
     for row in rows.itertuples():
         dashed = row.status == "excluded"
         low = max(float(row.low), bottom)
@@ -719,12 +720,7 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
         x0, x1 = max(float(row.x0), left), float(row.x1)
         if x1 - float(row.x0) <= 1.0 and not row.periodic:  # a day: a bar
             x = _day(row.x0)
-            ax.vlines(x, low, high, colors=row.color, lw=2.2, linestyles="--" if dashed else "-",
-                      gid="claims", zorder=3)
-            ax.scatter([x], [low], marker="_", s=70, linewidths=1.6, c=[row.color], zorder=4, gid="ends")
-            if not unbounded:
-                ax.scatter([x], [high], marker="_", s=70, linewidths=1.6, c=[row.color], zorder=4,
-                           gid="ends")
+            bars.append((x, low, high, row.color, dashed, unbounded))
         else:  # a span: a box over it
             x = _day((x0 + x1) / 2)
             ax.add_patch(Rectangle((_day(x0), low), x1 - x0, high - low,
@@ -741,6 +737,15 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
             _arrow(ax, (x, low), (x, ceiling), row.color, dashed)
             drawn.add("unbounded")
         ax.text(x, (low + high) / 2, "", gid=f"anchor-{row.number}")  # where its number goes
+    if bars:
+        x, low, high, color, dashed, unbounded = (list(v) for v in zip(*bars, strict=True))
+        ax.vlines(x, low, high, colors=color, lw=2.2, linestyles=["--" if d else "-" for d in dashed],
+                  gid="claims", zorder=3)
+        capped = ~np.array(unbounded)
+        ends_x = np.r_[x, np.array(x)[capped]]
+        ends_y = np.r_[low, np.array(high)[capped]]
+        ax.scatter(ends_x, ends_y, marker="_", s=70, linewidths=1.6,
+                   c=[*color, *np.array(color, dtype=object)[capped]], zorder=4, gid="ends")
 
 
 def _range_bands(ax: Axes, ranges: pd.DataFrame, bottom: float, ceiling: float, drawn: set[str]) -> None:
@@ -836,7 +841,8 @@ def _timeline_layout(figure: Figure, axes: list[Axes], measures: list[str], resu
     gap = 0.3
     panels = [_PANEL_HEIGHT[m] for m in measures]
     body = sum(panels) + gap * (len(panels) - 1)
-    foot = 0.55 + _block_height(figure, key, 0.02) + 0.1 + _block_height(figure, notes) + 0.1
+    line = (_extent(figure, key[0]).height / figure.dpi if key else 0.0) + 0.02  # one line each
+    foot = 0.55 + line * len(key) + 0.1 + _block_height(figure, notes) + 0.1
     height = head + body + foot
     figure.set_size_inches(width, height)
     top = height - head
@@ -847,7 +853,9 @@ def _timeline_layout(figure: Figure, axes: list[Axes], measures: list[str], resu
     title.set_position((0.2, height - 0.12))
     if legend is not None:
         legend.set_bbox_to_anchor((0.15, height - 0.45), transform=figure.dpi_scale_trans)
-    used = _stack(figure, key, 0.3, foot - 0.55, gap=0.02)
+    for k, text in enumerate(key):  # one line each: placed by the line height, not measured
+        text.set_position((0.3, foot - 0.55 - k * line))
+    used = line * len(key)
     _stack(figure, notes, 0.25, foot - 0.55 - used - 0.1)
     for ax in axes:
         _number_claims(figure, ax, rows)

@@ -40,7 +40,7 @@ import pandas as pd
 from estimates.output import atomic_write, format_number, joined_lists, rounding_of
 from estimates.plot import timeline
 
-__all__ = ["SUMMARY", "to_html", "write_html"]
+__all__ = ["MAX_PLOTS", "SUMMARY", "to_html", "write_html"]
 
 #: the counts in the summary, in order: (key, label)
 SUMMARY = (("claims", "claims"), ("kept", "kept"), ("excluded", "excluded"),
@@ -76,12 +76,14 @@ th{background:#f0f0f0}#claims-table th{cursor:pointer;user-select:none;white-spa
 .plot svg{max-width:100%;height:auto;background:#fff}
 .contradiction{background:#fff;border-left:4px solid #E69F00;padding:.5em 1em;margin:.8em 0}
 .contradiction p{margin:.2em 0}
-blockquote{margin:.3em 0 .3em 1em;color:#444;font-style:italic}
+blockquote{margin:.3em 0 .3em 1em;padding-left:.6em;border-left:2px solid #ccc;color:#444;
+font-style:italic}
 .status-excluded{color:#B04400}.status-superseded{color:#666}.status-disputed{color:#8a5a00}
 .status-invalid{color:#a00}.muted{color:#666}.filters{margin:.6em 0}
 .filters input{width:24em;padding:.3em}.filters select{padding:.3em}
 nav ol{columns:2;font-size:.95em}.wide{overflow-x:auto;max-width:100%}
-#claims-table td:last-child{min-width:28em}
+#claims-table{width:max-content}#claims-table td{max-width:16em}
+#claims-table td:last-child{max-width:none;min-width:30em;width:40em}
 """
 
 _SCRIPT = """
@@ -252,7 +254,7 @@ def _claim_said(row: pd.Series) -> str:
                                 if status else "")
     line = f'<code>{escape(_text(row.get("id")))}</code> {line}'
     quote = _text(row.get("quote"))
-    return "<li>" + line + (f"<blockquote>“{escape(quote)}”</blockquote>" if quote else "") + "</li>"
+    return "<li>" + line + (f"<blockquote>{escape(quote)}</blockquote>" if quote else "") + "</li>"
 
 
 def _contradictions_html(conflicts: pd.DataFrame, by_id: pd.DataFrame) -> str:
@@ -289,42 +291,57 @@ def _plot(result: Any, quantity: str, claims: pd.DataFrame | None) -> str:
     return f'<figure class="plot">{_svg(figure)}</figure>'
 
 
-def _section(result: Any, quantity: str, claims: pd.DataFrame, by_id: pd.DataFrame,
-             source: pd.DataFrame | None, plots: bool) -> str:
-    ranges = result.ranges.loc[result.ranges["quantity"].astype(str) == quantity]
-    mine = claims.loc[claims["quantity"].astype(str) == quantity]
+def _by_quantity(frame: Any, column: str = "quantity") -> dict[str, pd.DataFrame]:
+    """`frame`'s rows grouped by quantity (one pass), for the sections to take theirs."""
+    if not isinstance(frame, pd.DataFrame) or not len(frame) or column not in frame.columns:
+        return {}
+    names = frame[column].astype(str).to_numpy(object)
+    return {str(name): rows for name, rows in frame.groupby(names, sort=False)}
+
+
+def _conflicts_by_quantity(conflicts: pd.DataFrame, claims: pd.DataFrame) -> dict[str, list[int]]:
+    """The positions of the contradictions each quantity takes part in: by the quantity a
+    contradiction names and by the quantities of its claims."""
+    quantity_of = dict(zip(claims["id"].astype(str), claims["quantity"].astype(str), strict=True))
+    found: dict[str, list[int]] = {}
+    for position, (ids, named) in enumerate(zip(conflicts["claims"], conflicts["quantity"], strict=True)):
+        for quantity in dict.fromkeys([str(named), *(quantity_of.get(i, "") for i in _ids(ids))]):
+            if quantity:
+                found.setdefault(quantity, []).append(position)
+    return found
+
+
+def _section(result: Any, quantity: str, parts_of: dict[str, dict[str, Any]], by_id: pd.DataFrame,
+             plot: str) -> str:
+    """One quantity's section: facts, plot (or why there is none), ranges, contradictions,
+    changes and revisions."""
+    empty = pd.DataFrame()
+    ranges = parts_of["ranges"].get(quantity, result.ranges.iloc[:0])
+    mine = parts_of["claims"].get(quantity, empty)
     units = sorted({_text(u) for u in ranges.get("unit", [])} - {""})
     kinds = sorted({_text(k) for k in ranges.get("kind", [])} - {""})
-    statuses = mine["status"].astype(str).value_counts()
-    said = ", ".join(f"{n:,} {s}" for s, n in statuses.items() if n)
+    said = ""
+    if len(mine):
+        statuses = mine["status"].astype(str).value_counts()
+        said = ", ".join(f"{n:,} {s}" for s, n in statuses.items() if n)
     facts = "; ".join(filter(None, [", ".join(units), ", ".join(kinds),
                                     f"{len(mine):,} claim{'s' if len(mine) != 1 else ''} ({said})"
-                                    if len(mine)
-                                    else "no claims of its own"]))
+                                    if len(mine) else "no claims of its own"]))
     parts = [f'<section class="quantity" id="{_anchor(quantity)}" data-quantity="{escape(quantity, True)}">',
-             f"<h2>{escape(quantity)}</h2>", f'<p class="muted">{escape(facts)}</p>']
-    if plots:
-        parts.append(_plot(result, quantity, source))
-    parts += ["<h3>Ranges</h3>", _table(ranges, _RANGE_COLUMNS) if len(ranges)
-              else '<p class="muted">No range.</p>']
-    conflicts = result.contradictions
-    ids = set(mine["id"].astype(str))
-    involved = [bool(ids & set(_ids(c))) or str(q) == quantity
-                for c, q in zip(conflicts["claims"], conflicts["quantity"], strict=True)]
-    conflicts = conflicts.loc[involved]
-    if len(conflicts):
+             f"<h2>{escape(quantity)}</h2>", f'<p class="muted">{escape(facts)}</p>', plot,
+             "<h3>Ranges</h3>", _table(ranges, _RANGE_COLUMNS) if len(ranges)
+             else '<p class="muted">No range.</p>']
+    positions = parts_of["contradictions"].get(quantity, [])
+    if positions:
+        conflicts = result.contradictions.iloc[positions]
         parts += [f"<h3>Contradictions ({len(conflicts):,})</h3>", _contradictions_html(conflicts, by_id)]
-    changes = getattr(result, "changes", None)
-    if isinstance(changes, pd.DataFrame) and len(changes):
-        changes = changes.loc[changes["quantity"].astype(str) == quantity]
-        if len(changes):
-            parts += [f"<h3>Changes ({len(changes):,})</h3>", _table(changes, _CHANGE_COLUMNS)]
-    revisions = getattr(result, "revisions", None)
-    if isinstance(revisions, pd.DataFrame) and len(revisions) and "quantity" in revisions:
-        revisions = revisions.loc[revisions["quantity"].astype(str) == quantity]
-        if len(revisions):
-            shown = [c for c in revisions.columns if c != "quantity"]
-            parts += [f"<h3>Revisions ({len(revisions):,})</h3>", _table(revisions, shown)]
+    changes = parts_of["changes"].get(quantity)
+    if changes is not None:
+        parts += [f"<h3>Changes ({len(changes):,})</h3>", _table(changes, _CHANGE_COLUMNS)]
+    revisions = parts_of["revisions"].get(quantity)
+    if revisions is not None:
+        shown = [c for c in revisions.columns if c != "quantity"]
+        parts += [f"<h3>Revisions ({len(revisions):,})</h3>", _table(revisions, shown)]
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -343,13 +360,19 @@ def _claims_section(claims: pd.DataFrame) -> str:
         "</section>"])
 
 
+#: the report draws the plots of at most this many quantities (those with the most claims):
+#: a plot takes about a second, and a page of hundreds of plots is neither quick nor read
+MAX_PLOTS = 60
+
+
 def to_html(result: Any, claims: pd.DataFrame | None = None, *, title: str = "Reconciliation",
-            plots: bool = True) -> str:
+            plots: bool = True, max_plots: int = MAX_PLOTS) -> str:
     """The reconciliation `result` as one self-contained HTML page (see the module).
 
     Pass the table from `read_claims` as `claims` for the quotes, outlets and publication
-    dates (a reconciliation keeps the claimant, value and dates but not the quote); without
-    `plots` the sections have no plot (quicker for many quantities).
+    dates (a reconciliation keeps the claimant, value and dates but not the quote). The
+    sections of the `max_plots` quantities with the most claims have a plot (none without
+    `plots`); the others say why they have none.
 
     >>> import pandas as pd, estimates
     >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["10"], "as_of": ["2024"]})
@@ -360,11 +383,22 @@ def to_html(result: Any, claims: pd.DataFrame | None = None, *, title: str = "Re
     by_id = table.assign(id=table["id"].astype(str)).drop_duplicates("id").set_index("id", drop=False)
     counts = _summary(result, table)
     quantities = _quantities(result, table)
+    parts_of = {"ranges": _by_quantity(result.ranges), "claims": _by_quantity(table),
+                "changes": _by_quantity(getattr(result, "changes", None)),
+                "revisions": _by_quantity(getattr(result, "revisions", None)),
+                "contradictions": _conflicts_by_quantity(result.contradictions, table)}
+    claim_counts = {q: len(parts_of["claims"].get(q, ())) for q in quantities}
+    limit = max(0, max_plots) if plots else 0
+    drawn = set(sorted(quantities, key=lambda q: (-claim_counts[q], q))[:limit])
+    skipped = (f'<p class="muted">No plot: this report draws at most {limit:,} '
+               f"plot{'s' if limit != 1 else ''}, for the quantities with the most claims "
+               "(<code>--max-plots</code>).</p>" if limit else "")
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
     policy = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               f"script-src 'sha256-{script_hash}'")
     contents = "".join(f'<li><a href="#{_anchor(q)}">{escape(q)}</a></li>' for q in quantities)
-    sections = [_section(result, q, table, by_id, claims, plots) for q in quantities]
+    sections = [_section(result, q, parts_of, by_id,
+                         _plot(result, q, claims) if q in drawn else skipped) for q in quantities]
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
