@@ -738,14 +738,13 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
             drawn.add("unbounded")
         ax.text(x, (low + high) / 2, "", gid=f"anchor-{row.number}")  # where its number goes
     if bars:
-        x, low, high, color, dashed, unbounded = (list(v) for v in zip(*bars, strict=True))
-        ax.vlines(x, low, high, colors=color, lw=2.2, linestyles=["--" if d else "-" for d in dashed],
-                  gid="claims", zorder=3)
-        capped = ~np.array(unbounded)
-        ends_x = np.r_[x, np.array(x)[capped]]
-        ends_y = np.r_[low, np.array(high)[capped]]
-        ax.scatter(ends_x, ends_y, marker="_", s=70, linewidths=1.6,
-                   c=[*color, *np.array(color, dtype=object)[capped]], zorder=4, gid="ends")
+        table = pd.DataFrame(bars, columns=["x", "low", "high", "color", "dashed", "unbounded"])
+        lines = ax.vlines(table["x"], table["low"], table["high"], colors=table["color"].tolist(),
+                          lw=2.2, gid="claims", zorder=3)
+        lines.set_linestyle(["--" if d else "-" for d in table["dashed"]])
+        capped = table[~table["unbounded"]]
+        ax.scatter(np.r_[table["x"], capped["x"]], np.r_[table["low"], capped["high"]], marker="_",
+                   s=70, linewidths=1.6, c=[*table["color"], *capped["color"]], zorder=4, gid="ends")
 
 
 def _range_bands(ax: Axes, ranges: pd.DataFrame, bottom: float, ceiling: float, drawn: set[str]) -> None:
@@ -841,8 +840,8 @@ def _timeline_layout(figure: Figure, axes: list[Axes], measures: list[str], resu
     gap = 0.3
     panels = [_PANEL_HEIGHT[m] for m in measures]
     body = sum(panels) + gap * (len(panels) - 1)
-    line = (_extent(figure, key[0]).height / figure.dpi if key else 0.0) + 0.02  # one line each
-    foot = 0.55 + line * len(key) + 0.1 + _block_height(figure, notes) + 0.1
+    step = (_extent(figure, key[0]).height / figure.dpi if key else 0.0) + 0.02  # one line each
+    foot = 0.55 + step * len(key) + 0.1 + _block_height(figure, notes) + 0.1
     height = head + body + foot
     figure.set_size_inches(width, height)
     top = height - head
@@ -854,8 +853,8 @@ def _timeline_layout(figure: Figure, axes: list[Axes], measures: list[str], resu
     if legend is not None:
         legend.set_bbox_to_anchor((0.15, height - 0.45), transform=figure.dpi_scale_trans)
     for k, text in enumerate(key):  # one line each: placed by the line height, not measured
-        text.set_position((0.3, foot - 0.55 - k * line))
-    used = line * len(key)
+        text.set_position((0.3, foot - 0.55 - k * step))
+    used = step * len(key)
     _stack(figure, notes, 0.25, foot - 0.55 - used - 0.1)
     for ax in axes:
         _number_claims(figure, ax, rows)
