@@ -69,7 +69,7 @@ def test_the_seed_report_has_the_summary_a_section_per_quantity_and_every_claim(
 
 def test_a_contradiction_shows_each_claims_quote_claimant_outlet_and_date(seed_page: str) -> None:
     claims = estimates.read_claims(DATA / "estimates.csv").set_index("id")
-    block = seed_page[seed_page.index('<div class="contradiction" id="C1"'):]
+    block = seed_page[seed_page.index('<div class="contradiction" data-contradiction="C1"'):]
     block = block[:block.index("</div>")]
     ids = re.findall(r"<code>([^<]+)</code>", block)
     assert len(ids) >= 2

@@ -29,6 +29,7 @@ import hashlib
 import io
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from html import escape
 from typing import IO, Any
@@ -36,6 +37,7 @@ from typing import IO, Any
 import matplotlib
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from estimates.output import atomic_write, format_number, joined_lists, rounding_of
 from estimates.plot import timeline
@@ -150,20 +152,37 @@ def _sort_key(value: float) -> str:
     return repr(float(value))
 
 
+class _Rows:
+    """A table's heading and each row's HTML, made once for the whole table (column by
+    column), so that each section takes its rows by position."""
+
+    def __init__(self, frame: Any, columns: Sequence[str], *, row_status: bool = False) -> None:
+        frame = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame()
+        present = [c for c in columns if c in frame.columns]
+        self.head = "".join(f'<th scope="col">{escape(c)}</th>' for c in present)
+        cells = [np.asarray(_cells(frame, c), dtype=object) for c in present]
+        if row_status and "status" in frame:
+            opening = np.array([f'<tr data-status="{escape(_text(s), True)}">' for s in frame["status"]],
+                               dtype=object)
+        else:
+            opening = np.full(len(frame), "<tr>", dtype=object)
+        self.html = opening
+        for column in cells:
+            self.html = self.html + column
+        self.html = self.html + "</tr>"
+
+    def table(self, positions: Any = None, table_id: str = "") -> str:
+        """The rows at `positions` (all by default) as a table."""
+        rows = self.html if positions is None else self.html[positions]
+        attribute = f' id="{table_id}"' if table_id else ""
+        return (f'<div class="wide"><table{attribute}><thead><tr>{self.head}</tr></thead>\n<tbody>\n'
+                + "\n".join(rows.tolist()) + "\n</tbody></table></div>")
+
+
 def _table(frame: pd.DataFrame, columns: Sequence[str], *, table_id: str = "",
            row_status: bool = False) -> str:
     """An HTML table of the `columns` that `frame` has."""
-    present = [c for c in columns if c in frame.columns]
-    attribute = f' id="{table_id}"' if table_id else ""
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in present)
-    cells = [_cells(frame, c) for c in present]
-    statuses = [_text(s) for s in frame["status"]] if row_status and "status" in frame else None
-    rows = []
-    for k in range(len(frame)):
-        opening = f'<tr data-status="{escape(statuses[k], True)}">' if statuses else "<tr>"
-        rows.append(opening + "".join(column[k] for column in cells) + "</tr>")
-    return (f'<div class="wide"><table{attribute}><thead><tr>{head}</tr></thead>\n<tbody>\n'
-            + "\n".join(rows) + "\n</tbody></table></div>")
+    return _Rows(frame, columns, row_status=row_status).table(table_id=table_id)
 
 
 def _anchor(quantity: str) -> str:
@@ -257,10 +276,13 @@ def _claim_said(row: pd.Series) -> str:
     return "<li>" + line + (f"<blockquote>{escape(quote)}</blockquote>" if quote else "") + "</li>"
 
 
-def _contradictions_html(conflicts: pd.DataFrame, by_id: pd.DataFrame) -> str:
+def _contradictions_html(conflicts: pd.DataFrame, by_id: pd.DataFrame) -> list[str]:
+    """Each contradiction as a block: its sentence and gap, then each of its claims as said."""
+    lists = [_ids(cell) for cell in conflicts["claims"]]
+    wanted = by_id.index.intersection(pd.Index(sorted({i for ids in lists for i in ids}), dtype=object))
+    said = {i: _claim_said(row) for i, row in by_id.loc[wanted].iterrows()}
     blocks = []
-    for row in conflicts.to_dict("records"):
-        members = [by_id.loc[i] for i in _ids(row.get("claims")) if i in by_id.index]
+    for row, ids in zip(conflicts.to_dict("records"), lists, strict=True):
         gap = row.get("gap")
         explanation = _text(row.get("explanation")).rstrip()
         if explanation and explanation[-1] not in ".!?":
@@ -269,12 +291,12 @@ def _contradictions_html(conflicts: pd.DataFrame, by_id: pd.DataFrame) -> str:
         if isinstance(gap, float) and np.isfinite(gap):
             gap_text = f" Gap: {escape(format_number(gap))} {escape(_text(row.get('unit')))}."
         blocks.append(
-            f'<div class="contradiction" id="{escape(_text(row.get("id")), True)}">'
+            f'<div class="contradiction" data-contradiction="{escape(_text(row.get("id")), True)}">'
             f"<p><strong>{escape(_text(row.get('id')))}</strong> "
             f"<span class=\"muted\">[{escape(_text(row.get('reason')))}]</span> "
             f"{escape(explanation)}{gap_text}</p>"
-            f"<ul>{''.join(_claim_said(m) for m in members)}</ul></div>")
-    return "\n".join(blocks)
+            f"<ul>{''.join(said[i] for i in ids if i in said)}</ul></div>")
+    return blocks
 
 
 def _svg(figure: Any) -> str:
@@ -291,12 +313,14 @@ def _plot(result: Any, quantity: str, claims: pd.DataFrame | None) -> str:
     return f'<figure class="plot">{_svg(figure)}</figure>'
 
 
-def _by_quantity(frame: Any, column: str = "quantity") -> dict[str, pd.DataFrame]:
-    """`frame`'s rows grouped by quantity (one pass), for the sections to take theirs."""
+def _by_quantity(frame: Any, column: str = "quantity") -> dict[str, NDArray[np.intp]]:
+    """The positions of `frame`'s rows for each quantity (one pass)."""
     if not isinstance(frame, pd.DataFrame) or not len(frame) or column not in frame.columns:
         return {}
-    names = frame[column].astype(str).to_numpy(object)
-    return {str(name): rows for name, rows in frame.groupby(names, sort=False)}
+    codes, names = pd.factorize(frame[column].astype(str).to_numpy(object))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return {str(name): order[bounds[k]:bounds[k + 1]] for k, name in enumerate(names)}
 
 
 def _conflicts_by_quantity(conflicts: pd.DataFrame, claims: pd.DataFrame) -> dict[str, list[int]]:
@@ -311,39 +335,69 @@ def _conflicts_by_quantity(conflicts: pd.DataFrame, claims: pd.DataFrame) -> dic
     return found
 
 
-def _section(result: Any, quantity: str, parts_of: dict[str, dict[str, Any]], by_id: pd.DataFrame,
-             plot: str) -> str:
+@dataclass(frozen=True)
+class _Parts:
+    """What the sections are cut from: each table's rows made once, and each quantity's
+    positions in them."""
+
+    #: each table's rows: ranges, changes, revisions
+    rows: dict[str, _Rows]
+    #: for each table, each quantity's row positions
+    positions: dict[str, dict[str, NDArray[np.intp]]]
+    #: each contradiction's block, and each quantity's contradictions (positions)
+    conflicts: list[str]
+    conflicts_of: dict[str, list[int]]
+    #: for each quantity: how many claims, and "n kept, m excluded"
+    claim_counts: dict[str, int]
+    statuses: dict[str, str]
+    units: dict[str, str]
+
+
+def _parts(result: Any, table: pd.DataFrame, by_id: pd.DataFrame) -> _Parts:
+    ranges = result.ranges
+    revisions = getattr(result, "revisions", None)
+    rows = {"ranges": _Rows(ranges, _RANGE_COLUMNS),
+            "changes": _Rows(getattr(result, "changes", None), _CHANGE_COLUMNS),
+            "revisions": _Rows(revisions, [c for c in getattr(revisions, "columns", [])
+                                           if c != "quantity"])}
+    positions = {"ranges": _by_quantity(ranges), "changes": _by_quantity(getattr(result, "changes", None)),
+                 "revisions": _by_quantity(revisions)}
+    names = table["quantity"].astype(str)
+    counts = pd.crosstab(names, table["status"].astype(str)) if len(table) else pd.DataFrame()
+    statuses = {str(q): ", ".join(f"{n:,} {s}" for s, n in row.items() if n)
+                for q, row in counts.iterrows()}
+    described = pd.DataFrame({"quantity": ranges["quantity"].astype(str),
+                              "unit": [_text(u) for u in ranges.get("unit", [""] * len(ranges))],
+                              "kind": [_text(k) for k in ranges.get("kind", [""] * len(ranges))]})
+    units = {str(q): "; ".join(filter(None, [", ".join(sorted(set(g["unit"]) - {""})),
+                                             ", ".join(sorted(set(g["kind"]) - {""}))]))
+             for q, g in described.groupby("quantity", sort=False)}
+    conflicts = _contradictions_html(result.contradictions, by_id)
+    return _Parts(rows, positions, conflicts, _conflicts_by_quantity(result.contradictions, table),
+                  {str(q): int(n) for q, n in names.value_counts().items()}, statuses, units)
+
+
+def _section(quantity: str, parts: _Parts, plot: str) -> str:
     """One quantity's section: facts, plot (or why there is none), ranges, contradictions,
     changes and revisions."""
-    empty = pd.DataFrame()
-    ranges = parts_of["ranges"].get(quantity, result.ranges.iloc[:0])
-    mine = parts_of["claims"].get(quantity, empty)
-    units = sorted({_text(u) for u in ranges.get("unit", [])} - {""})
-    kinds = sorted({_text(k) for k in ranges.get("kind", [])} - {""})
-    said = ""
-    if len(mine):
-        statuses = mine["status"].astype(str).value_counts()
-        said = ", ".join(f"{n:,} {s}" for s, n in statuses.items() if n)
-    facts = "; ".join(filter(None, [", ".join(units), ", ".join(kinds),
-                                    f"{len(mine):,} claim{'s' if len(mine) != 1 else ''} ({said})"
-                                    if len(mine) else "no claims of its own"]))
-    parts = [f'<section class="quantity" id="{_anchor(quantity)}" data-quantity="{escape(quantity, True)}">',
-             f"<h2>{escape(quantity)}</h2>", f'<p class="muted">{escape(facts)}</p>', plot,
-             "<h3>Ranges</h3>", _table(ranges, _RANGE_COLUMNS) if len(ranges)
-             else '<p class="muted">No range.</p>']
-    positions = parts_of["contradictions"].get(quantity, [])
-    if positions:
-        conflicts = result.contradictions.iloc[positions]
-        parts += [f"<h3>Contradictions ({len(conflicts):,})</h3>", _contradictions_html(conflicts, by_id)]
-    changes = parts_of["changes"].get(quantity)
-    if changes is not None:
-        parts += [f"<h3>Changes ({len(changes):,})</h3>", _table(changes, _CHANGE_COLUMNS)]
-    revisions = parts_of["revisions"].get(quantity)
-    if revisions is not None:
-        shown = [c for c in revisions.columns if c != "quantity"]
-        parts += [f"<h3>Revisions ({len(revisions):,})</h3>", _table(revisions, shown)]
-    parts.append("</section>")
-    return "\n".join(parts)
+    count = parts.claim_counts.get(quantity, 0)
+    claims = (f"{count:,} claim{'s' if count != 1 else ''} ({parts.statuses.get(quantity, '')})"
+              if count else "no claims of its own")
+    facts = "; ".join(filter(None, [parts.units.get(quantity, ""), claims]))
+    html = [f'<section class="quantity" id="{_anchor(quantity)}" data-quantity="{escape(quantity, True)}">',
+            f"<h2>{escape(quantity)}</h2>", f'<p class="muted">{escape(facts)}</p>', plot, "<h3>Ranges</h3>"]
+    ranges = parts.positions["ranges"].get(quantity)
+    html.append(parts.rows["ranges"].table(ranges) if ranges is not None
+                else '<p class="muted">No range.</p>')
+    conflicts = parts.conflicts_of.get(quantity, [])
+    if conflicts:
+        html += [f"<h3>Contradictions ({len(conflicts):,})</h3>", *(parts.conflicts[k] for k in conflicts)]
+    for name, title in (("changes", "Changes"), ("revisions", "Revisions")):
+        found = parts.positions[name].get(quantity)
+        if found is not None:
+            html += [f"<h3>{title} ({len(found):,})</h3>", parts.rows[name].table(found)]
+    html.append("</section>")
+    return "\n".join(html)
 
 
 def _claims_section(claims: pd.DataFrame) -> str:
@@ -383,13 +437,9 @@ def to_html(result: Any, claims: pd.DataFrame | None = None, *, title: str = "Re
     by_id = table.assign(id=table["id"].astype(str)).drop_duplicates("id").set_index("id", drop=False)
     counts = _summary(result, table)
     quantities = _quantities(result, table)
-    parts_of = {"ranges": _by_quantity(result.ranges), "claims": _by_quantity(table),
-                "changes": _by_quantity(getattr(result, "changes", None)),
-                "revisions": _by_quantity(getattr(result, "revisions", None)),
-                "contradictions": _conflicts_by_quantity(result.contradictions, table)}
-    claim_counts = {q: len(parts_of["claims"].get(q, ())) for q in quantities}
+    parts = _parts(result, table, by_id)
     limit = max(0, max_plots) if plots else 0
-    drawn = set(sorted(quantities, key=lambda q: (-claim_counts[q], q))[:limit])
+    drawn = set(sorted(quantities, key=lambda q: (-parts.claim_counts.get(q, 0), q))[:limit])
     skipped = (f'<p class="muted">No plot: this report draws at most {limit:,} '
                f"plot{'s' if limit != 1 else ''}, for the quantities with the most claims "
                "(<code>--max-plots</code>).</p>" if limit else "")
@@ -397,8 +447,8 @@ def to_html(result: Any, claims: pd.DataFrame | None = None, *, title: str = "Re
     policy = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
               f"script-src 'sha256-{script_hash}'")
     contents = "".join(f'<li><a href="#{_anchor(q)}">{escape(q)}</a></li>' for q in quantities)
-    sections = [_section(result, q, parts_of, by_id,
-                         _plot(result, q, claims) if q in drawn else skipped) for q in quantities]
+    sections = [_section(q, parts, _plot(result, q, claims) if q in drawn else skipped)
+                for q in quantities]
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
