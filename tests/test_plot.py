@@ -322,3 +322,12 @@ def test_cli_plot_of_an_unknown_quantity_exits_2_with_a_message(
     assert "unknown quantity 'no.such.thing'" in err and "russia.losses" in err
     assert "Traceback" not in err
     assert not target.exists()
+
+
+def test_forest_legend_lists_only_what_is_drawn_issue_17() -> None:
+    """russia.losses has only increases and rates: bands where kept claims agree, no best."""
+    claims, result = seeds()
+    figure = forest(result, "russia.losses", claims=claims)
+    labels = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert labels == ["kept", "kept, in a contradiction", "excluded", "reconciled range",
+                      "claim's point", "no bound: to the axis edge"]

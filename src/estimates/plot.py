@@ -320,17 +320,19 @@ def _title(quantity: str, rows: pd.DataFrame, detail: str) -> str:
     return f"{quantity}: {len(rows)} claim{'s' if len(rows) != 1 else ''}, {detail}"
 
 
-def _status_handles() -> list[Any]:
-    return [
-        Line2D([], [], color=KEPT, lw=2, label="kept"),
-        Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction"),
-        Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded"),
-        Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range"),
-        Line2D([], [], color=BEST, lw=1.6, label="reconciled best"),
-        Line2D([], [], color=INK, marker="D", ls="", markersize=4, label="claim's point"),
-        Line2D([], [], color=INK, marker=r"$\rightarrow$", ls="", markersize=9,
-               label="no bound: to the axis edge"),
+def _status_handles(drawn: set[str] | None = None) -> list[Any]:
+    """The forest's legend entries; only those in `drawn` when it is given."""
+    every = [
+        ("kept", Line2D([], [], color=KEPT, lw=2, label="kept")),
+        ("contradicted", Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction")),
+        ("excluded", Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded")),
+        ("range", Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range")),
+        ("best", Line2D([], [], color=BEST, lw=1.6, label="reconciled best")),
+        ("point", Line2D([], [], color=INK, marker="D", ls="", markersize=4, label="claim's point")),
+        ("unbounded", Line2D([], [], color=INK, marker=r"$\rightarrow$", ls="", markersize=9,
+                             label="no bound: to the axis edge")),
     ]
+    return [handle for key, handle in every if drawn is None or key in drawn]
 
 
 def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], color: str,
@@ -538,12 +540,20 @@ def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)
     if own:
-        _forest_layout(figure, ax, result, rows, quantity, labels, bold, right_texts, len(lines))
+        drawn = {{KEPT: "kept", CONTRADICTED: "contradicted", EXCLUDED: "excluded"}[c]
+                 for c in rows["color"]}
+        bands = [g["band"] for g in groups if g["band"] is not None]
+        drawn |= {"range"} if bands else set()
+        drawn |= {"best"} if any(math.isfinite(b[2]) for b in bands) else set()
+        drawn |= {"point"} if shown.any() else set()
+        drawn |= {"unbounded"} if (~bounded).any() else set()
+        _forest_layout(figure, ax, result, rows, quantity, labels, bold, right_texts, len(lines), drawn)
     return figure
 
 
 def _forest_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, quantity: str,
-                   labels: list[str], bold: list[bool], right_texts: list[str], count: int) -> None:
+                   labels: list[str], bold: list[bool], right_texts: list[str], count: int,
+                   drawn: set[str]) -> None:
     """Size the figure in inches: label columns as measured, a fixed height per row."""
     label_width = max(_text_width(figure, [t for t, b in zip(labels, bold, strict=True) if b],
                                   fontsize=_FONT, fontweight="bold"),
@@ -558,7 +568,7 @@ def _forest_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, qu
     summary = _title(quantity, rows, f"{kept} kept, {len(rows) - kept} excluded")
     title = figure.text(0, 0, summary, fontsize=_FONT + 2.5, fontweight="bold",
                         va="top", ha="left", transform=figure.dpi_scale_trans)
-    legend = _legend(figure, _status_handles(), width - 0.4)
+    legend = _legend(figure, _status_handles(drawn), width - 0.4)
     legend_height = _extent_any(figure, legend).height / figure.dpi
     notes = _wrapped_block(figure, _notes(result, set(rows["id"])), width - 0.5)
     notes_height = _block_height(figure, notes)
