@@ -168,3 +168,14 @@ def test_only_the_quantities_with_the_most_claims_get_a_plot_and_the_rest_say_wh
     assert "<svg" in busy and "<svg" not in quiet
     assert "No plot: this report draws at most 1 plot, for the quantities with the most claims" in quiet
     assert "<svg" not in to_html(estimates.reconcile(frame), max_plots=0)
+
+
+def test_report_with_skip_invalid_counts_and_lists_the_bad_rows(tmp_path: Path) -> None:
+    source = tmp_path / "claims.csv"
+    source.write_text('id,quantity,value,as_of\na,x.t,"over 10,000",2024-10-01\n'
+                      "b,x.t,banana,2024-10-01\nc,,5,2024-10-01\n", encoding="utf-8")
+    output = tmp_path / "report.html"
+    assert main(["report", str(source), "--skip-invalid", "-o", str(output)]) == 0
+    page = output.read_text(encoding="utf-8")
+    assert 'data-count="invalid"><span class="count">2<' in page
+    assert page.count('<tr data-status="invalid">') == 2 and "banana" in page
