@@ -84,7 +84,7 @@ font-style:italic}
 .status-invalid{color:#a00}.muted{color:#666}.filters{margin:.6em 0}
 .filters input{width:24em;padding:.3em}.filters select{padding:.3em}
 nav ol{columns:2;font-size:.95em}.wide{overflow-x:auto;max-width:100%}
-#claims-table{width:max-content}#claims-table td{max-width:16em}
+#claims-table{width:max-content}#claims-table td{max-width:16em;overflow-wrap:anywhere}
 #claims-table td:last-child{max-width:none;min-width:30em;width:40em}
 """
 
