@@ -788,11 +788,12 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
         dtype = bool if column == "expression" else values.dtype
         columns.append(pd.Series(values, dtype=dtype, name=column, copy=False))
     # Side by side, not consolidated: a consolidated table would copy every column once more.
-    return _as_claims(pd.concat(columns, axis=1))
+    return _as_claims(pd.concat(columns, axis=1), source)
 
 
-def _as_claims(table: pd.DataFrame) -> Claims:
+def _as_claims(table: pd.DataFrame, source: str = "<frame>") -> Claims:
     table.attrs["estimates"] = "claims"
+    table.attrs["source"] = source  # the file the claims came from, for located messages
     return table
 
 

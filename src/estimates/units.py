@@ -92,7 +92,7 @@ def _rate_words(text: str) -> str:
     (pint alone reads ``a`` as a year), ``/month`` and ``monthly`` are ``1 / month``.
 
     >>> _rate_words("troops a month"), _rate_words("/month"), _rate_words("monthly")
-    ('troops / month', '1 / month', '1 / month')
+    ('troops / month', '1 /month', '1 / month')
     """
     written = _ADVERB.sub(lambda match: "/ " + _ADVERBS[match.group(1).lower()], text)
     written = " ".join(_PER.sub("/ ", _ANNUM.sub("year", written)).split())
