@@ -82,18 +82,24 @@ def settle_quantities(claims: Claims, relations: Iterable[str | Relation] | str 
     ...     settle_quantities(claims, ["total = troops + boxes"])
     ... except DimensionError as error:
     ...     print(error.problems.loc[0, "problem"])
-    joins different dimensions: person (total, troops) and container (boxes)
+    the relation joins different dimensions: person (total, troops) and container (boxes)
     """
     rules = () if relations is None else read_relations(relations)
+    if not rules and not claims["expression"].to_numpy(bool).any():  # nothing links quantities
+        return Quantities(_stated_or_dimensionless(claims), _unclaimed([], [], []))
     names, codes = _coded(claims["quantity"])
-    graph = _Graph(claims, names, codes, rules)
-    if not graph.links:  # nothing linked: a unit stated nowhere is dimensionless
-        stated = graph.stated
-        if (stated != "").all():
-            return Quantities(claims, _unclaimed([], [], []))
-        return Quantities(_with_units(claims, codes, np.where(stated == "", _NONE, stated)),
-                          _unclaimed([], [], []))
-    return graph.settle(claims)
+    return _Graph(claims, names, codes, rules).settle(claims)
+
+
+def _stated_or_dimensionless(claims: Claims) -> Claims:
+    """`claims` with the unit "" (stated by no claim) read as dimensionless."""
+    texts, codes = _coded(claims["unit"])
+    if "" not in texts.tolist():
+        return claims
+    out = claims.copy(deep=False)
+    texts = np.append(np.where(texts == "", _NONE, texts), "")
+    out["unit"] = as_categorical(np.where(codes >= 0, codes, len(texts) - 1), texts)
+    return out
 
 
 def _coded(column: pd.Series) -> tuple[NDArray[np.object_], NDArray[np.intp]]:
@@ -173,7 +179,7 @@ class _Graph:
                 # a ratio of a sum: its numbers in the terms' unit ("x / 11000" is half)
                 self.links.append(_Link(self.nodes(expression.names), claim=k))
             elif isinstance(expression, Linear):
-                self.links.append(_Link((k, *self.nodes(expression.names)), claim=k))
+                self.links.append(_Link((*self.nodes(expression.names), k), claim=k))
             elif self.stated[k] in ("", _NONE):  # a ratio of like quantities
                 self.links.append(_Link(self.nodes(expression.names), claim=k, ratio=True))
             else:  # each side in one unit; the claim's unit is their quotient
@@ -225,7 +231,7 @@ class _Graph:
                                "rows": rows[nodes], "first": first[nodes]})
                  .groupby(["component", "unit"], sort=False).agg(rows=("rows", "sum"), first=("first", "min"))
                  .reset_index().sort_values(["component", "rows", "first"], ascending=[True, False, True]))
-        dimension = tally["unit"].map(_dimension)
+        dimension = tally["unit"].map({u: _dimension(u) for u in tally["unit"].unique()})
         torn = dimension.groupby(tally["component"]).nunique() > 1
         best = tally.drop_duplicates("component")
         chosen: dict[int, str | None] = dict(zip(best["component"].tolist(), best["unit"].tolist(),
@@ -264,11 +270,11 @@ class _Graph:
         """``joins different dimensions: person (a, b) and container (c, from r.txt:3)``."""
         groups: dict[str, list[str]] = {}
         for node in dict.fromkeys(link.members):
-            if node not in reached:
-                continue
-            unit, via = reached[node]
+            unit, via = reached.get(node, ("", link))
+            if via is link:
+                continue  # no unit, or only the one this link gives it
             name = "the claim" if node == link.claim else str(self.names[node])
-            if via is not None and via is not link:
+            if via is not None:
                 name += f" from {self.where(via)}"
             groups.setdefault(unit, []).append(name)
         parts = [f"{unit} ({', '.join(names)})" for unit, names in groups.items()]
@@ -286,7 +292,8 @@ class _Graph:
         """The problem at the relation's line, or at every line of the expression claim."""
         if link.relation is not None:
             relation = link.relation
-            return [(relation.source or "<relations>", relation.line or 0, "", str(relation), problem)]
+            return [(relation.source or "<relations>", relation.line or 0, "", str(relation),
+                     f"the relation {problem}")]
         lines = self.lines[self.expression_rows & (self.codes == link.claim)].tolist()
         return [(self.source, line, "quantity", self.names[link.claim], problem) for line in lines]
 
