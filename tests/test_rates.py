@@ -19,7 +19,6 @@ from estimates.errors import ClaimsError
 from estimates.parse import parse
 
 
-
 def claims(*rows: dict[str, str]) -> pd.DataFrame:
     """A claims frame: one troop total before the rates, then the rows given."""
     base = {"id": "total", "quantity": "x.recruits", "value": "5,000 troops", "as_of": "2024-09-30",
