@@ -162,8 +162,9 @@ class _Graph:
         self.plain_rows = valid & ~expression & (codes >= 0)
         self.expressions: dict[int, Linear | Ratio] = {
             int(k): read_expression(names[k]) for k in np.unique(codes[self.expression_rows])}
+        relation_names = [r.names for r in relations]
         mentioned = [n for e in self.expressions.values() for n in e.names]
-        mentioned += [n for r in relations for n in r.names]
+        mentioned += [n for names_of in relation_names for n in names_of]
         found = pd.Index(names).get_indexer(mentioned) if mentioned else np.zeros(0, dtype=np.intp)
         extra = list(dict.fromkeys(n for n, at in zip(mentioned, found, strict=True) if at < 0))
         self.node = {n: int(at) for n, at in zip(mentioned, found, strict=True) if at >= 0}
@@ -173,7 +174,8 @@ class _Graph:
         self.first = _first_rows(codes, len(self.names))
         row_unit = np.append(unit_codes, -1)[self.first]  # -1: no row, or no unit
         self.stated = np.where(row_unit >= 0, np.append(unit_texts, "")[row_unit], "").astype(object)
-        self.links = [_Link(self.nodes(r.names), relation=r) for r in relations]
+        self.links = [_Link(self.nodes(names_of), relation=r)
+                      for r, names_of in zip(relations, relation_names, strict=True)]
         for k, expression in self.expressions.items():
             if isinstance(expression, Linear) and self.stated[k] == _NONE:
                 # a ratio of a sum: its numbers in the terms' unit ("x / 11000" is half)
@@ -325,7 +327,7 @@ class _Graph:
         kinds[at] = np.append(kind_texts, "level")[kind_codes[first[at]]]
         known = has.copy()
         identities = [link.members for link in self.links
-                      if link.relation is not None and link.relation.normal()[1] == "="]
+                      if link.relation is not None and link.relation.op == "="]
         changed = True
         while changed:
             changed = False
