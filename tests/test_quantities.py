@@ -204,10 +204,11 @@ UNITS = ("", "troops", "containers")
 
 @st.composite
 def linked_quantities(draw: st.DrawFn) -> tuple[list[str], list[tuple[int, ...]]]:
-    """Units of a few quantities ("" for a bare number) and relations joining them."""
+    """Units of a few quantities ("" for a bare number) and relations joining them and two
+    quantities with no claims."""
     count = draw(st.integers(2, 6))
     units = draw(st.lists(st.sampled_from(UNITS), min_size=count, max_size=count))
-    relations = draw(st.lists(st.lists(st.integers(0, count - 1), min_size=2, max_size=3,
+    relations = draw(st.lists(st.lists(st.integers(0, count + 1), min_size=2, max_size=3,
                                        unique=True).map(tuple), max_size=5))
     return units, relations
 
@@ -218,7 +219,7 @@ def test_settling_fails_exactly_when_linked_quantities_state_two_dimensions(
     units, relations = drawn
     claims = read_claims(frame([(f"c{i}", f"q{i}", f"5 {unit}".strip()) for i, unit in enumerate(units)]))
     lines = [f"q{r[0]} = {' + '.join(f'q{i}' for i in r[1:])}" for r in relations]
-    group = list(range(len(units)))  # the component of each quantity, by union-find
+    group = list(range(len(units) + 2))  # the component of each quantity, by union-find
 
     def root(i: int) -> int:
         while group[i] != i:
@@ -228,7 +229,7 @@ def test_settling_fails_exactly_when_linked_quantities_state_two_dimensions(
     for members in relations:
         for other in members[1:]:
             group[root(other)] = root(members[0])
-    stated = {root(i): set() for i in range(len(units))}
+    stated: dict[int, set[str]] = {root(i): set() for i in range(len(units) + 2)}
     for i, unit in enumerate(units):
         if unit:
             stated[root(i)].add(unit)
@@ -239,8 +240,26 @@ def test_settling_fails_exactly_when_linked_quantities_state_two_dimensions(
         blamed = set(caught.value.problems["line"])
         assert blamed and all(root(relations[line - 1][0]) in torn for line in blamed)
         return
-    settled = settle_quantities(claims, lines).claims
+    settled = settle_quantities(claims, lines)
     expected = {"troops": "person", "containers": "container"}
-    for i in range(len(units)):
+    for i in range(len(units) + 2):
         found = stated[root(i)]
-        assert settled.loc[i, "unit"] == (expected[next(iter(found))] if found else "dimensionless")
+        unit = expected[next(iter(found))] if found else "dimensionless"
+        if i < len(units):
+            assert settled.claims.loc[i, "unit"] == unit
+        elif any(i in r for r in relations):
+            assert settled.unclaimed.loc[f"q{i}", "unit"] == unit
+
+
+@given(linked_quantities())
+def test_settling_settled_claims_changes_nothing(drawn: tuple[list[str], list[tuple[int, ...]]]) -> None:
+    units, relations = drawn
+    claims = read_claims(frame([(f"c{i}", f"q{i}", f"5 {unit}".strip()) for i, unit in enumerate(units)]))
+    lines = [f"q{r[0]} = {' + '.join(f'q{i}' for i in r[1:])}" for r in relations]
+    try:
+        once = settle_quantities(claims, lines)
+    except DimensionError:
+        return
+    twice = settle_quantities(once.claims, lines)
+    assert twice.claims["unit"].tolist() == once.claims["unit"].tolist()
+    assert twice.unclaimed.equals(once.unclaimed)

@@ -10,7 +10,8 @@ into one `ClaimsError`; with ``skip_invalid=True`` the bad rows stay in the tabl
 Columns of the table (`CLAIM_COLUMNS`, in this order):
 ``id``, ``line`` (file line, header is 1), ``quantity``, ``expression`` (quantity is an
 expression over names), ``low``, ``high`` (in ``unit``; a rate in ``unit`` per day),
-``low_open``, ``high_open``, ``best``, ``unit`` (the quantity's unit), ``measure``
+``low_open``, ``high_open``, ``best``, ``unit`` (the quantity's unit; "" when none of its
+claims states one, see `estimates.quantities`), ``measure``
 (``value`` at an instant, ``increase`` over the period, average ``rate`` per day over it),
 ``kind`` (``level`` or ``cumulative``), ``as_of_start``, ``as_of_end`` (day numbers, see
 `estimates.timeline`), ``as_of_from_published``, ``period_start``, ``period_end``,
