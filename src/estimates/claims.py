@@ -345,7 +345,7 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     A quantity's unit is the count unit written most often for it (on a tie, the first
     written); a ratio ("a third", "30%") states dimensionless, a bare number states none, and
     a quantity none of whose claims states one has the unit "" (its relations may give it one,
-    `estimates.quantity_units`). A rate keeps its time unit: ``1,000 a month`` is per month,
+    `estimates.quantities`). A rate keeps its time unit: ``1,000 a month`` is per month,
     converted to per day (`_calendar_factors`). Each distinct written unit is read once, and
     conversions run per distinct (unit, target) pair over all its rows at once. Sets ``low``,
     ``high``, ``best`` and ``unit`` of `table`.
