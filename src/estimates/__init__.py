@@ -10,6 +10,7 @@ from estimates.claims import read_claims
 from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.errors import (
     ClaimsError,
+    DimensionError,
     EmptyIntervalError,
     EstimatesError,
     ExpressionError,
@@ -23,6 +24,7 @@ from estimates.expression import Relation, read_relations
 from estimates.interval import Interval, IntervalArray
 from estimates.lexicon import Lexicon
 from estimates.parse import Reading, parse, parse_many
+from estimates.quantities import settle_quantities
 from estimates.reconcile import ID_LISTS, Reason, Reconciliation, reconcile
 from estimates.units import ureg
 
@@ -40,6 +42,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "ID_LISTS",
     "ClaimsError",
+    "DimensionError",
     "EmptyIntervalError",
     "EstimatesError",
     "ExpressionError",
@@ -63,5 +66,6 @@ __all__ = [
     "read_claims",
     "read_relations",
     "reconcile",
+    "settle_quantities",
     "ureg",
 ]

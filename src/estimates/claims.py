@@ -10,7 +10,8 @@ into one `ClaimsError`; with ``skip_invalid=True`` the bad rows stay in the tabl
 Columns of the table (`CLAIM_COLUMNS`, in this order):
 ``id``, ``line`` (file line, header is 1), ``quantity``, ``expression`` (quantity is an
 expression over names), ``low``, ``high`` (in ``unit``; a rate in ``unit`` per day),
-``low_open``, ``high_open``, ``best``, ``unit`` (the quantity's unit), ``measure``
+``low_open``, ``high_open``, ``best``, ``unit`` (the quantity's unit; "" when none of its
+claims states one, see `estimates.quantities`), ``measure``
 (``value`` at an instant, ``increase`` over the period, average ``rate`` per day over it),
 ``kind`` (``level`` or ``cumulative``), ``as_of_start``, ``as_of_end`` (day numbers, see
 `estimates.timeline`), ``as_of_from_published``, ``period_start``, ``period_end``,
@@ -337,15 +338,21 @@ def _is_rate(unit: Any) -> bool:
 
 
 _BAD = object()  # a unit that cannot be read
+_TIME = ureg.day.dimensionality
 
 
 def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.bool_],
-                  problems: _Problems, quantity_codes: NDArray[np.intp]) -> NDArray[np.bool_]:
+                  problems: _Problems, quantity_codes: NDArray[np.intp], value: _Text,
+                  ) -> NDArray[np.bool_]:
     """Convert each row to its quantity's unit (rates to unit per day), outward; True for rates.
 
-    A quantity's unit is the count unit written most often for it (on a tie, the first written); each
-    distinct written unit is read once, and conversions run per distinct (unit, target)
-    pair over all its rows at once. Sets ``low``, ``high``, ``best`` and ``unit`` of `table`.
+    A quantity's unit is the count unit written most often for it (on a tie, the first
+    written); a ratio ("a third", "30%") states dimensionless, a bare number states none, and
+    a quantity none of whose claims states one has the unit "" (its relations may give it one,
+    `estimates.quantities`). A rate keeps its time unit: ``1,000 a month`` is per month,
+    converted to per day (`_calendar_factors`). Each distinct written unit is read once, and
+    conversions run per distinct (unit, target) pair over all its rows at once. Sets ``low``,
+    ``high``, ``best`` and ``unit`` of `table`.
     """
     low, high, best = table["low"].copy(), table["high"].copy(), table["best"].copy()
     codes, texts = written.codes, written.texts
@@ -364,9 +371,13 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     # The count unit each written unit stands for ("" for none, or "per day" with no unit).
     counted = [("" if u is None or u is _BAD or (r and (u * day).dimensionless)
                 else str(_reduced(u * day)) if r else str(u)) for u, r in zip(units, is_rate, strict=True)]
-    text_count, count_names = pd.factorize(np.array(counted, dtype=object))
+    text_count, count_names = pd.factorize(np.array([*counted, "dimensionless"], dtype=object))
     count_names = np.asarray(count_names, dtype=object)
-    count_codes = written.each(text_count)
+    count_codes = written.each(text_count[:-1])
+    # a ratio, or a number in a unit column that says dimensionless, states dimensionless
+    no_unit = written.each(np.array([u is None for u in units], dtype=bool))
+    stated_dimensionless = no_unit & ((table["parsed_kind"] == "ratio") | unit_given)
+    count_codes[stated_dimensionless] = text_count[-1]
     rows = np.flatnonzero(count_names[count_codes] != "")
     # The unit written most often; on a tie, the one written first.
     key_codes, keys = pd.factorize(quantity_codes[rows] * len(count_names) + count_codes[rows])
@@ -378,34 +389,81 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     base_of = np.full(quantity_codes.max() + 2 if len(quantity_codes) else 1, -1, dtype=np.int64)
     base_of[base["q"].to_numpy()] = base["u"].to_numpy()
     row_base = base_of[quantity_codes]
-    names = np.append(count_names, "dimensionless")
-    table["unit"] = as_categorical(row_base % len(names), names)  # -1 (no unit): dimensionless
+    names = np.append(count_names, "")
+    table["unit"] = as_categorical(row_base % len(names), names)  # -1 (none stated): ""
+    quantity_names = np.asarray(table["quantity"], dtype=object)
+    ratio_elsewhere = stated_dimensionless & (row_base >= 0) & (row_base != text_count[-1])
+    for column, where, cells in (("unit", unit_given, written), ("value", ~unit_given, value)):
+        problems.add(ratio_elsewhere & where, column, cells, lambda rows: [
+            f"is dimensionless (a ratio) but {quantity_names[r]} is given in {names[row_base[r]]}, "
+            "a different dimension" for r in rows])
     pair_codes, pairs = pd.factorize((row_base + 1) * len(texts) + codes)
     for pair, key in enumerate(pairs):
         base_code, unit = key // len(texts) - 1, units[key % len(texts)]
-        if unit is None or unit is _BAD or base_code < 0:
+        if unit is None or unit is _BAD:
             continue
-        base_unit = parse_unit(names[base_code])
-        if _is_rate(unit):
-            goal = (ureg.dimensionless / day) if (unit * day).dimensionless else base_unit / day
+        bare_rate = _is_rate(unit) and (unit * day).dimensionless
+        if base_code < 0 and not bare_rate:
+            continue
+        if bare_rate:  # a rate with nothing counted: in the quantity's unit, per day
+            goal = ureg.dimensionless / day
         else:
-            goal = base_unit
-        if (unit * day).dimensionless and _is_rate(unit):
-            continue  # "per day" with no unit: already in the quantity's unit per day
+            base_unit = parse_unit(names[base_code])
+            goal = base_unit / day if _is_rate(unit) else base_unit
         if unit.dimensionality != goal.dimensionality:
-            also = f" is also given in {base_unit}, a different dimension"
+            also = f" is also given in {names[base_code]}, a different dimension"
             problems.add(pair_codes == pair, "unit", written,
                          np.asarray(table["quantity"], dtype=object) + also)
             continue
-        factor = 1 if unit == goal else conversion_factor(unit, goal)
-        if factor == 1:
-            continue
+        factor = Fraction(1) if unit == goal else conversion_factor(unit, goal)
         at = np.flatnonzero(pair_codes == pair)
-        converted = IntervalArray._raw(low[at], high[at]) * factor
-        low[at], high[at] = converted.low, converted.high
-        best[at] = best[at] * float(factor)
+        for rows_at, row_factor in _calendar_factors(unit, factor, at, table):
+            if row_factor == 1:
+                continue
+            converted = IntervalArray._raw(low[rows_at], high[rows_at]) * row_factor
+            low[rows_at], high[rows_at] = converted.low, converted.high
+            best[rows_at] = best[rows_at] * float(row_factor)
     table["low"], table["high"], table["best"] = low, high, best
     return rate
+
+
+#: the times a rate may be per that have a calendar length of their own: month, year
+_CALENDAR = {"month": "datetime64[M]", "year": "datetime64[Y]"}
+
+
+def _calendar_factors(unit: Any, factor: Fraction, rows: NDArray[np.intp], table: dict[str, Any],
+                      ) -> list[tuple[NDArray[np.intp], Fraction]]:
+    """The factors that turn the values of `rows` (in `unit`) into their goal unit per day.
+
+    A rate per month (or per year) over a period of whole calendar months (years) is that
+    many of the period's own months (years): ``1,000 a month`` over October is 1,000 over
+    its 31 days. Otherwise a month is pint's, a twelfth of 365.25 days (30.4375). A rate
+    with no period is over its ``as_of`` (as the table reads it). `factor` is pint's.
+    """
+    per = _per_time(unit)
+    if not _is_rate(unit) or str(per) not in _CALENDAR:
+        return [(rows, factor)]
+    has_period = table["period_start"][rows] != MISSING
+    start = np.where(has_period, table["period_start"][rows], table["as_of_start"][rows])
+    end = np.where(has_period, table["period_end"][rows], table["as_of_end"][rows])
+    known = (start != MISSING) & (end != MISSING)
+    start = np.where(known & ~has_period, start - 1, start)
+    start_day, end_day = start.astype("datetime64[D]"), end.astype("datetime64[D]")
+    step = _CALENDAR[str(per)]
+    start_step, end_step = start_day.astype(step), end_day.astype(step)
+    whole = (known & (end > start) & (start_step.astype("datetime64[D]") == start_day)
+             & (end_step.astype("datetime64[D]") == end_day))
+    if not whole.any():
+        return [(rows, factor)]
+    count = np.where(whole, (end_step - start_step).astype(np.int64), 0)
+    days = np.where(whole, end - start, 0)
+    per_length = conversion_factor(per, ureg.day)  # days in pint's month or year
+    groups, group_of = np.unique(np.stack([count, days]), axis=1, return_inverse=True)
+    found = []
+    for at, (months, length) in enumerate(groups.T.tolist()):
+        chosen = rows[group_of.ravel() == at]
+        found.append((chosen, factor if length == 0 else factor * per_length * months / length))
+    return found
 
 
 def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None,
@@ -527,11 +585,7 @@ def _read_values(texts: dict[str, _Text], problems: _Problems, lexicon: Any,
     best, bad_best = _numbers(texts["best"])
     problems.add(bad_best, "best", texts["best"], "is not a finite number")
     unit = texts["unit"]
-    # The unit as written: the unit column, else the one read from the value, as codes.
-    names = np.concatenate([unit.texts, parsed_unit])
-    recode, distinct = pd.factorize(names)
-    written = _Text(recode[np.where(unit.empty(), len(unit.texts) + value_codes, unit.codes)],
-                    np.asarray(distinct, dtype=object))
+    written = _written_units(unit, parsed_unit, parsed_kind == "ratio", value_codes, problems)
 
     def read(column: str, unused: Any) -> NDArray[Any]:
         return np.append(parsed[column].to_numpy(), unused)[value_codes]
@@ -542,6 +596,76 @@ def _read_values(texts: dict[str, _Text], problems: _Problems, lexicon: Any,
             "high_open": read("high_open", False).astype(bool),
             "best": best, "written_unit": written, "unit_given": ~unit.empty(),
             "parsed_kind": parsed_kind[value_codes]}
+
+
+def _written_units(unit: _Text, parsed_unit: NDArray[np.object_], ratio: NDArray[np.bool_],
+                   value_codes: NDArray[np.intp], problems: _Problems) -> _Text:
+    """The unit each row is written in, as codes: the unit column, else the value's own unit.
+
+    A rate in the value keeps its time when the column gives only what is counted (column
+    ``person``, value ``about 1,000 a month``: person / month), and the column's count goes
+    to a value without one (column ``/month``, value ``1,000 troops``: person / month). A
+    column that says otherwise than the value (another time, another dimension, a count for
+    a ratio) is a problem of the row. Worked once per (column text, value unit) pair.
+    """
+    # the value's unit and whether it is a ratio, per value text (the last: rows with no value)
+    value_codes_by_unit, value_units = pd.factorize(np.where(ratio, parsed_unit + "\0ratio", parsed_unit))
+    width = len(value_units)
+    pair = unit.codes * width + value_codes_by_unit[value_codes]
+    used = np.flatnonzero(np.bincount(pair, minlength=len(unit.texts) * width))
+    combined = np.empty(len(used), dtype=object)
+    disagrees = np.full(len(used), None, dtype=object)
+    for at, key in enumerate(used):
+        value, _, is_ratio = str(value_units[key % width]).partition("\0")
+        combined[at], disagrees[at] = _written_unit(unit.texts[key // width], value, is_ratio != "")
+    pair_code = np.zeros(len(unit.texts) * width, dtype=np.intp)
+    pair_code[used] = np.arange(len(used))
+    row_pair = pair_code[pair]
+    problems.add(pd.notna(disagrees)[row_pair], "unit", unit, disagrees[row_pair])
+    codes, distinct = pd.factorize(combined)
+    return _Text(codes[row_pair], np.asarray(distinct, dtype=object))
+
+
+def _written_unit(column: str, value: str, ratio: bool) -> tuple[str, str | None]:
+    """The unit of a row from its unit column and its value's unit, and how they disagree.
+
+    >>> _written_unit("person", "1 / month", False)
+    ('person / month', None)
+    >>> _written_unit("person / day", "1 / month", False)[1]
+    'disagrees with the value, which is per month'
+    """
+    if column == "" or (value in ("", "dimensionless") and not ratio):
+        return (column or value), None
+    try:
+        given, read = parse_unit(column), parse_unit(value)
+    except EstimatesError:
+        return column, None  # the column's own problem is reported with the other units
+    if ratio:
+        return column, None if given.dimensionless else "disagrees with the value, a ratio"
+    given_per, read_per = _per_time(given), _per_time(read)
+    given_count, read_count = _reduced(given * given_per), _reduced(read * read_per)
+    if not read_count.dimensionless and read_count.dimensionality != given_count.dimensionality \
+            and not given_count.dimensionless:
+        return column, f"disagrees with the value, which counts {read_count}"
+    if not read_per.dimensionless and not given_per.dimensionless and read_per != given_per:
+        return column, f"disagrees with the value, which is per {read_per}"
+    if read_per.dimensionless and (read_count.dimensionless or not given_count.dimensionless):
+        return column, None  # the column says all
+    count = read_count if given_count.dimensionless else given_count
+    return str(count / (given_per if read_per.dimensionless else read_per)), None
+
+
+def _per_time(unit: Any) -> Any:
+    """The time a unit is per: month for person / month, dimensionless when it is no rate.
+
+    >>> str(_per_time(parse_unit("person / month"))), str(_per_time(parse_unit("person")))
+    ('month', 'dimensionless')
+    """
+    per = ureg.dimensionless
+    for name, power in unit._units.items():
+        if power < 0 and ureg.Unit(name).dimensionality == _TIME:
+            per = per * ureg.Unit(name) ** -power
+    return per
 
 
 def _read_times(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems) -> None:
@@ -577,7 +701,8 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     table["quantity"] = as_categorical(quantity.codes, names.to_numpy(object))
     quantity_codes = table["quantity"].codes.astype(np.intp)
     table["expression"] = is_expression = quantity.each(expression)
-    rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes)
+    rate = _settle_units(table, table["written_unit"], table["unit_given"], problems, quantity_codes,
+                         texts["value"])
     rate = rate | (table["parsed_kind"] == "rate")
     has_period = table["period_start"] != MISSING
     table["measure"] = as_categorical(np.where(rate, 2, has_period.astype(np.intp)), _MEASURES)
@@ -668,11 +793,12 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
         dtype = bool if column == "expression" else values.dtype
         columns.append(pd.Series(values, dtype=dtype, name=column, copy=False))
     # Side by side, not consolidated: a consolidated table would copy every column once more.
-    return _as_claims(pd.concat(columns, axis=1))
+    return _as_claims(pd.concat(columns, axis=1), source)
 
 
-def _as_claims(table: pd.DataFrame) -> Claims:
+def _as_claims(table: pd.DataFrame, source: str = "<frame>") -> Claims:
     table.attrs["estimates"] = "claims"
+    table.attrs["source"] = source  # the file the claims came from, for located messages
     return table
 
 

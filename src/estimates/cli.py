@@ -129,11 +129,13 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _validate_command(args: argparse.Namespace) -> int:
-    from estimates.errors import ClaimsError
+    from estimates.errors import ClaimsError, DimensionError
+    from estimates.quantities import settle_quantities
 
     try:
-        claims, _ = _read_inputs(args)
-    except ClaimsError as error:
+        claims, relations = _read_inputs(args)
+        settle_quantities(claims, relations)  # units across relations, as reconcile settles them
+    except (ClaimsError, DimensionError) as error:
         print(str(error).split("\n", 1)[-1], file=sys.stderr)
         count = len(error.problems)  # type: ignore[arg-type]
         print(f"{args.file}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 __all__ = [
     "ClaimsError",
+    "DimensionError",
     "EmptyIntervalError",
     "EstimatesError",
     "ExpressionError",
@@ -155,3 +156,23 @@ class RelationsError(EstimatesError, ValueError):
         count = len(problems)
         super().__init__(f"{count} relation{'s' if count != 1 else ''} in {source} could not be "
                          "read:\n" + "\n".join(problems))
+
+
+class DimensionError(EstimatesError, ValueError):
+    """Relations or expression claims that join quantities of different dimensions (troops
+    plus containers); ``.problems`` lists every one (file, line, column, value, problem).
+
+    >>> import pandas as pd
+    >>> print(DimensionError(pd.DataFrame({"file": ["r.txt"], "line": [3], "column": [""],
+    ...     "value": ["t = a + b"], "problem": ["joins person (a) and container (b)"]})))
+    1 problem of units:
+    r.txt:3: joins person (a) and container (b) ('t = a + b')
+    """
+
+    def __init__(self, problems: object) -> None:
+        self.problems = problems  #: a DataFrame with columns file, line, column, value, problem
+        rows = list(problems.itertuples(index=False))  # type: ignore[attr-defined]
+        lines = [f"{r.file}:{r.line}:{f'{r.column}:' if r.column else ''} {r.problem} ({r.value!r})"
+                 for r in rows]
+        count = len(lines)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} of units:\n" + "\n".join(lines))

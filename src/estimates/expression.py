@@ -274,6 +274,8 @@ class Relation:
     text: str = ""
     #: the line of the relations file it came from (None from code)
     line: int | None = None
+    #: the relations file it came from (None from code)
+    source: str | None = None
 
     def __post_init__(self) -> None:
         if self.op not in ("=", "<=", ">="):
@@ -307,7 +309,7 @@ class Relation:
         return self.text or f"{self.left} {self.op} {self.right}"
 
 
-def read_relation(text: str, line: int | None = None) -> Relation:
+def read_relation(text: str, line: int | None = None, source: str | None = None) -> Relation:
     """Read one relation, e.g. ``"dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk"``.
 
     >>> read_relation("x.killed <= x.casualties").op
@@ -321,7 +323,7 @@ def read_relation(text: str, line: int | None = None) -> Relation:
     op = {"==": "=", "<": "<=", ">": ">="}.get(match.group(0), match.group(0))
     left = read_expression(text[: match.start()])
     right = read_expression(text[match.end():])
-    return Relation(left, op, right, text.strip(), line)
+    return Relation(left, op, right, text.strip(), line, source)
 
 
 def read_relations(source: str | Path | Iterable[str | Relation]) -> tuple[Relation, ...]:
@@ -351,7 +353,7 @@ def read_relations(source: str | Path | Iterable[str | Relation]) -> tuple[Relat
         if not text:
             continue
         try:
-            relations.append(read_relation(text, number))
+            relations.append(read_relation(text, number, name))
         except ExpressionError as error:
             problems.append(f"{name}:{number}: {error.reason} ({text!r})")
     if problems:

@@ -20,10 +20,8 @@ Rules (see the README):
   is exact on one quantity and a maximal (not always heaviest) consistent set across
   relations. Contradictions found on the way stay reported: they are findings.
 - **Relations** in an explanation are only those the conflict needs (a minimal set: each is
-  dropped in turn while the conflict remains). A quantity that only relations or expression
-  claims name takes its unit from the quantities linked to it (terms of a relation or of a
-  linear expression share one unit, as do both sides of a ratio given without a unit), and
-  is cumulative when ``=`` ties it only to cumulative quantities.
+  dropped in turn while the conflict remains). Units and the kind of a quantity that only
+  relations or expression claims name are settled first (`estimates.quantities`).
 - **Ranges** are exact for linear constraints: running totals and increases by shortest
   paths (sums rounded outward only when inexact), linked groups by HiGHS linear programming
   with each bound certified by an exact rational dual certificate (`estimates.linear`);
@@ -80,6 +78,7 @@ from estimates.cumulative import consistent_totals, difference_bounds, heaviest_
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
+from estimates.quantities import settle_quantities
 from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
 from estimates.timeline import format_period, format_span
 
@@ -209,8 +208,10 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
+    settled = settle_quantities(table, rules)  # units across relations; DimensionError
     with collector.paused(), heap.retained(give_back=False):
-        return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
+        return _Reconciler(settled.claims.reset_index(drop=True), rules, int(window),
+                           settled.unclaimed).run()
 
 
 def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
@@ -298,8 +299,10 @@ def _runs(sorted_keys: NDArray[Any]) -> NDArray[np.int64]:
 
 
 class _Reconciler:
-    def __init__(self, table: pd.DataFrame, relations: Sequence[Relation], window: int) -> None:
+    def __init__(self, table: pd.DataFrame, relations: Sequence[Relation], window: int,
+                 unclaimed: pd.DataFrame) -> None:
         t = table
+        self.unclaimed = unclaimed
         self.table = t
         self.relations = list(relations)
         self.window = window
@@ -394,43 +397,12 @@ class _Reconciler:
         units = np.full(len(names), "", dtype=object)
         kinds[has] = _text_at(t["kind"], first[has])
         units[has] = _text_at(t["unit"], first[has])
-        if not has.all():
-            self._infer(kinds, units, has)
+        if not has.all():  # named only by relations or expression claims: as settled
+            found = self.unclaimed.reindex(self.name_of[~has])
+            units[~has] = found["unit"].fillna("dimensionless").to_numpy(object)
+            kinds[~has] = found["kind"].fillna("level").to_numpy(object)
         self.kind_of_q, self.unit_of_q = kinds, units
         self.in_linked = np.r_[self.linked, False][self.group]
-
-    def _infer(self, kinds: NDArray[np.object_], units: NDArray[np.object_],
-               has: NDArray[np.bool_]) -> None:
-        """Unit and kind of the quantities with no claim of their own, from what links them.
-
-        The terms of a relation or of a linear expression share one unit, and so do the
-        numerator and denominator of a ratio claim with no unit ("a third"); a quantity tied by
-        ``=`` only to cumulative quantities is cumulative. Repeated until nothing changes.
-        """
-        unit_of = self.table["unit"].to_numpy(object)
-        links: list[tuple[list[int], bool]] = []
-        for relation in self.relations:
-            form, op = relation.normal()
-            links.append(([self.names[n] for n in form.names], op == "="))
-        for k, expression in self.expressions.items():
-            if not isinstance(expression, Ratio) or unit_of[k] == "":
-                links.append(([self.names[n] for n in expression.names], False))
-        kind_known = has.copy()
-        changed = True
-        while changed:
-            changed = False
-            for members, identity in links:
-                given = [units[i] for i in members if units[i] != ""]
-                for i in members:
-                    if units[i] == "" and not has[i] and given:
-                        units[i] = given[0]
-                        changed = True
-                known = [kinds[i] for i in members if kind_known[i]]
-                if identity and known and all(k == "cumulative" for k in known):
-                    for i in members:
-                        if not kind_known[i]:
-                            kinds[i], kind_known[i] = "cumulative", True
-                            changed = True
 
     def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Integer weights: each source's claims in one slot share its weight (`slot` sorted)."""

@@ -14,6 +14,7 @@ error. Rates such as person/day use pint's time units.
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from functools import cache
 from typing import cast
@@ -68,7 +69,7 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     """
     if isinstance(text, pint.Unit):
         return text
-    written = " ".join(text.replace(" per ", " / ").split())
+    written = _rate_words(text)
     try:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
     except Exception as error:  # pint's parser fails on malformed text in many ways
@@ -76,6 +77,26 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     if not all(math.isfinite(cast(float, power)) for power in dict(unit._units).values()):
         raise UnitError(text)  # an exponent such as 1e400 (read as inf)
     return unit
+
+
+#: Rate words of a unit as written: "per month", "a month", "monthly" divide by a month.
+_PER = re.compile(r"(?:^|(?<=\s))(?:per|a|an|each|every)\s+(?=[A-Za-z_])", re.IGNORECASE)
+_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month",
+            "yearly": "year", "annually": "year"}
+_ANNUM = re.compile(r"\bannum\b", re.IGNORECASE)
+_ADVERB = re.compile(r"\b(" + "|".join(_ADVERBS) + r")\b", re.IGNORECASE)
+
+
+def _rate_words(text: str) -> str:
+    """A unit's rate words as pint reads them: ``troops a month`` is ``troops / month``
+    (pint alone reads ``a`` as a year), ``/month`` and ``monthly`` are ``1 / month``.
+
+    >>> _rate_words("troops a month"), _rate_words("/month"), _rate_words("monthly")
+    ('troops / month', '1 /month', '1 / month')
+    """
+    written = _ADVERB.sub(lambda match: "/ " + _ADVERBS[match.group(1).lower()], text)
+    written = " ".join(_PER.sub("/ ", _ANNUM.sub("year", written)).split())
+    return "1 " + written if written.startswith("/") else written
 
 
 @cache
