@@ -1,0 +1,511 @@
+"""Number mentions in a sentence: each one read by the parser into a claim, or set aside
+with the reason.
+
+A *mention* starts at a run of digits or at a number word of the lexicon ("eleven",
+"thousand", "dozens", "a third"). What a mention means is the parser's business, not
+this module's: the candidate span runs from the hedge words the lexicon knows just
+before the number (at most five: "an average of", "more than", "between") to the end of
+its clause, and `estimates.parse` reads it; where the parser stops (a `ParseError` says
+where), the span is cut there and read again. So a span keeps exactly what the parser
+understands — hedge, number, counted noun, rate — and a parser that understands more
+(a new noun, money) makes longer spans with no change here.
+
+Before and after reading, the context decides what is not a claim; every such mention
+is kept with one of `REASONS`. A figure the parser reads without a counted noun is
+still drafted, with the unit found nearby (past a closing quotation mark, the noun of
+the sentence, the previous sentence's unit for "This totals ...") or none, and notes
+saying so (`NOTES`).
+
+>>> from estimates.lexicon import Lexicon
+>>> found = read_mentions("Officials said 12 villages and over 1,500 troops were hit on 3 May.",
+...                       Lexicon.default())
+>>> [(m.text, m.reason) for m in found]
+[('12', 'place_count'), ('over 1,500 troops', None)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from estimates.errors import ParseError
+from estimates.lexicon import Lexicon, phrase_words
+from estimates.parse import Reading, parse
+
+__all__ = ["NOTES", "REASONS", "Mention", "read_mentions"]
+
+#: Why a number mention is not drafted: code and what it means.
+REASONS: Mapping[str, str] = {
+    "date": "part of a date (15 November 2024, Oct 24, 2024-11-15)",
+    "year": "a year (in 2012, the 1961 treaty, the 1990s)",
+    "time": "a time of day (1:30 PM, 10:07:46)",
+    "ordinal": "an ordinal (11th Corps, 21st-century, the third law)",
+    "designation": "a designation or calibre (KN-23, F-16, 155mm, COVID-19)",
+    "duration": "a duration or an age (three decades, 24 hours, three-year-old)",
+    "distance": "a distance or an area (20 km, 300 square miles)",
+    "place_count": "a count of places (12 villages, three regions, several sites)",
+    "name": "a number inside a name (Article 5, Cold War 2.0, Group of Seven)",
+    "reference": "a reference to things already named (the two leaders, both sides)",
+    "vague_small": "a small vague amount, not an estimate (several, a few, a couple of)",
+    "no_noun": "a number word with nothing counted (one such matrix, one hears)",
+    "unreadable": "a number the parser cannot read (its message says why)",
+}
+
+#: Note flags a drafted row may carry (the analyst checks these).
+NOTES: Mapping[str, str] = {
+    "date from publication": "no date in the sentence: as_of is the publication date",
+    "claimant from byline": "no claimant in the sentence: the author stands in",
+    "no claimant": "no claimant in the sentence and no author given",
+    "noun outside the lexicon": "the word counted is not in the lexicon; the unit is left empty",
+    "unit from the sentence": "no noun after the number; the unit is the sentence's counted noun",
+    "unit past a quotation mark": "the noun follows a closing quotation mark",
+    "unit and date from the previous sentence": "an anaphoric sentence (This totals ...)",
+    "money, currency not read": "an amount of money the parser does not read yet",
+    "restatement": "the same figure as another sentence (headlines repeat the body)",
+    "idiom risk": "'totals up to' is a sum, not a bound: the hedge is left out",
+    "publication date from the text": "the dateline or page metadata gave the publication date",
+}
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\b\.?)?"
+                   r"|\b\d{1,2}(?:\.\d{2})?\s?(?:[ap]\.m\.|[AP]M\b|am\b|pm\b)"
+                   r"|\b\d{4}\s?(?:GMT|UTC|hrs\b|hours GMT|local time)")
+_DESIGNATION = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)*[-‐]?\d+(?:[.,]\d+)*(?:[-‐]?[A-Za-z\d]+)*"
+                          r"|\b\d+(?:\.\d+)?[-‐ ]?(?:mm|cm)\b|\b\d+[A-Za-z]+\d[\w-]*")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;:()\[\]“”\"‘’«»]|,\s|\s[–—-]\s|—|\.(?:\s|$)|[!?]")
+_ANAPHOR = re.compile(r"^[“\"‘']?(?:This|That|These|It|The figure|The total|The toll|The number|"
+                      r"That figure|This figure)\b")
+
+DURATION = frozenset("""second seconds minute minutes hour hours day days week weeks month months
+year years decade decades century centuries fortnight fortnights year-old years-old day-long
+month-long year-long week-long hour-long""".split())
+DISTANCE = frozenset("""km kilometre kilometres kilometer kilometers mile miles metre metres meter
+meters m feet foot ft yard yards nautical hectare hectares acre acres square sq km2 kms""".split())
+PLACES = frozenset("""village villages town towns city cities region regions province provinces
+oblast oblasts district districts country countries nation nations state states settlement
+settlements location locations site sites area areas territory territories municipality
+municipalities continent continents front fronts border borders crossing crossings
+neighbourhood neighbourhoods neighborhood neighborhoods camp camps""".split())
+CURRENCY_SIGNS = frozenset("$€£¥₴₽₹")
+CURRENCY_WORDS = frozenset("""dollar dollars euro euros pound pounds rouble roubles ruble rubles
+hryvnia hryvnias hryvnias yuan yen rupee rupees shekel shekels usd eur gbp""".split())
+IDIOM_VERBS = frozenset("""totals total totalled totaled totalling totaling adds add added adding
+amounts amount amounted sums summed comes came""".split())
+FUNCTION_WORDS = frozenset("""a an the of in on at by to for from with without into onto over under
+and or but nor so yet as than that which who whom whose what when where while if because since
+until before after during per is are was were be been being has have had do does did will would
+shall should can could may might must not no also already still just only even about around
+this these those there here it its their his her our your my them they he she we you i
+across through between among against toward towards within upon via including such more most
+less least each every all some any both either neither other another same""".split())
+DETERMINERS = frozenset("the these those both its their his her our all each every whose".split())
+NUMERATORS = frozenset("a an one two three four five six seven eight nine ten".split())
+_LEFT_SYMBOLS = frozenset("~><≥≤±") | CURRENCY_SIGNS
+_MAX_LEFT = 5
+_MAX_RIGHT = 16
+_MAX_TRIES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One number mention of a sentence: a claim (``reason`` None) or why it is not one."""
+
+    #: offset of the first character in the sentence
+    start: int
+    #: offset just past the last character
+    end: int
+    #: the text: the claim's value as read, or the mention as written
+    text: str
+    #: None for a claim, else a key of `REASONS`
+    reason: str | None
+    #: the parser's reading of a claim's value
+    reading: Reading | None = None
+    #: the unit to write (may be inferred), "" for none
+    unit: str = ""
+    #: modifiers and counted noun, for the quantity name ("north korean", "soldiers")
+    noun: tuple[str, str] = ("", "")
+    #: note flags (keys of `NOTES`, some with a detail after a colon)
+    notes: tuple[str, ...] = ()
+    #: more about the reason (the parser's message for an unreadable number)
+    detail: str = ""
+    #: True when the claim takes its unit and dates from the previous sentence
+    anaphoric: bool = False
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """Words of one lexicon the extractor needs."""
+
+    left: frozenset[str]
+    anchors: re.Pattern[str]
+    number_words: frozenset[str]
+    multipliers: frozenset[str]
+    fractions: frozenset[str]
+    nouns: Mapping[str, str]
+    lexical: frozenset[str]
+    vague: frozenset[str] = field(default_factory=frozenset)
+
+
+def _words_in(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from phrase_words(key) if isinstance(key, str) and not key.startswith("_") else ()
+            yield from _words_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _words_in(item)
+    elif isinstance(value, str):
+        yield from phrase_words(value)
+
+
+@lru_cache(maxsize=16)
+def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
+    data = lexicon.data
+    units = data.get("units", {})
+    nouns = {" ".join(phrase_words(k)): v for k, v in units.get("nouns", {}).items()}
+    right = set(_words_in(units)) | set(_words_in(data.get("rates", {})))
+    right |= set(_words_in(data.get("fillers", {}).get("after", ())))
+    for hedge in data.get("hedges", {}).values():
+        right |= set(_words_in(hedge.get("after", ())))
+    before = set()
+    for section, value in data.items():
+        if section in ("units", "rates"):
+            continue
+        if section == "fillers":
+            before |= set(_words_in(value.get("before", ())))
+        elif section == "hedges":
+            before |= {w for h in value.values() for w in _words_in(h.get("before", ()))}
+        else:
+            before |= set(_words_in(value))
+    before.discard("the")
+    numbers = data.get("numbers", {})
+    number_words = frozenset(numbers.get("words", {}))
+    multipliers = frozenset(w for w in data.get("multipliers", {}) if len(w) > 2 and w.isalpha())
+    fractions = frozenset(data.get("fractions", {}))
+    vague = frozenset(" ".join(phrase_words(p)) for p in data.get("vague", {}))
+    words = sorted(number_words | multipliers | fractions | {p for p in vague if " " not in p},
+                   key=len, reverse=True)
+    phrases = sorted((p for p in vague if " " in p), key=len, reverse=True)
+    alternatives = [r"\s+".join(map(re.escape, p.split())) for p in phrases] + [re.escape(w) for w in words]
+    anchors = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE) \
+        if alternatives else re.compile(r"(?!x)x")
+    lexical = frozenset(before | right | number_words | multipliers | fractions)
+    return _Vocabulary(frozenset(before), anchors, number_words, multipliers, fractions, nouns,
+                       lexical, vague)
+
+
+class _Sentence:
+    """A sentence's tokens and fixed facts, computed once for all its mentions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        self.starts = [t[0] for t in self.tokens]
+
+    def index_at(self, offset: int) -> int:
+        """Index of the first token starting at or after `offset`."""
+        low, high = 0, len(self.starts)
+        while low < high:
+            middle = (low + high) // 2
+            if self.starts[middle] < offset:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def word_before(self, offset: int) -> str:
+        index = self.index_at(offset) - 1
+        return self.tokens[index][2] if index >= 0 else ""
+
+    def words_after(self, offset: int, count: int) -> list[str]:
+        index = self.index_at(offset)
+        return [t[2] for t in self.tokens[index:index + count]]
+
+    def clause_end(self, offset: int) -> int:
+        found = _CLAUSE_END.search(self.text, offset)
+        end = found.start() if found else len(self.text)
+        index = self.index_at(offset) + _MAX_RIGHT
+        if index < len(self.tokens):
+            end = min(end, self.tokens[index][0])
+        return end
+
+
+def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for start, end in spans:
+        if start <= offset < end:
+            return start, end
+    return None
+
+
+def _left_start(sentence: _Sentence, anchor: int, vocabulary: _Vocabulary) -> int:
+    """Where the hedge words the lexicon knows, just before the number, begin."""
+    index = sentence.index_at(anchor)
+    start = anchor
+    taken = 0
+    while index > 0 and taken < _MAX_LEFT:
+        _, _, word = sentence.tokens[index - 1]
+        parts = [p for p in re.split(r"[-'’]", word.lower()) if p]
+        if not (word in _LEFT_SYMBOLS or (parts and all(p in vocabulary.left for p in parts))):
+            break
+        index -= 1
+        taken += 1
+        start = sentence.tokens[index][0]
+    return start
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    """`end` moved back over spaces, punctuation and dangling small words."""
+    while end > start:
+        stripped = text[start:end].rstrip(" \t,;:")
+        end = start + len(stripped)
+        last = stripped.rsplit(None, 1)[-1].lower() if stripped.split() else ""
+        if last in ("of", "the", "a", "an", "and", "or", "to", "in", "at", "by", "for", "with",
+                    "from", "on", "as", "its", "their"):
+            end -= len(last)
+            continue
+        return end
+    return end
+
+
+def _read(text: str, start: int, anchor: int, anchor_end: int, end: int, lexicon: Lexicon,
+          ) -> tuple[Reading, int] | ParseError:
+    """The longest reading of text[start:end] that holds the number at [anchor, anchor_end).
+
+    Hedge words before the number the parser refuses are dropped from the left; text it
+    cannot read after the number is cut where it stopped. Returns the reading and the
+    offset its span is relative to, or the parser's error about the number itself.
+    """
+    failure = ParseError(text[anchor:anchor_end], 0, "nothing to read")
+    for _ in range(_MAX_TRIES):
+        try:
+            return parse(text[start:end], lexicon=lexicon), start
+        except ParseError as error:
+            failure = error
+            at = start + error.position
+            if at < anchor:
+                following = _TOKEN.search(text, at + 1)
+                start = following.start() if following and following.start() < anchor else anchor
+                continue
+            cut = _trim_end(text, start, at)
+            if at < anchor_end or cut < anchor_end or cut >= end:
+                return error
+            end = cut
+    return failure
+
+
+def _noun_words(sentence: _Sentence, start: int, end: int, vocabulary: _Vocabulary,
+                ) -> tuple[str, str]:
+    """Modifiers and counted noun of the span text[start:end] (after the number)."""
+    words = [w for _, _, w in sentence.tokens[sentence.index_at(start):sentence.index_at(end)]
+             if w[0].isalpha()]
+    kept: list[str] = []
+    for word in words:
+        lower = word.lower()
+        if lower in vocabulary.nouns or lower not in vocabulary.lexical:
+            kept.append(lower)
+    for at, word in enumerate(kept):
+        if word in vocabulary.nouns:
+            return " ".join(kept[:at]), " ".join(w for w in kept[at:])
+    return "", " ".join(kept)
+
+
+def _outside_noun(sentence: _Sentence, offset: int) -> str:
+    """The noun phrase right after `offset` that the lexicon does not know ("" if none)."""
+    found: list[str] = []
+    for word in sentence.words_after(offset, 4):
+        lower = word.lower()
+        if not word[0].isalpha() or lower in FUNCTION_WORDS:
+            break
+        if found and lower.endswith("ed") and not word[0].isupper():
+            break
+        found.append(lower)
+    return " ".join(found)
+
+
+def _sentence_noun(sentence: _Sentence, before: int, vocabulary: _Vocabulary) -> tuple[str, str] | None:
+    """The nearest counted noun of the lexicon before offset `before`, and its unit."""
+    for index in range(sentence.index_at(before) - 1, -1, -1):
+        word = sentence.tokens[index][2].lower()
+        unit = vocabulary.nouns.get(word)
+        if unit is not None:
+            return word, unit
+    return None
+
+
+def read_mentions(text: str, lexicon: Lexicon, previous_unit: str = "") -> list[Mention]:
+    """Every number mention of the sentence `text`: claims and rejections, in order.
+
+    `previous_unit` is the count unit of the previous sentence's last claim, lent to an
+    anaphoric sentence ("This totals up to 41,980").
+    """
+    from estimates.extract.dates import date_cues
+
+    vocabulary = _vocabulary(lexicon)
+    sentence = _Sentence(text)
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    dates = [(c.start, c.end, c.text) for c in date_cues(text, None, unresolved=True)
+             if not re.fullmatch(r"1[89]\d\d|20\d\d", c.text)]
+    times = _spans(text, _TIME)
+    designations = _spans(text, _DESIGNATION)
+    anchors = sorted([(m.start(), m.end(), True) for m in _DIGITS.finditer(text)]
+                     + [(m.start(), m.end(), False) for m in vocabulary.anchors.finditer(text)])
+    for start, end, digits in anchors:
+        if _inside(start, taken):
+            continue
+        for spans, reason in ((dates, "date"), (times, "time")):
+            inside = next(((s, e) for s, e, *_ in spans if s <= start < e), None)
+            if inside:
+                found.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], reason))
+                taken.append(inside)
+                break
+        else:
+            mention = _mention(sentence, start, end, digits, designations, vocabulary, lexicon,
+                               previous_unit)
+            found.append(mention)
+            taken.append((min(mention.start, start), max(mention.end, end)))
+            if mention.reason is None and mention.unit:
+                previous_unit = mention.unit.split(" / ")[0]
+    return found
+
+
+def _rejected(sentence: _Sentence, start: int, end: int, reason: str, detail: str = "") -> Mention:
+    return Mention(start, end, sentence.text[start:end], reason, detail=detail)
+
+
+def _mention(sentence: _Sentence, start: int, end: int, digits: bool,
+             designations: list[tuple[int, int]], vocabulary: _Vocabulary, lexicon: Lexicon,
+             previous_unit: str) -> Mention:
+    text = sentence.text
+    if digits:
+        designation = _inside(start, designations)
+        if designation and not _multiplier_after(text, end, vocabulary):
+            return _rejected(sentence, *designation, "designation")
+        if _ORDINAL.match(text, end):
+            word_end = _ORDINAL.match(text, end).end()  # type: ignore[union-attr]
+            return _rejected(sentence, start, word_end, "ordinal")
+        if re.match(r"s\b", text[end:end + 2]) and re.fullmatch(r"1[89]\d0|20\d0", text[start:end]):
+            return _rejected(sentence, start, end + 1, "year")
+    else:
+        word = text[start:end].lower()
+        if word in vocabulary.fractions and word not in ("half", "halves"):
+            before = sentence.word_before(start).lower()
+            if before not in NUMERATORS and before not in vocabulary.number_words:
+                return _rejected(sentence, start, end, "ordinal")
+        if word in ("half",) and sentence.word_before(start).lower() in ("first", "second", "latter",
+                                                                         "other", "former"):
+            return _rejected(sentence, start, end, "ordinal")
+    next_words = [w.lower() for w in sentence.words_after(end, 3)]
+    following = next((w for w in next_words if w not in ("-", "‐")), "")
+    head = following.split("-")[0] if following else ""
+    if head in DURATION or following in DURATION:
+        return _rejected(sentence, start, end, "duration")
+    if head in DISTANCE and not (head == "m" and text[end:end + 1] != " "):
+        return _rejected(sentence, start, end, "distance")
+    left = _left_start(sentence, start, vocabulary)
+    right = sentence.clause_end(end)
+    result = _read(text, left, start, end, right, lexicon)
+    if isinstance(result, ParseError):
+        return _rejected(sentence, start, end, "unreadable", result.reason)
+    reading, at = result
+    span_start, span_end = at + reading.span[0], at + reading.span[1]
+    notes: list[str] = []
+    before_span = sentence.word_before(span_start).lower()
+    if before_span in IDIOM_VERBS and reading.hedge is not None and \
+            text[span_start:span_end].lower().startswith("up to"):
+        again = _read(text, start, start, end, span_end, lexicon)
+        if not isinstance(again, ParseError):
+            reading, at = again
+            span_start, span_end = at + reading.span[0], at + reading.span[1]
+            notes.append(f"idiom risk: '{before_span} up to' is a sum, not a bound")
+    value = text[span_start:span_end]
+    unit = "" if str(reading.unit) == "dimensionless" else str(reading.unit)
+    modifiers, noun = _noun_words(sentence, end, span_end, vocabulary)
+    bare = not unit and reading.kind == "count"
+    word_anchor = not digits
+    capital_before = sentence.word_before(start)
+    if bare:
+        outside = _outside_noun(sentence, span_end)
+        last = outside.split()[-1] if outside else ""
+        if last in PLACES or noun.split(" ")[-1:] == [""] and next_words[:1] and next_words[0] in PLACES:
+            return _rejected(sentence, start, end, "place_count")
+        if digits and re.fullmatch(r"1[89]\d\d|20\d\d", text[start:end]):
+            return _rejected(sentence, start, end, "year")
+        if digits and capital_before[:1].isupper() and capital_before.lower() not in vocabulary.left \
+                and sentence.index_at(start) > 1:
+            return _rejected(sentence, start, end, "name")
+        if word_anchor and text[start].isupper() and sentence.index_at(start) > 0 and \
+                sentence.word_before(start) not in ("“", '"', "‘", "'", ":", "(", "—"):
+            return _rejected(sentence, start, end, "name")
+        if reading.hedge == "vague" and reading.high <= 10:
+            return _rejected(sentence, span_start, span_end, "vague_small")
+        if word_anchor and reading.high < 100 and reading.hedge != "vague":
+            if sentence.word_before(span_start).lower() in DETERMINERS:
+                return _rejected(sentence, span_start, span_end, "reference")
+            if reading.high < 10 or not outside or outside.split()[0] in FUNCTION_WORDS:
+                return _rejected(sentence, start, end, "no_noun")
+        currency = text[max(0, span_start - 1):span_start].strip() in CURRENCY_SIGNS \
+            or (outside.split()[:1] and outside.split()[0] in CURRENCY_WORDS)
+        if currency:
+            notes.append("money, currency not read")
+            noun = "money"
+        elif text[span_end:span_end + 1] in "”\"’'" and text[span_end:span_end + 1]:
+            probe = _probe_unit(sentence, span_end + 1, lexicon, vocabulary)
+            if probe:
+                unit, (modifiers, noun) = probe
+                notes.append("unit past a quotation mark")
+        elif outside:
+            notes.append(f"noun outside the lexicon: {outside}")
+            noun = outside
+        if not unit and not currency and not noun:
+            subject = _sentence_noun(sentence, span_start, vocabulary)
+            if subject is not None:
+                noun, unit = subject[0], subject[1]
+                notes.append(f"unit from the sentence: {noun}")
+            elif _ANAPHOR.match(text) and previous_unit:
+                unit = previous_unit
+                notes.append("unit and date from the previous sentence")
+                return Mention(span_start, span_end, value, None, reading, unit, ("", ""),
+                               tuple(notes), anaphoric=True)
+    elif reading.kind == "ratio":
+        noun = noun or "share"
+    else:
+        last = noun.split()[-1] if noun else ""
+        if last in PLACES:
+            return _rejected(sentence, span_start, span_end, "place_count")
+        if reading.hedge == "vague" and reading.high <= 10:
+            return _rejected(sentence, span_start, span_end, "vague_small")
+        if not digits and reading.high < 10 and noun.split(" ")[0] not in vocabulary.nouns:
+            return _rejected(sentence, start, end, "no_noun")
+    return Mention(span_start, span_end, value, None, reading, unit, (modifiers, noun), tuple(notes))
+
+
+def _multiplier_after(text: str, end: int, vocabulary: _Vocabulary) -> bool:
+    found = re.match(r"[A-Za-z]+", text[end:])
+    return bool(found) and (found.group().lower() in ("k", "m", "mn", "bn", "b", "bln", "mln")
+                            or found.group().lower() in vocabulary.multipliers)
+
+
+def _probe_unit(sentence: _Sentence, offset: int, lexicon: Lexicon, vocabulary: _Vocabulary,
+                ) -> tuple[str, tuple[str, str]] | None:
+    """The unit of the noun phrase at `offset`, as the parser reads it after a number."""
+    end = sentence.clause_end(offset)
+    if end <= offset:
+        words = sentence.words_after(offset, _MAX_RIGHT)
+        end = offset + len(" ".join(words)) + 1
+    probe = "1 " + sentence.text[offset:end]
+    result = _read(probe, 0, 0, 1, len(probe), lexicon)
+    if isinstance(result, ParseError) or str(result[0].unit) == "dimensionless":
+        return None
+    reading = result[0]
+    read_end = offset + result[1] + reading.span[1] - 2
+    return str(reading.unit), _noun_words(sentence, offset, read_end, vocabulary)
