@@ -14,6 +14,7 @@ low 3.0 is above high 1.0: an interval needs low <= high (use Interval.empty() f
 from __future__ import annotations
 
 __all__ = [
+    "ArticleError",
     "ClaimsError",
     "EmptyIntervalError",
     "EstimatesError",
@@ -155,3 +156,13 @@ class RelationsError(EstimatesError, ValueError):
         count = len(problems)
         super().__init__(f"{count} relation{'s' if count != 1 else ''} in {source} could not be "
                          "read:\n" + "\n".join(problems))
+
+
+class ArticleError(EstimatesError, ValueError):
+    """Articles that could not be read for `estimates extract`; one ``FILE: reason`` each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems  #: one message per bad file, naming the file
+        count = len(problems)
+        super().__init__(f"{count} article{'s' if count != 1 else ''} could not be read:\n"
+                         + "\n".join(problems))
