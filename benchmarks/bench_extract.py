@@ -143,7 +143,7 @@ def draft(articles: list[tuple[str, str, str, str]]) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for document, text, published, author in articles:
         found = read_article(text, published=published, author=author, document=document)
-        rows.extend(found.draft.to_dict("records"))
+        rows.extend(found.draft_rows)
     return rows
 
 
@@ -171,7 +171,7 @@ def speed(articles: list[tuple[str, str, str, str]], count: int, runs: int) -> t
     for _ in range(runs):
         start = time.perf_counter()
         for text, published, author in batch:
-            read_article(text, published=published, author=author, document="a.txt")
+            read_article(text, published=published, author=author, document="a.txt").draft_rows
         rates.append(count / (time.perf_counter() - start))
     return statistics.median(rates), statistics.mean(len(t.split()) for t, _, _ in batch)
 

@@ -141,10 +141,8 @@ def _plot_command(args: argparse.Namespace) -> int:
 
 
 def _extract_command(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from estimates.errors import ArticleError
-    from estimates.extract import read_article
+    from estimates.extract import draft_table, read_article, rejected_table
     from estimates.extract.source import load_articles
     from estimates.lexicon import Lexicon
     from estimates.output import atomic_write, csv_text
@@ -156,7 +154,9 @@ def _extract_command(args: argparse.Namespace) -> int:
     if args.output and args.rejected and Path(args.output).resolve() == Path(args.rejected).resolve():
         raise UsageError("-o and --rejected name the same file")
     lexicon = Lexicon.load(args.lexicon) if args.lexicon else None
-    drafts, rejected, problems = [], [], []
+    drafts: list[dict[str, str]] = []
+    rejected: list[dict[str, object]] = []
+    problems: list[str] = []
     stems: dict[str, int] = {}
     for article in load_articles(args.files):
         try:
@@ -169,14 +169,13 @@ def _extract_command(args: argparse.Namespace) -> int:
             continue
         seen = stems.get(article.path.stem, 0)
         stems[article.path.stem] = seen + 1
-        if seen and len(found.draft):  # two files of one name: ids stay unique
-            found.draft["id"] = found.draft["id"] + f"-{seen + 1}"
-        drafts.append(found.draft)
-        rejected.append(found.rejected)
+        for row in found.draft_rows:
+            drafts.append({**row, "id": f"{row['id']}-{seen + 1}"} if seen else row)
+        rejected.extend(found.rejected_rows)
     if problems:
         raise ArticleError(problems)
-    draft = pd.concat(drafts, ignore_index=True)
-    left_out = pd.concat(rejected, ignore_index=True)
+    draft = draft_table(drafts)
+    left_out = rejected_table(rejected)
     text = csv_text(draft)
     if args.output:
         atomic_write(args.output, lambda handle: handle.write(text))

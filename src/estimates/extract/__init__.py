@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -36,12 +37,12 @@ import pandas as pd
 from estimates.errors import UsageError
 from estimates.extract.claimants import claimant_cue
 from estimates.extract.dates import DateCue, date_cues, day_span
-from estimates.extract.mentions import NOTES, REASONS, Mention, read_mentions
+from estimates.extract.mentions import NOTES, REASONS, Mention, has_number, read_mentions
 from estimates.extract.sentences import Sentence, split_sentences
 from estimates.lexicon import Lexicon
 
-__all__ = ["DRAFT_COLUMNS", "NOTES", "REASONS", "REJECTED_COLUMNS", "Extraction", "extract",
-           "read_article"]
+__all__ = ["DRAFT_COLUMNS", "NOTES", "REASONS", "REJECTED_COLUMNS", "Extraction", "draft_table",
+           "extract", "read_article", "rejected_table"]
 
 #: Columns of the draft, in the order of the claims CSV schema.
 DRAFT_COLUMNS = ("id", "quantity", "value", "unit", "low", "high", "best", "as_of", "period",
@@ -50,12 +51,6 @@ DRAFT_COLUMNS = ("id", "quantity", "value", "unit", "low", "high", "best", "as_o
 #: Columns of the rejected mentions: where, what, and why.
 REJECTED_COLUMNS = ("document", "line", "column", "text", "reason", "detail", "sentence")
 
-_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                         r"twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-                         r"ninety|hundreds?|thousands?|millions?|billions?|dozens?|tens|scores|"
-                         r"several|few|couple|handful|half|halves|thirds?|quarters?|"
-                         r"fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b",
-                         re.IGNORECASE)
 _CUMULATIVE = re.compile(r"\b(?:since|so far|to date|thus far|in total|total|overall|altogether|"
                          r"cumulative|already|running total)\b", re.IGNORECASE)
 _LOSSES = frozenset("killed wounded injured dead deaths casualties losses fatalities lost "
@@ -70,12 +65,36 @@ _DATELINE = re.compile(r"\b(?:[Pp]ublished|[Uu]pdated|[Pp]osted)\b")
 
 @dataclass(frozen=True)
 class Extraction:
-    """What `read_article` found: the draft claims and the mentions left out."""
+    """What `read_article` found: the draft claims and the mentions left out.
 
-    #: draft claims, columns `DRAFT_COLUMNS` (all text; empty cells are "")
-    draft: pd.DataFrame
-    #: number mentions not drafted, columns `REJECTED_COLUMNS`
-    rejected: pd.DataFrame
+    The rows are kept as records; the tables are built on first use, so that a caller
+    drafting many articles can join the records of all and build one table.
+    """
+
+    #: draft claims, one dict per row with the keys `DRAFT_COLUMNS` (text; "" when empty)
+    draft_rows: tuple[dict[str, str], ...]
+    #: number mentions not drafted, one dict per row with the keys `REJECTED_COLUMNS`
+    rejected_rows: tuple[dict[str, object], ...]
+
+    @cached_property
+    def draft(self) -> pd.DataFrame:
+        """The draft claims as a table with columns `DRAFT_COLUMNS`."""
+        return draft_table(self.draft_rows)
+
+    @cached_property
+    def rejected(self) -> pd.DataFrame:
+        """The mentions left out as a table with columns `REJECTED_COLUMNS`."""
+        return rejected_table(self.rejected_rows)
+
+
+def draft_table(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
+    """Draft rows (of one or many articles) as one table with columns `DRAFT_COLUMNS`."""
+    return pd.DataFrame({c: [row[c] for row in rows] for c in DRAFT_COLUMNS}, dtype=object)
+
+
+def rejected_table(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
+    """Rejected mentions (of one or many articles) as one table with `REJECTED_COLUMNS`."""
+    return pd.DataFrame({c: [row[c] for row in rows] for c in REJECTED_COLUMNS})
 
 
 def _date(value: str | dt.date | None, what: str) -> dt.date | None:
@@ -196,25 +215,26 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
                          "give one (--published YYYY-MM-DD)")
     rows: list[dict[str, str]] = []
     rejected: list[dict[str, object]] = []
-    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     previous_unit = ""
     previous_row: dict[str, str] | None = None
     last_month: str | None = None
     for sentence in sentences:
-        if not _HAS_NUMBER.search(sentence.text):
-            if _MONTH_ANAPHOR.search(sentence.text) is None:
-                continue
-        cues = date_cues(sentence.text, day)
+        numbers = has_number(sentence.text, lexicon)
+        anaphor = "month" in sentence.text and _MONTH_ANAPHOR.search(sentence.text) is not None
+        if not numbers and not anaphor:
+            continue
+        cues = date_cues(sentence.text, day, unresolved=True)
         months = [c.as_of for c in cues if len(c.as_of) == 7]
-        month_here = last_month if _MONTH_ANAPHOR.search(sentence.text) else None
+        month_here = last_month if anaphor else None
         if months:
             last_month = months[-1]
-        if not _HAS_NUMBER.search(sentence.text):
+        if not numbers:
             continue
-        mentions = read_mentions(sentence.text, lexicon, previous_unit)
+        mentions = read_mentions(sentence.text, lexicon, previous_unit, cues)
         named = claimant_cue(sentence.text)
         for mention in mentions:
-            column = sentence.start + mention.start - line_starts[sentence.line - 1] + 1
+            at = sentence.start + mention.start
+            column = at - text.rfind("\n", 0, at)
             if mention.reason is not None:
                 rejected.append({"document": document, "line": sentence.line, "column": column,
                                  "text": mention.text, "reason": mention.reason,
@@ -256,19 +276,17 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
             previous_row = row
             if mention.unit:
                 previous_unit = mention.unit.split(" / ")[0]
-    draft = _finish(rows, document)
-    return Extraction(draft, pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS)))
+    return Extraction(_finish(rows, document), tuple(rejected))
 
 
-def _finish(rows: list[dict[str, str]], document: str) -> pd.DataFrame:
+def _finish(rows: list[dict[str, str]], document: str) -> tuple[dict[str, str], ...]:
     """Restatements flagged, quantities made consistent, ids given."""
     _flag_restatements(rows)
     _settle_quantities(rows)
     stem = _slug(Path(document).stem) if document else "claim"
     for number, row in enumerate(rows, start=1):
         row["id"] = f"{stem}-{number:03d}"
-    return pd.DataFrame([{c: row[c] for c in DRAFT_COLUMNS} for row in rows],
-                        columns=list(DRAFT_COLUMNS), dtype=object)
+    return tuple({c: row[c] for c in DRAFT_COLUMNS} for row in rows)
 
 
 def _figure(row: Mapping[str, str]) -> tuple[str, str, str]:

@@ -26,16 +26,17 @@ saying so (`NOTES`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from estimates.errors import ParseError
+from estimates.extract.dates import DateCue, date_cues, month_words
 from estimates.lexicon import Lexicon, phrase_words
 from estimates.parse import Reading, parse
 
-__all__ = ["NOTES", "REASONS", "Mention", "read_mentions"]
+__all__ = ["NOTES", "REASONS", "Mention", "has_number", "read_mentions"]
 
 #: Why a number mention is not drafted: code and what it means.
 REASONS: Mapping[str, str] = {
@@ -70,14 +71,17 @@ NOTES: Mapping[str, str] = {
 }
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]")
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\b\.?)?"
                    r"|\b\d{1,2}(?:\.\d{2})?\s?(?:[ap]\.m\.|[AP]M\b|am\b|pm\b)"
                    r"|\b\d{4}\s?(?:GMT|UTC|hrs\b|hours GMT|local time)")
-_DESIGNATION = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)*[-‐]?\d+(?:[.,]\d+)*(?:[-‐]?[A-Za-z\d]+)*"
-                          r"|\b\d+(?:\.\d+)?[-‐ ]?(?:mm|cm)\b|\b\d+[A-Za-z]+\d[\w-]*")
+_DESIGNATION_TAIL = re.compile(r"(?:[-‐]?[A-Za-z\d]+)+")
+_CALIBRE = re.compile(r"\d+(?:\.\d+)?(?:[-‐ ]?(?:mm|cm)\b|[A-Za-z]+\d[\w-]*)")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;:()\[\]“”\"‘’«»]|,\s|\s[–—-]\s|—|\.(?:\s|$)|[!?]")
+_NAMED_THING = re.compile(r"\s+[A-Z][A-Za-z]*[-‐]?\d[\w-]*(?=\s+[^\W\d_])")
+_PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|these\s+|those\s+)?(?=[^\W\d_])")
 _ANAPHOR = re.compile(r"^[“\"‘']?(?:This|That|These|It|The figure|The total|The toll|The number|"
                       r"That figure|This figure)\b")
 
@@ -103,6 +107,11 @@ shall should can could may might must not no also already still just only even a
 this these those there here it its their his her our your my them they he she we you i
 across through between among against toward towards within upon via including such more most
 less least each every all some any both either neither other another same""".split())
+#: Words after which a counted noun phrase never goes on (auxiliaries, relatives, conjunctions):
+#: a candidate span ends before them unless the lexicon reads them.
+STOP_WORDS = frozenset("""is are was were be been being has have had do does did will would shall
+should can could may might must that which who whom whose because while although though when
+where if but said says told according""".split())
 DETERMINERS = frozenset("the these those both its their his her our all each every whose".split())
 NUMERATORS = frozenset("a an one two three four five six seven eight nine ten".split())
 _LEFT_SYMBOLS = frozenset("~><≥≤±") | CURRENCY_SIGNS
@@ -149,6 +158,16 @@ class _Vocabulary:
     nouns: Mapping[str, str]
     lexical: frozenset[str]
     vague: frozenset[str] = field(default_factory=frozenset)
+    #: the first word of every number word or phrase (a quick test for a sentence)
+    starters: frozenset[str] = field(default_factory=frozenset)
+    #: number words that are a mention alone, and phrases that are (as word tuples)
+    single: frozenset[str] = field(default_factory=frozenset)
+    phrases: tuple[tuple[str, ...], ...] = ()
+    phrase_starts: frozenset[str] = field(default_factory=frozenset)
+    #: the value of each number word ("seven": 7)
+    number_values: Mapping[str, int] = field(default_factory=dict)
+    #: words no counted noun phrase holds, where a candidate span may end (not lexicon words)
+    stops: frozenset[str] = field(default_factory=frozenset)
 
 
 def _words_in(value: Any) -> Iterator[str]:
@@ -195,8 +214,29 @@ def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
     anchors = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE) \
         if alternatives else re.compile(r"(?!x)x")
     lexical = frozenset(before | right | number_words | multipliers | fractions)
+    starters = frozenset(w for p in [*words, *phrases] for w in p.split()
+                         if w not in FUNCTION_WORDS)
+    single = frozenset(w for w in words)
+    phrase_tuples = tuple(tuple(p.split()) for p in phrases)
+    stops = frozenset(STOP_WORDS - lexical - set(nouns))
     return _Vocabulary(frozenset(before), anchors, number_words, multipliers, fractions, nouns,
-                       lexical, vague)
+                       lexical, vague, starters, single, phrase_tuples,
+                       frozenset(p[0] for p in phrase_tuples), dict(numbers.get("words", {})), stops)
+
+
+_LETTERS = re.compile(r"[a-z]+")
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def has_number(text: str, lexicon: Lexicon) -> bool:
+    """True when `text` holds a digit or a number word of the lexicon (a quick test).
+
+    >>> has_number("Dozens fled.", Lexicon.default()), has_number("They fled.", Lexicon.default())
+    (True, False)
+    """
+    if _ANY_DIGIT.search(text):
+        return True
+    return not _vocabulary(lexicon).starters.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 class _Sentence:
@@ -204,8 +244,9 @@ class _Sentence:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        self.starts = [t[0] for t in self.tokens]
+        matches = list(_TOKEN.finditer(text))
+        self.words = [m.group() for m in matches]
+        self.starts = [m.start() for m in matches]
 
     def index_at(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""
@@ -220,23 +261,64 @@ class _Sentence:
 
     def word_before(self, offset: int) -> str:
         index = self.index_at(offset) - 1
-        return self.tokens[index][2] if index >= 0 else ""
+        return self.words[index] if index >= 0 else ""
 
     def words_after(self, offset: int, count: int) -> list[str]:
         index = self.index_at(offset)
-        return [t[2] for t in self.tokens[index:index + count]]
+        return self.words[index:index + count]
 
-    def clause_end(self, offset: int) -> int:
+    def clause_end(self, offset: int, stops: frozenset[str] = frozenset()) -> int:
+        """Where the clause after `offset` ends: punctuation, a word of `stops`, or 16 words."""
         found = _CLAUSE_END.search(self.text, offset)
         end = found.start() if found else len(self.text)
-        index = self.index_at(offset) + _MAX_RIGHT
-        if index < len(self.tokens):
-            end = min(end, self.tokens[index][0])
+        first = self.index_at(offset)
+        for index in range(first, min(first + _MAX_RIGHT, len(self.words))):
+            if self.starts[index] >= end:
+                return end
+            if self.words[index].lower() in stops:
+                return self.starts[index]
+        if first + _MAX_RIGHT < len(self.words):
+            end = min(end, self.starts[first + _MAX_RIGHT])
         return end
 
 
-def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+def _anchors(sentence: _Sentence, vocabulary: _Vocabulary) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, digits?) of each number in the sentence: digits, or a number word."""
+    words, starts = sentence.words, sentence.starts
+    for index, word in enumerate(words):
+        if word[0].isdigit():
+            yield starts[index], starts[index] + len(word), True
+            continue
+        lower = word.lower()
+        if lower in vocabulary.single:
+            if index and words[index - 1] in ("-", "‐") and index > 1 and \
+                    words[index - 2].lower() in vocabulary.number_words:
+                continue  # "twenty-five": read from "twenty"
+            yield starts[index], starts[index] + len(word), False
+        elif lower in vocabulary.phrase_starts:
+            for phrase in vocabulary.phrases:
+                length = len(phrase)
+                if tuple(w.lower() for w in words[index:index + length]) == phrase:
+                    last = index + length - 1
+                    yield starts[index], starts[last] + len(words[last]), False
+                    break
+
+
+def _designation(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a designation the digits at [start, end) belong to (KN-23, 155mm), or None."""
+    left = start
+    if left and text[left - 1] in "-‐" and left > 1 and text[left - 2].isalpha():
+        left -= 1
+    if left and text[left - 1].isalpha():
+        while left and (text[left - 1].isalpha() or (text[left - 1] in "-‐" and left > 1
+                                                     and text[left - 2].isalpha())):
+            left -= 1
+        tail = _DESIGNATION_TAIL.match(text, end)
+        return left, tail.end() if tail else end
+    found = _CALIBRE.match(text, start)
+    if found:
+        return start, found.end()
+    return None
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -252,13 +334,13 @@ def _left_start(sentence: _Sentence, anchor: int, vocabulary: _Vocabulary) -> in
     start = anchor
     taken = 0
     while index > 0 and taken < _MAX_LEFT:
-        _, _, word = sentence.tokens[index - 1]
+        word = sentence.words[index - 1]
         parts = [p for p in re.split(r"[-'’]", word.lower()) if p]
         if not (word in _LEFT_SYMBOLS or (parts and all(p in vocabulary.left for p in parts))):
             break
         index -= 1
         taken += 1
-        start = sentence.tokens[index][0]
+        start = sentence.starts[index]
     return start
 
 
@@ -285,6 +367,7 @@ def _read(text: str, start: int, anchor: int, anchor_end: int, end: int, lexicon
     offset its span is relative to, or the parser's error about the number itself.
     """
     failure = ParseError(text[anchor:anchor_end], 0, "nothing to read")
+    first_end = end
     for _ in range(_MAX_TRIES):
         try:
             return parse(text[start:end], lexicon=lexicon), start
@@ -292,11 +375,15 @@ def _read(text: str, start: int, anchor: int, anchor_end: int, end: int, lexicon
             failure = error
             at = start + error.position
             if at < anchor:
-                following = _TOKEN.search(text, at + 1)
+                word = _TOKEN.match(text, at)
+                following = _TOKEN.search(text, word.end() if word else at + 1)
                 start = following.start() if following and following.start() < anchor else anchor
                 continue
             cut = _trim_end(text, start, at)
             if at < anchor_end or cut < anchor_end or cut >= end:
+                if start < anchor:  # the hedge words before the number do not fit it: drop them
+                    start, end = anchor, first_end
+                    continue
                 return error
             end = cut
     return failure
@@ -305,7 +392,7 @@ def _read(text: str, start: int, anchor: int, anchor_end: int, end: int, lexicon
 def _noun_words(sentence: _Sentence, start: int, end: int, vocabulary: _Vocabulary,
                 ) -> tuple[str, str]:
     """Modifiers and counted noun of the span text[start:end] (after the number)."""
-    words = [w for _, _, w in sentence.tokens[sentence.index_at(start):sentence.index_at(end)]
+    words = [w for w in sentence.words[sentence.index_at(start):sentence.index_at(end)]
              if w[0].isalpha()]
     kept: list[str] = []
     for word in words:
@@ -321,7 +408,7 @@ def _noun_words(sentence: _Sentence, start: int, end: int, vocabulary: _Vocabula
 def _outside_noun(sentence: _Sentence, offset: int) -> str:
     """The noun phrase right after `offset` that the lexicon does not know ("" if none)."""
     found: list[str] = []
-    for word in sentence.words_after(offset, 4):
+    for word in sentence.words_after(offset, 3):
         lower = word.lower()
         if not word[0].isalpha() or lower in FUNCTION_WORDS:
             break
@@ -334,43 +421,39 @@ def _outside_noun(sentence: _Sentence, offset: int) -> str:
 def _sentence_noun(sentence: _Sentence, before: int, vocabulary: _Vocabulary) -> tuple[str, str] | None:
     """The nearest counted noun of the lexicon before offset `before`, and its unit."""
     for index in range(sentence.index_at(before) - 1, -1, -1):
-        word = sentence.tokens[index][2].lower()
+        word = sentence.words[index].lower()
         unit = vocabulary.nouns.get(word)
         if unit is not None:
             return word, unit
     return None
 
 
-def read_mentions(text: str, lexicon: Lexicon, previous_unit: str = "") -> list[Mention]:
+def read_mentions(text: str, lexicon: Lexicon, previous_unit: str = "",
+                  dates: Sequence[DateCue] | None = None) -> list[Mention]:
     """Every number mention of the sentence `text`: claims and rejections, in order.
 
     `previous_unit` is the count unit of the previous sentence's last claim, lent to an
-    anaphoric sentence ("This totals up to 41,980").
+    anaphoric sentence ("This totals up to 41,980"). `dates` are the sentence's date
+    cues, if the caller has them (read with ``unresolved=True``).
     """
-    from estimates.extract.dates import date_cues
-
     vocabulary = _vocabulary(lexicon)
     sentence = _Sentence(text)
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    dates = [(c.start, c.end, c.text) for c in date_cues(text, None, unresolved=True)
-             if not re.fullmatch(r"1[89]\d\d|20\d\d", c.text)]
-    times = _spans(text, _TIME)
-    designations = _spans(text, _DESIGNATION)
-    anchors = sorted([(m.start(), m.end(), True) for m in _DIGITS.finditer(text)]
-                     + [(m.start(), m.end(), False) for m in vocabulary.anchors.finditer(text)])
-    for start, end, digits in anchors:
+    if dates is None:
+        dates = date_cues(text, None, unresolved=True)
+    date_spans = [(c.start, c.end) for c in dates if not _YEAR.fullmatch(c.text)]
+    for start, end, digits in _anchors(sentence, vocabulary):
         if _inside(start, taken):
             continue
-        for spans, reason in ((dates, "date"), (times, "time")):
-            inside = next(((s, e) for s, e, *_ in spans if s <= start < e), None)
-            if inside:
-                found.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], reason))
-                taken.append(inside)
-                break
+        time = _TIME.match(text, start) if digits else None
+        inside = _inside(start, date_spans) or (time and (time.start(), time.end()))
+        if inside:
+            found.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]],
+                                 "time" if time else "date"))
+            taken.append(inside)
         else:
-            mention = _mention(sentence, start, end, digits, designations, vocabulary, lexicon,
-                               previous_unit)
+            mention = _mention(sentence, start, end, digits, vocabulary, lexicon, previous_unit)
             found.append(mention)
             taken.append((min(mention.start, start), max(mention.end, end)))
             if mention.reason is None and mention.unit:
@@ -383,109 +466,148 @@ def _rejected(sentence: _Sentence, start: int, end: int, reason: str, detail: st
 
 
 def _mention(sentence: _Sentence, start: int, end: int, digits: bool,
-             designations: list[tuple[int, int]], vocabulary: _Vocabulary, lexicon: Lexicon,
-             previous_unit: str) -> Mention:
+             vocabulary: _Vocabulary, lexicon: Lexicon, previous_unit: str) -> Mention:
+    """The mention whose number starts at `start`: a claim, or why it is none."""
     text = sentence.text
-    if digits:
-        designation = _inside(start, designations)
-        if designation and not _multiplier_after(text, end, vocabulary):
-            return _rejected(sentence, *designation, "designation")
-        if _ORDINAL.match(text, end):
-            word_end = _ORDINAL.match(text, end).end()  # type: ignore[union-attr]
-            return _rejected(sentence, start, word_end, "ordinal")
-        if re.match(r"s\b", text[end:end + 2]) and re.fullmatch(r"1[89]\d0|20\d0", text[start:end]):
-            return _rejected(sentence, start, end + 1, "year")
-    else:
-        word = text[start:end].lower()
-        if word in vocabulary.fractions and word not in ("half", "halves"):
-            before = sentence.word_before(start).lower()
-            if before not in NUMERATORS and before not in vocabulary.number_words:
-                return _rejected(sentence, start, end, "ordinal")
-        if word in ("half",) and sentence.word_before(start).lower() in ("first", "second", "latter",
-                                                                         "other", "former"):
-            return _rejected(sentence, start, end, "ordinal")
-    next_words = [w.lower() for w in sentence.words_after(end, 3)]
-    following = next((w for w in next_words if w not in ("-", "‐")), "")
-    head = following.split("-")[0] if following else ""
-    if head in DURATION or following in DURATION:
-        return _rejected(sentence, start, end, "duration")
-    if head in DISTANCE and not (head == "m" and text[end:end + 1] != " "):
-        return _rejected(sentence, start, end, "distance")
+    shape = _shape_reason(sentence, start, end, digits, vocabulary)
+    if shape is not None:
+        return _rejected(sentence, *shape)
     left = _left_start(sentence, start, vocabulary)
-    right = sentence.clause_end(end)
+    right = sentence.clause_end(end, vocabulary.stops)
     result = _read(text, left, start, end, right, lexicon)
     if isinstance(result, ParseError):
         return _rejected(sentence, start, end, "unreadable", result.reason)
     reading, at = result
-    span_start, span_end = at + reading.span[0], at + reading.span[1]
     notes: list[str] = []
+    span_start, span_end = at + reading.span[0], at + reading.span[1]
     before_span = sentence.word_before(span_start).lower()
-    if before_span in IDIOM_VERBS and reading.hedge is not None and \
-            text[span_start:span_end].lower().startswith("up to"):
-        again = _read(text, start, start, end, span_end, lexicon)
+    after_span = sentence.words_after(span_end, 1)
+    if (before_span in IDIOM_VERBS and text[span_start:span_end].lower().startswith("up to")) \
+            or (after_span == ["ago"] and reading.kind == "rate"):
+        # "totals up to N" is a sum; "N a year ago" is no rate: read the number without them
+        cut = span_end if after_span != ["ago"] else sentence.starts[sentence.index_at(span_end) - 2]
+        again = _read(text, start if before_span in IDIOM_VERBS else span_start, start, end, cut, lexicon)
         if not isinstance(again, ParseError):
             reading, at = again
             span_start, span_end = at + reading.span[0], at + reading.span[1]
-            notes.append(f"idiom risk: '{before_span} up to' is a sum, not a bound")
+            if before_span in IDIOM_VERBS:
+                notes.append(f"idiom risk: '{before_span} up to' is a sum, not a bound")
     value = text[span_start:span_end]
     unit = "" if str(reading.unit) == "dimensionless" else str(reading.unit)
     modifiers, noun = _noun_words(sentence, end, span_end, vocabulary)
-    bare = not unit and reading.kind == "count"
-    word_anchor = not digits
-    capital_before = sentence.word_before(start)
-    if bare:
-        outside = _outside_noun(sentence, span_end)
-        last = outside.split()[-1] if outside else ""
-        if last in PLACES or noun.split(" ")[-1:] == [""] and next_words[:1] and next_words[0] in PLACES:
-            return _rejected(sentence, start, end, "place_count")
-        if digits and re.fullmatch(r"1[89]\d\d|20\d\d", text[start:end]):
-            return _rejected(sentence, start, end, "year")
-        if digits and capital_before[:1].isupper() and capital_before.lower() not in vocabulary.left \
-                and sentence.index_at(start) > 1:
-            return _rejected(sentence, start, end, "name")
-        if word_anchor and text[start].isupper() and sentence.index_at(start) > 0 and \
-                sentence.word_before(start) not in ("“", '"', "‘", "'", ":", "(", "—"):
-            return _rejected(sentence, start, end, "name")
-        if reading.hedge == "vague" and reading.high <= 10:
-            return _rejected(sentence, span_start, span_end, "vague_small")
-        if word_anchor and reading.high < 100 and reading.hedge != "vague":
-            if sentence.word_before(span_start).lower() in DETERMINERS:
-                return _rejected(sentence, span_start, span_end, "reference")
-            if reading.high < 10 or not outside or outside.split()[0] in FUNCTION_WORDS:
-                return _rejected(sentence, start, end, "no_noun")
-        currency = text[max(0, span_start - 1):span_start].strip() in CURRENCY_SIGNS \
-            or (outside.split()[:1] and outside.split()[0] in CURRENCY_WORDS)
-        if currency:
-            notes.append("money, currency not read")
-            noun = "money"
-        elif text[span_end:span_end + 1] in "”\"’'" and text[span_end:span_end + 1]:
-            probe = _probe_unit(sentence, span_end + 1, lexicon, vocabulary)
-            if probe:
-                unit, (modifiers, noun) = probe
-                notes.append("unit past a quotation mark")
-        elif outside:
-            notes.append(f"noun outside the lexicon: {outside}")
-            noun = outside
-        if not unit and not currency and not noun:
-            subject = _sentence_noun(sentence, span_start, vocabulary)
-            if subject is not None:
-                noun, unit = subject[0], subject[1]
-                notes.append(f"unit from the sentence: {noun}")
-            elif _ANAPHOR.match(text) and previous_unit:
-                unit = previous_unit
-                notes.append("unit and date from the previous sentence")
-                return Mention(span_start, span_end, value, None, reading, unit, ("", ""),
-                               tuple(notes), anaphoric=True)
-    elif reading.kind == "ratio":
-        noun = noun or "share"
-    else:
-        last = noun.split()[-1] if noun else ""
-        if last in PLACES:
+    small_word = not digits and vocabulary.number_values.get(text[start:end].lower(), 100) < 10
+    if digits and _in_name(sentence, start, vocabulary):
+        return _rejected(sentence, start, end, "name")
+    if reading.hedge == "vague" and reading.high <= 10:
+        return _rejected(sentence, span_start, span_end, "vague_small")
+    if small_word and sentence.word_before(span_start).lower() in DETERMINERS:
+        return _rejected(sentence, span_start, span_end, "reference")
+    if unit or reading.kind != "count":
+        if any(word in PLACES for word in noun.split()):
             return _rejected(sentence, span_start, span_end, "place_count")
-        if reading.hedge == "vague" and reading.high <= 10:
-            return _rejected(sentence, span_start, span_end, "vague_small")
-        if not digits and reading.high < 10 and noun.split(" ")[0] not in vocabulary.nouns:
+        if small_word and noun.split()[:1] and noun.split()[0] not in vocabulary.nouns:
             return _rejected(sentence, start, end, "no_noun")
+        if reading.kind == "ratio":
+            noun = noun or ""
+        return Mention(span_start, span_end, value, None, reading, unit, (modifiers, noun),
+                       tuple(notes))
+    return _bare(sentence, start, end, reading, span_start, span_end, notes, small_word,
+                 vocabulary, lexicon, previous_unit)
+
+
+def _shape_reason(sentence: _Sentence, start: int, end: int, digits: bool,
+                  vocabulary: _Vocabulary) -> tuple[int, int, str] | None:
+    """A reason read from the number's own shape and next word, before any parsing."""
+    text = sentence.text
+    if digits:
+        designation = _designation(text, start, end)
+        if designation and not _multiplier_after(text, end, vocabulary):
+            return designation[0], designation[1], "designation"
+        ordinal = _ORDINAL.match(text, end)
+        if ordinal:
+            return start, ordinal.end(), "ordinal"
+        if text[end:end + 1] == "s" and re.fullmatch(r"1[89]\d0|20\d0", text[start:end]):
+            return start, end + 1, "year"
+    else:
+        word = text[start:end].lower()
+        before = sentence.word_before(start).lower()
+        if word in vocabulary.fractions and word not in ("half", "halves") \
+                and before not in NUMERATORS and before not in vocabulary.number_words:
+            return start, end, "ordinal"
+        if word == "half" and before in ("first", "second", "latter", "other", "former"):
+            return start, end, "ordinal"
+        if word[:1] != text[start:start + 1] and sentence.index_at(start) > 0 \
+                and sentence.word_before(start) not in ("“", '"', "‘", "'", ":", "(", "—", "-"):
+            return start, end, "name"  # "Group of Seven": a capital mid-sentence
+    following = next((w.lower() for w in sentence.words_after(end, 3) if w not in ("-", "‐")), "")
+    if following in DURATION:
+        return start, end, "duration"
+    if following in DISTANCE and not (following == "m" and text[end:end + 1] != " "):
+        return start, end, "distance"
+    return None
+
+
+def _in_name(sentence: _Sentence, start: int, vocabulary: _Vocabulary) -> bool:
+    """Digits right after a capitalised word mid-sentence: "Article 5", "Leopard 1 tanks"."""
+    index = sentence.index_at(start)
+    if index < 2:
+        return False
+    word = sentence.words[index - 1]
+    return word[:1].isupper() and word.isalpha() and word.lower() not in vocabulary.left \
+        and word.lower() not in month_words() and sentence.starts[index - 1] + len(word) + 1 >= start
+
+
+def _bare(sentence: _Sentence, start: int, end: int, reading: Reading, span_start: int,
+          span_end: int, notes: list[str], small_word: bool, vocabulary: _Vocabulary,
+          lexicon: Lexicon, previous_unit: str) -> Mention:
+    """A number the parser read with no counted noun: what it counts, or why it is no claim."""
+    text = sentence.text
+    value = text[span_start:span_end]
+    digits = not small_word and text[start].isdigit()
+    after = span_end
+    partitive = _PARTITIVE.match(text, span_end)
+    if partitive:
+        after = partitive.end()  # "48 of the drones", "dozens of refugees"
+    designation = _NAMED_THING.match(text, after)
+    if designation:
+        after = designation.end()  # "53 Shahed-136 drones": the noun follows the designation
+    outside = _outside_noun(sentence, after)
+    if any(word in PLACES for word in outside.split()):
+        return _rejected(sentence, start, end, "place_count")
+    if digits and _YEAR.fullmatch(text[start:end]):
+        return _rejected(sentence, start, end, "year")
+    unit, modifiers, noun = "", "", ""
+    probe = _probe_unit(sentence, after, lexicon, vocabulary) if designation else None
+    if small_word and probe is None or (not digits and reading.high < 10 and probe is None):
+        return _rejected(sentence, start, end, "no_noun")
+    sign = text[max(0, span_start - 1):span_start]
+    if sign in CURRENCY_SIGNS or (outside.split()[:1] and outside.split()[0] in CURRENCY_WORDS):
+        notes.append("money, currency not read")
+        hedge = text[_left_start(sentence, span_start - 1, vocabulary):span_start - 1].strip()
+        hedge = re.sub(r"^(?:(?:to|and|of|from|the)\s+)+", "", hedge)
+        if sign in CURRENCY_SIGNS and hedge:
+            notes.append(f"hedge before the currency sign not read: {hedge}")
+        return Mention(span_start, span_end, value, None, reading, "", ("", "money"), tuple(notes))
+    probe_at = after if partitive else (span_end + 1 if text[span_end:span_end + 1] in "”\"’'"
+                                        and text[span_end:span_end + 1] else -1)
+    if probe is None and probe_at >= 0:
+        probe = _probe_unit(sentence, probe_at, lexicon, vocabulary)
+    if probe:
+        unit, (modifiers, noun) = probe
+        notes.append("unit past a designation" if designation else "unit past a quotation mark"
+                     if not partitive else f"unit of the whole: {noun}")
+    elif outside:
+        notes.append(f"noun outside the lexicon: {outside}")
+        noun = outside
+    else:
+        subject = _sentence_noun(sentence, span_start, vocabulary)
+        if subject is not None:
+            noun, unit = subject
+            notes.append(f"unit from the sentence: {noun}")
+        elif _ANAPHOR.match(text) and previous_unit:
+            notes.append("unit and date from the previous sentence")
+            return Mention(span_start, span_end, value, None, reading, previous_unit, ("", ""),
+                           tuple(notes), anaphoric=True)
     return Mention(span_start, span_end, value, None, reading, unit, (modifiers, noun), tuple(notes))
 
 

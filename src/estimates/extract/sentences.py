@@ -54,7 +54,7 @@ def _ends(line: str) -> list[int]:
     """Offsets in `line` just past each sentence end (before the following space)."""
     ends = []
     for found in _END.finditer(line):
-        head = line[:found.start() + 1]
+        head = line[max(0, found.start() - 40):found.start() + 1]
         before = _WORD_BEFORE.search(head)
         word = before.group(1).lower().rstrip(".") if before else ""
         if line[found.start()] == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
@@ -72,7 +72,7 @@ def split_sentences(text: str) -> list[Sentence]:
         if stripped:
             lead = offset + len(line) - len(line.lstrip())
             body = line.strip()
-            headline = _CLOSED.search(body) is None and len(body.split()) <= 30
+            headline = _CLOSED.search(body[-8:]) is None and body.count(" ") < 30
             start = 0
             for end in [*_ends(body), len(body)]:
                 piece = body[start:end]
