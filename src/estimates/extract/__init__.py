@@ -231,15 +231,14 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
         if not numbers:
             continue
         mentions = read_mentions(sentence.text, lexicon, previous_unit, cues)
+        if all(m.reason is not None for m in mentions):
+            rejected.extend(_rejected_row(document, text, sentence, m) for m in mentions)
+            continue
         named = claimant_cue(sentence.text)
+        confidence = _confidence(sentence.text)
         for mention in mentions:
-            at = sentence.start + mention.start
-            column = at - text.rfind("\n", 0, at)
             if mention.reason is not None:
-                rejected.append({"document": document, "line": sentence.line, "column": column,
-                                 "text": mention.text, "reason": mention.reason,
-                                 "detail": mention.detail or REASONS[mention.reason],
-                                 "sentence": sentence.text})
+                rejected.append(_rejected_row(document, text, sentence, mention))
                 continue
             notes = list(mention.notes)
             if mention.anaphoric and previous_row is not None:
@@ -269,7 +268,7 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
                    "period": period, "kind": "cumulative" if cumulative else "level",
                    "claimant": claimant, "outlet": outlet, "published": day.isoformat(),
                    "document": document, "quote": sentence.text,
-                   "confidence": _confidence(sentence.text), "grade": "",
+                   "confidence": confidence, "grade": "",
                    "note": "; ".join(notes), "_line": str(sentence.line),
                    "_headline": "1" if sentence.headline else ""}
             rows.append(row)
@@ -277,6 +276,13 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
             if mention.unit:
                 previous_unit = mention.unit.split(" / ")[0]
     return Extraction(_finish(rows, document), tuple(rejected))
+
+
+def _rejected_row(document: str, text: str, sentence: Sentence, mention: Mention) -> dict[str, object]:
+    at = sentence.start + mention.start
+    return {"document": document, "line": sentence.line, "column": at - text.rfind("\n", 0, at),
+            "text": mention.text, "reason": mention.reason,
+            "detail": mention.detail or REASONS[str(mention.reason)], "sentence": sentence.text}
 
 
 def _finish(rows: list[dict[str, str]], document: str) -> tuple[dict[str, str], ...]:

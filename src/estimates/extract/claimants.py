@@ -37,8 +37,7 @@ PRONOUNS = frozenset("he she they it we i you this that these those who which".s
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;:“”\"()]+?)(?=\s*(?:[,.;:“”\"()]|$))")
 _VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b")
-_CLAUSE_START = re.compile(r".*(?:[“”\"‘;:(]|—|\s–\s|\bthat\s|\bwhile\s|\bas\s|\bbut\s|\band\s(?=[A-Z]))",
-                           re.DOTALL)
+_CLAUSE_START = re.compile(r"[“”\"‘;:(]|—|\s–\s|\bthat\s|\bwhile\s|\bas\s|\bbut\s|\band\s(?=[A-Z])")
 _AUX = re.compile(r"(?:\s+(?:has|have|had|also|has also|have also|had also|was|were|is|are|"
                   r"reportedly|previously|earlier|later|again|had earlier|once|itself|then|"
                   r"separately|would|will|could|did|does|do|not|in a statement|publicly))+\s*$")
@@ -51,10 +50,15 @@ _NOT_A_VERB = re.compile(r"(?:\b(?:the|a|an|these|those|its|their|his|her|our|me
 _INVERTED = re.compile(r"^\s*(?P<who>(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+)?"
                        r"[A-Z][\w.’'-]*)*)")
 _MAX_WORDS = 14
+_LETTERS = re.compile(r"[a-z]+")
+_CUE_WORDS = frozenset(SPEECH_VERBS) | {"according"}
 
 
 def _subject(before: str) -> str | None:
-    clause = _CLAUSE_START.sub("", before)
+    last = None
+    for last in _CLAUSE_START.finditer(before):
+        pass
+    clause = before[last.end():] if last else before
     clause = _AUX.sub("", clause).strip(" ,")
     clause = _LEADING.sub("", clause).strip(" ,")
     parts = [p.strip() for p in clause.split(",") if p.strip()]
@@ -79,6 +83,8 @@ def _subject(before: str) -> str | None:
 
 def claimant_cue(sentence: str) -> str | None:
     """The claimant `sentence` names (see the module docs), or None."""
+    if _CUE_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
+        return None
     found = _ACCORDING.search(sentence)
     if found and len(found.group("who").split()) <= _MAX_WORDS:
         return found.group("who").strip()

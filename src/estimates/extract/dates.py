@@ -29,6 +29,7 @@ ROLES = ("between", "since", "as_of", "point", "relative", "reported")
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|" \
          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -103,7 +104,7 @@ def _relative(found: re.Match[str], published: dt.date | None) -> str | None:
     if published is None:
         return None
     if found.group("wd"):
-        weekday = list(calendar.day_name).index(found.group("wd"))
+        weekday = _WEEKDAYS.index(found.group("wd"))
         back = (published.weekday() - weekday) % 7
         return (published - dt.timedelta(days=back)).isoformat()
     if found.group("day"):

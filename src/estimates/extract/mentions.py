@@ -111,7 +111,9 @@ less least each every all some any both either neither other another same""".spl
 #: a candidate span ends before them unless the lexicon reads them.
 STOP_WORDS = frozenset("""is are was were be been being has have had do does did will would shall
 should can could may might must that which who whom whose because while although though when
-where if but said says told according""".split())
+where if but said says told according into for with across by near after before during against
+since among inside outside toward towards through via amid including despite without alongside
+within""".split())
 DETERMINERS = frozenset("the these those both its their his her our all each every whose".split())
 NUMERATORS = frozenset("a an one two three four five six seven eight nine ten".split())
 _LEFT_SYMBOLS = frozenset("~><≥≤±") | CURRENCY_SIGNS
@@ -164,6 +166,8 @@ class _Vocabulary:
     single: frozenset[str] = field(default_factory=frozenset)
     phrases: tuple[tuple[str, ...], ...] = ()
     phrase_starts: frozenset[str] = field(default_factory=frozenset)
+    #: words a hedge or filler before a number starts with ("more", "an", "between")
+    opening: frozenset[str] = field(default_factory=frozenset)
     #: the value of each number word ("seven": 7)
     number_values: Mapping[str, int] = field(default_factory=dict)
     #: words no counted noun phrase holds, where a candidate span may end (not lexicon words)
@@ -202,6 +206,15 @@ def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
         else:
             before |= set(_words_in(value))
     before.discard("the")
+    opening: set[str] = set()  # words a phrase before the number can start with
+    for hedge in data.get("hedges", {}).values():
+        opening |= {phrase_words(p)[0] for p in hedge.get("before", ()) if phrase_words(p)}
+    for phrase in [*data.get("fillers", {}).get("before", ()), *data.get("vague", {}),
+                   *data.get("numbers", {}).get("one", ()),
+                   *(p.split("...")[0] for p in data.get("ranges", {}).get("enclosing", ()))]:
+        if phrase_words(phrase):
+            opening.add(phrase_words(phrase)[0])
+    opening.discard("the")
     numbers = data.get("numbers", {})
     number_words = frozenset(numbers.get("words", {}))
     multipliers = frozenset(w for w in data.get("multipliers", {}) if len(w) > 2 and w.isalpha())
@@ -221,7 +234,8 @@ def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
     stops = frozenset(STOP_WORDS - lexical - set(nouns))
     return _Vocabulary(frozenset(before), anchors, number_words, multipliers, fractions, nouns,
                        lexical, vague, starters, single, phrase_tuples,
-                       frozenset(p[0] for p in phrase_tuples), dict(numbers.get("words", {})), stops)
+                       frozenset(p[0] for p in phrase_tuples), frozenset(opening) | CURRENCY_SIGNS,
+                       dict(numbers.get("words", {})), stops)
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -341,7 +355,11 @@ def _left_start(sentence: _Sentence, anchor: int, vocabulary: _Vocabulary) -> in
         index -= 1
         taken += 1
         start = sentence.starts[index]
-    return start
+    first = sentence.index_at(start)
+    while start < anchor and sentence.words[first].lower() not in vocabulary.opening:
+        first += 1  # "and at least 30": the phrase starts at "at"
+        start = sentence.starts[first] if first < len(sentence.starts) else anchor
+    return min(start, anchor)
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -493,7 +511,7 @@ def _mention(sentence: _Sentence, start: int, end: int, digits: bool,
             if before_span in IDIOM_VERBS:
                 notes.append(f"idiom risk: '{before_span} up to' is a sum, not a bound")
     value = text[span_start:span_end]
-    unit = "" if str(reading.unit) == "dimensionless" else str(reading.unit)
+    unit = _unit_text(reading.unit)
     modifiers, noun = _noun_words(sentence, end, span_end, vocabulary)
     small_word = not digits and vocabulary.number_values.get(text[start:end].lower(), 100) < 10
     if digits and _in_name(sentence, start, vocabulary):
@@ -626,8 +644,15 @@ def _probe_unit(sentence: _Sentence, offset: int, lexicon: Lexicon, vocabulary: 
         end = offset + len(" ".join(words)) + 1
     probe = "1 " + sentence.text[offset:end]
     result = _read(probe, 0, 0, 1, len(probe), lexicon)
-    if isinstance(result, ParseError) or str(result[0].unit) == "dimensionless":
+    if isinstance(result, ParseError) or not _unit_text(result[0].unit):
         return None
     reading = result[0]
     read_end = offset + result[1] + reading.span[1] - 2
-    return str(reading.unit), _noun_words(sentence, offset, read_end, vocabulary)
+    return _unit_text(reading.unit), _noun_words(sentence, offset, read_end, vocabulary)
+
+
+@lru_cache(maxsize=256)
+def _unit_text(unit: Any) -> str:
+    """The unit as the claims file writes it ("person / day"); "" for dimensionless."""
+    text = str(unit)
+    return "" if text == "dimensionless" else text
