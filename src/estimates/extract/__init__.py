@@ -41,8 +41,14 @@ from estimates.extract.mentions import NOTES, REASONS, Mention, has_number, read
 from estimates.extract.sentences import Sentence, split_sentences
 from estimates.lexicon import Lexicon
 
+
+def _word_set(text: str) -> frozenset[str]:
+    """The words of `text`, as a set (lists of words read best as text)."""
+    return frozenset(text.split())
+
+
 __all__ = ["DRAFT_COLUMNS", "NOTES", "REASONS", "REJECTED_COLUMNS", "Extraction", "draft_table",
-           "extract", "read_article", "rejected_table"]
+           "extract", "read_article", "rejected_table", "settle_quantities"]
 
 #: Columns of the draft, in the order of the claims CSV schema.
 DRAFT_COLUMNS = ("id", "quantity", "value", "unit", "low", "high", "best", "as_of", "period",
@@ -53,8 +59,9 @@ REJECTED_COLUMNS = ("document", "line", "column", "text", "reason", "detail", "s
 
 _CUMULATIVE = re.compile(r"\b(?:since|so far|to date|thus far|in total|total|overall|altogether|"
                          r"cumulative|already|running total)\b", re.IGNORECASE)
-_LOSSES = frozenset("killed wounded injured dead deaths casualties losses fatalities lost "
-                    "captured missing displaced".split())
+_LOSSES = _word_set("""
+killed wounded injured dead deaths casualties losses fatalities lost captured missing displaced
+""")
 _MONTH_ANAPHOR = re.compile(r"\b(?:during|in|over|for|throughout|that|the same|the)\s+"
                             r"(?:that\s+|the\s+)?month\b", re.IGNORECASE)
 _ESTIMATIVE = re.compile(r"\b(?:almost certain(?:ly)?|highly likely|very likely|highly unlikely|"
@@ -315,6 +322,23 @@ def _flag_restatements(rows: list[dict[str, str]]) -> None:
             flagged, other = row, earlier
         note = f"restatement: same figure as line {other['_line']}"
         flagged["note"] = f"{flagged['note']}; {note}" if flagged["note"] else note
+
+
+def settle_quantities(rows: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Draft rows (of one or many articles) with one kind and one unit per quantity.
+
+    A claims file needs each quantity to have one kind and one count unit: a quantity
+    suggested with two units gets the unit in its name ("figure.person"), and one that
+    is a running total anywhere (a rate, a period, "since") is cumulative everywhere.
+    `estimates extract` applies this to all its articles' rows together.
+
+    >>> settle_quantities([{"quantity": "troops", "unit": "person", "kind": "level"},
+    ...                    {"quantity": "troops", "unit": "person / day", "kind": "cumulative"}])[0]["kind"]
+    'cumulative'
+    """
+    settled = [dict(row) for row in rows]
+    _settle_quantities(settled)
+    return settled
 
 
 def _settle_quantities(rows: list[dict[str, str]]) -> None:

@@ -22,6 +22,12 @@ from __future__ import annotations
 
 import re
 
+
+def _word_set(text: str) -> frozenset[str]:
+    """The words of `text`, as a set (lists of words read best as text)."""
+    return frozenset(text.split())
+
+
 __all__ = ["PRONOUNS", "SPEECH_VERBS", "claimant_cue"]
 
 #: Verbs that attribute a claim to their subject.
@@ -33,7 +39,9 @@ SPEECH_VERBS = (
     "averred", "insisted", "acknowledged", "admitted", "alleged", "explained",
 )
 #: Subjects that name nobody by themselves.
-PRONOUNS = frozenset("he she they it we i you this that these those who which".split())
+PRONOUNS = _word_set("""
+he she they it we i you this that these those who which
+""")
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;:“”\"()]+?)(?=\s*(?:[,.;:“”\"()]|$))")
 _VERB = re.compile(r"\b(?:" + "|".join(SPEECH_VERBS) + r")\b")
@@ -55,10 +63,8 @@ _CUE_WORDS = frozenset(SPEECH_VERBS) | {"according"}
 
 
 def _subject(before: str) -> str | None:
-    last = None
-    for last in _CLAUSE_START.finditer(before):
-        pass
-    clause = before[last.end():] if last else before
+    ends = [found.end() for found in _CLAUSE_START.finditer(before)]
+    clause = before[ends[-1]:] if ends else before
     clause = _AUX.sub("", clause).strip(" ,")
     clause = _LEADING.sub("", clause).strip(" ,")
     parts = [p.strip() for p in clause.split(",") if p.strip()]

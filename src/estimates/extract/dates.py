@@ -35,10 +35,10 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<y>1[89]\d\d|20\d\d)"
 _PATTERNS = [
-    rf"\b(?P<iy>\d{{4}})-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b",
+    r"\b(?P<iy>\d{4})-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b",
     rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{_MONTH})\.?,?\s+{_YEAR}\b",
     rf"\b(?P<mon2>{_MONTH})\.?\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y2>1[89]\d\d|20\d\d)\b",
-    rf"\b(?P<d3>[0-3]?\d)/(?P<m3>[01]?\d)/(?P<y3>\d{{4}})\b",
+    r"\b(?P<d3>[0-3]?\d)/(?P<m3>[01]?\d)/(?P<y3>\d{4})\b",
     rf"\b(?P<mon4>{_MONTH})\.?,?\s+(?:of\s+)?(?P<y4>1[89]\d\d|20\d\d)\b",
     rf"\b(?P<d5>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon5>{_MONTH})\b\.?",
     rf"\b(?P<mon6>{_MONTH})\.?\s+(?P<d6>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,.]?\d)",

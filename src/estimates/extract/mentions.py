@@ -36,6 +36,12 @@ from estimates.extract.dates import DateCue, date_cues, month_words
 from estimates.lexicon import Lexicon, phrase_words
 from estimates.parse import Reading, parse
 
+
+def _word_set(text: str) -> frozenset[str]:
+    """The words of `text`, as a set (lists of words read best as text)."""
+    return frozenset(text.split())
+
+
 __all__ = ["NOTES", "REASONS", "Mention", "has_number", "read_mentions"]
 
 #: Why a number mention is not drafted: code and what it means.
@@ -85,37 +91,54 @@ _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|these\s+|those\s+)?(
 _ANAPHOR = re.compile(r"^[“\"‘']?(?:This|That|These|It|The figure|The total|The toll|The number|"
                       r"That figure|This figure)\b")
 
-DURATION = frozenset("""second seconds minute minutes hour hours day days week weeks month months
-year years decade decades century centuries fortnight fortnights year-old years-old day-long
-month-long year-long week-long hour-long""".split())
-DISTANCE = frozenset("""km kilometre kilometres kilometer kilometers mile miles metre metres meter
-meters m feet foot ft yard yards nautical hectare hectares acre acres square sq km2 kms""".split())
-PLACES = frozenset("""village villages town towns city cities region regions province provinces
-oblast oblasts district districts country countries nation nations state states settlement
-settlements location locations site sites area areas territory territories municipality
-municipalities continent continents front fronts border borders crossing crossings
-neighbourhood neighbourhoods neighborhood neighborhoods camp camps""".split())
+DURATION = _word_set("""
+second seconds minute minutes hour hours day days week weeks month months year years decade
+decades century centuries fortnight fortnights year-old years-old day-long month-long year-long
+week-long hour-long
+""")
+DISTANCE = _word_set("""
+km kilometre kilometres kilometer kilometers mile miles metre metres meter meters m feet foot ft
+yard yards nautical hectare hectares acre acres square sq km2 kms
+""")
+PLACES = _word_set("""
+village villages town towns city cities region regions province provinces oblast oblasts
+district districts country countries nation nations state states settlement settlements location
+locations site sites area areas territory territories municipality municipalities continent
+continents front fronts border borders crossing crossings neighbourhood neighbourhoods
+neighborhood neighborhoods camp camps
+""")
 CURRENCY_SIGNS = frozenset("$€£¥₴₽₹")
-CURRENCY_WORDS = frozenset("""dollar dollars euro euros pound pounds rouble roubles ruble rubles
-hryvnia hryvnias hryvnias yuan yen rupee rupees shekel shekels usd eur gbp""".split())
-IDIOM_VERBS = frozenset("""totals total totalled totaled totalling totaling adds add added adding
-amounts amount amounted sums summed comes came""".split())
-FUNCTION_WORDS = frozenset("""a an the of in on at by to for from with without into onto over under
-and or but nor so yet as than that which who whom whose what when where while if because since
-until before after during per is are was were be been being has have had do does did will would
-shall should can could may might must not no also already still just only even about around
-this these those there here it its their his her our your my them they he she we you i
-across through between among against toward towards within upon via including such more most
-less least each every all some any both either neither other another same""".split())
+CURRENCY_WORDS = _word_set("""
+dollar dollars euro euros pound pounds rouble roubles ruble rubles hryvnia hryvnias hryvnias
+yuan yen rupee rupees shekel shekels usd eur gbp
+""")
+IDIOM_VERBS = _word_set("""
+totals total totalled totaled totalling totaling adds add added adding amounts amount amounted
+sums summed comes came
+""")
+FUNCTION_WORDS = _word_set("""
+a an the of in on at by to for from with without into onto over under and or but nor so yet as
+than that which who whom whose what when where while if because since until before after during
+per is are was were be been being has have had do does did will would shall should can could may
+might must not no also already still just only even about around this these those there here it
+its their his her our your my them they he she we you i across through between among against
+toward towards within upon via including such more most less least each every all some any both
+either neither other another same
+""")
 #: Words after which a counted noun phrase never goes on (auxiliaries, relatives, conjunctions):
 #: a candidate span ends before them unless the lexicon reads them.
-STOP_WORDS = frozenset("""is are was were be been being has have had do does did will would shall
-should can could may might must that which who whom whose because while although though when
-where if but said says told according into for with across by near after before during against
-since among inside outside toward towards through via amid including despite without alongside
-within""".split())
-DETERMINERS = frozenset("the these those both its their his her our all each every whose".split())
-NUMERATORS = frozenset("a an one two three four five six seven eight nine ten".split())
+STOP_WORDS = _word_set("""
+is are was were be been being has have had do does did will would shall should can could may
+might must that which who whom whose because while although though when where if but said says
+told according into for with across by near after before during against since among inside
+outside toward towards through via amid including despite without alongside within
+""")
+DETERMINERS = _word_set("""
+the these those both its their his her our all each every whose
+""")
+NUMERATORS = _word_set("""
+a an one two three four five six seven eight nine ten
+""")
 _LEFT_SYMBOLS = frozenset("~><≥≤±") | CURRENCY_SIGNS
 _MAX_LEFT = 5
 _MAX_RIGHT = 16
@@ -521,8 +544,8 @@ def _mention(sentence: _Sentence, start: int, end: int, digits: bool,
     if small_word and sentence.word_before(span_start).lower() in DETERMINERS:
         return _rejected(sentence, span_start, span_end, "reference")
     if unit or reading.kind != "count":
-        if any(word in PLACES for word in noun.split()):
-            return _rejected(sentence, span_start, span_end, "place_count")
+        if any(word in PLACES for word in f"{modifiers} {noun}".split()):
+            return _rejected(sentence, start, end, "place_count")
         if small_word and noun.split()[:1] and noun.split()[0] not in vocabulary.nouns:
             return _rejected(sentence, start, end, "no_noun")
         if reading.kind == "ratio":
@@ -596,7 +619,7 @@ def _bare(sentence: _Sentence, start: int, end: int, reading: Reading, span_star
         return _rejected(sentence, start, end, "year")
     unit, modifiers, noun = "", "", ""
     probe = _probe_unit(sentence, after, lexicon, vocabulary) if designation else None
-    if small_word and probe is None or (not digits and reading.high < 10 and probe is None):
+    if (small_word and probe is None) or (not digits and reading.high < 10 and probe is None):
         return _rejected(sentence, start, end, "no_noun")
     sign = text[max(0, span_start - 1):span_start]
     if sign in CURRENCY_SIGNS or (outside.split()[:1] and outside.split()[0] in CURRENCY_WORDS):
@@ -631,8 +654,10 @@ def _bare(sentence: _Sentence, start: int, end: int, reading: Reading, span_star
 
 def _multiplier_after(text: str, end: int, vocabulary: _Vocabulary) -> bool:
     found = re.match(r"[A-Za-z]+", text[end:])
-    return bool(found) and (found.group().lower() in ("k", "m", "mn", "bn", "b", "bln", "mln")
-                            or found.group().lower() in vocabulary.multipliers)
+    if found is None:
+        return False
+    word = found.group().lower()
+    return word in ("k", "m", "mn", "bn", "b", "bln", "mln") or word in vocabulary.multipliers
 
 
 def _probe_unit(sentence: _Sentence, offset: int, lexicon: Lexicon, vocabulary: _Vocabulary,
@@ -640,8 +665,7 @@ def _probe_unit(sentence: _Sentence, offset: int, lexicon: Lexicon, vocabulary: 
     """The unit of the noun phrase at `offset`, as the parser reads it after a number."""
     end = sentence.clause_end(offset)
     if end <= offset:
-        words = sentence.words_after(offset, _MAX_RIGHT)
-        end = offset + len(" ".join(words)) + 1
+        return None
     probe = "1 " + sentence.text[offset:end]
     result = _read(probe, 0, 0, 1, len(probe), lexicon)
     if isinstance(result, ParseError) or not _unit_text(result[0].unit):

@@ -19,15 +19,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _word_set(text: str) -> frozenset[str]:
+    """The words of `text`, as a set (lists of words read best as text)."""
+    return frozenset(text.split())
+
+
 __all__ = ["ABBREVIATIONS", "Sentence", "split_sentences"]
 
 #: Words that end with a full stop without ending the sentence (compared in lower case).
-ABBREVIATIONS = frozenset("""
-mr mrs ms dr prof gen lt col maj capt cpt sgt adm cmdr sen rep gov pres st jr sr amb rev
-no nos vs etc approx est fig dept univ inc ltd co corp mt ft hon
-jan feb mar apr jun jul aug sep sept oct nov dec
-u.s u.k u.n e.g i.e a.m p.m
-""".split())
+ABBREVIATIONS = _word_set("""
+mr mrs ms dr prof gen lt col maj capt cpt sgt adm cmdr sen rep gov pres st jr sr amb rev c ca no
+nos vs etc approx est fig dept univ inc ltd co corp mt ft hon jan feb mar apr jun jul aug sep
+sept oct nov dec u.s u.k u.n e.g i.e a.m p.m
+""")
 
 _END = re.compile(r"[.!?]+[”\"’'»)\]]*\s+(?=[“\"‘'«(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?]*[”\"’'»)\]]*\s*$")

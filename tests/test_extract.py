@@ -1,0 +1,421 @@
+"""`estimates extract` (issue 19): claims drafted from an article's text, every other
+number mention listed with its reason, and a draft that validates and reconciles as it is."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from estimates import parse
+from estimates.cli import main
+from estimates.errors import ArticleError, UsageError
+from estimates.extract import DRAFT_COLUMNS, REASONS, extract, read_article
+from estimates.extract.dates import date_cues
+from estimates.extract.sentences import split_sentences
+from estimates.lexicon import Lexicon
+
+ARTICLES = Path(__file__).parent / "articles"
+PUBLISHED = "2024-10-24"  # a Thursday
+
+
+def only_claim(sentence: str, **options: str) -> pd.Series:
+    draft = extract(sentence, published=options.pop("published", PUBLISHED), **options)
+    assert len(draft) == 1, draft[["value", "note"]].to_string()
+    return draft.iloc[0]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return code, out, err
+
+
+# --- every wording family the parser reads, inside a sentence -------------------------------
+
+FAMILIES = [
+    ("a bare number with grouping", "1,354 soldiers"),
+    ("a number in words", "eleven thousand soldiers"),
+    ("a decimal with a multiplier", "1.2 million people"),
+    ("a suffix multiplier", "12k troops"),
+    ("a dozen", "a dozen tanks"),
+    ("an approximator", "approximately 3,000 soldiers"),
+    ("some", "some 3000-10000 North Korean soldiers"),
+    ("nearly", "nearly 5,000 casualties"),
+    ("over", "over 10,000 troops"),
+    ("more than", "more than 13,000 shipping containers"),
+    ("at least", "at least 1,500 North Korean special operations soldiers"),
+    ("N+", "5,000+ casualties"),
+    ("or more", "5,000 casualties or more"),
+    ("up to", "up to 40 drones"),
+    ("as high as", "as high as 700,000 men"),
+    ("fewer than", "fewer than 200 fighters"),
+    ("a hyphen range", "3,000-4,000 troops"),
+    ("an en dash range", "3,000–4,000 troops"),
+    ("a range with to", "300 to 350 drones"),
+    ("between ... and", "between 3,000 and 4,000 troops"),
+    ("from ... to", "from 3,000 to 4,000 troops"),
+    ("plus or minus", "5,000 ± 500 troops"),
+    ("a vague amount", "dozens of casualties"),
+    ("a vague amount with a multiplier", "tens of thousands of troops"),
+    ("several thousand", "several thousand troops"),
+    ("a fraction", "approximately a third of the casualties"),
+    ("half", "half of the troops"),
+    ("two-thirds", "two-thirds of the soldiers"),
+    ("a percentage", "40% of the troops"),
+    ("a rate", "1,354 soldiers per day"),
+    ("a day", "300 drones a day"),
+    ("daily", "over 1,000 troops lost on a daily basis"),
+    ("a filler", "an average of 1,354 Russian fighters killed or wounded per day"),
+    ("a total", "a total of 41,980 casualties"),
+]
+
+
+@pytest.mark.parametrize("family, phrase", FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_every_wording_family_is_drafted_from_a_sentence(family: str, phrase: str) -> None:
+    row = only_claim(f"Officials said on Monday that {phrase} were reported near the front.")
+    reading = parse(phrase)
+    assert row["value"] == phrase
+    drafted = parse(row["value"])
+    assert (drafted.low, drafted.high, drafted.low_open) == (reading.low, reading.high, reading.low_open)
+    assert row["unit"] == ("" if str(reading.unit) == "dimensionless" else str(reading.unit))
+
+
+def _lexicon_phrases() -> list[tuple[str, str]]:
+    hedges = Lexicon.default().data["hedges"]
+    before = [(name, f"{p} 1,200 soldiers") for name, h in hedges.items() for p in h.get("before", ())]
+    after = [(name, f"1,200 soldiers {p}" if p[0].isalpha() else f"1,200{p} soldiers")
+             for name, h in hedges.items() for p in h.get("after", ())]
+    return before + after
+
+
+@pytest.mark.parametrize("rule, phrase", _lexicon_phrases())
+def test_every_hedge_of_the_lexicon_is_kept_in_the_value(rule: str, phrase: str) -> None:
+    row = only_claim(f"The ministry said {phrase} were killed in the fighting.")
+    assert row["value"] == phrase
+    assert parse(row["value"]).hedge == rule
+
+
+# --- what is not a claim --------------------------------------------------------------------
+
+NOT_CLAIMS = [
+    ("date", "The strike on 15 November 2024 killed 40 people.", "15 November 2024"),
+    ("date", "The strike on Oct 24 2024 killed 40 people.", "Oct 24 2024"),
+    ("year", "In 2012, a strike killed 40 people.", "2012"),
+    ("time", "The strike at 1:30 PM killed 40 people.", "1:30 PM"),
+    ("ordinal", "The 11th Corps lost 40 people.", "11th"),
+    ("designation", "A KN-23 missile killed 40 people.", "KN-23"),
+    ("designation", "Its 155mm shells killed 40 people.", "155mm"),
+    ("duration", "After three decades of war, a strike killed 40 people.", "three"),
+    ("duration", "A 12-year-old girl was among 40 people hurt.", "12"),
+    ("distance", "A strike 30 km from the border killed 40 people.", "30"),
+    ("place_count", "Strikes on 12 villages killed 40 people.", "12"),
+    ("name", "Under Article 5 of the treaty, a strike that killed 40 people is an attack.", "5"),
+    ("reference", "The two leaders said a strike killed 40 people.", "two"),
+    ("vague_small", "Several soldiers said a strike killed 40 people.", "Several soldiers"),
+    ("no_noun", "One hears that a strike killed 40 people.", "One"),
+    ("ordinal", "Under Newton's third law, a strike killed 40 people.", "third"),
+]
+
+
+@pytest.mark.parametrize("reason, sentence, text", NOT_CLAIMS, ids=[f"{r}:{t}" for r, _, t in NOT_CLAIMS])
+def test_a_number_that_is_no_claim_is_listed_with_its_reason(reason: str, sentence: str,
+                                                            text: str) -> None:
+    found = read_article(sentence, published=PUBLISHED)
+    assert found.draft["value"].tolist() == ["40 people"]
+    rejected = found.rejected
+    assert rejected[["text", "reason"]].values.tolist() == [[text, reason]]
+    assert reason in REASONS
+    row = rejected.iloc[0]
+    assert sentence[row["column"] - 1:].startswith(text)  # column is 1-based in the line
+
+
+def test_every_number_mention_is_drafted_or_rejected() -> None:
+    text = (ARTICLES / "kharkiv_drones.txt").read_text(encoding="utf-8")
+    found = read_article(text, published="2024-06-09")
+    covered = [(s.line, s.start) for s in split_sentences(text)]
+    assert covered  # the article has sentences
+    digits_in_text = sum(1 for token in text.split() if any(c.isdigit() for c in token))
+    mentions = len(found.draft) + len(found.rejected)
+    # a mention may hold several digit tokens (a date, a range), never none
+    assert 0 < mentions <= digits_in_text + text.lower().count("four") + text.lower().count("seven") \
+        + text.lower().count("three") + text.lower().count("two") + text.lower().count("five")
+    texts = " ".join(found.draft["value"].tolist() + found.rejected["text"].tolist())
+    for token in ("53", "48", "17", "200,000", "4,600", "1:30", "Shahed-136", "Kh-101", "11th", "42"):
+        assert token in texts, token
+
+
+# --- values, units, notes -------------------------------------------------------------------
+
+def test_the_value_is_the_shortest_span_with_hedge_noun_and_rate() -> None:
+    row = only_claim("John Healey told the Telegraph that the Russian military lost “an average of "
+                     "1,354 Russian fighters killed or wounded per day” during the month.")
+    assert row["value"] == "an average of 1,354 Russian fighters killed or wounded per day"
+    assert row["unit"] == "person / day"
+    assert row["quantity"] == "russian.fighters_killed_wounded"
+
+
+def test_a_noun_outside_the_lexicon_keeps_the_number_and_says_so() -> None:
+    row = only_claim("Officials said 13,000 workers were evacuated.")
+    assert row["value"] == "13,000"
+    assert row["unit"] == ""
+    assert "noun outside the lexicon: workers" in row["note"]
+    assert row["quantity"] == "workers"
+
+
+def test_a_noun_after_a_closing_quote_gives_the_unit() -> None:
+    row = only_claim("Kirby said the US assesses that “at least 3,000” North Korean troops have travelled.")
+    assert (row["value"], row["unit"]) == ("at least 3,000", "person")
+    assert "unit past a quotation mark" in row["note"]
+
+
+def test_a_bare_number_takes_the_counted_noun_of_its_sentence() -> None:
+    row = only_claim("Radakin said the Russian losses in the war could touch as high as 700,000.")
+    assert (row["value"], row["unit"]) == ("as high as 700,000", "person")
+    assert "unit from the sentence: losses" in row["note"]
+
+
+def test_totals_up_to_is_a_sum_not_a_bound_issue_19() -> None:
+    draft = extract("Russia lost 1,354 soldiers per day in October 2024. This totals up to 41,980 "
+                    "in one month.", published="2024-11-15", author="A. Writer")
+    row = draft.iloc[1]
+    assert row["value"] == "41,980"
+    assert parse(row["value"]).hedge is None  # read as written, not "up to"
+    assert "idiom risk" in row["note"]
+    assert row["unit"] == "person"  # from the sentence before ("This totals ...")
+    assert (row["as_of"], row["period"]) == ("2024-10-31", "2024-10")
+
+
+def test_money_the_parser_cannot_read_is_drafted_with_a_note() -> None:
+    row = only_claim("The Pentagon said it would send a further $1.7 billion in military aid.")
+    assert row["value"] == "1.7 billion"
+    assert "money, currency not read" in row["note"]
+
+
+def test_a_headline_that_repeats_the_body_is_flagged_as_a_restatement() -> None:
+    text = ("US confirms 3,000 North Korean soldiers in Russia\n\n"
+            "The United States has confirmed that 3,000 North Korean soldiers are in Russia.")
+    draft = extract(text, published=PUBLISHED)
+    assert "restatement: same figure as line 3" in draft.loc[0, "note"]
+    assert "restatement" not in draft.loc[1, "note"]
+
+
+def test_estimative_words_of_the_sentence_fill_confidence() -> None:
+    row = only_claim("The ministry assessed that the forces had highly likely sustained over 5,000 "
+                     "casualties.")
+    assert row["confidence"] == "highly likely"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+DATES = [
+    ("Officials said on 15 November 2024 that 300 troops were killed.", "2024-11-15", ""),
+    ("Since August 2023, the army has sent more than 13,000 containers.", PUBLISHED,
+     f"2023-08-01/{PUBLISHED}"),
+    ("The losses were 712,610 men between 24 February 2022 and 15 November 2024.", "2024-11-15",
+     "2022-02-24/2024-11-15"),
+    ("In October 2024 the army lost 1,354 soldiers per day.", "2024-10-31", "2024-10"),
+    ("In October 2024 the army lost 30,000 soldiers.", "2024-10", ""),
+    ("More than 10,000 troops were deployed last year, AFP reported on Monday.", "2023", ""),
+    ("Officials said on Wednesday that 3,000 soldiers are in Russia.", "2024-10-23", ""),
+    ("As of March 2024, the forces had sustained over 5,000 casualties.", "2024-03", ""),
+]
+
+
+@pytest.mark.parametrize("sentence, as_of, period", DATES)
+def test_dates_come_from_the_sentence_relative_to_publication(sentence: str, as_of: str,
+                                                               period: str) -> None:
+    row = only_claim(sentence)
+    assert (row["as_of"], row["period"]) == (as_of, period)
+    assert "date from publication" not in row["note"] or as_of == PUBLISHED
+
+
+def test_a_sentence_without_a_date_takes_the_publication_date_and_says_so() -> None:
+    row = only_claim("About 70 shipments reached the port.")
+    assert row["as_of"] == PUBLISHED
+    assert "date from publication" in row["note"]
+
+
+def test_the_month_named_earlier_dates_during_the_month() -> None:
+    draft = extract("October 2024 was the worst month. The army lost 1,354 soldiers per day "
+                    "during the month.", published="2024-11-15")
+    assert (draft.loc[0, "as_of"], draft.loc[0, "period"]) == ("2024-10-31", "2024-10")
+
+
+def test_a_weekday_is_the_latest_one_on_or_before_publication() -> None:
+    published = dt.date(2024, 10, 24)
+    assert [c.as_of for c in date_cues("It happened on Thursday.", published)] == ["2024-10-24"]
+    assert [c.as_of for c in date_cues("It happened on Friday.", published)] == ["2024-10-18"]
+
+
+def test_the_dateline_gives_the_publication_date_when_none_is_given() -> None:
+    draft = extract("Troops arrive\n\nFirst Published: Oct 24 2024 | 1:30 PM IST\n\n"
+                    "About 3,000 soldiers arrived.")
+    assert draft.loc[0, "published"] == "2024-10-24"
+    assert "publication date from the text" in draft.loc[0, "note"]
+
+
+def test_without_any_publication_date_the_article_is_refused() -> None:
+    with pytest.raises(UsageError, match="no publication date"):
+        extract("About 3,000 soldiers arrived.")
+
+
+# --- claimants --------------------------------------------------------------------------------
+
+CLAIMANTS = [
+    ("Over 5,000 troops were killed, according to Western reports.", "Western reports"),
+    ("The ministry said 300 troops were killed.", "The ministry"),
+    ("John Healey, the defence minister, told the Telegraph that 300 troops were killed.",
+     "John Healey, the defence minister"),
+    ("Analysts estimated that 300 troops were killed.", "Analysts"),
+    ("“About 300 troops were killed,” the governor said.", "the governor"),
+    ("At the White House, Kirby confirmed that the US assesses that 300 troops left.", "Kirby"),
+]
+
+
+@pytest.mark.parametrize("sentence, claimant", CLAIMANTS)
+def test_the_claimant_comes_from_the_sentence(sentence: str, claimant: str) -> None:
+    assert only_claim(sentence, author="A. Writer")["claimant"] == claimant
+
+
+def test_with_no_claimant_in_the_sentence_the_author_stands_in_and_it_is_noted() -> None:
+    row = only_claim("About 300 troops were killed.", author="A. Writer")
+    assert row["claimant"] == "A. Writer"
+    assert "claimant from byline" in row["note"]
+    assert "no claimant" in only_claim("About 300 troops were killed.")["note"]
+
+
+def test_a_passive_verb_names_no_claimant() -> None:
+    row = only_claim("The overall losses are estimated to be 712,610 men.", author="A. Writer")
+    assert row["claimant"] == "A. Writer"
+
+
+# --- the draft as a claims file -------------------------------------------------------------
+
+def test_the_draft_has_the_claims_columns_and_totals_are_cumulative() -> None:
+    draft = extract("Since August 2023, the army has sent more than 13,000 containers. "
+                    "It also sent 70 shipments.", published=PUBLISHED, document="a.txt")
+    assert tuple(draft.columns) == DRAFT_COLUMNS
+    assert draft["id"].tolist() == ["a-001", "a-002"]
+    assert draft.loc[0, "kind"] == "cumulative"
+
+
+def test_the_draft_of_every_test_article_validates_and_reconciles_as_it_stands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    articles = sorted(ARTICLES.glob("*.txt"))
+    draft, rejected = tmp_path / "draft.csv", tmp_path / "rejected.csv"
+    code, _, err = run(capsys, "extract", *articles, "--published", "2024-06-01", "--author",
+                       "Staff", "-o", draft, "--rejected", rejected)
+    assert code == 0, err
+    assert "claims drafted" in err
+    assert run(capsys, "validate", draft)[0] == 0
+    code, _, err = run(capsys, "reconcile", draft, "--format", "json")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(draft.read_text(encoding="utf-8"))))
+    assert len(rows) > 60 and len({r["id"] for r in rows}) == len(rows)
+    assert {r["document"] for r in rows} == {a.name for a in articles}
+    left_out = pd.read_csv(rejected, keep_default_na=False)
+    assert set(left_out["reason"]) <= set(REASONS)
+    assert (left_out["line"] >= 1).all()
+
+
+def test_extract_writes_the_draft_to_stdout_without_o(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("About 3,000 soldiers arrived, officials said.", encoding="utf-8")
+    code, out, _ = run(capsys, "extract", article, "--published", PUBLISHED)
+    assert code == 0
+    assert out.splitlines()[0] == ",".join(DRAFT_COLUMNS)
+    assert "About 3,000 soldiers" in out
+
+
+def test_the_draft_of_the_annotated_articles_finds_nine_in_ten_claims() -> None:
+    from benchmarks.bench_extract import _articles, _rows, draft, score
+
+    gold = _rows(ARTICLES / "claims.csv")
+    meta = {r["document"]: r for r in _rows(ARTICLES / "articles.csv")}
+    result = score(draft(_articles(ARTICLES, gold, meta)), gold)
+    assert result["found"] / result["claims"] >= 0.9
+    assert result["precision"] >= 0.85
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+def test_each_unreadable_article_is_named_and_the_exit_code_is_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("About 3,000 soldiers arrived.", encoding="utf-8")
+    binary = tmp_path / "latin1.txt"
+    binary.write_bytes("Caf\xe9: 300 soldiers".encode("latin-1"))
+    draft = tmp_path / "draft.csv"
+    code, _, err = run(capsys, "extract", good, tmp_path / "missing.txt", binary,
+                         "--published", PUBLISHED, "-o", draft)
+    assert code == 2
+    assert f"{tmp_path / 'missing.txt'}: cannot read" in err
+    assert f"{binary}: is not UTF-8 text (byte 4 is 0xe9)" in err
+    assert "2 articles could not be read" in err
+    assert not draft.exists()  # nothing written when an input is bad
+
+
+def test_an_article_without_a_date_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "undated.txt"
+    article.write_text("About 3,000 soldiers arrived.", encoding="utf-8")
+    code, _, err = run(capsys, "extract", article)
+    assert code == 2
+    assert f"{article}: no publication date" in err
+
+
+def test_a_bad_published_date_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("About 3,000 soldiers arrived.", encoding="utf-8")
+    code, _, err = run(capsys, "extract", article, "--published", "24/10/2024")
+    assert code == 2
+    assert "'24/10/2024' is not a date (YYYY-MM-DD)" in err
+
+
+def test_extract_refuses_to_overwrite_an_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("About 3,000 soldiers arrived.", encoding="utf-8")
+    for option in ("-o", "--rejected"):
+        code, _, err = run(capsys, "extract", article, "--published", PUBLISHED, option, article)
+        assert code == 2
+        assert "refusing to overwrite" in err
+    assert article.read_text(encoding="utf-8") == "About 3,000 soldiers arrived."
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html><html><head><title>Drones hit Kharkiv</title>
+<meta name="author" content="Jane Doe"><meta property="article:published_time" content="2024-05-03">
+</head><body><nav>Home | World | 24 hours</nav><article><h1>Drones hit Kharkiv</h1>
+<p>At least 12 people were killed on Friday, officials said.</p>
+<p>More than 40 drones were launched overnight, the air force said.</p></article>
+<footer>Copyright 2024. 3 comments</footer></body></html>"""
+
+
+def test_an_html_page_is_read_for_its_main_text_and_metadata(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    draft = tmp_path / "draft.csv"
+    code, _, err = run(capsys, "extract", page, "-o", draft)
+    assert code == 0, err
+    rows = list(csv.DictReader(draft.open(encoding="utf-8")))
+    assert [r["value"] for r in rows] == ["At least 12 people", "More than 40 drones"]
+    assert {r["published"] for r in rows} == {"2024-05-03"}
+    assert rows[0]["as_of"] == "2024-05-03"  # "on Friday" before a Friday publication
+    assert rows[0]["claimant"] == "officials"
+
+
+def test_an_html_page_with_no_text_is_an_article_error(tmp_path: Path) -> None:
+    from estimates.extract.source import load_articles
+
+    page = tmp_path / "empty.html"
+    page.write_text("<html><body></body></html>", encoding="utf-8")
+    with pytest.raises(ArticleError, match=r"empty\.html: no main text"):
+        load_articles([page])
