@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from estimates.errors import UsageError
-from estimates.extract.claimants import claimant_cue
+from estimates.extract.claimants import claimant_cue, pronoun_cue
 from estimates.extract.dates import DateCue, date_cues, day_span
 from estimates.extract.mentions import NOTES, REASONS, Mention, has_number, read_mentions
 from estimates.extract.sentences import Sentence, split_sentences
@@ -225,9 +225,16 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
     previous_unit = ""
     previous_row: dict[str, str] | None = None
     last_month: str | None = None
+    last_named: str | None = None
     for sentence in sentences:
         numbers = has_number(sentence.text, lexicon)
         anaphor = "month" in sentence.text and _MONTH_ANAPHOR.search(sentence.text) is not None
+        named = claimant_cue(sentence.text)
+        carried = named is None and last_named is not None and pronoun_cue(sentence.text)
+        if carried:
+            named = last_named
+        elif named is not None:
+            last_named = named
         if not numbers and not anaphor:
             continue
         cues = date_cues(sentence.text, day, unresolved=True)
@@ -241,7 +248,6 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
         if all(m.reason is not None for m in mentions):
             rejected.extend(_rejected_row(document, text, sentence, m) for m in mentions)
             continue
-        named = claimant_cue(sentence.text)
         confidence = _confidence(sentence.text)
         for mention in mentions:
             if mention.reason is not None:
@@ -256,6 +262,8 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
                 as_of, period, more = _times(mention, _chosen_cue(cues, mention), day, month_here)
                 notes += more
             claimant = named
+            if carried:
+                notes.append("claimant from an earlier sentence")
             if claimant is None and author:
                 claimant = author
                 notes.append("claimant from byline")

@@ -28,7 +28,7 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-__all__ = ["PRONOUNS", "SPEECH_VERBS", "claimant_cue"]
+__all__ = ["PRONOUNS", "SPEECH_VERBS", "claimant_cue", "pronoun_cue"]
 
 #: Verbs that attribute a claim to their subject.
 SPEECH_VERBS = (
@@ -36,7 +36,8 @@ SPEECH_VERBS = (
     "claims", "reported", "reports", "confirmed", "confirms", "assessed", "assesses", "added",
     "concluded", "announced", "announces", "believes", "suggested", "suggests", "observed",
     "warned", "noted", "wrote", "revealed", "found", "counted", "recorded", "put", "puts",
-    "averred", "insisted", "acknowledged", "admitted", "alleged", "explained",
+    "averred", "insisted", "acknowledged", "admitted", "alleged", "explained", "estimate", "say",
+    "believe", "report", "claim", "assess", "warn", "warns", "documented", "documents", "tallied",
 )
 #: Subjects that name nobody by themselves.
 PRONOUNS = _word_set("""
@@ -58,6 +59,7 @@ _NOT_A_VERB = re.compile(r"(?:\b(?:the|a|an|these|those|its|their|his|her|our|me
 _INVERTED = re.compile(r"^\s*(?P<who>(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+)?"
                        r"[A-Z][\w.’'-]*)*)")
 _MAX_WORDS = 14
+_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){0,5}[A-Z][\w.’'-]*")
 _LETTERS = re.compile(r"[a-z]+")
 _CUE_WORDS = frozenset(SPEECH_VERBS) | {"according"}
 
@@ -67,18 +69,15 @@ def _subject(before: str) -> str | None:
     clause = before[ends[-1]:] if ends else before
     clause = _AUX.sub("", clause).strip(" ,")
     clause = _LEADING.sub("", clause).strip(" ,")
-    parts = [p.strip() for p in clause.split(",") if p.strip()]
+    parts = [p.strip() for p in clause.split(", ") if p.strip()]
+    while parts and (parts[-1].split()[0].endswith("ing") or parts[-1].split()[0] in ("who", "which")):
+        parts.pop()  # an interrupting clause: "the spy chief, keeping a close watch, claimed"
     if not parts:
         return None
-    kept = [parts[0]]
-    for part in parts[1:]:
-        first = part.split()[0]
-        if first.lower() in ("the", "a", "an") or first[:1].isupper():
-            kept.append(part)  # an appositive: "John Healey, the defence minister"
-        elif first.endswith("ing") or first in ("who", "which", "where", "when"):
-            continue  # an interrupting clause: "the spy chief, keeping a close watch, claimed"
-        else:
-            kept = [part]
+    kept = [parts[-1]]
+    if len(parts) > 1 and parts[-1].split()[0].lower() in ("the", "a", "an") \
+            and _NAME.fullmatch(parts[-2]):
+        kept.insert(0, parts[-2])  # an appositive: "John Healey, the defence minister"
     subject = ", ".join(kept)
     words = subject.split()
     if not words or len(words) > _MAX_WORDS or words[-1].lower() in PRONOUNS \
@@ -104,3 +103,17 @@ def claimant_cue(sentence: str) -> str | None:
         if after and sentence[:verb.start()].rstrip().endswith((",", "”", '"', "’")):
             return after.group("who").strip()
     return None
+
+
+_PRONOUN_VERB = re.compile(r"\b(?:he|she|they|it|He|She|They|It)\s+(?:(?:has|have|had|also)\s+)?(?:"
+                           + "|".join(SPEECH_VERBS) + r")\b")
+
+
+def pronoun_cue(sentence: str) -> bool:
+    """True when a pronoun reports the claim ("he said", "It counted"): the caller may carry
+    the claimant named in an earlier sentence.
+
+    >>> pronoun_cue("“At least 12 were killed,” he said."), pronoun_cue("12 were killed.")
+    (True, False)
+    """
+    return _PRONOUN_VERB.search(sentence) is not None

@@ -20,7 +20,7 @@ saying so (`NOTES`).
 >>> found = read_mentions("Officials said 12 villages and over 1,500 troops were hit on 3 May.",
 ...                       Lexicon.default())
 >>> [(m.text, m.reason) for m in found]
-[('12', 'place_count'), ('over 1,500 troops', None)]
+[('12', 'place_count'), ('over 1,500 troops', None), ('3 May.', 'date')]
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ REASONS: Mapping[str, str] = {
 NOTES: Mapping[str, str] = {
     "date from publication": "no date in the sentence: as_of is the publication date",
     "claimant from byline": "no claimant in the sentence: the author stands in",
+    "claimant from an earlier sentence": "a pronoun reports the claim (he said): the last named one",
     "no claimant": "no claimant in the sentence and no author given",
     "noun outside the lexicon": "the word counted is not in the lexicon; the unit is left empty",
     "unit from the sentence": "no noun after the number; the unit is the sentence's counted noun",
