@@ -57,6 +57,7 @@ DRAFT_COLUMNS = ("id", "quantity", "value", "unit", "low", "high", "best", "as_o
 #: Columns of the rejected mentions: where, what, and why.
 REJECTED_COLUMNS = ("document", "line", "column", "text", "reason", "detail", "sentence")
 
+_CLAUSE_BREAK = re.compile(r",\s|;|\s[—–]\s|—")
 _CUMULATIVE = re.compile(r"\b(?:since|so far|to date|thus far|in total|total|overall|altogether|"
                          r"cumulative|already|running total)\b", re.IGNORECASE)
 _LOSSES = _word_set("""
@@ -137,9 +138,20 @@ def _quantity(mention: Mention) -> str:
     return name if re.match(r"[A-Za-z_]", name) else f"n{name}"
 
 
-def _chosen_cue(cues: list[DateCue], mention: Mention) -> DateCue | None:
-    """The date cue of the sentence that dates `mention`: strongest role, then nearest."""
-    usable = [c for c in cues if c.as_of and not (c.start <= mention.start < c.end)]
+def _chosen_cue(cues: list[DateCue], mention: Mention, sentence: str) -> DateCue | None:
+    """The date cue of the sentence that dates `mention`: strongest role, then nearest.
+
+    A cue dates the mention when it is in the same clause (no ", " or ";" between them),
+    or in the sentence's opening clause ("As of March 2025, ... over 5,000").
+    """
+    opening = _CLAUSE_BREAK.search(sentence)
+    opening_end = opening.start() if opening else len(sentence)
+
+    def reaches(cue: DateCue) -> bool:
+        low, high = sorted((cue.start, mention.start))
+        return cue.end <= opening_end or _CLAUSE_BREAK.search(sentence, low, high) is None
+
+    usable = [c for c in cues if c.as_of and not (c.start <= mention.start < c.end) and reaches(c)]
     if not usable:
         return None
     others = [c for c in usable if c.role != "reported"] or usable
@@ -152,8 +164,12 @@ def _chosen_cue(cues: list[DateCue], mention: Mention) -> DateCue | None:
 
 
 def _times(mention: Mention, cue: DateCue | None, published: dt.date | None,
-           month: str | None) -> tuple[str, str, list[str]]:
-    """as_of, period and notes for a claim."""
+           month: str | None, cumulative: bool) -> tuple[str, str, list[str]]:
+    """as_of, period and notes for a claim.
+
+    A rate dated by a month or a year is the average over it; so is a running total's
+    count ("killed in May" is the increase over May), ending the period at as_of.
+    """
     rate = mention.reading is not None and mention.reading.kind == "rate"
     notes: list[str] = []
     if cue is None and month is not None:
@@ -171,10 +187,21 @@ def _times(mention: Mention, cue: DateCue | None, published: dt.date | None,
             return cue.as_of, "", notes
         notes.append("date from publication")
         return published.isoformat(), f"{first.isoformat()}/{published.isoformat()}", notes
-    if rate and len(cue.as_of) < 10:
-        _, last = day_span(cue.as_of)
-        return last.isoformat(), cue.as_of, notes
+    if (rate or (cumulative and cue.role in ("point", "relative"))) and len(cue.as_of) < 10:
+        first, last = day_span(cue.as_of)
+        if published is None or last <= published:
+            return last.isoformat(), cue.as_of, notes
+        if first <= published:  # the month or year is not over: up to publication
+            return published.isoformat(), f"{first.isoformat()}/{published.isoformat()}", notes
     return cue.as_of, "", notes
+
+
+def _is_total(mention: Mention, sentence: str) -> bool:
+    """True for a running total: "since", "so far", "already", or losses (killed, wounded)."""
+    window = sentence[mention.start:mention.end + 40].lower()
+    return _CUMULATIVE.search(sentence[:mention.end + 40]) is not None \
+        or any(word in _LOSSES for word in re.findall(r"[a-z]+", window)) \
+        or any(word in _LOSSES for word in mention.noun[1].split())
 
 
 def _confidence(sentence: str) -> str:
@@ -259,7 +286,8 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
                 if period and len(period) == 7 and not as_of:
                     as_of = day_span(period)[1].isoformat()
             else:
-                as_of, period, more = _times(mention, _chosen_cue(cues, mention), day, month_here)
+                as_of, period, more = _times(mention, _chosen_cue(cues, mention, sentence.text), day,
+                                             month_here, _is_total(mention, sentence.text))
                 notes += more
             claimant = named
             if carried:
@@ -273,11 +301,8 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
             if from_text:
                 notes.append("publication date from the text")
             reading = mention.reading
-            window = sentence.text[mention.start:mention.end + 40].lower()
             cumulative = bool(period) or (reading is not None and reading.kind == "rate") \
-                or _CUMULATIVE.search(sentence.text[:mention.end + 40]) is not None \
-                or any(word in _LOSSES for word in re.findall(r"[a-z]+", window)) \
-                or any(word in _LOSSES for word in mention.noun[1].split())
+                or _is_total(mention, sentence.text)
             row = {"id": "", "quantity": _quantity(mention), "value": mention.text,
                    "unit": mention.unit, "low": "", "high": "", "best": "", "as_of": as_of,
                    "period": period, "kind": "cumulative" if cumulative else "level",

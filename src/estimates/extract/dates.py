@@ -44,6 +44,8 @@ _PATTERNS = [
     rf"\b(?P<mon6>{_MONTH})\.?\s+(?P<d6>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,.]?\d)",
     r"\b(?:in|In|since|Since|by|By|until|of|from|From|during|During|early|late|mid|through|"
     r"before|after|year|between|Between|and|to)[\s-](?P<y7>1[89]\d\d|20\d\d)\b(?![,.]\d|s\b)",
+    rf"\b(?:in|In|since|Since|during|During|by|By|until|from|From|through|early|late|mid|"
+    rf"throughout)[\s-]+(?P<mon8>{_MONTH})\b(?![\s.,]*\d)",
     r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
     r"\b(?P<rel>(?:[Ll]ast|[Tt]his|[Ee]arlier this|[Pp]ast|[Pp]revious)\s+(?:year|month|week))\b",
     r"\b(?P<day>[Yy]esterday|[Tt]oday|[Ll]ast night)\b",
@@ -51,6 +53,7 @@ _PATTERNS = [
 _DATE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 _BEFORE = re.compile(r"(?:\b(?P<w>[Ss]ince|[Aa]s of|[Aa]s at|[Bb]y the end of|[Aa]t the end of|"
                      r"[Bb]etween|[Ff]rom)\s+(?:the\s+)?)$")
+_SINCE_CLAUSE = re.compile(r"\b[Ss]ince\s+[^,.;:]{0,60}\b(?:in|on)\s+$")
 _JOIN = re.compile(r"\s+(?:and|to|until|till|through)\s+$|\s*[-–]\s*$")
 _REPORTED = re.compile(r"\b(?:said|says|told|reported|reports|announced|stated|added|confirmed|"
                        r"revealed|wrote|published)\b(?:\s+\w+){0,3}\s+(?:on\s+|late\s+|early\s+)?$")
@@ -140,6 +143,8 @@ def _instant(found: re.Match[str], published: dt.date | None) -> str | None:
         return _without_year(_MONTHS[group("mon6").lower()], int(group("d6")), published)
     if group("y7"):
         return _text_of(int(group("y7")))
+    if group("mon8"):
+        return _without_year(_MONTHS[group("mon8").lower()], None, published)
     return _relative(found, published)
 
 
@@ -156,7 +161,8 @@ def date_cues(sentence: str, published: dt.date | None, *, unresolved: bool = Fa
             if not unresolved:
                 continue
             instant = ""
-        start = found.start("y7") if found.group("y7") else found.start()
+        start = found.start("y7") if found.group("y7") else \
+            found.start("mon8") if found.group("mon8") else found.start()
         before = sentence[:start]
         word = _BEFORE.search(before)
         relative = bool(found.group("wd") or found.group("rel") or found.group("day"))
@@ -164,6 +170,8 @@ def date_cues(sentence: str, published: dt.date | None, *, unresolved: bool = Fa
         if word:
             lead = word.group("w").lower()
             role = {"since": "since", "between": "between", "from": "between"}.get(lead, "as_of")
+        elif _SINCE_CLAUSE.search(before):
+            role = "since"  # "since fighting broke out in April 2023"
         elif _REPORTED.search(before):
             role = "reported"
         cue = DateCue(start, found.end(), sentence[start:found.end()], instant, role)
