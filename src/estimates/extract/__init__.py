@@ -198,7 +198,7 @@ def _times(mention: Mention, cue: DateCue | None, published: dt.date | None,
 
 def _is_total(mention: Mention, sentence: str) -> bool:
     """True for a running total: "since", "so far", "already", or losses (killed, wounded)."""
-    window = sentence[mention.start:mention.end + 40].lower()
+    window = sentence[max(0, mention.start - 25):mention.end + 40].lower()
     return _CUMULATIVE.search(sentence[:mention.end + 40]) is not None \
         or any(word in _LOSSES for word in re.findall(r"[a-z]+", window)) \
         or any(word in _LOSSES for word in mention.noun[1].split())
