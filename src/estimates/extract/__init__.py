@@ -138,37 +138,43 @@ def _quantity(mention: Mention) -> str:
     return name if re.match(r"[A-Za-z_]", name) else f"n{name}"
 
 
-def _chosen_cue(cues: list[DateCue], mention: Mention, sentence: str) -> DateCue | None:
+def _chosen_cue(cues: list[DateCue], mention: Mention, sentence: str,
+                ) -> tuple[DateCue | None, bool]:
     """The date cue of the sentence that dates `mention`: strongest role, then nearest.
 
     A cue dates the mention when it is in the same clause (no ", " or ";" between them),
-    or in the sentence's opening clause ("As of March 2025, ... over 5,000").
+    or in the sentence's opening clause ("As of March 2025, ... over 5,000"). Also says
+    whether the cue chosen is in the mention's own clause.
     """
     opening = _CLAUSE_BREAK.search(sentence)
     opening_end = opening.start() if opening else len(sentence)
 
-    def reaches(cue: DateCue) -> bool:
+    def same_clause(cue: DateCue) -> bool:
         low, high = sorted((cue.start, mention.start))
-        return cue.end <= opening_end or _CLAUSE_BREAK.search(sentence, low, high) is None
+        return _CLAUSE_BREAK.search(sentence, low, high) is None
+
+    def reaches(cue: DateCue) -> bool:
+        return cue.end <= opening_end or same_clause(cue)
 
     usable = [c for c in cues if c.as_of and not (c.start <= mention.start < c.end) and reaches(c)]
     if not usable:
-        return None
+        return None, False
     others = [c for c in usable if c.role != "reported"] or usable
 
     def distance(cue: DateCue) -> int:
         return cue.start - mention.end if cue.start >= mention.end else mention.start - cue.end
 
     strength = {"between": 0, "since": 0, "as_of": 1}
-    return min(others, key=lambda c: (strength.get(c.role, 2), distance(c)))
+    chosen = min(others, key=lambda c: (strength.get(c.role, 2), distance(c)))
+    return chosen, same_clause(chosen)
 
 
 def _times(mention: Mention, cue: DateCue | None, published: dt.date | None,
            month: str | None, cumulative: bool) -> tuple[str, str, list[str]]:
     """as_of, period and notes for a claim.
 
-    A rate dated by a month or a year is the average over it; so is a running total's
-    count ("killed in May" is the increase over May), ending the period at as_of.
+    A rate dated by a month or a year is the average over it; a running total's count dated
+    in its own clause is the increase over it ("killed 12 in May"), ending the period at as_of.
     """
     rate = mention.reading is not None and mention.reading.kind == "rate"
     notes: list[str] = []
@@ -286,8 +292,9 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
                 if period and len(period) == 7 and not as_of:
                     as_of = day_span(period)[1].isoformat()
             else:
-                as_of, period, more = _times(mention, _chosen_cue(cues, mention, sentence.text), day,
-                                             month_here, _is_total(mention, sentence.text))
+                cue, near = _chosen_cue(cues, mention, sentence.text)
+                as_of, period, more = _times(mention, cue, day, month_here,
+                                             near and _is_total(mention, sentence.text))
                 notes += more
             claimant = named
             if carried:
