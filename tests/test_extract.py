@@ -197,6 +197,23 @@ def test_money_the_parser_cannot_read_is_drafted_with_a_note() -> None:
     assert "money, currency not read" in row["note"]
 
 
+def test_a_hedge_before_a_currency_sign_is_kept_and_the_sign_noted() -> None:
+    row = only_claim("Austin said American aid had reached more than $51 billion.")
+    assert row["value"] == "more than 51 billion"
+    assert parse(row["value"]).low_open
+    assert "currency sign left out of the value: $" in row["note"]
+
+
+def test_a_small_number_word_before_a_noun_is_drafted_but_one_alone_is_not() -> None:
+    row = only_claim("Two peacekeepers were also wounded, the mission said.")
+    assert row["value"] == "Two"
+    assert "noun outside the lexicon: peacekeepers" in row["note"]
+    found = read_article("Almost one in four schools closed, and three times as many shut.",
+                         published=PUBLISHED)
+    assert found.draft.empty
+    assert found.rejected["reason"].tolist() == ["no_noun", "unreadable", "no_noun"]
+
+
 def test_a_headline_that_repeats_the_body_is_flagged_as_a_restatement() -> None:
     text = ("US confirms 3,000 North Korean soldiers in Russia\n\n"
             "The United States has confirmed that 3,000 North Korean soldiers are in Russia.")

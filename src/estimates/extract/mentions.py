@@ -118,7 +118,7 @@ totals total totalled totaled totalling totaling adds add added adding amounts a
 sums summed comes came
 """)
 FUNCTION_WORDS = _word_set("""
-a an the of in on at by to for from with without into onto over under and or but nor so yet as
+times fold a an the of in on at by to for from with without into onto over under and or but nor so yet as
 than that which who whom whose what when where while if because since until before after during
 per is are was were be been being has have had do does did will would shall should can could may
 might must not no also already still just only even about around this these those there here it
@@ -540,6 +540,9 @@ def _mention(sentence: _Sentence, start: int, end: int, digits: bool,
     small_word = not digits and vocabulary.number_values.get(text[start:end].lower(), 100) < 10
     if digits and _in_name(sentence, start, vocabulary):
         return _rejected(sentence, start, end, "name")
+    if digits and _YEAR.fullmatch(text[start:end]) and noun.split()[:1] \
+            and noun.split()[0] not in vocabulary.nouns:
+        return _rejected(sentence, start, end, "year")  # "the 1961 Treaty", read with any noun
     if reading.hedge == "vague" and reading.high <= 10:
         return _rejected(sentence, span_start, span_end, "vague_small")
     if small_word and sentence.word_before(span_start).lower() in DETERMINERS:
@@ -581,6 +584,11 @@ def _shape_reason(sentence: _Sentence, start: int, end: int, digits: bool,
         if word[:1] != text[start:start + 1] and sentence.index_at(start) > 0 \
                 and sentence.word_before(start) not in ("“", '"', "‘", "'", ":", "(", "—", "-"):
             return start, end, "name"  # "Group of Seven": a capital mid-sentence
+    index = sentence.index_at(start)
+    if index >= 2 and sentence.words[index - 1].lower() == "in" and \
+            (sentence.words[index - 2][0].isdigit() or sentence.words[index - 2].lower()
+             in vocabulary.number_words):
+        return start, end, "unreadable"  # "one in four": a ratio the parser does not read
     following = next((w.lower() for w in sentence.words_after(end, 3) if w not in ("-", "‐")), "")
     if following in DURATION:
         return start, end, "duration"
@@ -620,15 +628,23 @@ def _bare(sentence: _Sentence, start: int, end: int, reading: Reading, span_star
         return _rejected(sentence, start, end, "year")
     unit, modifiers, noun = "", "", ""
     probe = _probe_unit(sentence, after, lexicon, vocabulary) if designation else None
-    if (small_word and probe is None) or (not digits and reading.high < 10 and probe is None):
-        return _rejected(sentence, start, end, "no_noun")
+    lone = not outside or outside.split()[0] in FUNCTION_WORDS or text[start:end].lower() == "one"
+    if probe is None and (small_word or (not digits and reading.high < 10)) and lone:
+        return _rejected(sentence, start, end, "no_noun")  # "one such", "one hears", "seven,"
     sign = text[max(0, span_start - 1):span_start]
     if sign in CURRENCY_SIGNS or (outside.split()[:1] and outside.split()[0] in CURRENCY_WORDS):
         notes.append("money, currency not read")
         hedge = text[_left_start(sentence, span_start - 1, vocabulary):span_start - 1].strip()
         hedge = re.sub(r"^(?:(?:to|and|of|from|the)\s+)+", "", hedge)
         if sign in CURRENCY_SIGNS and hedge:
-            notes.append(f"hedge before the currency sign not read: {hedge}")
+            try:  # "more than $51 billion": the hedge read with the amount, the sign left out
+                reading = parse(f"{hedge} {value}", lexicon=lexicon)
+            except ParseError:
+                notes.append(f"hedge before the currency sign not read: {hedge}")
+            else:
+                value = f"{hedge} {value}"
+                span_start = text.rindex(hedge, 0, span_start)
+                notes.append(f"currency sign left out of the value: {sign}")
         return Mention(span_start, span_end, value, None, reading, "", ("", "money"), tuple(notes))
     probe_at = after if partitive else (span_end + 1 if text[span_end:span_end + 1] in "”\"’'"
                                         and text[span_end:span_end + 1] else -1)
