@@ -258,16 +258,9 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
     previous_unit = ""
     previous_row: dict[str, str] | None = None
     last_month: str | None = None
-    last_named: str | None = None
-    for sentence in sentences:
+    for position, sentence in enumerate(sentences):
         numbers = has_number(sentence.text, lexicon)
         anaphor = "month" in sentence.text and _MONTH_ANAPHOR.search(sentence.text) is not None
-        named = claimant_cue(sentence.text)
-        carried = named is None and last_named is not None and pronoun_cue(sentence.text)
-        if carried:
-            named = last_named
-        elif named is not None:
-            last_named = named
         if not numbers and not anaphor:
             continue
         cues = date_cues(sentence.text, day, unresolved=True)
@@ -281,6 +274,11 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
         if all(m.reason is not None for m in mentions):
             rejected.extend(_rejected_row(document, text, sentence, m) for m in mentions)
             continue
+        named = claimant_cue(sentence.text)
+        carried = named is None and pronoun_cue(sentence.text)
+        if carried:  # "he said": the claimant named last, in the sentences before
+            named = _earlier_claimant(sentences, position)
+            carried = named is not None
         confidence = _confidence(sentence.text)
         for mention in mentions:
             if mention.reason is not None:
@@ -323,6 +321,15 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
             if mention.unit:
                 previous_unit = mention.unit.split(" / ")[0]
     return Extraction(_finish(rows, document), tuple(rejected))
+
+
+def _earlier_claimant(sentences: list[Sentence], position: int, reach: int = 6) -> str | None:
+    """The claimant named in the nearest of the `reach` sentences before `position`."""
+    for sentence in reversed(sentences[max(0, position - reach):position]):
+        named = claimant_cue(sentence.text)
+        if named is not None:
+            return named
+    return None
 
 
 def _rejected_row(document: str, text: str, sentence: Sentence, mention: Mention) -> dict[str, object]:

@@ -320,26 +320,28 @@ class _Sentence:
         return end
 
 
-def _anchors(sentence: _Sentence, vocabulary: _Vocabulary) -> Iterator[tuple[int, int, bool]]:
+def _anchors(sentence: _Sentence, vocabulary: _Vocabulary) -> list[tuple[int, int, bool]]:
     """(start, end, digits?) of each number in the sentence: digits, or a number word."""
-    words, starts = sentence.words, sentence.starts
+    text, words, starts = sentence.text, sentence.words, sentence.starts
+    found = [(m.start(), m.end(), True) for m in _DIGITS.finditer(text)]
+    lower = text.lower()
+    if vocabulary.starters.isdisjoint(_LETTERS.findall(lower)):
+        return found
     for index, word in enumerate(words):
-        if word[0].isdigit():
-            yield starts[index], starts[index] + len(word), True
-            continue
-        lower = word.lower()
-        if lower in vocabulary.single:
-            if index and words[index - 1] in ("-", "‐") and index > 1 and \
+        key = word.lower()
+        if key in vocabulary.single:
+            if index > 1 and words[index - 1] in ("-", "‐") and \
                     words[index - 2].lower() in vocabulary.number_words:
                 continue  # "twenty-five": read from "twenty"
-            yield starts[index], starts[index] + len(word), False
-        elif lower in vocabulary.phrase_starts:
+            found.append((starts[index], starts[index] + len(word), False))
+        elif key in vocabulary.phrase_starts:
             for phrase in vocabulary.phrases:
                 length = len(phrase)
                 if tuple(w.lower() for w in words[index:index + length]) == phrase:
                     last = index + length - 1
-                    yield starts[index], starts[last] + len(words[last]), False
+                    found.append((starts[index], starts[last] + len(words[last]), False))
                     break
+    return sorted(found)
 
 
 def _designation(text: str, start: int, end: int) -> tuple[int, int] | None:
