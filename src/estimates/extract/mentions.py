@@ -586,16 +586,16 @@ def _shape_reason(sentence: _Sentence, start: int, end: int, digits: bool,
         if word[:1] != text[start:start + 1] and sentence.index_at(start) > 0 \
                 and sentence.word_before(start) not in ("“", '"', "‘", "'", ":", "(", "—", "-"):
             return start, end, "name"  # "Group of Seven": a capital mid-sentence
-    index = sentence.index_at(start)
-    if index >= 2 and sentence.words[index - 1].lower() == "in" and \
-            (sentence.words[index - 2][0].isdigit() or sentence.words[index - 2].lower()
-             in vocabulary.number_words):
-        return start, end, "unreadable"  # "one in four": a ratio the parser does not read
     following = next((w.lower() for w in sentence.words_after(end, 3) if w not in ("-", "‐")), "")
     if following in DURATION:
         return start, end, "duration"
     if following in DISTANCE and not (following == "m" and text[end:end + 1] != " "):
         return start, end, "distance"
+    index = sentence.index_at(start)
+    if index >= 2 and sentence.words[index - 1].lower() == "in" and \
+            (sentence.words[index - 2][0].isdigit() or sentence.words[index - 2].lower()
+             in vocabulary.number_words):
+        return start, end, "unreadable"  # "one in four": a ratio the parser does not read
     return None
 
 
