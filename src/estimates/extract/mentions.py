@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -174,28 +174,30 @@ class Mention:
 
 @dataclass(frozen=True)
 class _Vocabulary:
-    """Words of one lexicon the extractor needs."""
+    """The words of one lexicon that the extractor needs, drawn from its tables."""
 
+    #: words of any phrase that may stand before a number (hedges, fillers, ranges, numbers)
     left: frozenset[str]
-    anchors: re.Pattern[str]
-    number_words: frozenset[str]
+    #: words a phrase before a number starts with ("more", "an", "between"), currency signs
+    opening: frozenset[str]
+    #: number words and their values ("seven": 7)
+    number_values: Mapping[str, int]
+    #: multiplier words of three letters or more ("thousand", "million", "dozen")
     multipliers: frozenset[str]
+    #: fraction words ("third", "half")
     fractions: frozenset[str]
+    #: counted nouns and their units ("soldiers": "person")
     nouns: Mapping[str, str]
+    #: every word the lexicon reads
     lexical: frozenset[str]
-    vague: frozenset[str] = field(default_factory=frozenset)
-    #: the first word of every number word or phrase (a quick test for a sentence)
-    starters: frozenset[str] = field(default_factory=frozenset)
     #: number words that are a mention alone, and phrases that are (as word tuples)
-    single: frozenset[str] = field(default_factory=frozenset)
-    phrases: tuple[tuple[str, ...], ...] = ()
-    phrase_starts: frozenset[str] = field(default_factory=frozenset)
-    #: words a hedge or filler before a number starts with ("more", "an", "between")
-    opening: frozenset[str] = field(default_factory=frozenset)
-    #: the value of each number word ("seven": 7)
-    number_values: Mapping[str, int] = field(default_factory=dict)
+    single: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    phrase_starts: frozenset[str]
+    #: the distinctive words of `single` and `phrases` (a quick test for a sentence)
+    starters: frozenset[str]
     #: words no counted noun phrase holds, where a candidate span may end (not lexicon words)
-    stops: frozenset[str] = field(default_factory=frozenset)
+    stops: frozenset[str]
 
 
 def _words_in(value: Any) -> Iterator[str]:
@@ -240,26 +242,21 @@ def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
             opening.add(phrase_words(phrase)[0])
     opening.discard("the")
     numbers = data.get("numbers", {})
-    number_words = frozenset(numbers.get("words", {}))
+    number_values = dict(numbers.get("words", {}))
     multipliers = frozenset(w for w in data.get("multipliers", {}) if len(w) > 2 and w.isalpha())
     fractions = frozenset(data.get("fractions", {}))
-    vague = frozenset(" ".join(phrase_words(p)) for p in data.get("vague", {}))
-    words = sorted(number_words | multipliers | fractions | {p for p in vague if " " not in p},
-                   key=len, reverse=True)
-    phrases = sorted((p for p in vague if " " in p), key=len, reverse=True)
-    alternatives = [r"\s+".join(map(re.escape, p.split())) for p in phrases] + [re.escape(w) for w in words]
-    anchors = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE) \
-        if alternatives else re.compile(r"(?!x)x")
-    lexical = frozenset(before | right | number_words | multipliers | fractions)
-    starters = frozenset(w for p in [*words, *phrases] for w in p.split()
-                         if w not in FUNCTION_WORDS)
-    single = frozenset(w for w in words)
-    phrase_tuples = tuple(tuple(p.split()) for p in phrases)
-    stops = frozenset(STOP_WORDS - lexical - set(nouns))
-    return _Vocabulary(frozenset(before), anchors, number_words, multipliers, fractions, nouns,
-                       lexical, vague, starters, single, phrase_tuples,
-                       frozenset(p[0] for p in phrase_tuples), frozenset(opening) | CURRENCY_SIGNS,
-                       dict(numbers.get("words", {})), stops)
+    vague = [" ".join(phrase_words(p)) for p in data.get("vague", {})]
+    single = frozenset(number_values) | multipliers | fractions | {p for p in vague if " " not in p}
+    phrases = tuple(tuple(p.split()) for p in sorted((p for p in vague if " " in p), key=len,
+                                                     reverse=True))
+    lexical = frozenset(before | right | single)
+    starters = frozenset(w for w in single | {w for p in phrases for w in p} if w not in FUNCTION_WORDS)
+    return _Vocabulary(
+        left=frozenset(before), opening=frozenset(opening) | CURRENCY_SIGNS,
+        number_values=number_values, multipliers=multipliers, fractions=fractions, nouns=nouns,
+        lexical=lexical, single=single, phrases=phrases,
+        phrase_starts=frozenset(p[0] for p in phrases), starters=starters,
+        stops=frozenset(STOP_WORDS - lexical - set(nouns)))
 
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -331,7 +328,7 @@ def _anchors(sentence: _Sentence, vocabulary: _Vocabulary) -> list[tuple[int, in
         key = word.lower()
         if key in vocabulary.single:
             if index > 1 and words[index - 1] in ("-", "‐") and \
-                    words[index - 2].lower() in vocabulary.number_words:
+                    words[index - 2].lower() in vocabulary.number_values:
                 continue  # "twenty-five": read from "twenty"
             found.append((starts[index], starts[index] + len(word), False))
         elif key in vocabulary.phrase_starts:
@@ -579,7 +576,7 @@ def _shape_reason(sentence: _Sentence, start: int, end: int, digits: bool,
         word = text[start:end].lower()
         before = sentence.word_before(start).lower()
         if word in vocabulary.fractions and word not in ("half", "halves") \
-                and before not in NUMERATORS and before not in vocabulary.number_words:
+                and before not in NUMERATORS and before not in vocabulary.number_values:
             return start, end, "ordinal"
         if word == "half" and before in ("first", "second", "latter", "other", "former"):
             return start, end, "ordinal"
@@ -594,7 +591,7 @@ def _shape_reason(sentence: _Sentence, start: int, end: int, digits: bool,
     index = sentence.index_at(start)
     if index >= 2 and sentence.words[index - 1].lower() == "in" and \
             (sentence.words[index - 2][0].isdigit() or sentence.words[index - 2].lower()
-             in vocabulary.number_words):
+             in vocabulary.number_values):
         return start, end, "unreadable"  # "one in four": a ratio the parser does not read
     return None
 
