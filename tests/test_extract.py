@@ -168,6 +168,28 @@ def test_a_noun_outside_the_lexicon_keeps_the_number_and_says_so() -> None:
     assert row["quantity"] == "workers"
 
 
+def test_a_noun_the_lexicon_learns_is_read_into_the_value_and_unit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lexicon = Lexicon.default().extend({"units": {"nouns": {"workers": "person"}}})
+    draft = extract("Officials said 13,000 workers were evacuated.", published=PUBLISHED,
+                    lexicon=lexicon)
+    assert draft[["value", "unit", "note"]].values.tolist() == [["13,000 workers", "person",
+                                                                 "date from publication"]]
+    toml = tmp_path / "lexicon.toml"
+    toml.write_text('[units.nouns]\nworkers = "person"\n', encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Officials said 13,000 workers were evacuated.", encoding="utf-8")
+    code, out, _ = run(capsys, "extract", article, "--published", PUBLISHED, "--lexicon", toml)
+    assert code == 0 and '"13,000 workers",person' in out
+
+
+def test_estimates_extract_is_the_function_at_the_top_level() -> None:
+    import estimates
+
+    assert estimates.extract("About 300 troops left.", published=PUBLISHED)["value"].tolist() == [
+        "About 300 troops"]
+
+
 def test_a_noun_after_a_closing_quote_gives_the_unit() -> None:
     row = only_claim("Kirby said the US assesses that “at least 3,000” North Korean troops have travelled.")
     assert (row["value"], row["unit"]) == ("at least 3,000", "person")
@@ -189,6 +211,8 @@ def test_totals_up_to_is_a_sum_not_a_bound_issue_19() -> None:
     assert "idiom risk" in row["note"]
     assert row["unit"] == "person"  # from the sentence before ("This totals ...")
     assert (row["as_of"], row["period"]) == ("2024-10-31", "2024-10")
+    found = read_article("This totals up to 41,980 in one month.", published="2024-11-15")
+    assert found.rejected[["text", "reason"]].values.tolist() == [["one", "duration"]]
 
 
 def test_money_the_parser_cannot_read_is_drafted_with_a_note() -> None:
