@@ -17,10 +17,10 @@ documented in docs/extract.md; in short:
   ``kind`` is cumulative for totals ("since", "so far", a period, a rate, losses), else level.
 - ``confidence`` holds estimative words of the sentence ("highly likely").
 
->>> draft = extract("Officials said on Monday that at least 12 civilians were killed.",
+>>> draft = extract("Officials said on Monday that at least 12 soldiers were killed.",
 ...                 published="2024-05-08", author="A. Writer")
 >>> draft.loc[0, ["value", "as_of", "claimant"]].tolist()
-['at least 12', '2024-05-06', 'Officials']
+['at least 12 soldiers', '2024-05-06', 'Officials']
 """
 
 from __future__ import annotations
@@ -238,10 +238,10 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
     a `UsageError` is raised if there is none. `author` stands in as claimant where the
     sentence names none.
 
-    >>> found = read_article("The 11th brigade said 3 villages and 1,200 homes were hit.",
+    >>> found = read_article("The 11th brigade said 3 villages and 1,200 troops were hit.",
     ...                      published="2024-05-08")
     >>> found.draft["value"].tolist(), found.rejected["reason"].tolist()
-    (['1,200'], ['ordinal', 'place_count'])
+    (['1,200 troops'], ['ordinal', 'place_count'])
     """
     lexicon = lexicon or Lexicon.default()
     sentences = split_sentences(text)

@@ -217,7 +217,9 @@ def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
     data = lexicon.data
     units = data.get("units", {})
     nouns = {" ".join(phrase_words(k)): v for k, v in units.get("nouns", {}).items()}
-    right = set(_words_in(units)) | set(_words_in(data.get("rates", {})))
+    # words the parser may read after a number (a list of words that are never nouns is not)
+    reading = {key: value for key, value in units.items() if key != "not_nouns"}
+    right = set(_words_in(reading)) | set(_words_in(data.get("rates", {})))
     right |= set(_words_in(data.get("fillers", {}).get("after", ())))
     for hedge in data.get("hedges", {}).values():
         right |= set(_words_in(hedge.get("after", ())))
@@ -231,7 +233,6 @@ def _vocabulary(lexicon: Lexicon) -> _Vocabulary:
             before |= {w for h in value.values() for w in _words_in(h.get("before", ()))}
         else:
             before |= set(_words_in(value))
-    before.discard("the")
     opening: set[str] = set()  # words a phrase before the number can start with
     for hedge in data.get("hedges", {}).values():
         opening |= {phrase_words(p)[0] for p in hedge.get("before", ()) if phrase_words(p)}
@@ -545,12 +546,13 @@ def _mention(sentence: _Sentence, start: int, end: int, digits: bool,
     if reading.hedge == "vague" and reading.high <= 10:
         return _rejected(sentence, span_start, span_end, "vague_small")
     if small_word and sentence.word_before(span_start).lower() in DETERMINERS:
-        return _rejected(sentence, span_start, span_end, "reference")
+        return _rejected(sentence, start, end, "reference")
     if unit or reading.kind != "count":
         if any(word in PLACES for word in f"{modifiers} {noun}".split()):
             return _rejected(sentence, start, end, "place_count")
-        if small_word and noun.split()[:1] and noun.split()[0] not in vocabulary.nouns:
-            return _rejected(sentence, start, end, "no_noun")
+        if small_word and text[start:end].lower() == "one" and noun.split()[:1] \
+                and noun.split()[0] not in vocabulary.nouns:
+            return _rejected(sentence, start, end, "no_noun")  # "one hears": a pronoun
         if reading.kind == "ratio":
             noun = noun or ""
         return Mention(span_start, span_end, value, None, reading, unit, (modifiers, noun),
