@@ -26,6 +26,7 @@ saying so (`NOTES`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -286,14 +287,7 @@ class _Sentence:
 
     def index_at(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""
-        low, high = 0, len(self.starts)
-        while low < high:
-            middle = (low + high) // 2
-            if self.starts[middle] < offset:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+        return bisect_left(self.starts, offset)
 
     def word_before(self, offset: int) -> str:
         index = self.index_at(offset) - 1
