@@ -138,6 +138,14 @@ def test_a_number_that_is_no_claim_is_listed_with_its_reason(reason: str, senten
     assert sentence[row["column"] - 1:].startswith(text)  # column is 1-based in the line
 
 
+def test_numbers_on_page_furniture_are_boilerplate_but_a_headline_is_read() -> None:
+    text = "12 killed in Kyiv strike\n\n3 comments\n\nPage 2\n\nOfficials said 12 people were killed."
+    found = read_article(text, published=PUBLISHED)
+    assert found.draft["value"].tolist() == ["12 killed", "12 people"]
+    assert found.rejected[["text", "reason"]].values.tolist() == [["3", "boilerplate"],
+                                                                  ["2", "boilerplate"]]
+
+
 def test_every_number_of_an_article_is_drafted_or_rejected() -> None:
     text = (ARTICLES / "kharkiv_drones.txt").read_text(encoding="utf-8")
     found = read_article(text, published="2024-06-09")

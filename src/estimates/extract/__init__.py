@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -57,6 +57,8 @@ DRAFT_COLUMNS = ("id", "quantity", "value", "unit", "low", "high", "best", "as_o
 #: Columns of the rejected mentions: where, what, and why.
 REJECTED_COLUMNS = ("document", "line", "column", "text", "reason", "detail", "sentence")
 
+#: a line with no closing punctuation and fewer words is page furniture, not a headline
+_SHORTEST_HEADLINE = 4
 _CLAUSE_BREAK = re.compile(r",\s|;|\s[—–]\s|—")
 _CUMULATIVE = re.compile(r"\b(?:since|so far|to date|thus far|in total|total|overall|altogether|"
                          r"cumulative|already|running total)\b", re.IGNORECASE)
@@ -271,6 +273,8 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
         if not numbers:
             continue
         mentions = read_mentions(sentence.text, lexicon, previous_unit, cues)
+        if sentence.headline and len(sentence.text.split()) < _SHORTEST_HEADLINE:
+            mentions = [m if m.reason else replace(m, reason="boilerplate") for m in mentions]
         if all(m.reason is not None for m in mentions):
             rejected.extend(_rejected_row(document, text, sentence, m) for m in mentions)
             continue

@@ -60,6 +60,7 @@ REASONS: Mapping[str, str] = {
     "vague_small": "a small vague amount, not an estimate (several, a few, a couple of)",
     "no_noun": "a number word with nothing counted (one such matrix, one hears)",
     "unreadable": "a number the parser cannot read (its message says why)",
+    "boilerplate": "a number on a short line that is no sentence (3 comments, Page 2, 12 photos)",
 }
 
 #: Note flags a drafted row may carry (the analyst checks these).
@@ -89,6 +90,7 @@ _CALIBRE = re.compile(r"\d+(?:\.\d+)?(?:[-‐ ]?(?:mm|cm)\b|[A-Za-z]+\d[\w-]*)")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;:()\[\]“”\"‘’«»]|,\s|\s[–—-]\s|—|\.(?:\s|$)|[!?]")
 _NAMED_THING = re.compile(r"\s+[A-Z][A-Za-z]*[-‐]?\d[\w-]*(?=\s+[^\W\d_])")
+_NUMBERED = re.compile(r"(?:\bNo\.?|\bNos\.?|#)\s*$")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|these\s+|those\s+)?(?=[^\W\d_])")
 _ANAPHOR = re.compile(r"^[“\"‘']?(?:This|That|These|It|The figure|The total|The toll|The number|"
                       r"That figure|This figure)\b")
@@ -96,7 +98,7 @@ _ANAPHOR = re.compile(r"^[“\"‘']?(?:This|That|These|It|The figure|The total|
 DURATION = _word_set("""
 second seconds minute minutes hour hours day days week weeks month months year years decade
 decades century centuries fortnight fortnights year-old years-old day-long month-long year-long
-week-long hour-long
+week-long hour-long min mins hr hrs sec secs yr yrs
 """)
 DISTANCE = _word_set("""
 km kilometre kilometres kilometer kilometers mile miles metre metres meter meters m feet foot ft
@@ -135,6 +137,7 @@ might must that which who whom whose because while although though when where if
 told according into for with across by near after before during against since among inside
 outside toward towards through via amid including despite without alongside within
 """)
+TIME_PREFIXES = _word_set("mid pre post early late end")
 DETERMINERS = _word_set("""
 the these those both its their his her our all each every whose
 """)
@@ -345,6 +348,8 @@ def _designation(text: str, start: int, end: int) -> tuple[int, int] | None:
         while left and (text[left - 1].isalpha() or (text[left - 1] in "-‐" and left > 1
                                                      and text[left - 2].isalpha())):
             left -= 1
+        if text[left:start].rstrip("-‐").lower() in TIME_PREFIXES:
+            return None  # "mid-2023", "pre-2022": a year
         tail = _DESIGNATION_TAIL.match(text, end)
         return left, tail.end() if tail else end
     found = _CALIBRE.match(text, start)
@@ -478,15 +483,16 @@ def read_mentions(text: str, lexicon: Lexicon, previous_unit: str = "",
     taken: list[tuple[int, int]] = []
     if dates is None:
         dates = date_cues(text, None, unresolved=True)
-    date_spans = [(c.start, c.end) for c in dates if not _YEAR.fullmatch(c.text)]
+    date_spans = [(c.start, c.end) for c in dates]
     for start, end, digits in _anchors(sentence, vocabulary):
         if _inside(start, taken):
             continue
         time = _TIME.match(text, start) if digits else None
         inside = _inside(start, date_spans) or (time and (time.start(), time.end()))
         if inside:
-            found.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]],
-                                 "time" if time else "date"))
+            written = text[inside[0]:inside[1]]
+            found.append(Mention(inside[0], inside[1], written, "time" if time else
+                                 "year" if _YEAR.fullmatch(written) else "date"))
             taken.append(inside)
         else:
             mention = _mention(sentence, start, end, digits, vocabulary, lexicon, previous_unit)
@@ -580,8 +586,11 @@ def _shape_reason(sentence: _Sentence, start: int, end: int, digits: bool,
                 and sentence.word_before(start) not in ("“", '"', "‘", "'", ":", "(", "—", "-"):
             return start, end, "name"  # "Group of Seven": a capital mid-sentence
     following = next((w.lower() for w in sentence.words_after(end, 3) if w not in ("-", "‐")), "")
-    if following in DURATION:
+    before = sentence.word_before(start).lower()
+    if following in DURATION or before in ("aged", "age", "ages"):
         return start, end, "duration"
+    if digits and _NUMBERED.search(text, max(0, start - 8), start):
+        return start, end, "name"  # "No. 10", "#3"
     if following in DISTANCE and not (following == "m" and text[end:end + 1] != " "):
         return start, end, "distance"
     index = sentence.index_at(start)
