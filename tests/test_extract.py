@@ -104,6 +104,32 @@ def test_every_hedge_of_the_lexicon_is_kept_in_the_value(rule: str, phrase: str)
     assert parse(row["value"]).hedge == rule
 
 
+def _lexicon_tables() -> list[tuple[str, str]]:
+    data = Lexicon.default().data
+    phrases = [("rate", f"1,200 soldiers {p}") for p in data["rates"]]
+    phrases += [("vague", f"{p} soldiers") for p, e in data["vague"].items() if e["high"] > 10]
+    phrases += [("range", f"3,000 {p} 4,000 soldiers" if p.isalpha() else f"3,000{p}4,000 soldiers")
+                for p in data["ranges"]["separators"]]
+    phrases += [("enclosing", p.replace("...", "3,000") + " 4,000 soldiers")
+                for p in data["ranges"]["enclosing"]]
+    phrases += [("plus_minus", f"5,000 {p} 500 soldiers") for p in data["ranges"]["plus_minus"]]
+    phrases += [("filler", f"{p} 1,354 soldiers") for p in data["fillers"]["before"] if p != "the"]
+    phrases += [("multiplier", f"1.5 {p} soldiers") for p in data["multipliers"] if len(p) > 2]
+    phrases += [("fraction", f"a {p} of the soldiers") for p in data["fractions"]
+                if not p.endswith("s") and p != "half"]
+    phrases += [("percent", f"40 {p} of the soldiers") for p in data["numbers"]["percent"]]
+    return phrases
+
+
+@pytest.mark.parametrize("table, phrase", _lexicon_tables())
+def test_every_phrase_of_the_lexicon_tables_is_drafted_whole(table: str, phrase: str) -> None:
+    row = only_claim(f"The ministry said {phrase} were reported on the front.")
+    assert row["value"] == phrase
+    reading, drafted = parse(phrase), parse(row["value"])
+    assert (drafted.low, drafted.high, str(drafted.unit)) == (reading.low, reading.high,
+                                                               str(reading.unit))
+
+
 # --- what is not a claim --------------------------------------------------------------------
 
 NOT_CLAIMS = [

@@ -88,7 +88,7 @@ _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\b\.?)?"
 _DESIGNATION_TAIL = re.compile(r"(?:[-‐]?[A-Za-z\d]+)+")
 _CALIBRE = re.compile(r"\d+(?:\.\d+)?(?:[-‐ ]?(?:mm|cm)\b|[A-Za-z]+\d[\w-]*)")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[;:()\[\]“”\"‘’«»]|,\s|\s[–—-]\s|—|\.(?:\s|$)|[!?]")
+_CLAUSE_END = re.compile(r"[;:()\[\]“”\"‘’«»]|,\s|\s[–—-]\s(?!\d)|—(?!\d)|\.(?:\s|$)|[!?]")
 _NAMED_THING = re.compile(r"\s+[A-Z][A-Za-z]*[-‐]?\d[\w-]*(?=\s+[^\W\d_])")
 _NUMBERED = re.compile(r"(?:\bNo\.?|\bNos\.?|#)\s*$")
 _PARTITIVE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|these\s+|those\s+)?(?=[^\W\d_])")
