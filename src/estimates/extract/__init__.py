@@ -288,43 +288,47 @@ def read_article(text: str, *, published: str | dt.date | None = None, outlet: s
             if mention.reason is not None:
                 rejected.append(_rejected_row(document, text, sentence, mention))
                 continue
-            notes = list(mention.notes)
             if mention.anaphoric and previous_row is not None:
                 as_of, period = previous_row["as_of"], previous_row["period"]
-                if period and len(period) == 7 and not as_of:
-                    as_of = day_span(period)[1].isoformat()
+                dated: list[str] = []
             else:
                 cue, near = _chosen_cue(cues, mention, sentence.text)
-                as_of, period, more = _times(mention, cue, day, month_here,
-                                             near and _is_total(mention, sentence.text))
-                notes += more
-            claimant = named
-            if carried:
-                notes.append("claimant from an earlier sentence")
-            if claimant is None and author:
-                claimant = author
-                notes.append("claimant from byline")
-            elif claimant is None:
-                claimant = ""
-                notes.append("no claimant")
+                as_of, period, dated = _times(mention, cue, day, month_here,
+                                              near and _is_total(mention, sentence.text))
+            who, credited = _claimant(named, carried, author)
+            notes = [*mention.notes, *dated, *credited]
             if from_text:
                 notes.append("publication date from the text")
-            reading = mention.reading
-            cumulative = bool(period) or (reading is not None and reading.kind == "rate") \
-                or _is_total(mention, sentence.text)
-            row = {"id": "", "quantity": _quantity(mention), "value": mention.text,
-                   "unit": mention.unit, "low": "", "high": "", "best": "", "as_of": as_of,
-                   "period": period, "kind": "cumulative" if cumulative else "level",
-                   "claimant": claimant, "outlet": outlet, "published": day.isoformat(),
-                   "document": document, "quote": sentence.text,
-                   "confidence": confidence, "grade": "",
-                   "note": "; ".join(notes), "_line": str(sentence.line),
-                   "_headline": "1" if sentence.headline else ""}
+            row = _claim_row(mention, sentence, as_of, period, who, confidence, notes)
+            row.update(outlet=outlet, published=day.isoformat(), document=document)
             rows.append(row)
             previous_row = row
             if mention.unit:
                 previous_unit = mention.unit.split(" / ")[0]
     return Extraction(_finish(rows, document), tuple(rejected))
+
+
+def _claimant(named: str | None, carried: bool, author: str) -> tuple[str, list[str]]:
+    """The claimant of a claim and the notes that say where it came from."""
+    if named is not None:
+        return named, ["claimant from an earlier sentence"] if carried else []
+    if author:
+        return author, ["claimant from byline"]
+    return "", ["no claimant"]
+
+
+def _claim_row(mention: Mention, sentence: Sentence, as_of: str, period: str, claimant: str,
+               confidence: str, notes: list[str]) -> dict[str, str]:
+    """A draft row (with the private ``_line`` and ``_headline`` used to find restatements)."""
+    reading = mention.reading
+    cumulative = bool(period) or (reading is not None and reading.kind == "rate") \
+        or _is_total(mention, sentence.text)
+    return {"id": "", "quantity": _quantity(mention), "value": mention.text, "unit": mention.unit,
+            "low": "", "high": "", "best": "", "as_of": as_of, "period": period,
+            "kind": "cumulative" if cumulative else "level", "claimant": claimant, "outlet": "",
+            "published": "", "document": "", "quote": sentence.text, "confidence": confidence,
+            "grade": "", "note": "; ".join(notes), "_line": str(sentence.line),
+            "_headline": "1" if sentence.headline else ""}
 
 
 def _earlier_claimant(sentences: list[Sentence], position: int, reach: int = 6) -> str | None:
