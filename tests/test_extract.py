@@ -562,3 +562,15 @@ def test_sentences_keep_their_exact_text_and_do_not_end_at_abbreviations() -> No
     assert [s.headline for s in sentences] == [True, False, False, False, False]
     assert [s.line for s in sentences] == [1, 3, 3, 3, 4]
     assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_every_note_flag_of_the_drafts_is_documented_in_notes() -> None:
+    from estimates.extract import NOTES
+
+    flags = set()
+    for path in sorted(ARTICLES.glob("*.txt")):
+        draft = extract(path.read_text(encoding="utf-8"), author="Staff", published="2024-06-01")
+        for note in draft["note"]:
+            flags |= {flag.split(":")[0] for flag in note.split("; ") if flag}
+    assert flags, "the test articles raise some flags"
+    assert flags <= set(NOTES), flags - set(NOTES)
