@@ -440,6 +440,16 @@ def test_extract_writes_the_draft_to_stdout_without_o(capsys: pytest.CaptureFixt
     assert "About 3,000 soldiers" in out
 
 
+def test_an_article_with_no_claim_gives_a_header_and_a_warning(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("No figures today.", encoding="utf-8")
+    code, out, err = run(capsys, "extract", article, "--published", PUBLISHED)
+    assert code == 0
+    assert out == ",".join(DRAFT_COLUMNS) + "\n"
+    assert "warning: no claim was drafted" in err
+
+
 def test_the_draft_of_the_annotated_articles_finds_nine_in_ten_claims() -> None:
     from benchmarks.bench_extract import _articles, _rows, draft, score
 

@@ -184,6 +184,9 @@ def _extract_command(args: argparse.Namespace) -> int:
     if args.rejected:
         rejected_text = csv_text(left_out)
         atomic_write(args.rejected, lambda handle: handle.write(rejected_text))
+    if not len(draft):
+        print("estimates: warning: no claim was drafted; the draft holds its header only, which "
+              "`estimates validate` reports as a file with no claims", file=sys.stderr)
     print(f"estimates: {len(draft):,} claims drafted, {len(left_out):,} number mentions left out "
           f"({'listed in ' + args.rejected if args.rejected else 'list them with --rejected FILE'}), "
           f"from {len(args.files):,} article{'s' if len(args.files) != 1 else ''}", file=sys.stderr)
