@@ -40,15 +40,11 @@ import sys
 import time
 from pathlib import Path
 
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                  "NUMBA_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
-
-from estimates import parse  # noqa: E402
-from estimates.errors import ParseError  # noqa: E402
-from estimates.extract import read_article  # noqa: E402
-from estimates.extract.dates import day_span  # noqa: E402
-from estimates.units import parse_unit  # noqa: E402
+from estimates import parse
+from estimates.errors import ParseError
+from estimates.extract import read_article
+from estimates.extract.dates import day_span
+from estimates.units import parse_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 OWN = ROOT / "tests" / "articles"
