@@ -21,6 +21,7 @@ from estimates.errors import (
     UnitMismatchError,
 )
 from estimates.expression import Relation, read_relations
+from estimates.extract import extract  # the function; `from estimates.extract import ...` for the rest
 from estimates.interval import Interval, IntervalArray
 from estimates.lexicon import Lexicon
 from estimates.parse import Reading, parse, parse_many
@@ -61,6 +62,7 @@ __all__ = [
     "__version__",
     "admiralty_grade",
     "estimative_probability",
+    "extract",
     "parse",
     "parse_many",
     "read_claims",

@@ -154,6 +154,59 @@ def _plot_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extract_command(args: argparse.Namespace) -> int:
+    from estimates.errors import ArticleError
+    from estimates.extract import draft_table, read_article, rejected_table, settle_quantities
+    from estimates.extract.source import load_articles
+    from estimates.lexicon import Lexicon
+    from estimates.output import atomic_write, csv_text
+
+    inputs = {Path(name).resolve() for name in args.files}
+    for option, name in (("-o", args.output), ("--rejected", args.rejected)):
+        if name and Path(name).resolve() in inputs:
+            raise UsageError(f"{option} {name} names an input file; refusing to overwrite it")
+    if args.output and args.rejected and Path(args.output).resolve() == Path(args.rejected).resolve():
+        raise UsageError("-o and --rejected name the same file")
+    lexicon = Lexicon.load(args.lexicon) if args.lexicon else None
+    drafts: list[dict[str, str]] = []
+    rejected: list[dict[str, object]] = []
+    problems: list[str] = []
+    stems: dict[str, int] = {}
+    for article in load_articles(args.files):
+        try:
+            found = read_article(article.text, published=args.published or article.published or None,
+                                 outlet=args.outlet or article.outlet,
+                                 author=args.author or article.author,
+                                 document=article.path.name, lexicon=lexicon)
+        except UsageError as error:
+            problems.append(f"{article.path}: {str(error).split(': ', 1)[-1]}")
+            continue
+        seen = stems.get(article.path.stem, 0)
+        stems[article.path.stem] = seen + 1
+        for row in found.draft_rows:
+            drafts.append({**row, "id": f"{row['id']}-{seen + 1}"} if seen else row)
+        rejected.extend(found.rejected_rows)
+    if problems:
+        raise ArticleError(problems)
+    draft = draft_table(settle_quantities(drafts))
+    left_out = rejected_table(rejected)
+    text = csv_text(draft)
+    if args.output:
+        atomic_write(args.output, lambda handle: handle.write(text))
+    else:
+        sys.stdout.write(text)
+    if args.rejected:
+        rejected_text = csv_text(left_out)
+        atomic_write(args.rejected, lambda handle: handle.write(rejected_text))
+    if not len(draft):
+        print("estimates: warning: no claim was drafted; the draft holds its header only, which "
+              "`estimates validate` reports as a file with no claims", file=sys.stderr)
+    print(f"estimates: {len(draft):,} claims drafted, {len(left_out):,} number mentions left out "
+          f"({'listed in ' + args.rejected if args.rejected else 'list them with --rejected FILE'}), "
+          f"from {len(args.files):,} article{'s' if len(args.files) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
 #: inputs this large (about 100,000 rows of claims) show their progress on a terminal
 PROGRESS_BYTES = 10_000_000
 
@@ -270,6 +323,28 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--window", type=float, default=7.0, metavar="DAYS")
     plot.add_argument("-o", "--output", required=True, metavar="FIG.png")
     plot.set_defaults(run=_plot_command)
+
+    extract = commands.add_parser(
+        "extract", help="draft a claims CSV from the text of articles",
+        description="Draft a claims CSV from articles (plain UTF-8 text, or HTML pages with the "
+                    "html extra): one row per numeric claim, with its hedge, unit, sentence, dates "
+                    "and claimant, to review. Every number mention not drafted is listed with the "
+                    "reason (--rejected).",
+        epilog="example: estimates extract article.txt --published 2024-10-24 --author 'A. Writer' "
+               "-o draft.csv --rejected rejected.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    extract.add_argument("files", nargs="+", metavar="ARTICLE", help="article files (.txt or .html)")
+    extract.add_argument("--published", metavar="DATE",
+                         help="publication date YYYY-MM-DD (default: the page's metadata or dateline)")
+    extract.add_argument("--outlet", default="", metavar="NAME", help="who published the articles")
+    extract.add_argument("--author", default="", metavar="NAME",
+                         help="claimant where a sentence names none (default: the page's author)")
+    extract.add_argument("-o", "--output", metavar="FILE", help="write the draft here instead of stdout")
+    extract.add_argument("--rejected", metavar="FILE",
+                         help="write the number mentions not drafted, with the reason, here")
+    extract.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
+    extract.set_defaults(run=_extract_command)
     return parser
 
 

@@ -14,6 +14,7 @@ low 3.0 is above high 1.0: an interval needs low <= high (use Interval.empty() f
 from __future__ import annotations
 
 __all__ = [
+    "ArticleError",
     "ClaimsError",
     "DimensionError",
     "EmptyIntervalError",
@@ -176,3 +177,13 @@ class DimensionError(EstimatesError, ValueError):
                  for r in rows]
         count = len(lines)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} of units:\n" + "\n".join(lines))
+
+
+class ArticleError(EstimatesError, ValueError):
+    """Articles that could not be read for `estimates extract`; one ``FILE: reason`` each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems  #: one message per bad file, naming the file
+        count = len(problems)
+        super().__init__(f"{count} article{'s' if count != 1 else ''} could not be read:\n"
+                         + "\n".join(problems))
