@@ -50,7 +50,6 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from estimates import collector, heap
 from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.csvfile import KEPT_TEXT, read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
@@ -420,8 +419,7 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     ...     print(error.problems[["line", "column"]].values.tolist())
     [[3, 'as_of'], [3, 'id'], [3, 'low']]
     """
-    with collector.paused(), heap.retained():  # freed blocks reused, returned after
-        return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
+    return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
 
 
 def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: str,

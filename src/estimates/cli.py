@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from estimates import __version__, collector, heap, report
+from estimates import __version__, report
 from estimates.errors import EstimatesError, UsageError
 
 __all__ = ["main"]
@@ -103,13 +103,10 @@ def _reconcile_command(args: argparse.Namespace) -> int:
 
     _refuse_overwriting_inputs(args)
     progress = _Progress(args.file)
-    # the whole job: freed blocks are reused, not mapped afresh, nor handed back before exit
-    with heap.retained(give_back=False):
-        claims, relations = _read_inputs(args)
-        progress.say(f"reconciling {len(claims):,} claims")
-        result = reconcile(claims, relations, window=args.window)
-        with collector.paused():
-            report.write(result, args.format, args.output)
+    claims, relations = _read_inputs(args)
+    progress.say(f"reconciling {len(claims):,} claims")
+    result = reconcile(claims, relations, window=args.window)
+    report.write(result, args.format, args.output)
     progress.say("done")
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION

@@ -65,7 +65,6 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from estimates import collector, heap
 from estimates.claims import (
     TEXT,
     Claims,
@@ -202,8 +201,7 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
-    with collector.paused(), heap.retained(give_back=False):
-        return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
+    return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
 
 
 def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
@@ -346,7 +344,7 @@ class _Reconciler:
             return self.ids[rows]
         if len(rows) <= 16:  # a conflict's few claims: no compute call (tens of µs each)
             return np.array([self.ids[int(k)].as_py() for k in rows], dtype=object)
-        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64), memory_pool=heap.arrow_pool())
+        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64))
         return np.asarray(taken.to_numpy(zero_copy_only=False), dtype=object)
 
     # ----------------------------------------------------------------- groups
@@ -1470,7 +1468,7 @@ def _arrow_text(texts: NDArray[np.object_] | pd.api.extensions.ExtensionArray,
     array = pa.array(texts)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return array.cast(pa.large_string(), memory_pool=heap.arrow_pool())
+    return array.cast(pa.large_string())
 
 
 def _reordered(bounds: NDArray[np.int64], order: NDArray[np.int64], rows: NDArray[np.int64],
@@ -1501,7 +1499,7 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
     """
     if isinstance(values, np.ndarray):
         return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
-    pool = heap.arrow_pool()
+    pool = pa.default_memory_pool()
     if encoded and rows is not None:
         taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32(), memory_pool=pool), values,
                                                memory_pool=pool)
