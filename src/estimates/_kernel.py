@@ -112,7 +112,7 @@ def _items(args: tuple[Any, ...]) -> int:
 
 def _rebound(function: Callable[..., Any], namespace: dict[str, Any]) -> types.FunctionType:
     """`function` reading its globals from `namespace` instead of its module."""
-    code = function.__code__  # type: ignore[attr-defined]
+    code = function.__code__
     copy = types.FunctionType(code, namespace, function.__name__,
                               function.__defaults__, function.__closure__)
     copy.__qualname__ = function.__qualname__
