@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from estimates import __version__, report
+from estimates import __version__
 from estimates.errors import EstimatesError, UsageError
 
 __all__ = ["main"]
@@ -30,6 +30,20 @@ FOUND_CONTRADICTION = 1
 BAD_INPUT = 2
 INTERNAL_ERROR = 3
 REPORT_TO = "https://github.com/estimates/estimates/issues"
+
+
+class _Formats(Sequence[str]):
+    """`estimates.report.FORMATS`, read when first needed: `estimates parse` loads no pandas."""
+
+    def __getitem__(self, index: Any) -> Any:
+        from estimates.report import FORMATS
+
+        return FORMATS[index]
+
+    def __len__(self) -> int:
+        from estimates.report import FORMATS
+
+        return len(FORMATS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,6 +113,7 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
 
 
 def _reconcile_command(args: argparse.Namespace) -> int:
+    from estimates import report
     from estimates.reconcile import reconcile
 
     _refuse_overwriting_inputs(args)
@@ -201,7 +216,8 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_input_options(reconcile)
     reconcile.add_argument("--window", type=float, default=7.0, metavar="DAYS",
                            help="level claims this close in time are compared (default: 7)")
-    reconcile.add_argument("--format", choices=report.FORMATS, default="table")
+    reconcile.add_argument("--format", choices=_Formats(), default="table", metavar="FORMAT",
+                           help="%(choices)s (default: table)")
     reconcile.add_argument("-o", "--output", metavar="OUT",
                            help="write here (for csv: a directory of three tables) instead of stdout")
     reconcile.add_argument("--skip-invalid", action="store_true",
