@@ -37,7 +37,6 @@ totals it does; the rest is exact to the solver's optimum.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from collections.abc import Iterable, Sequence
