@@ -108,3 +108,41 @@ def test_an_internal_error_says_how_to_report_it_with_the_command_and_the_input_
     assert f"command: estimates validate {SEEDS}" in err
     assert "lines, header: id,quantity" in err
     assert "http" not in err  # no made-up address
+
+
+def test_100000_unknown_columns_are_one_warning_naming_the_first_few_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    extra = [f"x{i}" for i in range(100_000)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["id", "quantity", "value", "as_of", *extra]) + "\n"
+                    + ",".join(["c1", "a.b", "5", "2024", *[""] * len(extra)]) + "\n")
+    code, err = _run(capsys, "validate", path)
+    assert code == 0
+    assert err.count("warning") == 1
+    assert "100,000 unknown columns are ignored: 'x0', 'x1'" in err and "99,995 more" in err
+
+
+@pytest.mark.parametrize(("rows", "column"), [("c1,a.b,,,-5,2024\n", "high"),
+                                             ("c1,a.b,,-5,,2024\n", "low")])
+def test_a_negative_count_is_an_input_error_in_low_or_high_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: str, column: str) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("id,quantity,value,low,high,as_of\n" + rows)
+    code, err = _run(capsys, "validate", path)
+    assert code == 2 and f"claims.csv:2:{column}: is negative" in err
+
+
+def test_a_claim_dated_in_the_year_9999_reconciles_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("id,quantity,value,as_of\nc1,a.b,5,9999\nc2,a.b,6,9999-12-31\n")
+    code, err = _run(capsys, "reconcile", path, "--window", "100000")
+    assert code == 0 and err == ""
+
+
+def test_a_quantity_of_a_thousand_signs_is_read_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text(f"id,quantity,value,as_of\nc1,{'-' * 1000}a.b,5,2024\nc2,a.b,5,2024\n")
+    code, err = _run(capsys, "validate", path)
+    assert code == 0 and err == ""

@@ -27,6 +27,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -231,13 +232,15 @@ def _ragged_rows_slowly(path: Path, text: str, delimiter: str) -> ClaimsError:
     return ClaimsError(pd.DataFrame(rows), str(path))
 
 
-def _read_fast(path: Path, data: bytes, header: str, delimiter: str, layout: _Layout,
-               ) -> pd.DataFrame | None:
-    """The records as text columns with pyarrow (records of too few fields padded with "");
-    None when pyarrow reads another number of records than `layout` finds."""
-    names = next(csv.reader([header], delimiter=delimiter))
+def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout: _Layout,
+               wanted: list[str] | None) -> pd.DataFrame | None:
+    """The records as text columns with pyarrow (records of too few fields padded with "";
+    only the columns `wanted`, unless None); None when pyarrow reads another number of
+    records than `layout` finds."""
+    if wanted is not None and len(set(wanted)) < len(wanted):
+        wanted = None  # a column named twice: all are read, for the header's problems
     invalid: list[int] = []
-    table = _arrow_table(data, names, delimiter, invalid)
+    table = _arrow_table(data, names, delimiter, invalid, wanted)
     if table is None:
         return None
     if invalid:
@@ -250,7 +253,7 @@ def _read_fast(path: Path, data: bytes, header: str, delimiter: str, layout: _La
         ends = layout.ends[short]
         ends = ends - ((ends > layout.starts[short]) & (octets[np.maximum(ends - 1, 0)] == ord("\r")))
         padded = np.insert(octets, np.repeat(ends, len(names) - fields[short]), ord(delimiter))
-        table = _arrow_table(padded.tobytes(), names, delimiter, invalid)
+        table = _arrow_table(padded.tobytes(), names, delimiter, invalid, wanted)
         if table is None:
             return None
     if table.num_rows != layout.starts.size - 1:
@@ -262,7 +265,8 @@ def _read_fast(path: Path, data: bytes, header: str, delimiter: str, layout: _La
     return frame
 
 
-def _arrow_table(data: bytes, names: list[str], delimiter: str, invalid: list[int]) -> pa.Table | None:
+def _arrow_table(data: bytes, names: list[str], delimiter: str, invalid: list[int],
+                 wanted: list[str] | None) -> pa.Table | None:
     """pyarrow's reading of `data` as text columns; rows of another width are skipped and
     counted in `invalid`; None when pyarrow cannot read it."""
     text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
@@ -280,7 +284,8 @@ def _arrow_table(data: bytes, names: list[str], delimiter: str, invalid: list[in
             body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                     invalid_row_handler=skip),
             convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                                   quoted_strings_can_be_null=False))
+                                                   quoted_strings_can_be_null=False,
+                                                   include_columns=wanted))
     except pa.ArrowInvalid:
         return None
 
@@ -297,11 +302,14 @@ def _column(column: pa.ChunkedArray) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, dtype=categories, validate=False), copy=False)
 
 
-def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame, NDArray[np.int64]]:
+def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[str] | None = None,
+                  skipped: list[str] | None = None) -> tuple[pd.DataFrame, NDArray[np.int64]]:
     """The records of a CSV file as text cells, and the file line each starts on.
 
     Columns come as pandas Categoricals of their distinct texts (or as Arrow-held "str" where
-    nearly every cell differs); duplicate header names are kept as they are.
+    nearly every cell differs); duplicate header names are kept as they are. With `columns`,
+    only the header names among them (stripped, in lower case) are read: the others are
+    skipped unread, and their names appended to `skipped`.
     """
     path = Path(path)
     data = _read_bytes(path)
@@ -324,9 +332,15 @@ def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame,
     _check_delimiter(path, header, delimiter)
     offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     layout = None if start else _layout(path, data, delimiter, offset)
-    frame = None if layout is None else _read_fast(path, data, header.rstrip("\r"), delimiter, layout)
+    names = next(csv.reader([header.rstrip("\r")], delimiter=delimiter))
+    wanted = None if columns is None else [n for n in names if n.strip().lower() in columns]
+    if wanted is not None and skipped is not None:
+        skipped.extend(n.strip() for n in names if n.strip().lower() not in columns)  # type: ignore[operator]
+    frame = None if layout is None else _read_fast(path, data, names, delimiter, layout, wanted)
     if frame is None or layout is None:
         frame, lines = _read_slowly(path, text or data.decode("ascii"), delimiter)
+        if wanted is not None:
+            frame = frame.loc[:, [str(c).strip().lower() in columns for c in frame.columns]]  # type: ignore[operator]
     else:
         lines = layout.lines[1:]
     if frame.empty:

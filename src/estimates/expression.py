@@ -183,7 +183,7 @@ def _read(text: str, protected: str, names: list[str]) -> Expression:
     tokens = _tokens(protected)
     try:
         expression = _read_tokens(text, tokens, names) if tokens is not None else None
-    except _Malformed:
+    except _MalformedError:
         expression = None  # read again by `ast`, for the reason in its terms
     if expression is None:
         try:
@@ -225,7 +225,7 @@ def _tokens(protected: str) -> list[tuple[str, str]] | None:
     return tokens
 
 
-class _Malformed(ExpressionError):
+class _MalformedError(ExpressionError):
     """Tokens in an order no expression has (`_read` then asks `ast` for the reason)."""
 
 
@@ -273,7 +273,7 @@ def _read_tokens(text: str, tokens: list[tuple[str, str]], names: list[str]) -> 
     """Operator precedence (shunting yard) over `tokens`, with two stacks and no recursion."""
     values: list[_Sum | Ratio] = []
     operators: list[str] = []
-    invalid = _Malformed(text, "is not a valid expression")
+    invalid = _MalformedError(text, "is not a valid expression")
 
     def linear(value: _Sum | Ratio) -> _Sum:
         if isinstance(value, Ratio):
