@@ -26,8 +26,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 import numpy as np
