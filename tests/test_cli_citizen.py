@@ -3,6 +3,7 @@ closed pipe ends quietly (issues 16 and 17)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -146,3 +147,18 @@ def test_a_quantity_of_a_thousand_signs_is_read_issue_16(
     path.write_text(f"id,quantity,value,as_of\nc1,{'-' * 1000}a.b,5,2024\nc2,a.b,5,2024\n")
     code, err = _run(capsys, "validate", path)
     assert code == 0 and err == ""
+
+
+def test_skip_invalid_with_relations_lists_a_row_naming_a_bad_quantity_with_its_line_issue_17(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,quantity,value,as_of\nc1,a.b,5,2024\nc2,a.b +,6,2024\nc3,f(x),6,2024\n")
+    relations = tmp_path / "relations.txt"
+    relations.write_text("a.b <= c.d\n")
+    code = main(["reconcile", str(claims), "--relations", str(relations), "--skip-invalid",
+                 "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    invalid = {c["id"]: c for c in out["claims"] if c["status"] == "invalid"}
+    assert sorted(invalid) == ["c2", "c3"]
+    assert invalid["c2"]["line"] == 3 and "quantity" in invalid["c2"]["problem"]

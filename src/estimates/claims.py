@@ -465,7 +465,8 @@ def _warn_unknown_columns(unknown: list[str], source: str) -> None:
     """One warning for all the columns outside the schema, naming the first few."""
     if not unknown:
         return
-    names = ", ".join(map(repr, unknown[:5])) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
+    more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+    names = ", ".join(map(repr, unknown[:5])) + more
     count = f"{len(unknown):,} unknown columns are" if len(unknown) > 1 else "unknown column is"
     warnings.warn(f"{source}:1: {count} ignored: {names}", UnknownColumnWarning, stacklevel=4)
 

@@ -99,11 +99,14 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _named_quantities(claims: Any) -> set[str]:
-    """Every quantity name a claim is about, inside expressions too."""
+    """Every quantity name a valid claim is about, inside expressions too (an invalid row's
+    quantity may be no expression at all: it is listed with its problem instead)."""
     from estimates.expression import read_expression
 
-    names = set(claims.loc[~claims["expression"], "quantity"])
-    for text in claims.loc[claims["expression"], "quantity"].unique():
+    valid = claims["problem"].isna().to_numpy(bool)
+    expression = claims["expression"].to_numpy(bool)
+    names = set(claims.loc[valid & ~expression, "quantity"])
+    for text in claims.loc[valid & expression, "quantity"].unique():
         names.update(read_expression(text).names)
     return names
 
