@@ -13,17 +13,18 @@ ones.
 >>> import numpy as np
 >>> @njit(cache=False)
 ... def total(values):
-...     sum = 0.0
+...     result = 0.0
 ...     for value in values:
-...         sum += value
-...     return sum
->>> total(np.arange(4.0))  # four items: plain Python, nothing compiled
+...         result += value
+...     return result
+>>> float(total(np.arange(4.0)))  # four items: plain Python, nothing compiled
 6.0
+>>> total.compiled is None
+True
 """
 
 from __future__ import annotations
 
-import sys
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -123,13 +124,14 @@ def _rebound(function: Callable[..., Any], namespace: dict[str, Any]) -> types.F
 
 def _plain(kernel: Kernel) -> Callable[..., Any]:
     """Give every kernel of `kernel`'s module its plain Python version; return `kernel`'s."""
-    namespace = dict(vars(sys.modules[kernel.__module__]))  # filled in below
+    home = kernel.function.__globals__
+    namespace = dict(home)  # filled in below
     for value in list(namespace.values()):
-        if isinstance(value, Kernel) and value.__module__ == kernel.__module__:
+        if isinstance(value, Kernel) and value.function.__globals__ is home:
             value.plain = _rebound(value.function, namespace)
     for name, value in namespace.items():
         if isinstance(value, Kernel):
-            namespace[name] = value.plain if value.__module__ == kernel.__module__ else value
+            namespace[name] = value.plain if value.plain is not None else value
         elif isinstance(value, Intrinsic):
             namespace[name] = value.python
     assert kernel.plain is not None
@@ -140,9 +142,10 @@ def _compile(kernel: Kernel) -> Callable[..., Any]:
     """Give every kernel of `kernel`'s module its numba dispatcher; return `kernel`'s."""
     from numba import njit as numba_njit
 
-    namespace = dict(vars(sys.modules[kernel.__module__]))  # filled in below
+    home = kernel.function.__globals__
+    namespace = dict(home)  # filled in below
     for value in list(namespace.values()):
-        if isinstance(value, Kernel) and value.__module__ == kernel.__module__:
+        if isinstance(value, Kernel) and value.function.__globals__ is home:
             value.compiled = numba_njit(**value.options)(_rebound(value.function, namespace))
     for name, value in namespace.items():
         if isinstance(value, Kernel):
