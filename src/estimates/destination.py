@@ -29,13 +29,13 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from estimates.errors import OutputError, UsageError
 
 __all__ = ["refuse_inputs", "write_file", "write_folder"]
 
-Writer = Callable[[IO[str]], object]
+Writer = Callable[[IO[Any]], object]
 
 
 def _streamed(path: Path) -> bool:
@@ -61,13 +61,14 @@ def _open_failure(path: Path, error: OSError) -> OutputError:
     return OutputError(path, error)
 
 
-def write_file(path: str | os.PathLike[str], write: Writer) -> None:
-    """Write a text file through `write(handle)`: all of it or nothing (streamed into a
-    device or fifo); raise `OutputError` when it cannot be written."""
+def write_file(path: str | os.PathLike[str], write: Writer, *, binary: bool = False) -> None:
+    """Write a text file (UTF-8; bytes with `binary`) through `write(handle)`: all of it or
+    nothing (streamed into a device or fifo); raise `OutputError` when it cannot be written."""
     path = Path(path)
     if _streamed(path):
         try:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
+            with (open(path, "wb") if binary else
+                  open(path, "w", encoding="utf-8", newline="")) as handle:
                 write(handle)
         except OSError as error:
             raise _open_failure(path, error) from None
@@ -75,13 +76,14 @@ def write_file(path: str | os.PathLike[str], write: Writer) -> None:
     target = Path(os.path.realpath(path))  # a link to a file stays a link
     if target.is_dir():
         raise OutputError(path, "is a folder; give a file name")
-    _replace(target, write, path)
+    _replace(target, write, path, binary)
 
 
-def _replace(target: Path, write: Writer, shown: Path) -> None:
+def _replace(target: Path, write: Writer, shown: Path, binary: bool = False) -> None:
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, kept on success)
-            "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
+            "wb" if binary else "w", encoding=None if binary else "utf-8",
+            newline=None if binary else "", dir=target.parent, prefix=f".{target.name}.",
             suffix=".tmp", delete=False)
     except OSError as error:
         raise _open_failure(shown, error) from None
