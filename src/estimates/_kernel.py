@@ -36,7 +36,7 @@ __all__ = ["COMPILE_FROM", "Intrinsic", "Kernel", "forced", "intrinsic", "njit"]
 
 #: Calls whose arrays hold this many items or more run compiled: below it, plain Python takes
 #: less time than compiling (measured in benchmarks/bench_kernels.py).
-COMPILE_FROM = 20_000
+COMPILE_FROM = 50_000
 
 _forced: bool | None = None  # tests: True compiles every call, False runs every call in Python
 
