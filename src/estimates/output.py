@@ -17,11 +17,9 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from json.encoder import encode_basestring
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -29,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
+
+from estimates.destination import write_file
 
 __all__ = [
     "atomic_write",
@@ -46,7 +46,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], object]) -> None:
-    """Write a text file through `write(handle)`: all of it, or (on any error) nothing.
+    """Write a text file through `write(handle)`: all of it, or (on any error) nothing
+    (`estimates.destination.write_file`: devices and fifos are streamed into).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -54,27 +55,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], object
     >>> target.read_text()
     'done\\n'
     """
-    target = Path(path)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=target.parent, prefix=f".{target.name}.",
-        suffix=".tmp", delete=False,
-    ) as handle:
-        temporary = Path(handle.name)
-        try:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    os.chmod(temporary, 0o666 & ~_umask())  # a temporary file is private; the output is not
-    os.replace(temporary, target)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_file(path, write)
 
 
 def _all_text(cells: NDArray[np.object_]) -> bool:
