@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -117,3 +119,15 @@ def test_sigterm_and_sighup_stop_a_write_and_clean_up_like_ctrl_c(tmp_path: Path
         write_file(target, killed)
     assert not target.exists() and _leftovers(tmp_path) == []
     assert signal.getsignal(signum) is before
+
+
+def test_a_link_to_dev_stdout_streams_into_what_stdout_is(tmp_path: Path) -> None:
+    captured = tmp_path / "captured.txt"
+    link = tmp_path / "out"
+    link.symlink_to("/dev/stdout")
+    script = ("import sys; from estimates.destination import write_file; "
+              f"write_file({str(link)!r}, lambda h: h.write('streamed'))")
+    with open(captured, "w") as stdout:
+        subprocess.run([sys.executable, "-c", script], stdout=stdout, check=True)
+    assert captured.read_text() == "streamed" and link.is_symlink()
+    assert _leftovers(tmp_path) == []

@@ -49,8 +49,18 @@ def _streamed(path: Path) -> bool:
         raise OutputError(path, error) from None
     if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         return True
-    parent = Path(os.path.realpath(path.parent))
-    return parent.parts[:2] in (("/", "dev"), ("/", "proc"))
+    for hop in _hops(path):  # a link to /dev/stdout counts as /dev/stdout
+        if Path(os.path.realpath(hop.parent)).parts[:2] in (("/", "dev"), ("/", "proc")):
+            return True
+    return False
+
+
+def _hops(path: Path) -> list[Path]:
+    """`path` and each path its chain of symbolic links leads to (at most 40)."""
+    hops = [Path(os.path.abspath(path))]
+    while hops[-1].is_symlink() and len(hops) <= 40:
+        hops.append(Path(os.path.abspath(hops[-1].parent / os.readlink(hops[-1]))))
+    return hops
 
 
 def _open_failure(path: Path, error: OSError) -> OutputError:
