@@ -118,14 +118,12 @@ def _rss_mb() -> float | None:
 def _table(name: str) -> pd.DataFrame:
     """The claims table of a workload, generated and read (memory of the generation given back)."""
     from estimates.claims import read_claims
-    from estimates.heap import release
 
     claims, quantities, options, groups, _ = WORKLOADS[name]
     frame = generate_claims(claims, quantities, relation_groups=groups, **options)
     table = read_claims(frame, skip_invalid=True)
     del frame
-    gc.collect()
-    release()  # the generated frame's memory is not the reconciler's
+    gc.collect()  # the generated frame's memory is not the reconciler's
     return table
 
 

@@ -50,3 +50,24 @@ def test_numbers_beyond_floats_are_errors_not_crashes(text: str, reason: str) ->
     # a fuzz file once failed with "Invalid literal for Fraction: 'inf'" instead of an error
     with pytest.raises(ExpressionError, match=reason):
         read_expression(text)
+
+
+def test_a_relation_over_50000_names_reads_without_recursion_issue_16() -> None:
+    relation = read_relation("total = " + " + ".join(f"part{i}.x" for i in range(50_000)))
+    form, op = relation.normal()
+    assert op == "=" and len(form.terms) == 50_001
+
+
+@pytest.mark.parametrize(("signs", "coefficient"), [(1000, 1), (1001, -1)])
+def test_a_thousand_signs_in_a_row_read_as_their_product_issue_16(signs: int, coefficient: int) -> None:
+    assert dict(read_expression("-" * signs + "a.b").terms) == {"a.b": coefficient}
+
+
+def test_deep_parentheses_and_precedence_read_as_python_would() -> None:
+    assert str(read_expression("(" * 500 + "a" + ")" * 500)) == "a"
+    assert dict(read_expression("2 * (a - b) / 4 - -c + 1.5e3").terms) == {
+        "a": Fraction(1, 2), "b": Fraction(-1, 2), "c": 1}
+    assert isinstance(read_expression("a / (b + c)"), Ratio)
+    for text in ("a b", "(a", "a)", "a + * b", "a.b(c)"):
+        with pytest.raises(ExpressionError):
+            read_expression(text)

@@ -139,7 +139,7 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
 @given(_frames())
 def test_csv_text_writes_what_to_csv_writes(frame: pd.DataFrame) -> None:
     frame = frame.drop(columns="ids")  # lists are joined before CSV (`report._flat`)
-    assert csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")
+    assert csv_text(frame) == frame.to_csv(index=False, lineterminator="\r\n")
 
 
 @given(_frames())

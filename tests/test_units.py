@@ -88,3 +88,21 @@ def test_malformed_units_are_unit_errors(text: str) -> None:
 def test_no_text_makes_parse_unit_raise_anything_but_unit_error(text: str) -> None:
     with contextlib.suppress(UnitError):
         parse_unit(text)
+
+
+@pytest.mark.parametrize("text", ["week**1000000", "9**9**9", "week^13", "week**(10**10)",
+                                  "m**2.5", "person/" + "day*" * 100])
+def test_unit_powers_that_pint_would_compute_for_ever_are_refused_first_issue_16(text: str) -> None:
+    with pytest.raises(UnitError, match="powers of whole numbers"):
+        parse_unit(text)
+
+
+def test_two_installs_never_share_pint_s_disk_cache_issue_16(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pint
+
+    from estimates import units
+
+    here = units._cache_folder()
+    monkeypatch.setattr(pint, "__file__", "/elsewhere/venv/site-packages/pint/__init__.py")
+    assert units._cache_folder() != here
+    assert units.ureg.cache_folder == here

@@ -15,10 +15,9 @@ The empty interval is stored as ``(+inf, -inf)``.
 from __future__ import annotations
 
 import math
+import struct
 
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic
+from estimates._kernel import intrinsic, njit
 
 _MAX = 1.7976931348623157e308  # the largest finite float64
 _TINY = 5e-324  # the smallest positive subnormal float64
@@ -27,9 +26,28 @@ _SAFE_LOW = 2.0**-960  # above this, a product's rounding error cannot underflow
 _INF = math.inf
 
 
-@intrinsic
+def _bits_of(x: float) -> int:
+    return int(struct.unpack("<q", struct.pack("<d", x))[0])
+
+
+def _float_of(n: int) -> float:
+    return float(struct.unpack("<d", struct.pack("<q", int(n)))[0])
+
+
+def _fused(a: float, b: float, c: float) -> float:
+    """a * b + c rounded once (exact arithmetic on fractions: Python 3.11 has no math.fma)."""
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    from fractions import Fraction
+
+    return float(Fraction(a) * Fraction(b) + Fraction(c))  # int / int rounds correctly
+
+
+@intrinsic(python=_bits_of)
 def _bits(typingctx, x):  # type: ignore[no-untyped-def]
     """The IEEE 754 bit pattern of a float64, as an int64 (a free reinterpretation)."""
+    from llvmlite import ir
+    from numba import types
 
     def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
         return builder.bitcast(args[0], ir.IntType(64))
@@ -37,9 +55,11 @@ def _bits(typingctx, x):  # type: ignore[no-untyped-def]
     return types.int64(types.float64), codegen
 
 
-@intrinsic
+@intrinsic(python=_float_of)
 def _from_bits(typingctx, n):  # type: ignore[no-untyped-def]
     """The float64 whose IEEE 754 bit pattern is the int64 `n`."""
+    from llvmlite import ir
+    from numba import types
 
     def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
         return builder.bitcast(args[0], ir.DoubleType())
@@ -47,9 +67,10 @@ def _from_bits(typingctx, n):  # type: ignore[no-untyped-def]
     return types.float64(types.int64), codegen
 
 
-@intrinsic
+@intrinsic(python=_fused)
 def _fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
     """a * b + c with a single rounding (LLVM's fused multiply-add)."""
+    from numba import types
 
     def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
         return builder.fma(*args)
@@ -59,7 +80,7 @@ def _fma(typingctx, a, b, c):  # type: ignore[no-untyped-def]
 
 @njit(cache=True, inline="always")
 def _sign(x: float) -> int:
-    return (x > 0.0) - (x < 0.0)
+    return int(x > 0.0) - int(x < 0.0)
 
 
 @njit(cache=True, inline="always")

@@ -1,7 +1,8 @@
 """The pandas accessor: ``df.estimates.reconcile()`` on a DataFrame of claims.
 
 A thin front over `estimates.reconcile.reconcile` and `estimates.claims.read_claims`,
-registered when `estimates` is imported.
+registered when `estimates` is imported after pandas, else with the first table that
+`estimates` reads (`import estimates` alone loads no pandas).
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "high": ["2"],
@@ -12,12 +13,13 @@ registered when `estimates` is imported.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from estimates.claims import Claims, read_claims
-from estimates.reconcile import Reconciliation, reconcile
+if TYPE_CHECKING:
+    from estimates.claims import Claims
+    from estimates.reconcile import Reconciliation
 
 __all__ = ["EstimatesAccessor"]
 
@@ -31,8 +33,12 @@ class EstimatesAccessor:
 
     def read_claims(self, **options: Any) -> Claims:
         """The validated claims table of this frame (see `estimates.read_claims`)."""
+        from estimates.claims import read_claims
+
         return read_claims(self._frame, **options)
 
     def reconcile(self, relations: Any = None, **options: Any) -> Reconciliation:
         """Reconcile the claims of this frame (see `estimates.reconcile`)."""
+        from estimates.reconcile import reconcile
+
         return reconcile(self._frame, relations, **options)

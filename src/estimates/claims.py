@@ -51,7 +51,6 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from estimates import collector, heap
 from estimates.confidence import admiralty_grade, estimative_probability
 from estimates.csvfile import KEPT_TEXT, read_csv_file
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
@@ -482,8 +481,7 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     ...     print(error.problems[["line", "column"]].values.tolist())
     [[3, 'as_of'], [3, 'id'], [3, 'low']]
     """
-    with collector.paused(), heap.retained():  # freed blocks reused, returned after
-        return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
+    return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
 
 
 def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: str,
@@ -497,9 +495,12 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
             lines = np.arange(2, len(raw) + 2, dtype=np.int64)
     else:
         source = str(path_or_frame)
-        raw, lines = read_csv_file(Path(path_or_frame), delimiter)
+        skipped: list[str] = []
+        raw, lines = read_csv_file(Path(path_or_frame), delimiter, {*_COLUMNS, *_KEPT}, skipped)
+        _warn_unknown_columns(skipped, source)
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
-    _warn_unknown_columns(raw, source)
+    if source == "<frame>":
+        _warn_unknown_columns([c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}], source)
     problems = _Problems(lines)
     header = _header_problems(raw)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
@@ -522,12 +523,14 @@ _COLUMNS = ("id", "quantity", "low", "high", "best", "unit", "kind",
             *(c for c in TEXT_COLUMNS if c not in _KEPT))
 
 
-def _warn_unknown_columns(raw: pd.DataFrame, source: str) -> None:
-    known = {*_COLUMNS, *_KEPT}
-    for position, column in enumerate(raw.columns, start=1):
-        if column not in known:
-            warnings.warn(f"{source}:1:{column}: unknown column {column!r} (column {position}) "
-                          "is ignored", UnknownColumnWarning, stacklevel=4)
+def _warn_unknown_columns(unknown: list[str], source: str) -> None:
+    """One warning for all the columns outside the schema, naming the first few."""
+    if not unknown:
+        return
+    more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+    names = ", ".join(map(repr, unknown[:5])) + more
+    count = f"{len(unknown):,} unknown columns are" if len(unknown) > 1 else "unknown column is"
+    warnings.warn(f"{source}:1: {count} ignored: {names}", UnknownColumnWarning, stacklevel=4)
 
 
 def _header_problems(raw: pd.DataFrame) -> list[tuple[str, str]]:
@@ -716,6 +719,8 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     for column, where in (("value", ~from_bounds), ("low", from_bounds)):
         problems.add(negative & where, column, texts[column],
                      "is negative: a count cannot be below zero")
+    negative_high = count & (table["high"] < 0) & ~negative & from_bounds  # no low, or low >= 0
+    problems.add(negative_high, "high", texts["high"], "is negative: a count cannot be below zero")
     _settle_kinds(texts, table, problems, rate | has_period, quantity_codes)
 
 

@@ -13,23 +13,43 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import signal
 import sys
+import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from estimates import __version__, collector, heap, report
-from estimates.errors import EstimatesError, UsageError
+from estimates import __version__
+from estimates.errors import EstimatesError, OutputError
 
 __all__ = ["main"]
 
 FOUND_CONTRADICTION = 1
 BAD_INPUT = 2
 INTERNAL_ERROR = 3
-REPORT_TO = "https://github.com/estimates/estimates/issues"
+#: the longest --window accepted, in days (about 270 years): past it a window means nothing
+MAX_WINDOW = 100_000
+
+
+class _Formats(Sequence[str]):
+    """`estimates.report.FORMATS`, read when first needed: `estimates parse` loads no pandas."""
+
+    def __getitem__(self, index: Any) -> Any:
+        from estimates.report import FORMATS
+
+        return FORMATS[index]
+
+    def __len__(self) -> int:
+        from estimates.report import FORMATS
+
+        return len(FORMATS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,37 +99,44 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _named_quantities(claims: Any) -> set[str]:
-    """Every quantity name a claim is about, inside expressions too."""
+    """Every quantity name a valid claim is about, inside expressions too (an invalid row's
+    quantity may be no expression at all: it is listed with its problem instead)."""
     from estimates.expression import read_expression
 
-    names = set(claims.loc[~claims["expression"], "quantity"])
-    for text in claims.loc[claims["expression"], "quantity"].unique():
+    valid = claims["problem"].isna().to_numpy(bool)
+    expression = claims["expression"].to_numpy(bool)
+    names = set(claims.loc[valid & ~expression, "quantity"])
+    for text in claims.loc[valid & expression, "quantity"].unique():
         names.update(read_expression(text).names)
     return names
 
 
-def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
-    if not args.output:
-        return
-    inputs = [args.file, getattr(args, "relations", None), getattr(args, "lexicon", None)]
-    target = Path(args.output).resolve()
-    for name in filter(None, inputs):
-        if Path(name).resolve() == target:
-            raise UsageError(f"-o {args.output} names an input file; refusing to overwrite it")
+def _refuse_overwriting_inputs(args: argparse.Namespace, outputs: Sequence[Path]) -> None:
+    """No file the command writes may be one of its inputs (checked before any work)."""
+    from estimates.destination import refuse_inputs
+
+    if args.output:
+        refuse_inputs(outputs, [args.file, getattr(args, "relations", None),
+                                getattr(args, "lexicon", None)])
 
 
 def _reconcile_command(args: argparse.Namespace) -> int:
+    from estimates import report
     from estimates.reconcile import reconcile
 
-    _refuse_overwriting_inputs(args)
+    if args.output:
+        _refuse_overwriting_inputs(args, report.outputs(args.format, args.output))
     progress = _Progress(args.file)
-    # the whole job: freed blocks are reused, not mapped afresh, nor handed back before exit
-    with heap.retained(give_back=False):
-        claims, relations = _read_inputs(args)
-        progress.say(f"reconciling {len(claims):,} claims")
-        result = reconcile(claims, relations, window=args.window)
-        with collector.paused():
-            report.write(result, args.format, args.output)
+    claims, relations = _read_inputs(args)
+    progress.say(f"reconciling {len(claims):,} claims")
+    result = reconcile(claims, relations, window=args.window)
+    try:
+        report.write(result, args.format, args.output)
+        sys.stdout.flush()
+    except (BrokenPipeError, EstimatesError):
+        raise
+    except OSError as error:  # standard output on a full disk, past a file-size limit
+        raise OutputError(args.output or "standard output", error) from None
     progress.say("done")
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION
@@ -147,7 +174,7 @@ def _validate_command(args: argparse.Namespace) -> int:
 def _plot_command(args: argparse.Namespace) -> int:
     from estimates.plot import plot_file
 
-    _refuse_overwriting_inputs(args)
+    _refuse_overwriting_inputs(args, [Path(args.output)])
     claims, relations = _read_inputs(args)
     plot_file(claims, relations, quantity=args.quantity, kind=args.kind, output=args.output,
               window=args.window)
@@ -228,12 +255,33 @@ class _Progress:
             print(f"[{time.perf_counter() - self.start:6.1f}s] {message}", file=sys.stderr)
 
 
+def _days(text: str) -> float:
+    """A --window: a finite number of days from 0 to `MAX_WINDOW`."""
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not (math.isfinite(days) and 0 <= days <= MAX_WINDOW):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 0 to {MAX_WINDOW:,}")
+    return days
+
+
+def _delimiter(text: str) -> str:
+    """A --delimiter: one character that is not a quote, a line break or a space."""
+    if len(text) != 1 or text in "\"\r\n ":
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a delimiter: give one character other than a quote, a space or a "
+            "line break (e.g. ';' or $'\\t')")
+    return text
+
+
 def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:
     command.add_argument("file", help="claims CSV (see docs/schema.md)")
     if relations:
         command.add_argument("--relations", metavar="FILE",
                              help="relations between quantities, one per line")
-    command.add_argument("--delimiter", default=",", help="CSV field separator (default: ,)")
+    command.add_argument("--delimiter", default=",", type=_delimiter,
+                         help="CSV field separator, one character (default: ,)")
     command.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
 
 
@@ -269,9 +317,10 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_options(reconcile)
-    reconcile.add_argument("--window", type=float, default=7.0, metavar="DAYS",
+    reconcile.add_argument("--window", type=_days, default=7.0, metavar="DAYS",
                            help="level claims this close in time are compared (default: 7)")
-    reconcile.add_argument("--format", choices=report.FORMATS, default="table")
+    reconcile.add_argument("--format", choices=_Formats(), default="table", metavar="FORMAT",
+                           help="%(choices)s (default: table)")
     reconcile.add_argument("-o", "--output", metavar="OUT",
                            help="write here (for csv: a directory of three tables) instead of stdout")
     reconcile.add_argument("--skip-invalid", action="store_true",
@@ -320,7 +369,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_input_options(plot)
     plot.add_argument("--quantity", required=True, help="the quantity to draw")
     plot.add_argument("--kind", choices=["forest", "timeline"], default="forest")
-    plot.add_argument("--window", type=float, default=7.0, metavar="DAYS")
+    plot.add_argument("--window", type=_days, default=7.0, metavar="DAYS")
     plot.add_argument("-o", "--output", required=True, metavar="FIG.png")
     plot.set_defaults(run=_plot_command)
 
@@ -348,20 +397,85 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as on Ctrl-C (temporary files removed), exit 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP interrupt the command as SIGINT does (the command line's own
+    process only; the handlers before are restored after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of stdout left (``| head``): end quietly, as Unix tools do (128 + SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush then goes nowhere
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 128 + signal.SIGPIPE
+
+
+def _internal_error(argv: Sequence[str], args: argparse.Namespace) -> str:
+    """What to tell and send when estimates fails: the command, the input's shape, the trace."""
+    shape = ""
+    name = getattr(args, "file", None)
+    if name and name != "-":
+        try:
+            with open(name, "rb") as handle:
+                header = handle.readline(10_000).decode("utf-8", "replace").strip()
+                lines = 1 + sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+            shape = (f"input: {os.path.getsize(name):,} bytes, {lines:,} lines, header: "
+                     f"{header[:300]}\n")
+        except OSError:
+            shape = ""
+    return ("estimates: internal error (a bug in estimates, not in your input).\n"
+            "Please report it to the maintainers of estimates (see `pip show estimates`), with\n"
+            f"command: estimates {' '.join(argv)}\n{shape}"
+            "the version (estimates --version), the shape of your input above (not its data, "
+            "unless you can share it), and this trace:\n" + traceback.format_exc())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: the process arguments); return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        with _stopped_by_signals():
+            code = run(args)
+            sys.stdout.flush()  # a reader that left shows here, not at exit
+            return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except EstimatesError as error:
         print(f"estimates: error: {error}", file=sys.stderr)
         return BAD_INPUT
+    except _Stopped as stopped:
+        print(f"estimates: stopped by {signal.Signals(stopped.signum).name}", file=sys.stderr)
+        return 128 + stopped.signum
     except KeyboardInterrupt:
         print("estimates: interrupted", file=sys.stderr)
         return 130
     except Exception:
-        print("estimates: internal error (a bug in estimates, not in your input).\n"
-              f"Please report it at {REPORT_TO} with the command and this trace:\n"
-              + traceback.format_exc(), file=sys.stderr)
+        print(_internal_error(argv, args), file=sys.stderr)
         return INTERNAL_ERROR

@@ -4,11 +4,14 @@
 or raises `ClaimsError` naming the file (and line and column where there is one): missing
 file, directory, unreadable, empty, header only, not UTF-8 (each bad byte located), a file
 that looks separated by another delimiter. UTF-8 with a byte-order mark, CRLF line ends
-and newlines inside quoted cells read fine. The fast path is pyarrow's multi-threaded
-reader, which hands over each column's distinct texts once (a pandas Categorical) rather
-than a Python string per cell; the file line of each record is then known from the record
-count unless quoted cells hold line breaks or there are blank lines, in which case Python's
-csv module recounts (and reads records of too few fields, which it pads with "").
+and newlines inside quoted cells read fine, as do the lone CR line ends of old Macs. The fast
+path is pyarrow's multi-threaded reader, which hands over each column's distinct texts once
+(a pandas Categorical) rather than a Python string per cell. The file line of each record
+is found beside it with numpy, from the positions of quotes and line ends (`_Layout`): blank
+lines are skipped, records of too few fields are padded with "", records of too many are
+all listed, and a quote that is never closed is an error naming the line where it opens.
+Only a file whose quotes stand inside unquoted cells (not RFC 4180) is read by Python's csv
+module instead.
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "claims.csv"
@@ -23,7 +26,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,9 +110,75 @@ def _check_delimiter(path: Path, header: str, delimiter: str) -> None:
                         f"use --delimiter '{other}' (or delimiter={other!r})", 1, "", header[:80])
 
 
-def _one_line_per_record(data: bytes, count: int) -> bool:
-    """True when the file has no blank lines and no line breaks inside quoted cells."""
-    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1) == count + 1
+class _Layout:
+    """Where the records of RFC 4180 CSV bytes lie: each non-blank record's first and past-last
+    byte and its file line (the header first), found with numpy from the positions of quotes
+    and line feeds: a line feed ends a record when an even number of quotes precede it."""
+
+    def __init__(self, data: bytes, quotes: NDArray[np.int64], starts: NDArray[np.int64],
+                 ends: NDArray[np.int64], lines: NDArray[np.int64]) -> None:
+        self.data = data
+        self.quotes = quotes  #: position of every quote
+        self.starts, self.ends = starts, ends  #: first and past-last byte of each record
+        self.lines = lines  #: file line on which each record starts
+
+    def fields(self, delimiter: str) -> NDArray[np.int64]:
+        """The number of fields of each record (its delimiters outside quotes, plus one)."""
+        octets = np.frombuffer(self.data, dtype=np.uint8)
+        marks = np.flatnonzero(octets == ord(delimiter))
+        marks = marks[np.searchsorted(self.quotes, marks) % 2 == 0]
+        record = np.searchsorted(self.starts, marks, side="right") - 1
+        inside = marks < self.ends[record]
+        return np.bincount(record[inside], minlength=self.starts.size).astype(np.int64) + 1
+
+
+def _layout(path: Path, data: bytes, delimiter: str, offset: int) -> _Layout | None:
+    """The `_Layout` of `data` from byte `offset` (past a byte-order mark), or None when a quote
+    stands inside an unquoted cell or a CR alone ends a line (Python's csv module reads such
+    files); raises `ClaimsError` for a quoted cell that is never closed."""
+    octets = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(octets == ord('"'))
+    feeds = np.flatnonzero(octets == ord("\n"))
+    returns = np.flatnonzero(octets == ord("\r"))
+    openers, closers = quotes[0::2], quotes[1::2]
+    edge = np.array([ord(delimiter), ord("\n"), ord("\r")], dtype=np.uint8)
+    before = octets[np.maximum(openers - 1, 0)]
+    opens_cell = (openers == offset) | np.isin(before, edge) | \
+        np.r_[False, openers[1:] - 1 == closers[:openers.size - 1]]
+    after = octets[np.minimum(closers + 1, octets.size - 1)]
+    closes_cell = (closers + 1 == octets.size) | np.isin(after, edge) | \
+        np.r_[closers[:openers.size - 1] + 1 == openers[1:], np.zeros(closers.size - openers.size + 1,
+                                                                        dtype=bool)][:closers.size]
+    if not (opens_cell.all() and closes_cell.all()):
+        return None
+    lone = returns[(returns + 1 == octets.size) | (octets[np.minimum(returns + 1, octets.size - 1)]
+                                                     != ord("\n"))]
+    if (np.searchsorted(quotes, lone) % 2 == 0).any():
+        return None  # a CR alone ends a line here (pyarrow's reading) but not in the count
+    if quotes.size % 2:
+        raise _unclosed(path, data, quotes, feeds)
+    ends = feeds[np.searchsorted(quotes, feeds) % 2 == 0]
+    starts = np.r_[offset, ends + 1]
+    ends = np.r_[ends, octets.size]
+    blank = (ends == starts) | ((ends == starts + 1) & (octets[np.minimum(starts, octets.size - 1)]
+                                                        == ord("\r")))
+    keep = ~blank & (starts < octets.size)
+    starts, ends = starts[keep], ends[keep]
+    return _Layout(data, quotes, starts, ends, np.asarray(np.searchsorted(feeds, starts) + 1, dtype=np.int64))
+
+
+def _unclosed(path: Path, data: bytes, quotes: NDArray[np.int64], feeds: NDArray[np.int64]) -> ClaimsError:
+    """The error for a quoted cell never closed: the line where its quote opens."""
+    k = quotes.size - 1
+    while k >= 2 and quotes[k] - 1 == quotes[k - 1]:
+        k -= 2  # a doubled quote inside the cell: the cell opened before it
+    at = int(quotes[k])
+    line_start = data.rfind(b"\n", 0, at) + 1
+    column = len(data[line_start:at].decode("utf-8", errors="replace")) + 1
+    value = data[at:at + 40].split(b"\n")[0].decode("utf-8", errors="replace")
+    return _fail(path, "opens a quoted cell that is never closed: the rest of the file would be "
+                 "read as one cell (close the quote, or double a quote meant as text)",
+                 int(np.searchsorted(feeds, at)) + 1, str(column), value)
 
 
 def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, NDArray[np.int64]]:
@@ -125,14 +196,23 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
             header = record
             continue
         if len(record) > len(header):
-            raise _ragged_rows(path, text, delimiter)
+            raise _ragged_rows_slowly(path, text, delimiter)
         rows.append(record + [""] * (len(header) - len(record)))
         lines.append(first)
     frame = pd.DataFrame(rows, columns=[str(c).strip() for c in header or []], dtype=object)
     return frame, np.asarray(lines, dtype=np.int64)
 
 
-def _ragged_rows(path: Path, text: str, delimiter: str) -> ClaimsError:
+def _ragged_rows(path: Path, layout: _Layout, wide: NDArray[np.int64], fields: NDArray[np.int64],
+                 width: int, delimiter: str) -> ClaimsError:
+    """Every record with more fields than the header, from the `layout` of the file."""
+    rows = [{"line": int(layout.lines[k]), "column": "",
+             "value": layout.data[layout.starts[k]:layout.ends[k]][:80].decode("utf-8", "replace"),
+             "problem": f"has {fields[k]} fields but the header has {width}"} for k in wide.tolist()]
+    return ClaimsError(pd.DataFrame(rows), str(path))
+
+
+def _ragged_rows_slowly(path: Path, text: str, delimiter: str) -> ClaimsError:
     """Every record whose number of fields differs from the header's."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     width = None
@@ -152,27 +232,62 @@ def _ragged_rows(path: Path, text: str, delimiter: str) -> ClaimsError:
     return ClaimsError(pd.DataFrame(rows), str(path))
 
 
-def _read_fast(data: bytes, header: str, delimiter: str) -> pd.DataFrame | None:
-    """The records as text columns with pyarrow; None when the records are not all as wide
-    as the header (the slow path reads or reports them)."""
-    names = next(csv.reader([header], delimiter=delimiter))
-    text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
-    types = {n: text if n.strip().lower() in _NEARLY_UNIQUE else coded for n in names}
-    body = pa.py_buffer(data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
-    try:
-        table = pa_csv.read_csv(
-            body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                                   quoted_strings_can_be_null=False))
-    except pa.ArrowInvalid:
+def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout: _Layout,
+               wanted: list[str] | None) -> pd.DataFrame | None:
+    """The records as text columns with pyarrow (records of too few fields padded with "";
+    only the columns `wanted`, unless None); None when pyarrow reads another number of
+    records than `layout` finds."""
+    if wanted is not None and len(set(wanted)) < len(wanted):
+        wanted = None  # a column named twice: all are read, for the header's problems
+    invalid: list[int] = []
+    table = _arrow_table(data, names, delimiter, invalid, wanted)
+    if table is None:
+        return None
+    if invalid:
+        fields = layout.fields(delimiter)
+        wide = np.flatnonzero(fields > len(names))
+        if wide.size:
+            raise _ragged_rows(path, layout, wide, fields, len(names), delimiter)
+        short = np.flatnonzero(fields < len(names))
+        octets = np.frombuffer(data, dtype=np.uint8)
+        ends = layout.ends[short]
+        ends = ends - ((ends > layout.starts[short]) & (octets[np.maximum(ends - 1, 0)] == ord("\r")))
+        padded = np.insert(octets, np.repeat(ends, len(names) - fields[short]), ord(delimiter))
+        table = _arrow_table(padded.tobytes(), names, delimiter, invalid, wanted)
+        if table is None:
+            return None
+    if table.num_rows != layout.starts.size - 1:
         return None
     table = table.unify_dictionaries()
     columns = [_column(table.column(i)) for i in range(table.num_columns)]
     frame = pd.concat(columns, axis=1) if columns else pd.DataFrame()
     frame.columns = table.column_names
     return frame
+
+
+def _arrow_table(data: bytes, names: list[str], delimiter: str, invalid: list[int],
+                 wanted: list[str] | None) -> pa.Table | None:
+    """pyarrow's reading of `data` as text columns; rows of another width are skipped and
+    counted in `invalid`; None when pyarrow cannot read it."""
+    text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
+    types = {n: text if n.strip().lower() in _NEARLY_UNIQUE else coded for n in names}
+    body = pa.py_buffer(data)
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+
+    def skip(row: Any) -> str:
+        invalid.append(1)
+        return "skip"
+
+    try:
+        return pa_csv.read_csv(
+            body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                                    invalid_row_handler=skip),
+            convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                   quoted_strings_can_be_null=False,
+                                                   include_columns=wanted))
+    except pa.ArrowInvalid:
+        return None
 
 
 def _column(column: pa.ChunkedArray) -> pd.Series:
@@ -187,14 +302,19 @@ def _column(column: pa.ChunkedArray) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, dtype=categories, validate=False), copy=False)
 
 
-def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame, NDArray[np.int64]]:
+def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[str] | None = None,
+                  skipped: list[str] | None = None) -> tuple[pd.DataFrame, NDArray[np.int64]]:
     """The records of a CSV file as text cells, and the file line each starts on.
 
     Columns come as pandas Categoricals of their distinct texts (or as Arrow-held "str" where
-    nearly every cell differs); duplicate header names are kept as they are.
+    nearly every cell differs); duplicate header names are kept as they are. With `columns`,
+    only the header names among them (stripped, in lower case) are read: the others are
+    skipped unread, and their names appended to `skipped`.
     """
     path = Path(path)
     data = _read_bytes(path)
+    if b"\n" not in data and b"\r" in data:  # the line ends of old Macs: CR alone
+        data = data.replace(b"\r", b"\n")
     # Every byte is validated; pyarrow then reads the bytes themselves. ASCII (most files) is
     # valid UTF-8 as it is: only its header is decoded, the whole text only when needed.
     text = None if data.isascii() else _decode(path, data)
@@ -210,11 +330,19 @@ def read_csv_file(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame,
     if start == len(data if text is None else text):
         raise _fail(path, "is empty: a claims file needs a header and at least one claim")
     _check_delimiter(path, header, delimiter)
-    frame = None if start else _read_fast(data, header.rstrip("\r"), delimiter)
-    if frame is None or not _one_line_per_record(data, len(frame)):
+    offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    layout = None if start else _layout(path, data, delimiter, offset)
+    names = next(csv.reader([header.rstrip("\r")], delimiter=delimiter))
+    wanted = None if columns is None else [n for n in names if n.strip().lower() in columns]
+    if wanted is not None and skipped is not None:
+        skipped.extend(n.strip() for n in names if n.strip().lower() not in columns)  # type: ignore[operator]
+    frame = None if layout is None else _read_fast(path, data, names, delimiter, layout, wanted)
+    if frame is None or layout is None:
         frame, lines = _read_slowly(path, text or data.decode("ascii"), delimiter)
+        if wanted is not None:
+            frame = frame.loc[:, [str(c).strip().lower() in columns for c in frame.columns]]  # type: ignore[operator]
     else:
-        lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+        lines = layout.lines[1:]
     if frame.empty:
         raise _fail(path, "has a header but no claims", 1)
     frame.columns = [str(c).strip() for c in frame.columns]

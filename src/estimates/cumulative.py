@@ -31,8 +31,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
+
+from estimates._kernel import njit
 
 __all__ = ["consistent_totals", "difference_bounds", "heaviest_running_totals", "negative_cycle"]
 

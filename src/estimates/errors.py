@@ -22,6 +22,7 @@ __all__ = [
     "ExpressionError",
     "InvalidBoundError",
     "LexiconError",
+    "OutputError",
     "ParseError",
     "RelationsError",
     "UnitError",
@@ -146,6 +147,21 @@ class LexiconError(EstimatesError, ValueError):
 
 class UsageError(EstimatesError, ValueError):
     """A command-line request that cannot be carried out as asked (e.g. -o naming an input)."""
+
+
+class OutputError(EstimatesError, OSError):
+    """An output that cannot be written: a missing folder, no permission, a full disk, a
+    folder where a file is wanted (or the reverse)."""
+
+    def __init__(self, path: object, reason: object) -> None:
+        self.path = str(path)  #: the output as given
+        if isinstance(reason, OSError):
+            reason = reason.strerror or str(reason)
+        self.reason = str(reason)  #: why it cannot be written
+        super().__init__(f"cannot write {self.path}: {self.reason}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class RelationsError(EstimatesError, ValueError):

@@ -175,12 +175,26 @@ def _renamed_form(form: Linear, names: list[str]) -> Linear:
 
 
 def _read(text: str, protected: str, names: list[str]) -> Expression:
-    """Parse `protected` text (names replaced by placeholders) into an expression over `names`."""
+    """Parse `protected` text (names replaced by placeholders) into an expression over `names`.
+
+    Texts of names, numbers, + - * / and parentheses only are read without recursion
+    (`_read_tokens`), so a sum of 50,000 names or 1,000 signs in a row reads; any other
+    text goes to Python's `ast`, whose reading names what is not allowed."""
+    tokens = _tokens(protected)
     try:
-        tree = ast.parse(protected, mode="eval")
-    except SyntaxError as error:
-        raise ExpressionError(text, f"is not a valid expression ({error.msg})") from None
-    expression = _Reader(text, names, protected).read(tree.body)
+        expression = _read_tokens(text, tokens, names) if tokens is not None else None
+    except _MalformedError:
+        expression = None  # read again by `ast`, for the reason in its terms
+    if expression is None:
+        try:
+            tree = ast.parse(protected, mode="eval")
+        except (SyntaxError, RecursionError, MemoryError) as error:
+            message = getattr(error, "msg", "nested too deeply")
+            raise ExpressionError(text, f"is not a valid expression ({message})") from None
+        try:
+            expression = _Reader(text, names, protected).read(tree.body)
+        except RecursionError:
+            raise ExpressionError(text, "is not a valid expression (nested too deeply)") from None
     forms = ((expression.numerator, expression.denominator) if isinstance(expression, Ratio)
              else (expression,))
     for form in forms:
@@ -188,6 +202,148 @@ def _read(text: str, protected: str, names: list[str]) -> Expression:
             raise ExpressionError(text, "a coefficient or constant is too large for a float "
                                         f"(beyond {sys.float_info.max:.1e})")
     return expression
+
+
+_TOKEN = re.compile(r"\s*(?:(?P<name>_q\d+_)|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+                    r"|(?P<op>[-+*/()]))")
+_ONE, _ZERO = Fraction(1), Fraction(0)
+_BINDING = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "pos": 3}
+
+
+def _tokens(protected: str) -> list[tuple[str, str]] | None:
+    """The (kind, text) tokens of a text of placeholder names, numbers, + - * / and
+    parentheses; None when it holds anything else."""
+    tokens: list[tuple[str, str]] = []
+    position, end = 0, len(protected.rstrip())
+    while position < end:
+        match = _TOKEN.match(protected, position)
+        if match is None or match.end() == position:
+            return None
+        kind = str(match.lastgroup)
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+class _MalformedError(ExpressionError):
+    """Tokens in an order no expression has (`_read` then asks `ast` for the reason)."""
+
+
+class _Sum:
+    """A linear form being built: coefficients by name and a constant, changed in place (so
+    that a sum of n names takes n steps, not n squared)."""
+
+    __slots__ = ("coefficients", "constant")
+
+    def __init__(self, coefficients: dict[str, Fraction], constant: Fraction) -> None:
+        self.coefficients = coefficients
+        self.constant = constant
+
+    def scale(self, factor: Fraction) -> _Sum:
+        for name in self.coefficients:
+            self.coefficients[name] *= factor
+        self.constant *= factor
+        return self
+
+    def add(self, other: _Sum, sign: int) -> _Sum:
+        if sign == 1 and len(other.coefficients) > len(self.coefficients):
+            return other.add(self, 1)
+        mine = self.coefficients
+        for name, coefficient in other.coefficients.items():
+            signed = coefficient if sign == 1 else -coefficient
+            mine[name] = mine[name] + signed if name in mine else signed
+        if other.constant:
+            self.constant += sign * other.constant
+        return self
+
+    def form(self) -> Linear:
+        return Linear.of(self.coefficients, self.constant)
+
+
+def _number(text: str, token: str) -> Fraction:
+    if re.fullmatch(r"\d+", token):
+        return Fraction(int(token))
+    value = float(token)
+    if not math.isfinite(value):
+        raise ExpressionError(text, f"the number {token!r} is too large for a float")
+    return Fraction(repr(value))
+
+
+def _read_tokens(text: str, tokens: list[tuple[str, str]], names: list[str]) -> Expression:
+    """Operator precedence (shunting yard) over `tokens`, with two stacks and no recursion."""
+    values: list[_Sum | Ratio] = []
+    operators: list[str] = []
+    invalid = _MalformedError(text, "is not a valid expression")
+
+    def linear(value: _Sum | Ratio) -> _Sum:
+        if isinstance(value, Ratio):
+            raise ExpressionError(text, "a ratio of quantities can only stand alone, not inside a "
+                                        "sum or product")
+        return value
+
+    def apply(operator: str) -> None:
+        if len(values) < (1 if operator in ("neg", "pos") else 2):
+            raise invalid
+        right = values.pop()
+        if operator in ("neg", "pos"):
+            values.append(linear(right).scale(Fraction(-1)) if operator == "neg" else linear(right))
+            return
+        left = values.pop()
+        values.append(_binary(text, operator, linear(left), linear(right)))
+
+    operand_next = True  # an operand is due: + and - are signs here
+    for kind, token in tokens:
+        if kind in ("name", "number") or token == "(":
+            if not operand_next:
+                raise invalid
+            if token == "(":
+                operators.append(token)
+            else:
+                values.append(_Sum({names[int(token[2:-1])]: _ONE}, _ZERO)
+                              if kind == "name" else _Sum({}, _number(text, token)))
+                operand_next = False
+        elif token == ")":
+            if operand_next:
+                raise invalid
+            while operators and operators[-1] != "(":
+                apply(operators.pop())
+            if not operators:
+                raise invalid
+            operators.pop()
+        elif operand_next:
+            if token not in "+-":
+                raise invalid
+            operators.append("neg" if token == "-" else "pos")
+        else:
+            while operators and operators[-1] != "(" and _BINDING[operators[-1]] >= _BINDING[token]:
+                apply(operators.pop())
+            operators.append(token)
+            operand_next = True
+    if operand_next:
+        raise invalid
+    while operators:
+        operator = operators.pop()
+        if operator == "(":
+            raise invalid
+        apply(operator)
+    if len(values) != 1:
+        raise invalid
+    value = values[0]
+    return value if isinstance(value, Ratio) else value.form()
+
+
+def _binary(text: str, operator: str, left: _Sum, right: _Sum) -> _Sum | Ratio:
+    if operator in "+-":
+        return left.add(right, 1 if operator == "+" else -1)
+    if operator == "*":
+        if left.coefficients and right.coefficients:
+            raise ExpressionError(text, "a product of two quantities is not linear")
+        return left.scale(right.constant) if not right.coefficients else right.scale(left.constant)
+    if right.coefficients:
+        return Ratio(left.form(), right.form())
+    if right.constant == 0:
+        raise ExpressionError(text, "division by zero")
+    return left.scale(1 / right.constant)
 
 
 #: The largest finite float, exactly: coefficients beyond it cannot be computed with.

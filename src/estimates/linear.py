@@ -37,11 +37,8 @@ totals it does; the rest is exact to the solver's optimum.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
-import os
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -308,7 +305,6 @@ class _Model:
     def __init__(self, n: int, rows: _Rows, elastic: NDArray[np.int64] | None = None,
                  columns: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
                  plain_as_columns: bool = False) -> None:
-        _quiet()
         self.n = n
         self.source = rows
         self.plain = _plain_bounds(rows) if plain_as_columns else np.zeros(rows.low.size, dtype=bool)
@@ -326,8 +322,7 @@ class _Model:
         if elastic is not None and extra:
             indptr, indices, data = _with_slacks(rows, n, elastic)
         self.columns = n + extra
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
+        highs = _quiet()
         if rows.low.size < 10_000:
             highs.setOptionValue("presolve", "off")  # small: presolve costs more than it saves
         lp = highspy.HighsLp()
@@ -428,18 +423,18 @@ def _starts(lengths: NDArray[np.int64]) -> NDArray[np.int64]:
     return starts
 
 
-@functools.cache
-def _quiet() -> None:
-    """HiGHS prints a banner to stdout when its first solver is made: send it to /dev/null."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+class _Quiet(highspy.Highs):
+    """A HiGHS solver that prints nothing: its ``output_flag`` is off before its constructor
+    installs the callbacks, the step at which HiGHS prints its banner to stdout."""
+
+    def enableCallbacks(self) -> None:
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()
+
+
+def _quiet() -> highspy.Highs:
+    """A HiGHS solver that writes nothing to stdout (no banner, no log)."""
+    return _Quiet()
 
 
 def _member(values: NDArray[np.int64], wanted: Iterable[int]) -> NDArray[np.bool_]:

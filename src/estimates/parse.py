@@ -43,10 +43,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 import pint
 from numpy.typing import NDArray
 
@@ -54,6 +53,9 @@ from estimates.errors import ParseError
 from estimates.interval import Interval
 from estimates.lexicon import Lexicon, phrase_words
 from estimates.units import parse_unit
+
+if TYPE_CHECKING:  # pandas loads with the first table read, not with `parse` (issue 16)
+    import pandas as pd
 
 __all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many"]
 
@@ -789,6 +791,8 @@ class _Bulk:
     def read(self, texts: NDArray[np.object_], policy: str | float,
              ) -> tuple[NDArray[np.bool_], dict[str, NDArray[Any]]]:
         """Which texts were read, and the columns of `parse_many` for them."""
+        import pandas as pd
+
         lines = np.flatnonzero(np.strings.find(texts.astype(np.dtypes.StringDType()), "\n") < 0)
         found = self.pattern.findall("\n".join(texts[lines].tolist()))
         parts = np.array(found, dtype=object).reshape(-1, 5)
@@ -968,6 +972,8 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
     >>> table[["low", "high", "low_open"]].to_numpy().tolist()
     [[10000.0, inf, True], [5000.0, inf, False], [10000.0, inf, True], [nan, nan, False]]
     """
+    import pandas as pd
+
     policy = _policy(halo)
     grammar = _grammar(lexicon or Lexicon.default())
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)

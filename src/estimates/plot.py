@@ -28,7 +28,6 @@ import io
 import math
 import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +48,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox, offset_copy
 
+from estimates.destination import write_file
 from estimates.errors import EstimatesError, UsageError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
@@ -923,20 +923,7 @@ def save(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> Non
     if kind not in supported:
         raise UsageError(f"-o {target}: cannot write {kind!r} images; use one of "
                          + ", ".join(f".{k}" for k in sorted(supported)))
-    with tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=f".{target.name}.",
-                                     suffix=".tmp", delete=False) as handle:
-        temporary = Path(handle.name)
-        try:
-            figure.savefig(handle, format=kind, dpi=dpi)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(temporary, 0o666 & ~mask)  # a temporary file is private; the output is not
-    os.replace(temporary, target)
+    write_file(target, lambda handle: figure.savefig(handle, format=kind, dpi=dpi), binary=True)
 
 
 def plot_file(claims: pd.DataFrame, relations: Any, *, quantity: str, kind: str = "forest",

@@ -63,7 +63,6 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from estimates import collector, heap
 from estimates.claims import (
     TEXT,
     Claims,
@@ -209,9 +208,7 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
     settled = settle_quantities(table, rules)  # units across relations; DimensionError
-    with collector.paused(), heap.retained(give_back=False):
-        return _Reconciler(settled.claims.reset_index(drop=True), rules, int(window),
-                           settled.unclaimed).run()
+    return _Reconciler(settled.claims.reset_index(drop=True), rules, int(window), settled.unclaimed).run()
 
 
 def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
@@ -356,7 +353,7 @@ class _Reconciler:
             return self.ids[rows]
         if len(rows) <= 16:  # a conflict's few claims: no compute call (tens of µs each)
             return np.array([self.ids[int(k)].as_py() for k in rows], dtype=object)
-        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64), memory_pool=heap.arrow_pool())
+        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64))
         return np.asarray(taken.to_numpy(zero_copy_only=False), dtype=object)
 
     # ----------------------------------------------------------------- groups
@@ -1449,7 +1446,7 @@ def _arrow_text(texts: NDArray[np.object_] | pd.api.extensions.ExtensionArray,
     array = pa.array(texts)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return array.cast(pa.large_string(), memory_pool=heap.arrow_pool())
+    return array.cast(pa.large_string())
 
 
 def _reordered(bounds: NDArray[np.int64], order: NDArray[np.int64], rows: NDArray[np.int64],
@@ -1480,7 +1477,7 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
     """
     if isinstance(values, np.ndarray):
         return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
-    pool = heap.arrow_pool()
+    pool = pa.default_memory_pool()
     if encoded and rows is not None:
         taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32(), memory_pool=pool), values,
                                                memory_pool=pool)

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from estimates.destination import write_file, write_folder
 from estimates.output import (
-    atomic_write,
     csv_text,
     joined_lists,
     json_parts,
@@ -27,7 +27,7 @@ from estimates.output import (
     text_table,
 )
 
-__all__ = ["FORMATS", "render", "write"]
+__all__ = ["FORMATS", "outputs", "render", "write"]
 
 FORMATS = ("table", "json", "csv", "markdown")
 _TABLES = ("ranges", "contradictions", "claims")
@@ -120,19 +120,24 @@ def _csv(frame: pd.DataFrame) -> str:
     return csv_text(spreadsheet_safe(_flat(frame)))
 
 
+def outputs(fmt: str, output: str) -> list[Path]:
+    """Every file that `write` makes for `fmt` and `output` (to check none is an input)."""
+    if fmt == "csv":
+        return [Path(output) / f"{name}.csv" for name in _TABLES]
+    return [Path(output)]
+
+
 def write(result: Any, fmt: str, output: str | None, stream: IO[str] | None = None) -> None:
     """Write the reconciliation in `fmt` to `output` (atomically) or to `stream` (stdout).
 
     For csv with an output, `output` is a directory that receives ranges.csv,
     contradictions.csv and claims.csv.
     """
-    if output and fmt == "csv":
-        folder = Path(output)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in _TABLES:
-            atomic_write(folder / f"{name}.csv", partial(_put, [_csv(getattr(result, name))]))
+    if output and fmt == "csv":  # one unit: the old tables or the new ones, never a mix
+        write_folder(output, {f"{name}.csv": partial(_put, [_csv(getattr(result, name))])
+                              for name in _TABLES})
         return
     if output:
-        atomic_write(output, partial(_put, _parts(result, fmt)))
+        write_file(output, partial(_put, _parts(result, fmt)))
     else:
         _put(_parts(result, fmt), stream or sys.stdout)

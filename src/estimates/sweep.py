@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numba import njit
 from numpy.typing import NDArray
+
+from estimates._kernel import njit
 
 __all__ = ["anchor_clusters", "heaviest_point", "key_counts", "partners", "prefix_max_before"]
 

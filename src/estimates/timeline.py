@@ -147,7 +147,7 @@ def format_span(start: int | np.integer, end: int | np.integer) -> str:
     first, last = to_date(int(start) - 1), to_date(int(end) - 1)
     if first == last:
         return first.isoformat()
-    if first.day == 1 and (last + dt.timedelta(days=1)).day == 1:
+    if first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]:
         if first.year == last.year and first.month == last.month:
             return f"{first.year:04d}-{first.month:02d}"
         if (first.month, last.month, first.year) == (1, 12, last.year):
