@@ -446,7 +446,7 @@ def test_an_article_with_no_claim_gives_a_header_and_a_warning(tmp_path: Path,
     article.write_text("No figures today.", encoding="utf-8")
     code, out, err = run(capsys, "extract", article, "--published", PUBLISHED)
     assert code == 0
-    assert out == ",".join(DRAFT_COLUMNS) + "\n"
+    assert out == ",".join(DRAFT_COLUMNS) + "\r\n"
     assert "warning: no claim was drafted" in err
 
 

@@ -19,8 +19,8 @@ __version__ = "0.1.0"
 #: nor the solvers. ``plot`` is the module itself (matplotlib).
 _HOMES = {
     "read_claims": "claims", "admiralty_grade": "confidence", "estimative_probability": "confidence",
-    **dict.fromkeys(["ArticleError", "ClaimsError", "DimensionError", "EmptyIntervalError", "EstimatesError", "ExpressionError",
-                     "InvalidBoundError", "LexiconError", "ParseError", "UnitError",
+    **dict.fromkeys(["ArticleError", "ClaimsError", "DimensionError", "EmptyIntervalError",
+                     "EstimatesError", "ExpressionError", "InvalidBoundError", "LexiconError", "ParseError", "UnitError",
                      "UnitMismatchError"], "errors"),
     "Relation": "expression", "read_relations": "expression", "Interval": "interval",
     "extract": "extract", "settle_quantities": "quantities",

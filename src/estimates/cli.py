@@ -147,7 +147,7 @@ def _report_command(args: argparse.Namespace) -> int:
     from estimates.reconcile import reconcile
     from estimates.webpage import write_html
 
-    _refuse_overwriting_inputs(args)
+    _refuse_overwriting_inputs(args, [Path(args.output)])
     claims, relations = _read_inputs(args)
     result = reconcile(claims, relations, window=args.window)
     write_html(result, args.output, claims, title=args.title or f"Reconciliation of {args.file}",
@@ -182,16 +182,14 @@ def _plot_command(args: argparse.Namespace) -> int:
 
 
 def _extract_command(args: argparse.Namespace) -> int:
-    from estimates.errors import ArticleError
+    from estimates.destination import refuse_inputs
+    from estimates.errors import ArticleError, UsageError
     from estimates.extract import draft_table, read_article, rejected_table, settle_quantities
     from estimates.extract.source import load_articles
     from estimates.lexicon import Lexicon
     from estimates.output import atomic_write, csv_text
 
-    inputs = {Path(name).resolve() for name in args.files}
-    for option, name in (("-o", args.output), ("--rejected", args.rejected)):
-        if name and Path(name).resolve() in inputs:
-            raise UsageError(f"{option} {name} names an input file; refusing to overwrite it")
+    refuse_inputs([name for name in (args.output, args.rejected) if name], [*args.files, args.lexicon])
     if args.output and args.rejected and Path(args.output).resolve() == Path(args.rejected).resolve():
         raise UsageError("-o and --rejected name the same file")
     lexicon = Lexicon.load(args.lexicon) if args.lexicon else None

@@ -197,13 +197,13 @@ def refuse_inputs(outputs: Iterable[str | os.PathLike[str]],
     >>> refuse_inputs(["claims.csv"], ["claims.csv"])
     Traceback (most recent call last):
     ...
-    estimates.errors.UsageError: claims.csv would overwrite the input claims.csv; refusing to write it
+    estimates.errors.UsageError: claims.csv would overwrite the input claims.csv; refusing to overwrite it
     """
     given = [Path(p) for p in inputs if p]
     for output in map(Path, outputs):
         for source in given:
             if _same_file(output, source):
-                raise UsageError(f"{output} would overwrite the input {source}; refusing to write it")
+                raise UsageError(f"{output} would overwrite the input {source}; refusing to overwrite it")
 
 
 def _same_file(a: Path, b: Path) -> bool:
