@@ -20,7 +20,8 @@ __version__ = "0.1.0"
 _HOMES = {
     "read_claims": "claims", "admiralty_grade": "confidence", "estimative_probability": "confidence",
     **dict.fromkeys(["ArticleError", "ClaimsError", "DimensionError", "EmptyIntervalError",
-                     "EstimatesError", "ExpressionError", "InvalidBoundError", "LexiconError", "ParseError", "UnitError",
+                     "EstimatesError", "ExpressionError", "InvalidBoundError", "LexiconError", "ParseError",
+                     "UnitError",
                      "UnitMismatchError"], "errors"),
     "Relation": "expression", "read_relations": "expression", "Interval": "interval",
     "extract": "extract", "settle_quantities": "quantities",
