@@ -53,7 +53,6 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +64,6 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from estimates import collector, heap
 from estimates.claims import (
     TEXT,
     Claims,
@@ -81,6 +79,7 @@ from estimates.expression import Linear, Ratio, Relation, read_expression, read_
 from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
+from estimates.reconcile.reasons import Reason, fill
 from estimates.timeline import format_period, format_span
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
@@ -106,18 +105,6 @@ ID_LISTS = pd.ArrowDtype(pa.list_(pa.large_string()))
 _WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_slot", "cum_value",
             "cum_period", "value_node", "value_by_node", "period_nodes", "node_q", "node_start",
             "node_end", "node_low", "node_high", "local", "block_of_node")
-
-
-class Reason(StrEnum):
-    """Why a set of claims cannot all hold."""
-
-    DISJOINT = "disjoint"  #: ranges on one quantity at one time do not meet
-    FALLING_TOTAL = "falling_total"  #: a running total would have to fall
-    RATE_VS_TOTALS = "rate_vs_totals"  #: an increase or rate does not match the totals
-    RELATION = "relation"  #: claims on linked quantities break a relation or expression claim
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _REASONS = list(Reason)
@@ -202,8 +189,7 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
-    with collector.paused(), heap.retained(give_back=False):
-        return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
+    return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
 
 
 def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
@@ -346,7 +332,7 @@ class _Reconciler:
             return self.ids[rows]
         if len(rows) <= 16:  # a conflict's few claims: no compute call (tens of µs each)
             return np.array([self.ids[int(k)].as_py() for k in rows], dtype=object)
-        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64), memory_pool=heap.arrow_pool())
+        taken = pc.take(self.ids, np.asarray(rows, dtype=np.int64))
         return np.asarray(taken.to_numpy(zero_copy_only=False), dtype=object)
 
     # ----------------------------------------------------------------- groups
@@ -1232,23 +1218,30 @@ class _Reconciler:
         separator[last] = " and "
         listing = np.add.reduceat(separator + texts, first)
         quantity = self.names_at(member[first])
-        out = np.empty(size, dtype=object)
-        which = reason == _REASONS.index(Reason.DISJOINT)
+        relations_code = _REASONS.index(Reason.RELATIONS)
         within = np.where(self.cumulative[member[first]], "at the same time",
-                          f"within {self.window} days")
-        out[which] = listing[which] + " cannot both hold for " + quantity[which] + " " + within[which]
-        which = reason == _REASONS.index(Reason.FALLING_TOTAL)
-        out[which] = texts[last[which]] + " is below " + texts[first[which]] + ", but " + \
-            quantity[which] + " is a running total and cannot fall"
-        which = reason == _REASONS.index(Reason.RATE_VS_TOTALS)
-        out[which] = listing[which] + " cannot all hold for " + quantity[which] + \
-            ": the increase over a period must equal the rate times its length and match the " \
-            "totals at its ends"
-        which = reason == _REASONS.index(Reason.RELATION)
-        with_rules = np.array([" with " + "; ".join(str(self.relations[r]) for r in numbers)
-                               if numbers else "" for numbers in rules[which]], dtype=object)
-        out[which] = listing[which] + " cannot all hold together" + with_rules
+                          f"within {self.window} days").astype(object)
+        relations = np.array(["; ".join(self._relation_text(r, code == relations_code)
+                                        for r in numbers) if numbers else ""
+                              for code, numbers in zip(reason.tolist(), rules, strict=True)],
+                             dtype=object)
+        with_rules = np.where(relations != "", " with " + relations, "").astype(object)
+        out = np.empty(size, dtype=object)
+        for code in np.unique(reason).tolist():
+            which = reason == code
+            rule = _REASONS[code]
+            fields = {"claims": listing[which], "first": texts[first[which]],
+                      "last": texts[last[which]], "quantity": quantity[which],
+                      "when": within[which],
+                      "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
+            out[which] = fill(rule.sentence, fields)
         return out
+
+    def _relation_text(self, number: int, line: bool) -> str:
+        """A relation as an explanation names it: its text, with `line` its line too."""
+        relation = self.relations[number]
+        return f"{relation} (line {relation.line})" if line and relation.line is not None \
+            else str(relation)
 
     def run(self) -> Reconciliation:
         codes, self.source_names = _factorize(self.table["source"], slice(None))
@@ -1442,10 +1435,7 @@ def _sorted_within(values: NDArray[Any], bounds: NDArray[np.int64]) -> NDArray[n
 def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
             rows: NDArray[np.int64] | None = None) -> NDArray[np.object_]:
     """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array;
-    with `rows`, of ``values[rows[bounds[i]:bounds[i+1]]]``.
-
-    Called while `reconcile` holds the garbage collector paused (a million new tuples would
-    otherwise set it off many times)."""
+    with `rows`, of ``values[rows[bounds[i]:bounds[i+1]]]``."""
     out = np.empty(bounds.size - 1, dtype=object)
     for which, at in _by_size(bounds):
         block = values[at if rows is None else rows[at]]
@@ -1470,7 +1460,7 @@ def _arrow_text(texts: NDArray[np.object_] | pd.api.extensions.ExtensionArray,
     array = pa.array(texts)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return array.cast(pa.large_string(), memory_pool=heap.arrow_pool())
+    return array.cast(pa.large_string())
 
 
 def _reordered(bounds: NDArray[np.int64], order: NDArray[np.int64], rows: NDArray[np.int64],
@@ -1501,25 +1491,22 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
     """
     if isinstance(values, np.ndarray):
         return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
-    pool = heap.arrow_pool()
     if encoded and rows is not None:
-        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32(), memory_pool=pool), values,
-                                               memory_pool=pool)
+        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), values)
     else:
-        taken = values if rows is None else pc.take(values, rows, memory_pool=pool)
+        taken = values if rows is None else pc.take(values, rows)
     if ordered and len(taken) > 1:
         # already in order (as when ids ascend with the rows): a run of comparisons, no sort
-        later = np.array(pc.greater(taken[:-1], taken[1:], memory_pool=pool))
+        later = np.array(pc.greater(taken[:-1], taken[1:]))
         edges = bounds[1:-1]  # the last of one list against the first of the next
         later[edges[(edges > 0) & (edges < len(taken))] - 1] = False
         if later.any():
             group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
             order = pc.sort_indices(pa.table({"group": group, "id": taken}),
-                                    sort_keys=[("group", "ascending"), ("id", "ascending")],
-                                    memory_pool=pool)
-            taken = pc.take(taken, order, memory_pool=pool)
-    offsets = pa.array(bounds, pa.int32(), memory_pool=pool)
-    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken, pool=pool))
+                                    sort_keys=[("group", "ascending"), ("id", "ascending")])
+            taken = pc.take(taken, order)
+    offsets = pa.array(bounds, pa.int32())
+    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken))
 
 
 def _distinct(function: Any, a: NDArray[Any], b: NDArray[Any], *, ordered: bool = False,
