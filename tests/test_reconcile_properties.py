@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimates import reconcile
-from estimates.reconcile import _id_lists, _lexsort, _ranks
+from estimates.reconcile._engine import _id_lists, _lexsort, _ranks
 from strategies_claims import claim_rows, claims_around_truth
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -79,6 +79,7 @@ from estimates.expression import Linear, Ratio, Relation, read_expression, read_
 from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
+from estimates.reconcile.bounds import closed_bounds, counted, whole
 from estimates.reconcile.reasons import Reason, fill
 from estimates.timeline import format_period, format_span
 
@@ -377,6 +378,29 @@ class _Reconciler:
             self._infer(kinds, units, has)
         self.kind_of_q, self.unit_of_q = kinds, units
         self.in_linked = np.r_[self.linked, False][self.group]
+        self._close_bounds()
+
+    def _close_bounds(self) -> None:
+        """Open ends excluded and counts whole (`bounds.closed_bounds`); a claim of a count
+        with no whole number in it is invalid."""
+        self.count_q = np.array([counted(str(u)) for u in self.unit_of_q.tolist()], dtype=bool)
+        whole_values = np.r_[self.count_q, False][self.q] & ~self.is_rate & ~self.expression
+        for k, expression in self.expressions.items():
+            whole_values[k] = isinstance(expression, Linear) and all(
+                c.denominator == 1 for _, c in expression.terms) and \
+                expression.constant.denominator == 1 and \
+                all(self.count_q[self.names[n]] for n in expression.names)
+        self.whole_values = whole_values
+        t = self.table
+        closed = closed_bounds(self.low, self.high, t["low_open"].to_numpy(bool),
+                               t["high_open"].to_numpy(bool), whole_values)
+        self.low, self.high = closed.low, closed.high
+        empty = closed.empty & self.valid
+        self.problem: pd.Series = t["problem"]
+        if empty.any():
+            self.problem = t["problem"].astype(object).copy()
+            self.problem[empty] = "holds no whole number, and counts are whole"
+            self.valid = self.valid & ~empty
 
     def _infer(self, kinds: NDArray[np.object_], units: NDArray[np.object_],
                has: NDArray[np.bool_]) -> None:
@@ -619,7 +643,7 @@ class _Reconciler:
             days = (self.pend[r] - self.pstart[r]).astype(np.float64)
             total = IntervalArray._raw(low[rate], high[rate]) * days[rate]
             low, high = low.copy(), high.copy()
-            low[rate], high[rate] = total.low, total.high
+            low[rate], high[rate] = whole(total.low, total.high, self.count_q[self.q[r[rate]]])
         add(blk[na], local[na], local[nb], high, r)
         add(blk[na], local[nb], local[na], -low, r)
         arrays = [np.concatenate(p) if p else np.zeros(0) for p in
@@ -833,8 +857,9 @@ class _Reconciler:
         rate = rows[self.is_rate[rows]]
         days = self.pend[rate] - self.pstart[rate]
         total = IntervalArray._raw(self.low[rate], self.high[rate]) * days
+        low, high = whole(total.low, total.high, self.count_q[self.q[rate]])
         self.rate_totals: dict[int, tuple[float, float]] = dict(zip(
-            rate.tolist(), zip(total.low.tolist(), total.high.tolist(), strict=True), strict=True))
+            rate.tolist(), zip(low.tolist(), high.tolist(), strict=True), strict=True))
 
     def _slot(self, name: str, time: int) -> tuple[str, int]:
         """The variable of `name` at time row `time`: its cluster if level, the time if cumulative."""
@@ -1116,8 +1141,11 @@ class _Reconciler:
         source.sort(kind="stable")  # sorted but within ranges: timsort finds the runs
         source = source[np.r_[True, source[1:] != source[:-1]]] if source.size else source
         np.maximum(low, 0.0, out=low)
+        count = self.count_q[q]
+        low[:], high[:] = whole(low, high, count)  # linked ranges round inward (sound)
         size = q.size  # mrange is sorted
         best = self._best(mrow, mrange, size, low, high)
+        best = np.where(count, np.minimum(np.maximum(np.round(best), low), high), best)
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
         name_rank[np.argsort(self.name_of, kind="stable")] = np.arange(self.name_of.size)
@@ -1339,7 +1367,7 @@ class _Reconciler:
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
             "source": t["source"], "status": status,
-            "contradictions": within, "problem": t["problem"]}, copy=False)
+            "contradictions": within, "problem": self.problem}, copy=False)
         return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
