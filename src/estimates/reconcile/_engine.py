@@ -435,6 +435,14 @@ class _Reconciler:
                             kinds[i], kind_known[i] = "cumulative", True
                             changed = True
 
+    def _lane(self, start: NDArray[np.int64], end: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Which level times may be compared: times no longer than the window share lane 0
+        (clustered by the window); a coarser time (a month, a year: some day in it) is
+        compared only with times of the very same span, its own lane, since some day of it
+        always lies outside the window of any one claim."""
+        coarse = end - start > self.window
+        return np.where(coarse, 1 + start * 100_000 + (end - start), 0)
+
     def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Integer weights: each source's claims in one slot share its weight (`slot` sorted)."""
         weight = self.weight[rows]  # worked in place: weight / share * _SCALE, rounded, at least 1
@@ -448,13 +456,15 @@ class _Reconciler:
                               & (self.q >= 0))
         # in quantity and time order, so the slots below come in order (and every later sort
         # by slot finds its input sorted)
-        rows = rows[_lexsort((self.end[rows], self.start[rows], self.q[rows]))]
+        lane = self._lane(self.start[rows], self.end[rows])
+        rows = rows[_lexsort((self.end[rows], self.start[rows], lane, self.q[rows]))]
         self.level_rows = rows
         if rows.size == 0:
             self.level_slot = np.zeros(0, dtype=np.int64)
             return
         q = self.q[rows]
-        slot = anchor_clusters(q, self.start[rows], self.end[rows],
+        slot = anchor_clusters(_run_numbers(q, self._lane(self.start[rows], self.end[rows])),
+                               self.start[rows], self.end[rows],
                                np.full(rows.size, self.window, dtype=np.int64), ordered=True)
         self.level_slot = slot
         weight = self._shares(slot, rows)
@@ -727,9 +737,7 @@ class _Reconciler:
             self.excluded[loser] = True
             ids = dict(zip(conflict, self.ids_at(conflict).tolist(), strict=True))
             rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], ids[k]))
-            periodic = any(not self.is_value[k] for k in rows)
-            self.found.append((Reason.RATE_VS_TOTALS if periodic else Reason.FALLING_TOTAL,
-                               rows, float(gap), ()))
+            self.found.append((self._reason(rows), rows, float(gap), ()))
         # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
         for k in self._by_weight(sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
             if not cycle_with(live | {k}).size:
@@ -831,12 +839,15 @@ class _Reconciler:
         group = np.concatenate([self.group[value], self.group[periodic], self.group[periodic]])
         start = np.concatenate([self.start[value], self.pstart[periodic], self.pend[periodic]])
         end = np.concatenate([self.end[value], self.pstart[periodic], self.pend[periodic]])
-        times = pd.DataFrame({"group": group, "start": start, "end": end}).drop_duplicates(
-            ).sort_values(["group", "start", "end"]).reset_index(drop=True)
+        times = pd.DataFrame({"group": group, "start": start, "end": end}).drop_duplicates()
+        times["lane"] = self._lane(times["start"].to_numpy(np.int64), times["end"].to_numpy(np.int64))
+        times = times.sort_values(["group", "lane", "start", "end"]).reset_index(drop=True)
         g = times["group"].to_numpy(np.int64)
-        times["cluster"] = anchor_clusters(g, times["start"].to_numpy(np.int64),
+        times["cluster"] = anchor_clusters(_run_numbers(g, times["lane"].to_numpy(np.int64)),
+                                           times["start"].to_numpy(np.int64),
                                            times["end"].to_numpy(np.int64),
-                                           np.full(len(times), self.window, dtype=np.int64))
+                                           np.full(len(times), self.window, dtype=np.int64),
+                                           ordered=True)
         self.times = times
         self.time_start = times["start"].to_numpy(np.int64)
         self.time_end = times["end"].to_numpy(np.int64)
@@ -1051,12 +1062,21 @@ class _Reconciler:
         return {self._slot(name, last)}
 
     def _reason(self, conflict: list[int]) -> Reason:
+        """What conflicts: claims on linked quantities (a relation), increases over one period
+        (disjoint), a rate or an increase against the totals, or totals that would fall."""
         rows = np.asarray(conflict)
         if self.expression[rows].any() or np.unique(self.q[rows]).size > 1:
             return Reason.RELATION
-        if (~self.is_value[rows]).any():
+        periodic = ~self.is_value[rows]
+        if periodic.all() and not self.is_rate[rows].any() and np.unique(self.pstart[rows]).size == 1 \
+                and np.unique(self.pend[rows]).size == 1:
+            return Reason.DISJOINT
+        if self.is_rate[rows].any():
             return Reason.RATE_VS_TOTALS
-        if self.cumulative[rows].all():
+        if periodic.any():
+            return Reason.INCREASE_VS_TOTALS
+        if self.cumulative[rows].all() and not (
+                np.unique(self.start[rows]).size == 1 and np.unique(self.end[rows]).size == 1):
             return Reason.FALLING_TOTAL
         return Reason.DISJOINT
 
@@ -1247,8 +1267,9 @@ class _Reconciler:
         listing = np.add.reduceat(separator + texts, first)
         quantity = self.names_at(member[first])
         relations_code = _REASONS.index(Reason.RELATIONS)
-        within = np.where(self.cumulative[member[first]], "at the same time",
-                          f"within {self.window} days").astype(object)
+        within = np.where(~self.is_value[member[first]], "over the same period",
+                          np.where(self.cumulative[member[first]], "at the same time",
+                                   f"within {self.window} days")).astype(object)
         relations = np.array(["; ".join(self._relation_text(r, code == relations_code)
                                         for r in numbers) if numbers else ""
                               for code, numbers in zip(reason.tolist(), rules, strict=True)],
@@ -1394,6 +1415,18 @@ class _Reconciler:
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
             "unit": _strings(ranges["unit"].to_numpy(object)[b] + " / day")},
             columns=list(CHANGE_COLUMNS))
+
+
+def _run_numbers(*keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For rows sorted by `keys`, the number of each run of equal keys (0, 1, ...).
+
+    >>> _run_numbers(np.array([0, 0, 1, 1]), np.array([0, 5, 5, 5])).tolist()
+    [0, 1, 2, 2]
+    """
+    new = np.zeros(keys[0].size, dtype=bool)
+    for key in keys:
+        new[1:] |= key[1:] != key[:-1]
+    return np.cumsum(new)
 
 
 def _coded(column: pd.Series) -> tuple[NDArray[np.int64], NDArray[np.object_]]:
