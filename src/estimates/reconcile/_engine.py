@@ -74,6 +74,7 @@ from estimates.claims import (
     read_claims,
 )
 from estimates.csvfile import KEPT_TEXT
+from estimates.errors import UsageError
 from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
@@ -81,7 +82,8 @@ from estimates.linear import System
 from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
 from estimates.reconcile.bounds import closed_bounds, counted, whole
 from estimates.reconcile.reasons import Reason, fill
-from estimates.timeline import format_period, format_span
+from estimates.reconcile.revisions import find_revisions
+from estimates.timeline import MISSING, format_period, format_span, read_instants
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
 
@@ -95,9 +97,15 @@ RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "cl
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
 CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
                         "value", "low", "high", "low_open", "high_open", "best", "unit",
-                        "weight", "source", "status", "contradictions", "problem")
+                        "weight", "source", "status", "superseded_by", "contradictions", "problem")
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
+REVISION_COLUMNS = ("quantity", "as_of", "period", "source", "earlier", "later", "earlier_value",
+                    "later_value", "earlier_low", "earlier_high", "later_low", "later_high",
+                    "change", "unit")
+#: the longest comparison window accepted, in days (a century)
+MAX_WINDOW = 36_525
+_STATUSES = ["disputed", "excluded", "invalid", "kept", "superseded"]
 _EMPTY: tuple[str, ...] = ()
 #: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
 #: Arrow lists, each cell read as a Python list
@@ -140,6 +148,8 @@ class Reconciliation:
     claims: pd.DataFrame
     #: one row per change of a level quantity between consecutive times
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    #: one row per claim superseded by a later reading of its source
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REVISION_COLUMNS))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``estimates reconcile --format json`` (unbounded ends are None)."""
@@ -158,7 +168,8 @@ class Reconciliation:
             return [{k: number(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
         return {"ranges": records(self.ranges), "contradictions": records(self.contradictions),
-                "claims": records(self.claims), "changes": records(self.changes)}
+                "claims": records(self.claims), "changes": records(self.changes),
+                "revisions": records(self.revisions)}
 
     def to_json(self, **options: Any) -> str:
         """`to_dict` as JSON text.
@@ -173,11 +184,16 @@ class Reconciliation:
 
 def reconcile(claims: Claims | str | Path | pd.DataFrame,
               relations: str | Path | Iterable[str | Relation] | None = None, *,
-              window: int = DEFAULT_WINDOW, lexicon: Any = None,
+              window: float = DEFAULT_WINDOW, at: Iterable[Any] | None = None,
+              revisions: bool = True, lexicon: Any = None,
               halo: str = "digits") -> Reconciliation:
     """Reconcile claims (a table from `read_claims`, a raw DataFrame or a CSV path) with relations.
 
-    Invalid rows are kept in the result's ``claims`` with status ``invalid``.
+    Invalid rows are kept in the result's ``claims`` with status ``invalid``. `window`: the
+    days within which level claims are compared (a whole number from 0 to `MAX_WINDOW`);
+    `at`: dates (``"2024-11-01"``, dates or timestamps) at which ranges are wanted besides
+    those the claims name; `revisions`: whether a source's later reading supersedes its
+    earlier one (``docs/rules.md``).
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"id": ["t", "k"], "quantity": ["c", "k / c"],
@@ -190,7 +206,40 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
-    return _Reconciler(table.reset_index(drop=True), rules, int(window)).run()
+    return _Reconciler(table.reset_index(drop=True), rules, _window_days(window),
+                       _days(at), revisions).run()
+
+
+def _window_days(window: Any) -> int:
+    """The window as whole days; `UsageError` unless it is a number from 0 to `MAX_WINDOW`.
+
+    >>> _window_days(7.0)
+    7
+    """
+    try:
+        days = float(window)
+    except (TypeError, ValueError):
+        days = math.nan
+    if not (0 <= days <= MAX_WINDOW) or days != int(days):
+        raise UsageError(f"window {window!r} is not a whole number of days from 0 to {MAX_WINDOW:,}")
+    return int(days)
+
+
+def _days(at: Iterable[Any] | None) -> NDArray[np.int64]:
+    """The day numbers (instants, as `timeline` counts them) of the dates in `at`.
+
+    >>> _days(["2024-11-01"]).tolist()
+    [20028]
+    """
+    if at is None:
+        return np.zeros(0, dtype=np.int64)
+    texts = [str(pd.Timestamp(a).date()) if not isinstance(a, str) else a.strip() for a in at]
+    start, end, error = read_instants(texts)
+    bad = [t for t, e, s0, e0 in zip(texts, error, start, end, strict=True)
+           if e is not None or s0 != e0]
+    if bad:
+        raise UsageError(f"at: {', '.join(map(repr, bad))} is not a date (YYYY-MM-DD)")
+    return np.unique(end.astype(np.int64))
 
 
 def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
@@ -278,11 +327,14 @@ def _runs(sorted_keys: NDArray[Any]) -> NDArray[np.int64]:
 
 
 class _Reconciler:
-    def __init__(self, table: pd.DataFrame, relations: Sequence[Relation], window: int) -> None:
+    def __init__(self, table: pd.DataFrame, relations: Sequence[Relation], window: int,
+                 at: NDArray[np.int64], revisions: bool) -> None:
         t = table
         self.table = t
         self.relations = list(relations)
         self.window = window
+        self.at = at
+        self.revising = revisions
         self.n = len(t)
         self.valid = t["problem"].isna().to_numpy()
         self.expression = t["expression"].to_numpy(bool)
@@ -298,6 +350,7 @@ class _Reconciler:
         self.weight = t["weight"].to_numpy(np.float64)
         self.ids = _arrow_text(t["id"].array)
         self.excluded = np.zeros(self.n, dtype=bool)
+        self.disputed = np.zeros(self.n, dtype=bool)
         #: (reason, claim rows, gap, numbers of the relations the conflict needs)
         self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
         #: conflicts of two claims found in bulk, all before those of `found`: (reason
@@ -1300,13 +1353,66 @@ class _Reconciler:
         self.source_rank[np.argsort(self.source_names, kind="stable")] = \
             np.arange(self.source_names.size)
         self._groups()
+        self.invalid = ~self.valid
+        self._revisions()
         self._level()
         self._cumulative()
         self._linked()
         ranges, q, start = self._ranges()
         changes = self._changes(ranges, q, start)
         del q, start  # before the claims table, the output's largest
-        return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes)
+        return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes,
+                              revisions=self._revision_table())
+
+    def _revisions(self) -> None:
+        """Claims superseded by a later reading of their source (`revisions`) take no part."""
+        self.superseded_by = np.full(self.n, -1, dtype=np.int64)
+        if not self.revising:
+            return
+        t = self.table
+        codes, texts = _coded(t["published"])
+        start, end, _ = read_instants(texts)
+        published_start, published_end = start[codes], end[codes]
+        quantity, _ = _factorize(t["quantity"], slice(None))
+        measure = self.is_value.astype(np.int64) + 2 * self.is_rate
+        found = find_revisions(
+            (self.source_codes, quantity.astype(np.int64), measure, self.start, self.end,
+             self.pstart, self.pend),
+            published_start, published_end, self.valid & (published_start != MISSING),
+            lambda rows: _ranks(self.ids_at(rows)))
+        self.superseded_by = found.superseded_by
+        self.valid = self.valid & ~found.superseded
+
+    def _revision_table(self) -> pd.DataFrame:
+        """One row per superseded claim: what it was about, both readings and the change."""
+        earlier = np.flatnonzero(self.superseded_by >= 0)
+        if earlier.size == 0:
+            return pd.DataFrame(columns=list(REVISION_COLUMNS))
+        later = self.superseded_by[earlier]
+        t = self.table
+        low, high = t["low"].to_numpy(np.float64), t["high"].to_numpy(np.float64)
+        point = _middle(low, high)
+        given = t["best"].to_numpy(np.float64)
+        point = np.where(np.isnan(given), point, given)
+        written = _text_at(t["value"], np.r_[earlier, later])
+        bounds = np.r_[earlier, later]
+        blank = written == ""
+        written[blank] = [_interval_text(a, b) for a, b in zip(
+            low[bounds[blank]].tolist(), high[bounds[blank]].tolist(), strict=True)]
+        codes, periods = _distinct(format_period, self.pstart[earlier], self.pend[earlier])
+        period = np.where(self.is_value[earlier], "", periods[codes]).astype(object)
+        codes, spans = _distinct(format_span, self.start[earlier], self.end[earlier])
+        return pd.DataFrame({
+            "quantity": _strings(_text_at(t["quantity"], earlier)),
+            "as_of": _strings(spans[codes]), "period": _strings(period),
+            "source": _strings(_text_at(t["source"], earlier)),
+            "earlier": _strings(self.ids_at(earlier)), "later": _strings(self.ids_at(later)),
+            "earlier_value": _strings(written[:earlier.size]),
+            "later_value": _strings(written[earlier.size:]),
+            "earlier_low": low[earlier], "earlier_high": high[earlier],
+            "later_low": low[later], "later_high": high[later],
+            "change": point[later] - point[earlier],
+            "unit": _strings(_text_at(t["unit"], earlier))}, columns=list(REVISION_COLUMNS))
 
     def _release(self) -> None:
         """Drop the working arrays of the stages up to `_plain_ranges` (about 0.6 GB at 10
@@ -1369,8 +1475,11 @@ class _Reconciler:
         within = _id_lists(_arrow_text(names[conflict[by_row]]),
                            _code_starts(member[by_row], self.n))
         status = pd.Categorical.from_codes(  # in text order, as `read_claims` makes categories
-            np.where(~self.valid, 1, np.where(self.excluded, 0, 2)).astype(np.int8),
-            ["excluded", "invalid", "kept"])
+            np.select([self.invalid, self.superseded_by >= 0, self.disputed, self.excluded],
+                      [2, 4, 0, 1], 3).astype(np.int8), _STATUSES)
+        superseded = np.flatnonzero(self.superseded_by >= 0)
+        later = np.full(self.n, None, dtype=object)
+        later[superseded] = self.ids_at(self.superseded_by[superseded])
         codes, texts = _coded(t["as_of"])
         published, dates = _coded(t["published"])
         codes = np.where((texts == "")[codes], published + texts.size, codes)
@@ -1388,7 +1497,7 @@ class _Reconciler:
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
             "source": t["source"], "status": status,
-            "contradictions": within, "problem": self.problem}, copy=False)
+            "superseded_by": _strings(later), "contradictions": within, "problem": self.problem}, copy=False)
         return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
