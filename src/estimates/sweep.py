@@ -19,7 +19,8 @@ import pandas as pd
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["anchor_clusters", "heaviest_point", "key_counts", "partners", "prefix_max_before"]
+__all__ = ["anchor_clusters", "heaviest_point", "key_counts", "partners", "prefix_max_before",
+           "tied_points"]
 
 
 @njit(cache=True)
@@ -41,6 +42,54 @@ def _sweep(bounds: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np
             if running > best:
                 best, point[g] = running, low[i]
     return point
+
+
+@njit(cache=True)
+def _tied(bounds: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+          weight: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    count = np.zeros(bounds.size - 1, dtype=np.int64)
+    points = np.empty(low.size, dtype=np.float64)
+    emitted = 0
+    for g in range(bounds.size - 1):
+        a, b = bounds[g], bounds[g + 1]
+        if b == a:
+            continue
+        lows, highs = np.argsort(low[a:b]) + a, np.argsort(high[a:b]) + a
+        best = np.int64(-1)
+        for sweep in range(2):  # the greatest weight, then each distinct set that reaches it
+            running, j, dropped = np.int64(0), 0, True
+            for i in lows:
+                while j < b - a and high[highs[j]] < low[i]:
+                    running -= weight[highs[j]]
+                    j += 1
+                    dropped = True
+                running += weight[i]
+                if sweep == 0:
+                    best = max(best, running)
+                elif running == best and dropped:
+                    points[emitted] = low[i]
+                    emitted += 1
+                    count[g] += 1
+                    dropped = False
+    return count, points[:emitted].copy()
+
+
+def tied_points(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+                weight: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """For groups 0..G-1 of closed intervals (sorted by group), every heaviest consistent
+    choice: a point held by each distinct heaviest set, in order (more than one: a tie).
+
+    Returns (number of such points per group, the points of all groups one after another).
+
+    >>> count, points = tied_points(np.array([0, 0, 1]), np.array([9.5, 11.5, 1.0]),
+    ...                             np.array([10.5, 12.5, 2.0]), np.array([1, 1, 1]))
+    >>> count.tolist(), points.tolist()
+    ([2, 1], [9.5, 11.5, 1.0])
+    """
+    size = int(group.max()) + 1 if group.size else 0
+    bounds = np.searchsorted(group, np.arange(size + 1))
+    return _tied(bounds, np.asarray(low, np.float64), np.asarray(high, np.float64),
+                 np.asarray(weight, np.int64))
 
 
 def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],

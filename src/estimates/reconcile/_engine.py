@@ -79,7 +79,7 @@ from estimates.cumulative import consistent_totals, difference_bounds, heaviest_
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
-from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
+from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners, tied_points
 from estimates.reconcile.bounds import closed_bounds, counted, whole
 from estimates.reconcile.reasons import Reason, fill
 from estimates.reconcile.revisions import find_revisions
@@ -529,12 +529,66 @@ class _Reconciler:
         busy = np.zeros(int(slot.max()) + 1, dtype=bool)
         busy[slot[~kept]] = True
         sub = np.flatnonzero(busy[slot])
+        kept = self._ties(rows, slot, sub, weight, kept)
         mate = partners(slot[sub], low[sub], high[sub], kept[sub], self.tie(rows[sub]))
+        kept |= self.disputed[rows]
         self.excluded[rows[~kept]] = True
         out = np.flatnonzero(~kept[sub])
         a, b = rows[sub[out]], rows[sub[mate[out]]]
         gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
         self.pairs.append((np.full(a.size, _REASONS.index(Reason.DISJOINT)), b, a, gap))
+
+    def _ties(self, rows: NDArray[np.int64], slot: NDArray[np.int64], sub: NDArray[np.int64],
+              weight: NDArray[np.int64], kept: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Where several choices of level claims weigh the most, the claims in some but not
+        all of them are disputed (not excluded) and their range covers every choice; the
+        claims every choice holds are kept. Returns the claims that hold the first choice
+        (whose partners name the excluded claims' conflicts). Linked groups are left to the
+        linear programmes."""
+        s, low, high = slot[sub], self.low[rows[sub]], self.high[rows[sub]]
+        count, points = tied_points(s, low, high, weight[sub])
+        starts = np.r_[0, np.cumsum(count)[:-1]]
+        tied = (count[s] > 1) & ~self.in_linked[rows[sub]]
+        self.level_tied = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+        if not tied.any():
+            return kept
+        at = np.flatnonzero(tied)
+        s, low, high = s[at], low[at], high[at]
+        holds_all = np.ones(at.size, dtype=bool)
+        holds_any = np.zeros(at.size, dtype=bool)
+        first = np.zeros(at.size, dtype=bool)
+        slots = np.unique(s)
+        tie_low, tie_high = np.full(slots.size, np.inf), np.full(slots.size, -np.inf)
+        where = np.searchsorted(slots, s)
+        for k in range(int(count[slots].max())):
+            has = k < count[s]
+            point = np.where(has, points[np.minimum(starts[s] + k, points.size - 1)], np.nan)
+            holds = has & (low <= point) & (point <= high)
+            holds_all &= holds | ~has
+            holds_any |= holds
+            if k == 0:
+                first = holds
+            choice_low = np.full(slots.size, -np.inf)
+            choice_high = np.full(slots.size, np.inf)
+            np.maximum.at(choice_low, where[holds], low[holds])
+            np.minimum.at(choice_high, where[holds], high[holds])
+            real = k < count[slots]
+            tie_low[real] = np.minimum(tie_low[real], choice_low[real])
+            tie_high[real] = np.maximum(tie_high[real], choice_high[real])
+        self.level_tied = (slots, tie_low, tie_high)
+        out = kept.copy()
+        out[sub[at]] = first
+        disputed = holds_any & ~holds_all
+        self.disputed[rows[sub[at[disputed]]]] = True
+        # one conflict per tied time: its disputed claims, which the weights could not order
+        members = rows[sub[at[disputed]]]
+        owner = s[disputed]
+        for a, b in itertools.pairwise(_runs(owner).tolist()):
+            group = members[a:b]
+            gap = float(self.low[group].max() - self.high[group].min())
+            ids = self.ids_at(group)
+            self.found.append((Reason.TIE, group[np.argsort(ids)].tolist(), gap, ()))
+        return out
 
     # ----------------------------------------------------------------- running totals
     def _cumulative(self) -> None:
@@ -1163,11 +1217,15 @@ class _Reconciler:
             return None
         runs = _runs(slot)
         heads = runs[:-1]
+        low = np.maximum.reduceat(self.low[rows], heads)
+        high = np.minimum.reduceat(self.high[rows], heads)
+        tied, tie_low, tie_high = getattr(self, "level_tied", (np.zeros(0, np.int64),) * 3)
+        if tied.size:
+            at = np.searchsorted(slot[heads], tied)
+            low[at], high[at] = tie_low, tie_high
         return [self.q[rows[heads]], np.minimum.reduceat(self.start[rows], heads),
-                np.maximum.reduceat(self.end[rows], heads),
-                np.maximum.reduceat(self.low[rows], heads),
-                np.minimum.reduceat(self.high[rows], heads), np.zeros(heads.size, bool),
-                rows, np.repeat(np.arange(heads.size), np.diff(runs))]
+                np.maximum.reduceat(self.end[rows], heads), low, high,
+                np.zeros(heads.size, bool), rows, np.repeat(np.arange(heads.size), np.diff(runs))]
 
     def _total_ranges(self) -> list[NDArray[Any]] | None:
         """`_plain_ranges` of the running totals."""
