@@ -332,6 +332,17 @@ class _Reconciler:
         t = table
         self.table = t
         self.relations = list(relations)
+        #: the relations that cannot hold whatever the claims: (numbers of a minimal set)
+        self.broken: list[tuple[int, ...]] = []
+        #: the relations that link quantities: (number, relation); one with no quantity
+        #: left (``0 <= -1 + a - a``) holds or is broken on its own
+        self.linking: list[tuple[int, Relation]] = []
+        for number, relation in enumerate(self.relations):
+            form, op = relation.normal()
+            if form.names:
+                self.linking.append((number, relation))
+            elif not (form.constant == 0 if op == "=" else form.constant <= 0):
+                self.broken.append((number,))
         self.window = window
         self.at = at
         self.revising = revisions
@@ -396,7 +407,7 @@ class _Reconciler:
         codes, uniques = _factorize(t["quantity"], plain)
         names: dict[str, int] = dict(zip(map(str, uniques.tolist()), itertools.count()))
         edges: list[tuple[int, int]] = []
-        links = [e.names for e in self.expressions.values()] + [r.names for r in self.relations]
+        links = [e.names for e in self.expressions.values()] + [r.names for _, r in self.linking]
         for linked in links:
             for name in linked:
                 names.setdefault(name, len(names))
@@ -465,7 +476,7 @@ class _Reconciler:
         """
         unit_of = self.table["unit"].to_numpy(object)
         links: list[tuple[list[int], bool]] = []
-        for relation in self.relations:
+        for _, relation in self.linking:
             form, op = relation.normal()
             links.append(([self.names[n] for n in form.names], op == "="))
         for k, expression in self.expressions.items():
@@ -855,6 +866,7 @@ class _Reconciler:
     def _linked(self) -> None:
         """Solve each linked group (relations, expression claims) as a linear system."""
         self.lp_ranges: list[tuple[int, int, int, float, float, list[int], bool]] = []
+        self.broken_groups: set[int] = set()
         rows = np.flatnonzero(self.valid & self.in_linked & (self.q >= 0))
         if rows.size == 0:
             return
@@ -876,7 +888,7 @@ class _Reconciler:
                             for a, b in itertools.pairwise(tstarts)}
         # each relation once in normal form: (number, [(name, coefficient)], op, constant)
         self.relations_by_group: dict[int, list[tuple[int, list[tuple[str, float]], str, float]]] = {}
-        for number, relation in enumerate(self.relations):
+        for number, relation in self.linking:
             g = int(self.component[self.names[relation.names[0]]])
             form, op = relation.normal()
             terms = [(name, float(c)) for name, c in form.terms]
@@ -936,6 +948,8 @@ class _Reconciler:
         except ValueError:
             since = len(self.found)
             self._resolve_group(b)
+            if id(b) in self.broken_groups:
+                return np.full(b.system.n, np.nan), np.full(b.system.n, np.nan)
             self._readmit(b, self._blocked(since, blocked))
             return b.system.ranges(self._live(b))
 
@@ -1070,6 +1084,9 @@ class _Reconciler:
             removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
             if not conflict:
+                if not system.feasible([]):  # the relations cannot hold on their own
+                    self.broken.append(tuple(system.needed_rules([])))
+                    self.broken_groups.add(id(b))
                 break
             loser = self._lightest(conflict)
             self.found.append((self._reason(conflict), conflict, system.violation(conflict),
@@ -1108,6 +1125,8 @@ class _Reconciler:
 
     def _report_group(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
         """The ranges of one group's variables that claims speak about."""
+        if id(b) in self.broken_groups:
+            return
         active = b.every[~self.excluded[b.every]]
         times = b.times
         mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active.tolist()))
@@ -1422,6 +1441,27 @@ class _Reconciler:
         return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes,
                               revisions=self._revision_table())
 
+    def _broken_relations(self, contradictions: pd.DataFrame) -> pd.DataFrame:
+        """The contradictions of relations that cannot hold whatever the claims, after those
+        of claims: no claims, the relations with their lines."""
+        found = list(dict.fromkeys(self.broken))
+        first = len(contradictions) + 1
+        names = [", ".join(sorted({n for r in rules for n in self.relations[r].names}))
+                 for rules in found]
+        listed = np.array(["; ".join(self._relation_text(r, True) for r in rules) for rules in found],
+                          dtype=object)
+        extra = pd.DataFrame({
+            "id": _strings(np.array([f"C{first + k}" for k in range(len(found))], dtype=object)),
+            "reason": _strings(np.full(len(found), str(Reason.RELATIONS), dtype=object)),
+            "quantity": _strings(np.array(names, dtype=object)),
+            "claims": _id_lists(_arrow_text(np.zeros(0, dtype=object)),
+                                np.zeros(len(found) + 1, dtype=np.int64)),
+            "explanation": _strings(fill(Reason.RELATIONS.sentence, {"relations": listed})),
+            "gap": np.full(len(found), np.nan),
+            "unit": _strings(np.full(len(found), "", dtype=object))},
+            columns=list(CONTRADICTION_COLUMNS))
+        return extra if contradictions.empty else pd.concat([contradictions, extra], ignore_index=True)
+
     def _revisions(self) -> None:
         """Claims superseded by a later reading of their source (`revisions`) take no part."""
         self.superseded_by = np.full(self.n, -1, dtype=np.int64)
@@ -1527,6 +1567,8 @@ class _Reconciler:
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
             columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})
         contradictions = pd.DataFrame(columns, columns=list(CONTRADICTION_COLUMNS))
+        if self.broken:
+            contradictions = self._broken_relations(contradictions)
         # the contradictions of each claim, in order
         conflict = np.repeat(np.arange(reason.size), np.diff(bounds))
         by_row = np.argsort(member, kind="stable")
