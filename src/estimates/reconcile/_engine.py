@@ -957,10 +957,19 @@ class _Reconciler:
         """Times of the linked groups; level quantities cluster them by the window."""
         value = rows[self.is_value[rows]]
         periodic = rows[~self.is_value[rows]]
-        group = np.concatenate([self.group[value], self.group[periodic], self.group[periodic]])
-        start = np.concatenate([self.start[value], self.pstart[periodic], self.pend[periodic]])
-        end = np.concatenate([self.end[value], self.pstart[periodic], self.pend[periodic]])
-        times = pd.DataFrame({"group": group, "start": start, "end": end}).drop_duplicates()
+        groups = np.unique(self.group[rows])
+        asked_group = np.repeat(groups, self.at.size)
+        asked_day = np.tile(self.at, groups.size)
+        group = np.concatenate([self.group[value], self.group[periodic], asked_group,
+                                self.group[periodic]])
+        start = np.concatenate([self.start[value], self.pend[periodic], asked_day,
+                                self.pstart[periodic]])
+        end = np.concatenate([self.end[value], self.pend[periodic], asked_day,
+                              self.pstart[periodic]])
+        # the times a claim names (not a period's start) and the dates asked for are reported
+        named = np.r_[np.ones(group.size - periodic.size, dtype=bool), np.zeros(periodic.size, bool)]
+        times = pd.DataFrame({"group": group, "start": start, "end": end, "named": named})
+        times = times.groupby(["group", "start", "end"], as_index=False, sort=False)["named"].any()
         times["lane"] = self._lane(times["start"].to_numpy(np.int64), times["end"].to_numpy(np.int64))
         times = times.sort_values(["group", "lane", "start", "end"]).reset_index(drop=True)
         g = times["group"].to_numpy(np.int64)
@@ -973,6 +982,9 @@ class _Reconciler:
         self.time_start = times["start"].to_numpy(np.int64)
         self.time_end = times["end"].to_numpy(np.int64)
         self.time_cluster = times["cluster"].to_numpy(np.int64)
+        self.time_named = times["named"].to_numpy(bool)
+        self.cluster_named = np.zeros(int(self.time_cluster.max(initial=-1)) + 1, dtype=bool)
+        np.logical_or.at(self.cluster_named, self.time_cluster, self.time_named)
         self.cluster_of_time: list[int] = self.time_cluster.tolist()
         self.time_spans = list(zip(self.time_start.tolist(), self.time_end.tolist(), strict=True))
         self.cumulative_names = {name for name, i in self.names.items()
@@ -1135,18 +1147,28 @@ class _Reconciler:
         for k, name, time in zip(plain.tolist(), self.quantity[plain].tolist(),
                                  self.time_of[plain].tolist(), strict=True):
             direct.setdefault(self._slot(name, time), []).append(k)
-        spoken = {name for name, _ in mentioned}
-        anywhere = {slot for _, slot in mentioned}
         lows, highs = low.tolist(), high.tolist()
+        asked = set(self.at.tolist())
         for (name, slot), index in b.variables.items():
             members = direct.get((name, slot), [])
-            if not members and (name, slot) not in mentioned and (
-                    name in spoken or slot not in anywhere
-                    or not (math.isfinite(highs[index]) or lows[index] > 0)):
+            named = bool(self.cluster_named[-1 - slot]) if slot < 0 else bool(self.time_named[slot])
+            if not members and (name, slot) not in mentioned and not (
+                    named and (math.isfinite(highs[index]) or lows[index] > 0)):
                 continue
             if slot < 0:
                 cluster = times[self.time_cluster[times] == -1 - slot]
                 span = int(self.time_start[cluster].min()), int(self.time_end[cluster].max())
+                instants = {int(self.time_start[t]) for t in cluster.tolist()
+                            if self.time_start[t] == self.time_end[t]}
+                days = [d for d in asked if d in instants]
+                if days and span[0] < span[1]:  # a date asked for inside a cluster: its own row
+                    for day in sorted(days):
+                        self.lp_ranges.append((self.names[name], day, day, lows[index],
+                                               highs[index], [], True))
+                    if not members and (name, slot) not in mentioned and not any(
+                            self.time_named[t] and (self.time_start[t], self.time_end[t]) not in
+                            {(d, d) for d in days} for t in cluster.tolist()):
+                        continue
             else:
                 span = self.time_spans[slot]
             self.lp_ranges.append((self.names[name], *span, lows[index], highs[index],
@@ -1212,6 +1234,9 @@ class _Reconciler:
         by range. Frees the working arrays (`_release`), read here for the last time."""
         parts = [part for part in (self._level_ranges(), self._total_ranges(), self._lp_ranges())
                  if part is not None]
+        if self.at.size:
+            parts += [part for part in (self._level_at(parts[0] if parts else None),
+                                        self._totals_at()) if part is not None]
         self._release()
         if not parts:
             return ([np.zeros(0, dtype=d) for d in (np.int64, np.int64, np.int64, np.float64,
@@ -1226,6 +1251,63 @@ class _Reconciler:
         del parts
         joined = [np.concatenate(pieces.pop(0)) for _ in range(8)]
         return joined[:6], joined[6], joined[7]
+
+    def _level_at(self, level: list[NDArray[Any]] | None) -> list[NDArray[Any]] | None:
+        """Ranges of the unlinked level quantities at the dates asked for (`at`): the range of
+        the nearest time whose window holds the date (none when no claim is that close)."""
+        if level is None or level[0].size == 0 or self.kind_of_q[level[0][0]] != "level":
+            return None
+        q, start, end, low, high = level[:5]
+        out: list[list[Any]] = [[], [], [], [], []]
+        for day in self.at.tolist():
+            distance = np.maximum(np.maximum(start - day, day - end), 0)
+            near = (distance <= self.window) & ~((start == day) & (end == day))
+            near &= end - start <= self.window  # a coarse time does not pin a day
+            if not near.any():
+                continue
+            rows = np.flatnonzero(near)
+            rows = rows[np.lexsort((distance[rows], q[rows]))]
+            rows = rows[np.r_[True, q[rows][1:] != q[rows][:-1]]]
+            for column, values in zip(out, (q[rows], np.full(rows.size, day), np.full(rows.size, day),
+                                            low[rows], high[rows]), strict=True):
+                column.append(values)
+        return self._part(out)
+
+    def _totals_at(self) -> list[NDArray[Any]] | None:
+        """Ranges of the unlinked running totals at the dates asked for (`at`): at least the
+        greatest bound of a total known before the date, at most the least known after it."""
+        if not self.node_q.size:
+            return None
+        nodes = np.flatnonzero(~self.linked[self.component[self.node_q]])
+        if nodes.size == 0:
+            return None
+        q = self.node_q[nodes]
+        out: list[list[Any]] = [[], [], [], [], []]
+        names = np.unique(q)
+        for day in self.at.tolist():
+            before = self.node_end[nodes] <= day
+            after = self.node_start[nodes] >= day
+            low = np.zeros(self.name_of.size)
+            high = np.full(self.name_of.size, np.inf)
+            np.maximum.at(low, q[before], self.node_low[nodes[before]])
+            np.minimum.at(high, q[after], self.node_high[nodes[after]])
+            exact = np.zeros(self.name_of.size, dtype=bool)
+            exact[q[(self.node_start[nodes] == day) & (self.node_end[nodes] == day)]] = True
+            which = names[~exact[names]]
+            for column, values in zip(out, (which, np.full(which.size, day), np.full(which.size, day),
+                                            low[which], high[which]), strict=True):
+                column.append(values)
+        return self._part(out)
+
+    @staticmethod
+    def _part(columns: list[list[Any]]) -> list[NDArray[Any]] | None:
+        """Ranges of no claim of their own as a part of `_plain_ranges`."""
+        if not columns[0]:
+            return None
+        q, start, end, low, high = (np.concatenate(c) for c in columns)
+        return [q.astype(np.int64), start.astype(np.int64), end.astype(np.int64),
+                low.astype(np.float64), high.astype(np.float64), np.ones(q.size, dtype=bool),
+                np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)]
 
     def _level_ranges(self) -> list[NDArray[Any]] | None:
         """`_plain_ranges` of the level quantities: columns, member rows, their ranges."""
