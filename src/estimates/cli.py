@@ -98,6 +98,11 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
             raise UsageError(f"-o {args.output} names an input file; refusing to overwrite it")
 
 
+def _dates(text: str) -> list[str]:
+    """``--at 2024-11-01,2024-12-01``: the dates, checked by `reconcile`."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def _reconcile_command(args: argparse.Namespace) -> int:
     from estimates.reconcile import reconcile
 
@@ -107,7 +112,8 @@ def _reconcile_command(args: argparse.Namespace) -> int:
     with heap.retained(give_back=False):
         claims, relations = _read_inputs(args)
         progress.say(f"reconciling {len(claims):,} claims")
-        result = reconcile(claims, relations, window=args.window)
+        result = reconcile(claims, relations, window=args.window, at=args.at,
+                           revisions=args.revisions)
         with collector.paused():
             report.write(result, args.format, args.output)
     progress.say("done")
@@ -204,6 +210,10 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_input_options(reconcile)
     reconcile.add_argument("--window", type=float, default=7.0, metavar="DAYS",
                            help="level claims this close in time are compared (default: 7)")
+    reconcile.add_argument("--at", type=_dates, default=None, metavar="DATE[,DATE...]",
+                           help="also give ranges at these dates (YYYY-MM-DD)")
+    reconcile.add_argument("--no-revisions", dest="revisions", action="store_false",
+                           help="a source's later reading does not supersede its earlier one")
     reconcile.add_argument("--format", choices=report.FORMATS, default="table")
     reconcile.add_argument("-o", "--output", metavar="OUT",
                            help="write here (for csv: a directory of three tables) instead of stdout")
