@@ -229,7 +229,7 @@ def _days(at: Iterable[Any] | None) -> NDArray[np.int64]:
     """The day numbers (instants, as `timeline` counts them) of the dates in `at`.
 
     >>> _days(["2024-11-01"]).tolist()
-    [20028]
+    [20029]
     """
     if at is None:
         return np.zeros(0, dtype=np.int64)
