@@ -45,7 +45,7 @@ def test_reconcile_prints_ranges_then_contradictions(
     code, out, _ = run(capsys, "reconcile", write(tmp_path, HEADER + GOOD_ROWS))
     assert code == 0
     assert out.index("Ranges") < out.index("Contradictions")
-    assert "dprk.troops" in out and "tie" in out  # c1 and c2 weigh the same: disputed
+    assert "dprk.troops" in out and "disjoint" in out
 
 
 def test_csv_output_neutralises_formulas_in_text_read_as_categories(

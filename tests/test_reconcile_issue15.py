@@ -42,7 +42,7 @@ def test_an_open_end_is_excluded_from_the_range_and_the_best_point_issue_15() ->
 def test_open_ends_of_a_real_quantity_that_only_touch_do_not_meet_issue_15() -> None:
     result = reconcile(frame({"quantity": "share", "value": "over 30%", "as_of": "2024-11-01"},
                              {"quantity": "share", "value": "under 30%", "as_of": "2024-11-01"}))
-    assert result.contradictions["reason"].tolist() == ["tie"]  # they cannot both hold
+    assert result.contradictions["reason"].tolist() == ["disjoint"]  # they cannot both hold
 
 
 def test_an_open_end_holds_in_a_running_total_issue_15() -> None:
@@ -108,7 +108,7 @@ def test_3000_versus_10000_within_one_window_stays_a_contradiction_issue_15() ->
     result = reconcile(frame(
         {"quantity": "t", "value": "3000 troops", "as_of": "2024-11-01", "claimant": "NIS"},
         {"quantity": "t", "value": "10,000 troops", "as_of": "2024-11-05", "claimant": "Sakhuja"}))
-    assert result.contradictions["reason"].tolist() == ["tie"]
+    assert result.contradictions["reason"].tolist() == ["disjoint"]
 
 
 def test_claims_with_the_same_coarse_date_are_about_the_same_moment_issue_15() -> None:
@@ -230,7 +230,7 @@ def test_equal_weights_that_disagree_are_disputed_in_any_order_issue_15() -> Non
         (row,) = result.ranges.itertuples()
         assert (row.low, row.high) == (9_500, 12_500)
         (conflict,) = result.contradictions.itertuples()
-        assert conflict.reason == Reason.TIE and "weights could not decide" in conflict.explanation
+        assert conflict.reason == Reason.DISJOINT and "weights could not decide" in conflict.explanation
 
 
 def test_a_heavier_side_is_not_a_tie_issue_15() -> None:

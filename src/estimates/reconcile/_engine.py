@@ -81,7 +81,7 @@ from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners, tied_points
 from estimates.reconcile.bounds import closed_bounds, counted, whole
-from estimates.reconcile.reasons import Reason, fill
+from estimates.reconcile.reasons import UNDECIDED, Reason, fill
 from estimates.reconcile.revisions import find_revisions
 from estimates.timeline import MISSING, format_period, format_span, read_instants
 
@@ -364,6 +364,8 @@ class _Reconciler:
         self.disputed = np.zeros(self.n, dtype=bool)
         #: (reason, claim rows, gap, numbers of the relations the conflict needs)
         self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
+        #: the conflicts (sorted member rows) whose lightest claims weigh the same: disputed
+        self.tied: set[tuple[int, ...]] = set()
         #: conflicts of two claims found in bulk, all before those of `found`: (reason
         #: codes into `_REASONS`, first rows, second rows, gaps)
         self.pairs: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
@@ -598,7 +600,9 @@ class _Reconciler:
             group = members[a:b]
             gap = float(self.low[group].max() - self.high[group].min())
             ids = self.ids_at(group)
-            self.found.append((Reason.TIE, group[np.argsort(ids)].tolist(), gap, ()))
+            conflict = group[np.argsort(ids)].tolist()
+            self.tied.add(tuple(sorted(conflict)))
+            self.found.append((Reason.DISJOINT, conflict, gap, ()))
         return out
 
     # ----------------------------------------------------------------- running totals
@@ -680,6 +684,24 @@ class _Reconciler:
     def _lightest(self, rows: list[int]) -> int:
         """The claim to exclude from a conflict: the lightest, then the greatest id."""
         return self._by_weight(rows)[0]
+
+    def _settle_ties(self, undecided: list[tuple[int, list[int]]], live: set[int],
+                     holds: Any) -> None:
+        """Ties left by the greedy stages: a claim excluded from a conflict, and a claim of the
+        same weight in that conflict that is kept where swapping the two still `holds` (the
+        weights could not decide between them). Both are disputed and set aside, so the
+        range covers either choice; the conflict's sentence says so."""
+        for loser, conflict in undecided:
+            if self.disputed[loser] or not self.excluded[loser]:
+                continue
+            rivals = [k for k in conflict if k != loser and k in live and not self.disputed[k]
+                      and float(self.weight[k]) == float(self.weight[loser])]
+            swapped = [k for k in rivals if holds((live - {k}) | {loser})]
+            if swapped:
+                self.disputed[[loser, *swapped]] = True
+                self.excluded[swapped] = True
+                live.difference_update(swapped)
+                self.tied.add(tuple(sorted(conflict)))
 
     def _record_totals(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> None:
         """Record that claims ``a[i]`` and ``b[i]`` on one running total cannot both hold."""
@@ -844,6 +866,7 @@ class _Reconciler:
             return negative_cycle(n, u, v, w, fixed | np.isin(tag, list(claims)))
 
         live = {int(x) for x in tag if x >= 0 and not self.excluded[x]}
+        undecided: list[tuple[int, list[int]]] = []
         while (cycle := cycle_with(live)).size:
             conflict = sorted({int(x) for x in tag[cycle] if x >= 0}, key=lambda k: -self.weight[k])
             for k in list(conflict):
@@ -855,18 +878,22 @@ class _Reconciler:
             self.excluded[loser] = True
             ids = dict(zip(conflict, self.ids_at(conflict).tolist(), strict=True))
             rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], ids[k]))
+            undecided.append((loser, rows))
             self.found.append((self._reason(rows), rows, float(gap), ()))
         # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
         for k in self._by_weight(sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
             if not cycle_with(live | {k}).size:
                 live.add(k)
                 self.excluded[k] = False
+        self._settle_ties(undecided, live, lambda kept: not cycle_with(kept).size)
 
     # ----------------------------------------------------------------- linked groups
     def _linked(self) -> None:
         """Solve each linked group (relations, expression claims) as a linear system."""
         self.lp_ranges: list[tuple[int, int, int, float, float, list[int], bool]] = []
         self.broken_groups: set[int] = set()
+        #: per linked group, the (excluded claim, its conflict) pairs that may be ties
+        self.undecided: dict[int, list[tuple[int, list[int]]]] = {}
         rows = np.flatnonzero(self.valid & self.in_linked & (self.q >= 0))
         if rows.size == 0:
             return
@@ -1105,6 +1132,7 @@ class _Reconciler:
                                tuple(system.needed_rules(conflict))))
             self.excluded[loser] = True
             active.remove(loser)
+            self.undecided.setdefault(id(b), []).append((loser, conflict))
 
     def _blocked(self, since: int = 0, out: dict[int, list[list[int]]] | None = None,
                  ) -> dict[int, list[list[int]]]:
@@ -1125,15 +1153,17 @@ class _Reconciler:
     def _readmit(self, b: _Group, blocked: dict[int, list[list[int]]]) -> None:
         """Greedy re-admission, heaviest first: an excluded claim comes back when the kept
         claims and it still hold together (never while a conflict it is in is all kept)."""
-        candidates = [int(row) for row in b.every if self.excluded[row] and not any(
+        candidates = [int(row) for row in b.every if self.excluded[row] and not self.disputed[row]
+                      and not any(
             not self.excluded[others].any() for others in blocked.get(int(row), []))]
-        if not candidates:
-            return
         active = self._live(b)
         for k in self._by_weight(candidates)[::-1]:
             if b.system.feasible([*active, k]):
                 active.append(k)
                 self.excluded[k] = False
+        undecided = self.undecided.pop(id(b), [])
+        if undecided:
+            self._settle_ties(undecided, set(active), lambda kept: b.system.feasible(sorted(kept)))
 
     def _report_group(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
         """The ranges of one group's variables that claims speak about."""
@@ -1496,6 +1526,10 @@ class _Reconciler:
                       "when": within[which],
                       "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
             out[which] = fill(rule.sentence, fields)
+        if self.tied:
+            for i, (a, b) in enumerate(itertools.pairwise(bounds.tolist())):
+                if tuple(sorted(member[a:b].tolist())) in self.tied:
+                    out[i] += UNDECIDED
         return out
 
     def _relation_text(self, number: int, line: bool) -> str:

@@ -24,7 +24,10 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Reason", "fill"]
+__all__ = ["UNDECIDED", "Reason", "fill"]
+
+#: added to the sentence of a conflict whose lightest claims weigh the same (a tie)
+UNDECIDED = ". The weights could not decide which to keep: the claims of equal weight are disputed"
 
 
 class Reason(StrEnum):
@@ -57,9 +60,6 @@ class Reason(StrEnum):
     #: the relations cannot all hold whatever the claims say
     RELATIONS = ("relations", "the relations {relations} cannot all hold together, whatever the "
                               "claims say")
-    #: the heaviest consistent choices weigh the same: the claims are disputed
-    TIE = ("tie", "{claims} cannot both hold for {quantity} {when}, and the weights could not "
-                  "decide between them: each is disputed")
 
     def __str__(self) -> str:
         return self.value
