@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import matplotlib.text
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection
@@ -142,7 +143,11 @@ def test_forest_arrows_end_at_the_right_edge_of_the_axis() -> None:
 
 
 def test_forest_marks_excluded_and_contradicting_claims_and_tags_contradictions() -> None:
-    claims, result = seeds()
+    claims, _ = seeds()
+    # Radakin's figure graded lower, so the weights decide (with equal weights it is disputed)
+    claims = claims.assign(weight=np.where(claims["id"] == "s0-russia-losses-radakin-700000", 0.5,
+                                           claims["weight"]))
+    result = estimates.reconcile(claims, estimates.read_relations(RELATIONS))
     figure = forest(result, "russia.losses", claims=claims)
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert "as high as 700,000 (excluded)  C1" in texts
