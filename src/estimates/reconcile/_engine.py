@@ -1613,8 +1613,10 @@ class _Reconciler:
         blank = written == ""
         written[blank] = [_interval_text(a, b) for a, b in zip(
             low[bounds[blank]].tolist(), high[bounds[blank]].tolist(), strict=True)]
-        codes, periods = _distinct(format_period, self.pstart[earlier], self.pend[earlier])
-        period = np.where(self.is_value[earlier], "", periods[codes]).astype(object)
+        period = np.full(earlier.size, "", dtype=object)
+        over = np.flatnonzero(~self.is_value[earlier])
+        codes, periods = _distinct(format_period, self.pstart[earlier[over]], self.pend[earlier[over]])
+        period[over] = periods[codes]
         codes, spans = _distinct(format_span, self.start[earlier], self.end[earlier])
         return pd.DataFrame({
             "quantity": _strings(_text_at(t["quantity"], earlier)),
