@@ -85,7 +85,7 @@ def history_claims(draw: st.DrawFn) -> tuple[pd.DataFrame, dict[tuple[str, str],
         low, high = true - draw(st.integers(0, 50)), true + draw(st.integers(0, 50))
         form = draw(st.sampled_from(["range", "over", "fewer", "at least"]))
         value = {"range": f"{max(low, 0)}-{high} persons",
-                 "over": f"over {low - 1} persons" if low >= 1 else f"at least 0 persons",
+                 "over": f"over {low - 1} persons" if low >= 1 else "at least 0 persons",
                  "fewer": f"fewer than {high + 1} persons",
                  "at least": f"at least {max(low, 0)} persons"}[form]
         rows.append({"id": f"h{len(rows)}", "quantity": quantity, "value": value,

@@ -1,5 +1,4 @@
 import itertools
-import math
 
 import numpy as np
 import pandas as pd
@@ -108,8 +107,8 @@ def _whole_values(claims: pd.DataFrame, top: int = 60) -> dict[str, set[int]]:
     allowed: dict[str, set[int]] = {}
     for day, rows in table.groupby(table["as_of"].astype(str)):
         allowed[day] = {v for v in range(top + 1) if all(
-            (r.low < v or (r.low == v and not r.low_open)) and (v < r.high or (v == r.high and not r.high_open))
-            for r in rows.itertuples())}
+            (r.low < v or (r.low == v and not r.low_open))
+            and (v < r.high or (v == r.high and not r.high_open)) for r in rows.itertuples())}
     if (table["kind"] == "cumulative").any():
         days = sorted(allowed)
         forward, backward = dict(allowed), dict(allowed)

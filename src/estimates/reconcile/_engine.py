@@ -74,15 +74,15 @@ from estimates.claims import (
     read_claims,
 )
 from estimates.csvfile import KEPT_TEXT
-from estimates.errors import UsageError
 from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
+from estimates.errors import UsageError
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
-from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners, tied_points
 from estimates.reconcile.bounds import closed_bounds, counted, whole
 from estimates.reconcile.reasons import UNDECIDED, Reason, fill
 from estimates.reconcile.revisions import find_revisions
+from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners, tied_points
 from estimates.timeline import MISSING, format_period, format_span, read_instants
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
