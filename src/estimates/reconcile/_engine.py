@@ -1392,8 +1392,8 @@ class _Reconciler:
                 np.array([k for r in lp for k in r[5]], dtype=np.int64),
                 np.repeat(np.arange(len(lp)), sizes)]
 
-    def _ranges(self) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.int64]]:
-        """The ranges table, and each range's quantity number and first day."""
+    def _ranges(self) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """The ranges table, and each range's quantity number, first and last day."""
         (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
         # each range's distinct sources, in name order
         n_sources = max(self.source_names.size, 1)
@@ -1430,7 +1430,7 @@ class _Reconciler:
                               "kind": _strings(self.kind_of_q[q]),
                               "claims": claims, "sources": sources,
                               "derived": derived[final]}, copy=False)
-        return frame, q, start[final]
+        return frame, q, start[final], end[final]
 
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
               low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -1551,9 +1551,9 @@ class _Reconciler:
         self._level()
         self._cumulative()
         self._linked()
-        ranges, q, start = self._ranges()
-        changes = self._changes(ranges, q, start)
-        del q, start  # before the claims table, the output's largest
+        ranges, q, start, end = self._ranges()
+        changes = self._changes(ranges, q, start, end)
+        del q, start, end  # before the claims table, the output's largest
         return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes,
                               revisions=self._revision_table())
 
@@ -1719,10 +1719,12 @@ class _Reconciler:
         return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
-                 range_start: NDArray[np.int64]) -> pd.DataFrame:
-        """The changes between consecutive ranges of each level quantity (`range_q` and
-        `range_start`: each range's quantity number and first day)."""
-        rows = np.flatnonzero(self.kind_of_q[range_q] == "level")
+                 range_start: NDArray[np.int64], range_end: NDArray[np.int64]) -> pd.DataFrame:
+        """The changes between consecutive ranges of each level quantity (`range_q`,
+        `range_start`, `range_end`: each range's quantity number, first and last day); a
+        range of a coarse date (longer than the window) pins no day, so it takes no part."""
+        rows = np.flatnonzero((self.kind_of_q[range_q] == "level")
+                              & (range_end - range_start <= self.window))
         if rows.size < 2:
             return pd.DataFrame(columns=list(CHANGE_COLUMNS))
         q, start = range_q[rows], range_start[rows]
