@@ -82,7 +82,7 @@ from estimates.linear import System
 from estimates.reconcile.bounds import closed_bounds, counted, whole
 from estimates.reconcile.reasons import UNDECIDED, Reason, fill
 from estimates.reconcile.revisions import find_revisions
-from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners, tied_points
+from estimates.sweep import anchor_clusters, heaviest_point_ties, key_counts, partners, tied_points
 from estimates.timeline import MISSING, format_period, format_span, read_instants
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
@@ -449,7 +449,9 @@ class _Reconciler:
     def _close_bounds(self) -> None:
         """Open ends excluded and counts whole (`bounds.closed_bounds`); a claim of a count
         with no whole number in it is invalid."""
-        self.count_q = np.array([counted(str(u)) for u in self.unit_of_q.tolist()], dtype=bool)
+        codes, units = pd.factorize(self.unit_of_q)
+        self.count_q = np.array([counted(str(u)) for u in units], dtype=bool)[codes] \
+            if codes.size else np.zeros(0, dtype=bool)
         whole_values = np.r_[self.count_q, False][self.q] & ~self.is_rate & ~self.expression
         for k, expression in self.expressions.items():
             whole_values[k] = isinstance(expression, Linear) and all(
@@ -518,6 +520,7 @@ class _Reconciler:
 
     # ----------------------------------------------------------------- level quantities
     def _level(self) -> None:
+        self.level_tied = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
         rows = np.flatnonzero(self.valid & ~self.expression & self.is_value & ~self.cumulative
                               & (self.q >= 0))
         # in quantity and time order, so the slots below come in order (and every later sort
@@ -535,14 +538,15 @@ class _Reconciler:
         self.level_slot = slot
         weight = self._shares(slot, rows)
         low, high = self.low[rows], self.high[rows]
-        kept, _ = heaviest_point(slot, low, high, weight)
+        kept, _, tied = heaviest_point_ties(slot, low, high, weight)
         if kept.all():
             return
         # partners only where something was excluded (tie-break by id, so order does not matter)
         busy = np.zeros(int(slot.max()) + 1, dtype=bool)
         busy[slot[~kept]] = True
         sub = np.flatnonzero(busy[slot])
-        kept = self._ties(rows, slot, sub, weight, kept)
+        if tied.any():
+            kept = self._ties(rows, slot, sub[tied[slot[sub]]], weight, kept)
         mate = partners(slot[sub], low[sub], high[sub], kept[sub], self.tie(rows[sub]))
         kept |= self.disputed[rows]
         self.excluded[rows[~kept]] = True
@@ -562,7 +566,6 @@ class _Reconciler:
         count, points = tied_points(s, low, high, weight[sub])
         starts = np.r_[0, np.cumsum(count)[:-1]]
         tied = (count[s] > 1) & ~self.in_linked[rows[sub]]
-        self.level_tied = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
         if not tied.any():
             return kept
         at = np.flatnonzero(tied)
@@ -593,16 +596,15 @@ class _Reconciler:
         out[sub[at]] = first
         disputed = holds_any & ~holds_all
         self.disputed[rows[sub[at[disputed]]]] = True
-        # one conflict per tied time: its disputed claims, which the weights could not order
-        members = rows[sub[at[disputed]]]
-        owner = s[disputed]
-        for a, b in itertools.pairwise(_runs(owner).tolist()):
-            group = members[a:b]
-            gap = float(self.low[group].max() - self.high[group].min())
-            ids = self.ids_at(group)
-            conflict = group[np.argsort(ids)].tolist()
-            self.tied.add(tuple(sorted(conflict)))
-            self.found.append((Reason.DISJOINT, conflict, gap, ()))
+        # each disputed claim outside the first choice against one of that choice it does not
+        # meet: the minimal conflicts the weights could not decide
+        mine = rows[sub[at]]
+        mate = partners(s, low, high, first, self.tie(mine))
+        outside = np.flatnonzero(disputed & ~first)
+        a, b = mine[outside], mine[mate[outside]]
+        gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
+        self.pairs.append((np.full(a.size, _REASONS.index(Reason.DISJOINT)), b, a, gap))
+        self.tied.update(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
         return out
 
     # ----------------------------------------------------------------- running totals
@@ -1527,9 +1529,17 @@ class _Reconciler:
                       "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
             out[which] = fill(rule.sentence, fields)
         if self.tied:
-            for i, (a, b) in enumerate(itertools.pairwise(bounds.tolist())):
-                if tuple(sorted(member[a:b].tolist())) in self.tied:
-                    out[i] += UNDECIDED
+            pairs = np.array([t for t in self.tied if len(t) == 2], dtype=np.int64).reshape(-1, 2)
+            two = np.flatnonzero(np.diff(bounds) == 2)
+            low, high = member[bounds[two]], member[bounds[two] + 1]
+            key = np.minimum(low, high) * self.n + np.maximum(low, high)
+            undecided = two[np.isin(key, pairs[:, 0] * self.n + pairs[:, 1])]
+            larger = [t for t in self.tied if len(t) != 2]
+            if larger:
+                many = np.flatnonzero(np.diff(bounds) > 2)
+                undecided = np.r_[undecided, [i for i in many.tolist() if tuple(sorted(
+                    member[bounds[i]:bounds[i + 1]].tolist())) in self.tied]].astype(np.int64)
+            out[undecided] = out[undecided] + UNDECIDED
         return out
 
     def _relation_text(self, number: int, line: bool) -> str:
@@ -1696,8 +1706,11 @@ class _Reconciler:
             np.select([self.invalid, self.superseded_by >= 0, self.disputed, self.excluded],
                       [2, 4, 0, 1], 3).astype(np.int8), _STATUSES)
         superseded = np.flatnonzero(self.superseded_by >= 0)
-        later = np.full(self.n, None, dtype=object)
-        later[superseded] = self.ids_at(self.superseded_by[superseded])
+        recode, distinct = pd.factorize(self.ids_at(self.superseded_by[superseded]), sort=True)
+        later_codes = np.full(self.n, -1, dtype=np.int64)
+        later_codes[superseded] = recode
+        later = pd.Categorical.from_codes(later_codes, validate=False, dtype=pd.CategoricalDtype(
+            pd.Index(np.asarray(distinct, dtype=object), dtype=object)))
         codes, texts = _coded(t["as_of"])
         published, dates = _coded(t["published"])
         codes = np.where((texts == "")[codes], published + texts.size, codes)
@@ -1715,7 +1728,7 @@ class _Reconciler:
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
             "source": t["source"], "status": status,
-            "superseded_by": _strings(later), "contradictions": within, "problem": self.problem}, copy=False)
+            "superseded_by": later, "contradictions": within, "problem": self.problem}, copy=False)
         return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],

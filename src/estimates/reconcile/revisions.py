@@ -55,6 +55,12 @@ def find_revisions(keys: Sequence[NDArray[np.int64]], published_start: NDArray[n
     rows = np.flatnonzero(candidate)
     if rows.size < 2:
         return Revisions(out)
+    # first the claims that share their first two keys with another (cheap), then the rest
+    first, _ = pd.factorize(np.asarray(keys[0])[rows] * (int(np.max(keys[1], initial=0)) + 1)
+                            + np.asarray(keys[1])[rows])
+    rows = rows[np.bincount(first)[first] > 1]
+    if rows.size < 2:
+        return Revisions(out)
     mixed = np.zeros(rows.size, dtype=np.uint64)
     for key in keys:
         mixed *= np.uint64(0x9E3779B97F4A7C15)
@@ -64,8 +70,17 @@ def find_revisions(keys: Sequence[NDArray[np.int64]], published_start: NDArray[n
     rows, group = rows[repeated], group[repeated]
     if rows.size < 2:
         return Revisions(out)
-    order = np.lexsort((rank(rows), published_end[rows], published_start[rows], group))
+    order = np.lexsort((published_end[rows], published_start[rows], group))
     rows, group = rows[order], group[order]
+    # claims published on one day by one source about one thing: ordered by `rank`
+    step_key = np.r_[True, (group[1:] != group[:-1])
+                     | (published_start[rows][1:] != published_start[rows][:-1])
+                     | (published_end[rows][1:] != published_end[rows][:-1])]
+    step_id = np.cumsum(step_key) - 1
+    crowded = np.flatnonzero(np.bincount(step_id)[step_id] > 1)
+    if crowded.size:
+        within = crowded[np.lexsort((rank(rows[crowded]), step_id[crowded]))]
+        rows[crowded] = rows[within]
     start, end = published_start[rows], published_end[rows]
     same_thing = np.ones(rows.size - 1, dtype=bool)
     for key in keys:  # a hash collision splits a group here rather than joining two
