@@ -19,7 +19,8 @@ import pandas as pd
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["anchor_clusters", "heaviest_point", "heaviest_point_ties", "key_counts", "partners", "prefix_max_before",
+__all__ = ["anchor_clusters", "heaviest_point", "heaviest_point_ties", "key_counts", "partners",
+           "prefix_max_before",
            "tied_points"]
 
 
