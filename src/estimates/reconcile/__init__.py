@@ -19,7 +19,8 @@ reported at every time a claim names (and at the dates asked for with ``at=``).
 [['a', 'c']]
 """
 
-from estimates.reconcile._engine import DEFAULT_WINDOW, ID_LISTS, Reconciliation, reconcile
+from estimates.reconcile._engine import DEFAULT_WINDOW, MAX_WINDOW, reconcile
 from estimates.reconcile.reasons import Reason
+from estimates.reconcile.result import ID_LISTS, Reconciliation
 
-__all__ = ["DEFAULT_WINDOW", "ID_LISTS", "Reason", "Reconciliation", "reconcile"]
+__all__ = ["DEFAULT_WINDOW", "ID_LISTS", "MAX_WINDOW", "Reason", "Reconciliation", "reconcile"]

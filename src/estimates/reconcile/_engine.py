@@ -1,4 +1,4 @@
-"""Reconcile claims into consistent ranges, and explain every contradiction.
+"""The reconciler's engine: closed bounds, revisions, then the level, running-total and linked stages.
 
 Rules (see the README):
 
@@ -49,10 +49,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +80,12 @@ from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.reconcile.bounds import closed_bounds, counted, whole
 from estimates.reconcile.reasons import UNDECIDED, Reason, fill
+from estimates.reconcile.result import (
+    CHANGE_COLUMNS,
+    CONTRADICTION_COLUMNS,
+    REVISION_COLUMNS,
+    Reconciliation,
+)
 from estimates.reconcile.revisions import find_revisions
 from estimates.sweep import anchor_clusters, heaviest_point_ties, key_counts, partners, tied_points
 from estimates.timeline import MISSING, format_period, format_span, read_instants
@@ -92,24 +97,10 @@ DEFAULT_WINDOW = 7
 _BATCH = 16  # linked groups solved side by side in one programme (HiGHS's fixed cost is shared)
 _SCALE = 1_000_000  # weights become integers in millionths, so sweep sums are exact
 
-RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
-                 "sources", "derived")
-CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
-CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
-                        "value", "low", "high", "low_open", "high_open", "best", "unit",
-                        "weight", "source", "status", "superseded_by", "contradictions", "problem")
-CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
-                  "to_high", "days", "rate_low", "rate_high", "unit")
-REVISION_COLUMNS = ("quantity", "as_of", "period", "source", "earlier", "later", "earlier_value",
-                    "later_value", "earlier_low", "earlier_high", "later_low", "later_high",
-                    "change", "unit")
 #: the longest comparison window accepted, in days (a century)
 MAX_WINDOW = 36_525
 _STATUSES = ["disputed", "excluded", "invalid", "kept", "superseded"]
 _EMPTY: tuple[str, ...] = ()
-#: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
-#: Arrow lists, each cell read as a Python list
-ID_LISTS = pd.ArrowDtype(pa.list_(pa.large_string()))
 #: what the stages up to `_plain_ranges` keep for the next (`_Reconciler._release`)
 _WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_slot", "cum_value",
             "cum_period", "value_node", "value_by_node", "period_nodes", "node_q", "node_start",
@@ -117,69 +108,6 @@ _WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_
 
 
 _REASONS = list(Reason)
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """The outcome of `reconcile`: four tables with fixed columns.
-
-    The columns of ids (a range's claims, a conflict's claims, a claim's contradictions) are
-    `ID_LISTS`: Arrow lists, each cell a Python list when read, with pandas' ``.list``
-    accessor (``ranges["claims"].list.len()``); a range's sources are Arrow lists too, of
-    dictionary-encoded names (each held once). Tuples in an object column where some text is
-    a lone surrogate, which Arrow cannot hold.
-
-    ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
-    sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
-    id, reason, quantity, claims (a minimal conflicting set of ids), explanation, gap (how
-    far apart, in unit), unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
-    claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
-    high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
-    rate, whose low and high are per day; weight, source) with status kept, excluded or
-    invalid, the contradictions it is in and its problem. ``changes``: level quantities
-    that moved between times.
-    """
-
-    #: one row per quantity and time
-    ranges: pd.DataFrame
-    #: one row per minimal conflicting set
-    contradictions: pd.DataFrame
-    #: one row per input claim
-    claims: pd.DataFrame
-    #: one row per change of a level quantity between consecutive times
-    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
-    #: one row per claim superseded by a later reading of its source
-    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REVISION_COLUMNS))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``estimates reconcile --format json`` (unbounded ends are None)."""
-        def number(value: Any) -> Any:
-            if isinstance(value, (float, np.floating)):
-                return None if not math.isfinite(value) else float(value)
-            if isinstance(value, np.integer):
-                return int(value)
-            if isinstance(value, np.bool_):
-                return bool(value)
-            if isinstance(value, tuple):
-                return list(value)
-            return value
-
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: number(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-        return {"ranges": records(self.ranges), "contradictions": records(self.contradictions),
-                "claims": records(self.claims), "changes": records(self.changes),
-                "revisions": records(self.revisions)}
-
-    def to_json(self, **options: Any) -> str:
-        """`to_dict` as JSON text.
-
-        >>> import pandas as pd
-        >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "as_of": ["2024"]})
-        >>> json.loads(reconcile(frame).to_json())["ranges"][0]["high"] is None
-        True
-        """
-        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
 
 
 def reconcile(claims: Claims | str | Path | pd.DataFrame,
