@@ -233,6 +233,20 @@ def test_equal_weights_that_disagree_are_disputed_in_any_order_issue_15() -> Non
         assert conflict.reason == Reason.DISJOINT and "weights could not decide" in conflict.explanation
 
 
+def test_equal_weights_on_a_running_total_at_one_time_are_disputed_issue_15() -> None:
+    result = reconcile(frame(
+        {"quantity": "sent", "value": "12,000 troops", "as_of": "2024-11-01", "kind": "cumulative",
+         "claimant": "A"},
+        {"quantity": "sent", "value": "10,000 troops", "as_of": "2024-11-01", "kind": "cumulative",
+         "claimant": "B"},
+        {"quantity": "sent", "value": "20,000 troops", "as_of": "2024-12-01", "kind": "cumulative",
+         "claimant": "C"}))
+    assert statuses(result) == {"c0": "disputed", "c1": "disputed", "c2": "kept"}
+    first = result.ranges.set_index("as_of").loc["2024-11-01"]
+    assert (first["low"], first["high"]) == (9_500, 12_500)
+    assert "weights could not decide" in result.contradictions["explanation"].iloc[0]
+
+
 def test_a_heavier_side_is_not_a_tie_issue_15() -> None:
     result = reconcile(frame(
         {"quantity": "t", "value": "12,000 troops", "as_of": "2024-11-01", "claimant": "A", "grade": "E5"},

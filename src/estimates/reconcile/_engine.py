@@ -572,6 +572,22 @@ class _Reconciler:
         del keys_q, keys_s, keys_e, order, sq, ss, se, new
         self._heaviest_totals()
         self._totals_bounds()
+        self._disputed_totals()
+
+    def _disputed_totals(self) -> None:
+        """At a time whose values are disputed, the range covers each tied choice: the bounds
+        the other claims give, met with the hull of the disputed claims."""
+        disputed = self.disputed[self.cum_value]
+        if not disputed.any():
+            return
+        rows, nodes = self.cum_value[disputed], self.value_node[disputed]
+        low = np.full(self.node_q.size, np.inf)
+        high = np.full(self.node_q.size, -np.inf)
+        np.minimum.at(low, nodes, self.low[rows])
+        np.maximum.at(high, nodes, self.high[rows])
+        at = np.unique(nodes)
+        self.node_low[at] = np.maximum(self.node_low[at], low[at])
+        self.node_high[at] = np.minimum(self.node_high[at], high[at])
 
     def _heaviest_totals(self) -> None:
         rows, node = self.cum_value, self.value_node
@@ -600,10 +616,37 @@ class _Reconciler:
         later_first = node[order][partner[out]] > node[order][out]
         k, j = r[out], r[partner[out]]
         self._record_totals(np.where(later_first, j, k), np.where(later_first, k, j))
+        shares = weight[order]
+        even = np.flatnonzero((shares[out] == shares[partner[out]]) & (at[out] == at[partner[out]]))
+        if even.size:
+            self._total_ties(out[even], partner[out[even]], r, at, b)
         loose = np.flatnonzero(~chain)
         loose = loose[np.argsort(block[loose], kind="stable")]
         for a, z in itertools.pairwise(_runs(block[loose]).tolist()):
             self._heaviest_partial(rows[loose[a:z]], node[loose[a:z]], weight[loose[a:z]])
+
+    def _total_ties(self, out: NDArray[np.int64], mate: NDArray[np.int64], rows: NDArray[np.int64],
+                    node: NDArray[np.int64], block: NDArray[np.int64]) -> None:
+        """Ties among a running total's values: an excluded claim whose kept partner at the same
+        time weighs the same, and which every other kept claim of the total allows (an earlier low at most its
+        high, a later high at least its low, a claim at its time meeting it), could take the
+        partner's place. Both are disputed and set aside (`out`, `mate`: positions in `rows`,
+        in chain order, with their `node` and total `block`)."""
+        low, high = self.low[rows], self.high[rows]
+        for i, m in zip(out.tolist(), mate.tolist(), strict=True):
+            k, j = int(rows[i]), int(rows[m])
+            if self.disputed[k] or self.disputed[j] or self.excluded[j]:
+                continue
+            same = np.flatnonzero(block == block[i])
+            others = same[~self.excluded[rows[same]] & (same != m)]
+            before, after = node[others] < node[i], node[others] > node[i]
+            here = ~before & ~after
+            clash = (before & (low[others] > high[i])) | (after & (high[others] < low[i])) \
+                | (here & ((low[others] > high[i]) | (high[others] < low[i])))
+            if not clash.any():
+                self.disputed[[k, j]] = True
+                self.excluded[[k, j]] = True
+                self.tied.add((min(k, j), max(k, j)))
 
     def _by_weight(self, rows: list[int]) -> list[int]:
         """Claims from lightest to heaviest; among equals the greatest id first."""
@@ -812,7 +855,7 @@ class _Reconciler:
             self.found.append((self._reason(rows), rows, float(gap), ()))
         # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
         for k in self._by_weight(sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
-            if not cycle_with(live | {k}).size:
+            if not self.disputed[k] and not cycle_with(live | {k}).size:
                 live.add(k)
                 self.excluded[k] = False
         self._settle_ties(undecided, live, lambda kept: not cycle_with(kept).size)
@@ -1293,7 +1336,7 @@ class _Reconciler:
         if not self.node_q.size:
             return None
         linked_q = self.linked[self.component[self.node_q]]
-        live = ~self.excluded[self.cum_value]
+        live = ~self.excluded[self.cum_value] | self.disputed[self.cum_value]
         value_nodes = self.value_node[live]
         report = np.zeros(self.node_q.size, dtype=bool)
         report[value_nodes] = True
