@@ -633,11 +633,13 @@ class _Reconciler:
         partner's place. Both are disputed and set aside (`out`, `mate`: positions in `rows`,
         in chain order, with their `node` and total `block`)."""
         low, high = self.low[rows], self.high[rows]
+        starts = _runs(block)  # the claims of each total are consecutive
+        segment = np.repeat(np.arange(starts.size - 1), np.diff(starts))
         for i, m in zip(out.tolist(), mate.tolist(), strict=True):
             k, j = int(rows[i]), int(rows[m])
             if self.disputed[k] or self.disputed[j] or self.excluded[j]:
                 continue
-            same = np.flatnonzero(block == block[i])
+            same = np.arange(starts[segment[i]], starts[segment[i] + 1])
             others = same[~self.excluded[rows[same]] & (same != m)]
             before, after = node[others] < node[i], node[others] > node[i]
             here = ~before & ~after
