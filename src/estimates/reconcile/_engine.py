@@ -1154,6 +1154,13 @@ class _Reconciler:
             direct.setdefault(self._slot(name, time), []).append(k)
         lows, highs = low.tolist(), high.tolist()
         asked = set(self.at.tolist())
+        spans: dict[int, tuple[int, int]] = {}  # each cluster's first and last day
+        for cluster_number, first, last in zip(self.time_cluster[times].tolist(),
+                                               self.time_start[times].tolist(),
+                                               self.time_end[times].tolist(), strict=True):
+            known = spans.get(cluster_number)
+            spans[cluster_number] = (first, last) if known is None else \
+                (min(known[0], first), max(known[1], last))
         for (name, slot), index in b.variables.items():
             members = direct.get((name, slot), [])
             named = bool(self.cluster_named[-1 - slot]) if slot < 0 else bool(self.time_named[slot])
@@ -1161,12 +1168,12 @@ class _Reconciler:
                     named and (math.isfinite(highs[index]) or lows[index] > 0)):
                 continue
             if slot < 0:
-                cluster = times[self.time_cluster[times] == -1 - slot]
-                span = int(self.time_start[cluster].min()), int(self.time_end[cluster].max())
-                instants = {int(self.time_start[t]) for t in cluster.tolist()
-                            if self.time_start[t] == self.time_end[t]}
-                days = [d for d in asked if d in instants]
-                if days and span[0] < span[1]:  # a date asked for inside a cluster: its own row
+                span = spans[-1 - slot]
+                cluster = times[self.time_cluster[times] == -1 - slot] if asked else times
+                days = [d for d in asked if span[0] <= d <= span[1] and bool(
+                    ((self.time_start[cluster] == d) & (self.time_end[cluster] == d)).any())] \
+                    if asked and span[0] < span[1] else []
+                if days:  # a date asked for inside a cluster: its own row
                     for day in sorted(days):
                         self.lp_ranges.append((self.names[name], day, day, lows[index],
                                                highs[index], [], True))
@@ -1569,13 +1576,15 @@ class _Reconciler:
         t = self.table
         codes, texts = _coded(t["published"])
         start, end, _ = read_instants(texts)
-        published_start, published_end = start[codes], end[codes]
-        quantity, _ = _factorize(t["quantity"], slice(None))
-        measure = self.is_value.astype(np.int64) + 2 * self.is_rate
+        measure = self.is_value.astype(np.int8) + 2 * self.is_rate.astype(np.int8)
+        expression = np.zeros(self.n, dtype=np.int32)  # which expression, for expression claims
+        if self.expressions:
+            rows = np.fromiter(self.expressions, dtype=np.int64)
+            expression[rows] = 1 + pd.factorize(_text_at(t["quantity"], rows))[0]
         found = find_revisions(
-            (self.source_codes, quantity.astype(np.int64), measure, self.start, self.end,
-             self.pstart, self.pend),
-            published_start, published_end, self.valid & (published_start != MISSING),
+            (self.source_codes, self.q, expression, measure, self.start, self.end, self.pstart,
+             self.pend),
+            codes, (start, end), self.valid & (start != MISSING)[codes],
             lambda rows: _ranks(self.ids_at(rows)))
         self.superseded_by = found.superseded_by
         self.valid = self.valid & ~found.superseded

@@ -67,14 +67,17 @@ class ClosedBounds:
 def closed_bounds(low: NDArray[np.float64], high: NDArray[np.float64], low_open: NDArray[np.bool_],
                   high_open: NDArray[np.bool_], whole_values: NDArray[np.bool_]) -> ClosedBounds:
     """The closed bounds of each claim (`whole_values`: the claim is about a count)."""
-    finite_low, finite_high = np.isfinite(low), np.isfinite(high)
-    real_low = np.where(low_open & finite_low, np.nextafter(low, np.inf), low)
-    real_high = np.where(high_open & finite_high, np.nextafter(high, -np.inf), high)
-    with np.errstate(invalid="ignore"):
-        count_low = np.where(low_open, np.floor(low) + 1, np.ceil(low))
-        count_high = np.where(high_open, np.ceil(high) - 1, np.floor(high))
-    new_low = np.where(whole_values, count_low, real_low)
-    new_high = np.where(whole_values, count_high, real_high)
+    # worked in place on two new arrays (at 10 million claims each temporary is 80 MB)
+    new_low, new_high = np.array(low, dtype=np.float64), np.array(high, dtype=np.float64)
+    for bound, is_open, inward in ((new_low, low_open, np.inf), (new_high, high_open, -np.inf)):
+        real_open = np.flatnonzero(is_open & ~whole_values & np.isfinite(bound))
+        bound[real_open] = np.nextafter(bound[real_open], inward)
+        count = np.flatnonzero(whole_values & np.isfinite(bound))
+        values, opened = bound[count], is_open[count]
+        if inward > 0:  # the low: up to a whole number, past it when the end is open
+            bound[count] = np.where(opened, np.floor(values) + 1, np.ceil(values))
+        else:
+            bound[count] = np.where(opened, np.ceil(values) - 1, np.floor(values))
     return ClosedBounds(new_low, new_high, new_low > new_high)
 
 

@@ -12,8 +12,8 @@ other: they are weighed as usual. Of several readings published on one later day
 earlier points to the one with the least id.
 
 >>> keys = (np.array([0, 0, 0, 1]), np.array([5, 5, 5, 5]))
->>> found = find_revisions(keys, np.array([10, 30, 20, 40]), np.array([10, 30, 20, 40]),
-...                        np.ones(4, bool), lambda rows: rows)
+>>> days = (np.array([10, 30, 20, 40]), np.array([10, 30, 20, 40]))
+>>> found = find_revisions(keys, np.arange(4), days, np.ones(4, bool), lambda rows: rows)
 >>> found.superseded_by.tolist()
 [2, -1, 1, -1]
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,11 +44,12 @@ class Revisions:
         return self.superseded_by >= 0
 
 
-def find_revisions(keys: Sequence[NDArray[np.int64]], published_start: NDArray[np.int64],
-                   published_end: NDArray[np.int64], candidate: NDArray[np.bool_],
+def find_revisions(keys: Sequence[NDArray[Any]], published: NDArray[np.int64],
+                   days: tuple[NDArray[np.int64], NDArray[np.int64]], candidate: NDArray[np.bool_],
                    rank: Callable[[NDArray[np.int64]], NDArray[np.int64]]) -> Revisions:
     """The revisions among claims: `keys` say what a claim is about (equal keys: the same
-    thing from the same source), `published_*` when it was published (day numbers),
+    thing from the same source), `published` a code per claim into `days`, the first and
+    last day numbers of each publication date,
     `candidate` which claims may take part (valid, with a publication date) and `rank`
     gives, for some rows, ranks that order claims published on one day (of their ids)."""
     n = candidate.size
@@ -70,18 +72,20 @@ def find_revisions(keys: Sequence[NDArray[np.int64]], published_start: NDArray[n
     rows, group = rows[repeated], group[repeated]
     if rows.size < 2:
         return Revisions(out)
-    order = np.lexsort((published_end[rows], published_start[rows], group))
+    published_start, published_end = (day[published[rows]] for day in days)
+    order = np.lexsort((published_end, published_start, group))
+    published_start, published_end = published_start[order], published_end[order]
     rows, group = rows[order], group[order]
     # claims published on one day by one source about one thing: ordered by `rank`
     step_key = np.r_[True, (group[1:] != group[:-1])
-                     | (published_start[rows][1:] != published_start[rows][:-1])
-                     | (published_end[rows][1:] != published_end[rows][:-1])]
+                     | (published_start[1:] != published_start[:-1])
+                     | (published_end[1:] != published_end[:-1])]
     step_id = np.cumsum(step_key) - 1
     crowded = np.flatnonzero(np.bincount(step_id)[step_id] > 1)
     if crowded.size:
         within = crowded[np.lexsort((rank(rows[crowded]), step_id[crowded]))]
         rows[crowded] = rows[within]
-    start, end = published_start[rows], published_end[rows]
+    start, end = published_start, published_end
     same_thing = np.ones(rows.size - 1, dtype=bool)
     for key in keys:  # a hash collision splits a group here rather than joining two
         same_thing &= np.asarray(key)[rows[1:]] == np.asarray(key)[rows[:-1]]
