@@ -83,7 +83,11 @@ running totals (a total cannot fall), and against the relations, for example
 * `dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk`
 
 It keeps the heaviest consistent set of claims, excludes the rest, and gives each quantity a
-range at each time."""),
+range at each time. The rules it follows (`docs/rules.md`): a claim dated by a month or a year
+("More than 10,000 ... in 2024") is about *some* day in it and pins no particular day; troops are
+counted, so ranges are whole numbers and "over 5,000" is at least 5,001; a source's later
+reading of the same figure supersedes its earlier one; and where equal weights cannot decide
+between claims, both are marked `disputed` rather than one dropped silently."""),
     ("code", """\
 result = estimates.reconcile(claims, relations)
 status = result.claims[result.claims["quantity"].isin(dprk["quantity"])]
@@ -93,7 +97,13 @@ status[["id", "as_of", "value", "status", "contradictions"]]"""),
 
 The ranges below are what the kept claims and the relations allow. `derived` marks a range
 that no claim gives directly: it comes from the relations (for instance the troops present in
-Russia are bounded below by the troops in Kursk and above by those sent)."""),
+Russia are bounded below by the troops in Kursk and above by those sent).
+
+They tell a story of growth: about 3,000 North Korean troops were in Russia in late October
+2024 (US officials, South Korea's intelligence service), and by mid-November more than 10,000
+had been sent (Zelensky's eleven thousand in Kursk alone needs at least 10,500). "More than
+10,000 in Russia", dated only 2024, agrees with both: it says that on some day of 2024 there
+were more than 10,000, not on 23 October."""),
     ("code", """\
 troops = result.ranges[result.ranges["quantity"].isin(
     ["dprk.troops.dispatched", "dprk.troops.in_russia", "dprk.troops.kursk"])]
@@ -106,6 +116,13 @@ bands are the reconciled range at each time. The increases over a period ("an ad
 their periods."""),
     ("code", """estimates.plot.timeline(result, "dprk.troops.dispatched", claims=claims)"""),
     ("md", """\
+The troops present in Russia moved between the windows in which claims are compared: the
+`changes` table gives each move and the daily rate it implies."""),
+    ("code", """\
+moves = result.changes[result.changes["quantity"].str.startswith("dprk")]
+moves[["quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low", "to_high", "days",
+       "rate_low", "rate_high"]]"""),
+    ("md", """\
 ## 5. Casualties and killed, tied by the relations
 
 No source gives a number of North Koreans killed. The UK Ministry of Defence says "over 5,000
@@ -117,13 +134,13 @@ march = result.ranges[(result.ranges["as_of"] == "2025-03")
                       & result.ranges["quantity"].str.contains("casualties|killed|wounded")]
 march[["quantity", "as_of", "low", "high", "best", "derived"]]"""),
     ("md", """\
-The same by hand, with interval arithmetic: casualties are over 5,000 and at most half of
-11,000 plus 10 % (6,050), and about a third of them (0.30 to 0.37) were killed. The product of
-the two intervals encloses every possible number killed; the reconciliation's range is the
-same. (The bounds are rounded outward, so 1,499.9999999999998 is the float just below 1,500:
-the result always contains the exact one.)"""),
+The same by hand, with interval arithmetic: casualties are over 5,000 (so, being counted, at
+least 5,001) and at most half of 11,000 plus 10 % (6,050), and about a third of them (0.30 to
+0.37) were killed. The product of the two intervals encloses every possible number killed
+(its bounds are rounded outward, so they contain the exact ones); the reconciliation's range
+is the same, rounded inward to whole persons: 1,501 to 2,218."""),
     ("code", """\
-casualties = estimates.Interval(5000, 6050)
+casualties = estimates.Interval(5001, 6050)
 killed_share = estimates.parse("approximately a third").interval
 print("casualties   ", casualties)
 print("killed share ", killed_share)
@@ -133,13 +150,24 @@ print("killed       ", killed_share * casualties)"""),
 ## 6. The contradictions, explained
 
 Each contradiction is a minimal set of claims that cannot all be true: drop any one and the
-rest can. The reason says which rule they break."""),
+rest can. The reason says which rule they break. Read with coarse dates as some day in their
+span, the North Korean claims hold together: the 3,000 of late October and the 11,000 of
+mid-November are a change over time, not a contradiction, so the loop below prints nothing for
+them. (Two claims about one window that disagree, say 3,000 and 10,000 on 1 and 5 November,
+would still be one.)"""),
     ("code", """\
 dprk_ids = set(dprk["id"])
-for row in result.contradictions.itertuples():
-    if dprk_ids & set(row.claims):
-        print(f"{row.id} [{row.reason}], gap {row.gap:,.0f} {row.unit}")
-        print(f"    {row.explanation}\\n")"""),
+found = [row for row in result.contradictions.itertuples() if dprk_ids & set(row.claims)]
+for row in found:
+    print(f"{row.id} [{row.reason}], gap {row.gap:,.0f} {row.unit}")
+    print(f"    {row.explanation}\\n")
+print(f"{len(found)} contradictions among the North Korean claims")"""),
+    ("code", """\
+within_a_window = pd.DataFrame({
+    "id": ["nis", "sakhuja"], "quantity": ["dprk.troops.in_russia"] * 2,
+    "value": ["3000", "10,000"], "unit": ["person"] * 2, "as_of": ["2024-11-01", "2024-11-05"],
+    "claimant": ["NIS", "Sakhuja"]})
+print(estimates.reconcile(within_a_window).contradictions["explanation"].iloc[0])"""),
     ("md", """\
 The forest plots show the same: one row per claim, grouped by time, the reconciled range as a
 green band; orange rows are kept but take part in a contradiction, vermilion dashed rows were
@@ -268,9 +296,12 @@ for row in result.contradictions.itertuples():
     print(f"{row.id} [{row.reason}], gap {row.gap:,.0f} {row.unit}")
     print(f"    {row.explanation}")"""),
     ("md", """\
-With equal weights, the reconciliation keeps 712,610 (it agrees with the rates and the monthly
-total) and excludes Radakin's "as high as 700,000". In the forest plot the rates are drawn as
-the increase they imply over their period, next to the increases they must match."""),
+The two claims over the war's whole period do not meet, and with equal weights nothing says
+which to believe: both are marked `disputed`, the range covers either choice, and the sentence
+says the weights could not decide. Two increases over one period that differ are `disjoint`
+(no rate is involved). Grading the sources (an Admiralty code in `grade`) lets the weights
+decide. In the forest plot the rates are drawn as the increase they imply over their period,
+next to the increases they must match."""),
     ("code", """estimates.plot.forest(result, "russia.losses", claims=losses)"""),
     ("md", """\
 ## Verdict

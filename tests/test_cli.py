@@ -63,10 +63,10 @@ def test_the_summary_counts_claims_by_status_and_leaves_out_a_status_none_has(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = run(capsys, "reconcile", write(tmp_path, HEADER + GOOD_ROWS))
-    assert "Claims: 1 excluded, 3 kept" in out
+    assert "Claims: 2 disputed, 2 kept" in out
     bad = GOOD_ROWS + "c5,dprk.troops,lots,,,,2024-10-25,,level,NIS\n"
     _, out, _ = run(capsys, "reconcile", write(tmp_path, HEADER + bad), "--skip-invalid")
-    assert "Claims: 1 excluded, 1 invalid, 3 kept" in out
+    assert "Claims: 2 disputed, 1 invalid, 2 kept" in out
 
 
 def test_json_has_the_documented_keys_and_nulls_for_unbounded_ends(
@@ -100,14 +100,14 @@ def test_csv_output_writes_three_tables(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "tables"
     assert run(capsys, "reconcile", write(tmp_path, HEADER + GOOD_ROWS), "--format", "csv", "-o", out)[0] == 0
     assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "contradictions.csv", "ranges.csv"]
-    # lists of ids are joined with "; " (c1 and c2 disagree: C1; c2 is excluded, and the
+    # lists of ids are joined with "; " (c1 and c2 disagree with equal weight: C1, both disputed; and the
     # losses at the end of October are worked out from c3 and c4, which speak of the month)
     contradictions = pd.read_csv(out / "contradictions.csv", keep_default_na=False)
     assert contradictions["claims"].tolist() == ["c1; c2"]
     claims = pd.read_csv(out / "claims.csv", keep_default_na=False).set_index("id")
     assert claims["contradictions"].to_dict() == {"c1": "C1", "c2": "C1", "c3": "", "c4": ""}
     ranges = pd.read_csv(out / "ranges.csv", keep_default_na=False).set_index("quantity")
-    assert ranges["claims"].to_dict() == {"dprk.troops": "c1", "russia.losses": ""}
+    assert ranges["claims"].to_dict() == {"dprk.troops": "c1; c2", "russia.losses": ""}
 
 
 def test_output_naming_the_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

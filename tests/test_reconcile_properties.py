@@ -1,12 +1,14 @@
+import itertools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from estimates import reconcile
-from estimates.reconcile import _id_lists, _lexsort, _ranks
-from strategies_claims import claim_rows, claims_around_truth
+from estimates import read_claims, reconcile
+from estimates.reconcile._engine import _id_lists, _lexsort, _ranks
+from strategies_claims import claim_rows, claims_around_truth, count_claims, history_claims
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RELATIONS = ["q.a <= q.b"]
@@ -96,3 +98,61 @@ def test_id_lists_are_the_items_of_each_run_sorted_as_python_sorts(
     assert made.tolist() == [sorted(items) for items in lists]
     unsorted = _id_lists(pa.array(values, pa.large_string()), bounds, np.array(rows, dtype=np.int64))
     assert unsorted.tolist() == lists
+
+
+def _whole_values(claims: pd.DataFrame, top: int = 60) -> dict[str, set[int]]:
+    """Every whole value in 0..top that each day's claims allow, tried one by one (open ends
+    excluded); for a running total, those some non-decreasing history allows."""
+    table = read_claims(claims)
+    allowed: dict[str, set[int]] = {}
+    for day, rows in table.groupby(table["as_of"].astype(str)):
+        allowed[day] = {v for v in range(top + 1) if all(
+            (r.low < v or (r.low == v and not r.low_open))
+            and (v < r.high or (v == r.high and not r.high_open)) for r in rows.itertuples())}
+    if (table["kind"] == "cumulative").any():
+        days = sorted(allowed)
+        forward, backward = dict(allowed), dict(allowed)
+        for a, b in itertools.pairwise(days):
+            forward[b] = {v for v in forward[b] if any(u <= v for u in forward[a])}
+        for a, b in itertools.pairwise(days[::-1]):
+            backward[b] = {v for v in backward[b] if any(w >= v for w in backward[a])}
+        allowed = {d: forward[d] & backward[d] for d in days}
+    return allowed
+
+
+@SETTINGS
+@given(st.booleans(), st.data())
+def test_whole_number_ranges_hold_every_whole_value_the_claims_allow_and_no_other_issue_15(
+        cumulative: bool, data: st.DataObject) -> None:
+    claims = data.draw(count_claims(cumulative=cumulative))
+    result = reconcile(claims)
+    status = result.claims.set_index("id")["status"]
+    for claim in status.index[status == "invalid"]:  # a count with no whole value of its own
+        assert not any(_whole_values(claims[claims["id"] == claim]).values())
+    claims = claims[claims["id"].isin(status.index[status != "invalid"])]
+    if claims.empty:
+        return
+    allowed = _whole_values(claims)
+    # one quantity: the claims contradict exactly when no history of whole values holds them all
+    assert result.contradictions.empty == all(allowed.values())
+    if not result.contradictions.empty:
+        return
+    for row in result.ranges.itertuples():
+        values = allowed[row.as_of]
+        assert row.low == min(values)
+        assert row.high == max(values) or (max(values) == 60 and row.high > 60)
+
+
+@SETTINGS
+@given(history_claims(), st.randoms(use_true_random=False))
+def test_claims_around_a_hidden_history_are_never_flagged_issue_15(case, random) -> None:  # type: ignore[no-untyped-def]
+    rows, truth = case
+    shuffled = rows.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    result = reconcile(shuffled)
+    assert result.contradictions.empty
+    assert set(result.claims["status"]) <= {"kept", "superseded"}
+    ranges = result.ranges.set_index(["quantity", "as_of"])
+    for (quantity, day), true in truth.items():
+        if (quantity, day) in ranges.index:
+            row = ranges.loc[(quantity, day)]
+            assert row["low"] <= true <= row["high"]

@@ -34,8 +34,8 @@ __all__ = ["main"]
 FOUND_CONTRADICTION = 1
 BAD_INPUT = 2
 INTERNAL_ERROR = 3
-#: the longest --window accepted, in days (about 270 years): past it a window means nothing
-MAX_WINDOW = 100_000
+#: the longest --window accepted, in days (a century, as `estimates.reconcile.MAX_WINDOW`)
+MAX_WINDOW = 36_525
 
 
 class _Formats(Sequence[str]):
@@ -120,6 +120,11 @@ def _refuse_overwriting_inputs(args: argparse.Namespace, outputs: Sequence[Path]
                                 getattr(args, "lexicon", None)])
 
 
+def _dates(text: str) -> list[str]:
+    """``--at 2024-11-01,2024-12-01``: the dates, checked by `reconcile`."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def _reconcile_command(args: argparse.Namespace) -> int:
     from estimates import report
     from estimates.reconcile import reconcile
@@ -129,7 +134,7 @@ def _reconcile_command(args: argparse.Namespace) -> int:
     progress = _Progress(args.file)
     claims, relations = _read_inputs(args)
     progress.say(f"reconciling {len(claims):,} claims")
-    result = reconcile(claims, relations, window=args.window)
+    result = reconcile(claims, relations, window=args.window, at=args.at, revisions=args.revisions)
     try:
         report.write(result, args.format, args.output)
         sys.stdout.flush()
@@ -317,6 +322,10 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_input_options(reconcile)
     reconcile.add_argument("--window", type=_days, default=7.0, metavar="DAYS",
                            help="level claims this close in time are compared (default: 7)")
+    reconcile.add_argument("--at", type=_dates, default=None, metavar="DATE[,DATE...]",
+                           help="also give ranges at these dates (YYYY-MM-DD)")
+    reconcile.add_argument("--no-revisions", dest="revisions", action="store_false",
+                           help="a source's later reading does not supersede its earlier one")
     reconcile.add_argument("--format", choices=_Formats(), default="table", metavar="FORMAT",
                            help="%(choices)s (default: table)")
     reconcile.add_argument("-o", "--output", metavar="OUT",

@@ -427,7 +427,7 @@ def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
     ...                       "as_of": ["2024-10-01", "2024-10-02", "2024-10-03"]})
     >>> figure = forest(estimates.reconcile(frame), "x")
     >>> [t.get_text() for t in figure.axes[0].get_yticklabels()][:2]
-    ['as of 2024-10-01/2024-10-02', 'claim a · 2024-10-01']
+    ['as of 2024-10-01/2024-10-03', 'claim a · 2024-10-01']
     """
     _check_quantity(result, quantity)
     rows = _claim_rows(result, quantity, claims)

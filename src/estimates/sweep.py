@@ -20,28 +20,81 @@ from numpy.typing import NDArray
 
 from estimates._kernel import njit
 
-__all__ = ["anchor_clusters", "heaviest_point", "key_counts", "partners", "prefix_max_before"]
+__all__ = ["anchor_clusters", "heaviest_point", "heaviest_point_ties", "key_counts", "partners",
+           "prefix_max_before", "tied_points"]
 
 
 @njit(cache=True)
 def _sweep(bounds: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
-           weight: NDArray[np.int64]) -> NDArray[np.float64]:
+           weight: NDArray[np.int64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     point = np.full(bounds.size - 1, np.nan)
+    tied = np.zeros(bounds.size - 1, dtype=np.bool_)
     for g in range(bounds.size - 1):
         a, b = bounds[g], bounds[g + 1]
         if b == a:
             continue
         lows, highs = np.argsort(low[a:b]) + a, np.argsort(high[a:b]) + a
         # merge the ends in order, a low before a high at the same coordinate (closed intervals)
-        running, best, j = 0, -1, 0
+        running, best, j, dropped = 0, -1, 0, False
         for i in lows:
             while j < b - a and high[highs[j]] < low[i]:
                 running -= weight[highs[j]]
                 j += 1
+                dropped = True
             running += weight[i]
             if running > best:
-                best, point[g] = running, low[i]
-    return point
+                best, point[g], dropped, tied[g] = running, low[i], False, False
+            elif running == best and dropped:
+                tied[g] = True  # another set of claims, as heavy: see `tied_points`
+    return point, tied
+
+
+@njit(cache=True)
+def _tied(bounds: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+          weight: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    count = np.zeros(bounds.size - 1, dtype=np.int64)
+    points = np.empty(low.size, dtype=np.float64)
+    emitted = 0
+    for g in range(bounds.size - 1):
+        a, b = bounds[g], bounds[g + 1]
+        if b == a:
+            continue
+        lows, highs = np.argsort(low[a:b]) + a, np.argsort(high[a:b]) + a
+        best = np.int64(-1)
+        for sweep in range(2):  # the greatest weight, then each distinct set that reaches it
+            running, j, dropped = np.int64(0), 0, True
+            for i in lows:
+                while j < b - a and high[highs[j]] < low[i]:
+                    running -= weight[highs[j]]
+                    j += 1
+                    dropped = True
+                running += weight[i]
+                if sweep == 0:
+                    best = max(best, running)
+                elif running == best and dropped:
+                    points[emitted] = low[i]
+                    emitted += 1
+                    count[g] += 1
+                    dropped = False
+    return count, points[:emitted].copy()
+
+
+def tied_points(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+                weight: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """For groups 0..G-1 of closed intervals (sorted by group), every heaviest consistent
+    choice: a point held by each distinct heaviest set, in order (more than one: a tie).
+
+    Returns (number of such points per group, the points of all groups one after another).
+
+    >>> count, points = tied_points(np.array([0, 0, 1]), np.array([9.5, 11.5, 1.0]),
+    ...                             np.array([10.5, 12.5, 2.0]), np.array([1, 1, 1]))
+    >>> count.tolist(), points.tolist()
+    ([2, 1], [9.5, 11.5, 1.0])
+    """
+    size = int(group.max()) + 1 if group.size else 0
+    bounds = np.searchsorted(group, np.arange(size + 1))
+    return _tied(bounds, np.asarray(low, np.float64), np.asarray(high, np.float64),
+                 np.asarray(weight, np.int64))
 
 
 def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
@@ -54,10 +107,29 @@ def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDA
     # in group order already (as `reconcile` gives them): views, not copies
     order = slice(None) if np.all(group[1:] >= group[:-1]) else np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(size + 1))
-    point = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
-                   np.asarray(weight[order], np.int64))
+    point, _ = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
+                      np.asarray(weight[order], np.int64))
     at = point[group]
     return (low <= at) & (at <= high), point
+
+
+def heaviest_point_ties(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+                        weight: NDArray[np.int64],
+                        ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.bool_]]:
+    """`heaviest_point` for intervals sorted by group, and whether another set of intervals
+    is as heavy as the one kept (a tie, whose choices `tied_points` lists).
+
+    >>> kept, point, tied = heaviest_point_ties(np.array([0, 0]), np.array([1.0, 5.0]),
+    ...                                         np.array([2.0, 6.0]), np.array([1, 1]))
+    >>> kept.tolist(), tied.tolist()
+    ([True, False], [True])
+    """
+    size = int(group.max()) + 1 if group.size else 0
+    bounds = np.searchsorted(group, np.arange(size + 1))
+    point, tied = _sweep(bounds, np.asarray(low, np.float64), np.asarray(high, np.float64),
+                         np.asarray(weight, np.int64))
+    at = point[group]
+    return (low <= at) & (at <= high), point, tied
 
 
 def partners(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],

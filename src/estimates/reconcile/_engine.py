@@ -1,4 +1,4 @@
-"""Reconcile claims into consistent ranges, and explain every contradiction.
+"""The reconciler's engine: closed bounds, revisions, then the level, running-total and linked stages.
 
 Rules (see the README):
 
@@ -47,11 +47,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +72,22 @@ from estimates.claims import (
 )
 from estimates.csvfile import KEPT_TEXT
 from estimates.cumulative import consistent_totals, difference_bounds, heaviest_running_totals, negative_cycle
+from estimates.errors import UsageError
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.quantities import settle_quantities
-from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
-from estimates.timeline import format_period, format_span
+from estimates.reconcile.bounds import closed_bounds, counted, whole
+from estimates.reconcile.reasons import UNDECIDED, Reason, fill
+from estimates.reconcile.result import (
+    CHANGE_COLUMNS,
+    CONTRADICTION_COLUMNS,
+    REVISION_COLUMNS,
+    Reconciliation,
+)
+from estimates.reconcile.revisions import find_revisions
+from estimates.sweep import anchor_clusters, heaviest_point_ties, key_counts, partners, tied_points
+from estimates.timeline import MISSING, format_period, format_span, read_instants
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
 
@@ -88,113 +96,31 @@ DEFAULT_WINDOW = 7
 _BATCH = 16  # linked groups solved side by side in one programme (HiGHS's fixed cost is shared)
 _SCALE = 1_000_000  # weights become integers in millionths, so sweep sums are exact
 
-RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
-                 "sources", "derived")
-CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
-CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
-                        "value", "low", "high", "low_open", "high_open", "best", "unit",
-                        "weight", "source", "status", "contradictions", "problem")
-CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
-                  "to_high", "days", "rate_low", "rate_high", "unit")
+#: the longest comparison window accepted, in days (a century)
+MAX_WINDOW = 36_525
+_STATUSES = ["disputed", "excluded", "invalid", "kept", "superseded"]
 _EMPTY: tuple[str, ...] = ()
-#: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
-#: Arrow lists, each cell read as a Python list
-ID_LISTS = pd.ArrowDtype(pa.list_(pa.large_string()))
 #: what the stages up to `_plain_ranges` keep for the next (`_Reconciler._release`)
 _WORKING = ("names", "q", "group", "in_linked", "time_of", "level_rows", "level_slot", "cum_value",
             "cum_period", "value_node", "value_by_node", "period_nodes", "node_q", "node_start",
             "node_end", "node_low", "node_high", "local", "block_of_node")
 
 
-class Reason(StrEnum):
-    """Why a set of claims cannot all hold."""
-
-    DISJOINT = "disjoint"  #: ranges on one quantity at one time do not meet
-    FALLING_TOTAL = "falling_total"  #: a running total would have to fall
-    RATE_VS_TOTALS = "rate_vs_totals"  #: an increase or rate does not match the totals
-    RELATION = "relation"  #: claims on linked quantities break a relation or expression claim
-
-    def __str__(self) -> str:
-        return self.value
-
-
 _REASONS = list(Reason)
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """The outcome of `reconcile`: four tables with fixed columns.
-
-    The columns of ids (a range's claims, a conflict's claims, a claim's contradictions) are
-    `ID_LISTS`: Arrow lists, each cell a Python list when read, with pandas' ``.list``
-    accessor (``ranges["claims"].list.len()``); a range's sources are Arrow lists too, of
-    dictionary-encoded names (each held once). Tuples in an object column where some text is
-    a lone surrogate, which Arrow cannot hold.
-
-    ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
-    sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
-    id, reason, quantity, claims (a minimal conflicting set of ids), explanation, gap (how
-    far apart, in unit), unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
-    claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
-    high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
-    rate, whose low and high are per day; weight, source) with status kept, excluded or
-    invalid, the contradictions it is in and its problem. ``changes``: level quantities
-    that moved between times.
-    """
-
-    #: one row per quantity and time
-    ranges: pd.DataFrame
-    #: one row per minimal conflicting set
-    contradictions: pd.DataFrame
-    #: one row per input claim
-    claims: pd.DataFrame
-    #: one row per change of a level quantity between consecutive times
-    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``estimates reconcile --format json`` (unbounded ends are None)."""
-        def number(value: Any) -> Any:
-            if isinstance(value, (float, np.floating)):
-                return None if not math.isfinite(value) else float(value)
-            if isinstance(value, np.integer):
-                return int(value)
-            if isinstance(value, np.bool_):
-                return bool(value)
-            if isinstance(value, tuple):
-                return list(value)
-            return value
-
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: number(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-        return {"ranges": records(self.ranges), "contradictions": records(self.contradictions),
-                "claims": records(self.claims), "changes": records(self.changes)}
-
-    def to_json(self, **options: Any) -> str:
-        """`to_dict` as JSON text.
-
-        >>> import pandas as pd
-        >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "as_of": ["2024"]})
-        >>> json.loads(reconcile(frame).to_json())["ranges"][0]["high"] is None
-        True
-        """
-        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
-
-    def to_html(self, claims: pd.DataFrame | None = None, **options: Any) -> str:
-        """One self-contained HTML page to share (`estimates.webpage.to_html`): pass the
-        table from `read_claims` as `claims` for quotes and outlets."""
-        from estimates.webpage import to_html  # the page sits above the reconciler
-
-        return to_html(self, claims, **options)
 
 
 def reconcile(claims: Claims | str | Path | pd.DataFrame,
               relations: str | Path | Iterable[str | Relation] | None = None, *,
-              window: int = DEFAULT_WINDOW, lexicon: Any = None,
+              window: float = DEFAULT_WINDOW, at: Iterable[Any] | None = None,
+              revisions: bool = True, lexicon: Any = None,
               halo: str = "digits") -> Reconciliation:
     """Reconcile claims (a table from `read_claims`, a raw DataFrame or a CSV path) with relations.
 
-    Invalid rows are kept in the result's ``claims`` with status ``invalid``.
+    Invalid rows are kept in the result's ``claims`` with status ``invalid``. `window`: the
+    days within which level claims are compared (a whole number from 0 to `MAX_WINDOW`);
+    `at`: dates (``"2024-11-01"``, dates or timestamps) at which ranges are wanted besides
+    those the claims name; `revisions`: whether a source's later reading supersedes its
+    earlier one (``docs/rules.md``).
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"id": ["t", "k"], "quantity": ["c", "k / c"],
@@ -208,7 +134,40 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
         read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
     rules = () if relations is None else read_relations(relations)
     settled = settle_quantities(table, rules)  # units across relations; DimensionError
-    return _Reconciler(settled.claims.reset_index(drop=True), rules, int(window), settled.unclaimed).run()
+    return _Reconciler(settled.claims.reset_index(drop=True), rules, _window_days(window),
+                       _days(at), revisions, settled.unclaimed).run()
+
+
+def _window_days(window: Any) -> int:
+    """The window as whole days; `UsageError` unless it is a number from 0 to `MAX_WINDOW`.
+
+    >>> _window_days(7.0)
+    7
+    """
+    try:
+        days = float(window)
+    except (TypeError, ValueError):
+        days = math.nan
+    if not (0 <= days <= MAX_WINDOW) or days != int(days):
+        raise UsageError(f"window {window!r} is not a whole number of days from 0 to {MAX_WINDOW:,}")
+    return int(days)
+
+
+def _days(at: Iterable[Any] | None) -> NDArray[np.int64]:
+    """The day numbers (instants, as `timeline` counts them) of the dates in `at`.
+
+    >>> _days(["2024-11-01"]).tolist()
+    [20029]
+    """
+    if at is None:
+        return np.zeros(0, dtype=np.int64)
+    texts = [str(pd.Timestamp(a).date()) if not isinstance(a, str) else a.strip() for a in at]
+    start, end, error = read_instants(texts)
+    bad = [t for t, e, s0, e0 in zip(texts, error, start, end, strict=True)
+           if e is not None or s0 != e0]
+    if bad:
+        raise UsageError(f"at: {', '.join(map(repr, bad))} is not a date (YYYY-MM-DD)")
+    return np.unique(end.astype(np.int64))
 
 
 def _strings(values: NDArray[np.object_]) -> pd.api.extensions.ExtensionArray:
@@ -297,12 +256,25 @@ def _runs(sorted_keys: NDArray[Any]) -> NDArray[np.int64]:
 
 class _Reconciler:
     def __init__(self, table: pd.DataFrame, relations: Sequence[Relation], window: int,
-                 unclaimed: pd.DataFrame) -> None:
+                 at: NDArray[np.int64], revisions: bool, unclaimed: pd.DataFrame) -> None:
         t = table
         self.unclaimed = unclaimed
         self.table = t
         self.relations = list(relations)
+        #: the relations that cannot hold whatever the claims: (numbers of a minimal set)
+        self.broken: list[tuple[int, ...]] = []
+        #: the relations that link quantities: (number, relation); one with no quantity
+        #: left (``0 <= -1 + a - a``) holds or is broken on its own
+        self.linking: list[tuple[int, Relation]] = []
+        for number, relation in enumerate(self.relations):
+            form, op = relation.normal()
+            if form.names:
+                self.linking.append((number, relation))
+            elif not (form.constant == 0 if op == "=" else form.constant <= 0):
+                self.broken.append((number,))
         self.window = window
+        self.at = at
+        self.revising = revisions
         self.n = len(t)
         self.valid = t["problem"].isna().to_numpy()
         self.expression = t["expression"].to_numpy(bool)
@@ -318,8 +290,11 @@ class _Reconciler:
         self.weight = t["weight"].to_numpy(np.float64)
         self.ids = _arrow_text(t["id"].array)
         self.excluded = np.zeros(self.n, dtype=bool)
+        self.disputed = np.zeros(self.n, dtype=bool)
         #: (reason, claim rows, gap, numbers of the relations the conflict needs)
         self.found: list[tuple[Reason, list[int], float, tuple[int, ...]]] = []
+        #: the conflicts (sorted member rows) whose lightest claims weigh the same: disputed
+        self.tied: set[tuple[int, ...]] = set()
         #: conflicts of two claims found in bulk, all before those of `found`: (reason
         #: codes into `_REASONS`, first rows, second rows, gaps)
         self.pairs: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64],
@@ -363,7 +338,7 @@ class _Reconciler:
         codes, uniques = _factorize(t["quantity"], plain)
         names: dict[str, int] = dict(zip(map(str, uniques.tolist()), itertools.count()))
         edges: list[tuple[int, int]] = []
-        links = [e.names for e in self.expressions.values()] + [r.names for r in self.relations]
+        links = [e.names for e in self.expressions.values()] + [r.names for _, r in self.linking]
         for linked in links:
             for name in linked:
                 names.setdefault(name, len(names))
@@ -400,6 +375,39 @@ class _Reconciler:
             kinds[~has] = found["kind"].fillna("level").to_numpy(object)
         self.kind_of_q, self.unit_of_q = kinds, units
         self.in_linked = np.r_[self.linked, False][self.group]
+        self._close_bounds()
+
+    def _close_bounds(self) -> None:
+        """Open ends excluded and counts whole (`bounds.closed_bounds`); a claim of a count
+        with no whole number in it is invalid."""
+        codes, units = pd.factorize(self.unit_of_q)
+        self.count_q = np.array([counted(str(u)) for u in units], dtype=bool)[codes] \
+            if codes.size else np.zeros(0, dtype=bool)
+        whole_values = np.r_[self.count_q, False][self.q] & ~self.is_rate & ~self.expression
+        for k, expression in self.expressions.items():
+            whole_values[k] = isinstance(expression, Linear) and all(
+                c.denominator == 1 for _, c in expression.terms) and \
+                expression.constant.denominator == 1 and \
+                all(self.count_q[self.names[n]] for n in expression.names)
+        self.whole_values = whole_values
+        t = self.table
+        closed = closed_bounds(self.low, self.high, t["low_open"].to_numpy(bool),
+                               t["high_open"].to_numpy(bool), whole_values)
+        self.low, self.high = closed.low, closed.high
+        empty = closed.empty & self.valid
+        self.problem: pd.Series = t["problem"]
+        if empty.any():
+            self.problem = t["problem"].astype(object).copy()
+            self.problem[empty] = "holds no whole number, and counts are whole"
+            self.valid = self.valid & ~empty
+
+    def _lane(self, start: NDArray[np.int64], end: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Which level times may be compared: times no longer than the window share lane 0
+        (clustered by the window); a coarser time (a month, a year: some day in it) is
+        compared only with times of the very same span, its own lane, since some day of it
+        always lies outside the window of any one claim."""
+        coarse = end - start > self.window
+        return np.where(coarse, 1 + start * 100_000 + (end - start), 0)
 
     def _shares(self, slot: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """Integer weights: each source's claims in one slot share its weight (`slot` sorted)."""
@@ -410,34 +418,92 @@ class _Reconciler:
 
     # ----------------------------------------------------------------- level quantities
     def _level(self) -> None:
+        self.level_tied = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
         rows = np.flatnonzero(self.valid & ~self.expression & self.is_value & ~self.cumulative
                               & (self.q >= 0))
         # in quantity and time order, so the slots below come in order (and every later sort
         # by slot finds its input sorted)
-        rows = rows[_lexsort((self.end[rows], self.start[rows], self.q[rows]))]
+        lane = self._lane(self.start[rows], self.end[rows])
+        rows = rows[_lexsort((self.end[rows], self.start[rows], lane, self.q[rows]))]
         self.level_rows = rows
         if rows.size == 0:
             self.level_slot = np.zeros(0, dtype=np.int64)
             return
         q = self.q[rows]
-        slot = anchor_clusters(q, self.start[rows], self.end[rows],
+        slot = anchor_clusters(_run_numbers(q, self._lane(self.start[rows], self.end[rows])),
+                               self.start[rows], self.end[rows],
                                np.full(rows.size, self.window, dtype=np.int64), ordered=True)
         self.level_slot = slot
         weight = self._shares(slot, rows)
         low, high = self.low[rows], self.high[rows]
-        kept, _ = heaviest_point(slot, low, high, weight)
+        kept, _, tied = heaviest_point_ties(slot, low, high, weight)
         if kept.all():
             return
         # partners only where something was excluded (tie-break by id, so order does not matter)
         busy = np.zeros(int(slot.max()) + 1, dtype=bool)
         busy[slot[~kept]] = True
         sub = np.flatnonzero(busy[slot])
+        if tied.any():
+            kept = self._ties(rows, slot, sub[tied[slot[sub]]], weight, kept)
         mate = partners(slot[sub], low[sub], high[sub], kept[sub], self.tie(rows[sub]))
+        kept |= self.disputed[rows]
         self.excluded[rows[~kept]] = True
         out = np.flatnonzero(~kept[sub])
         a, b = rows[sub[out]], rows[sub[mate[out]]]
         gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
         self.pairs.append((np.full(a.size, _REASONS.index(Reason.DISJOINT)), b, a, gap))
+
+    def _ties(self, rows: NDArray[np.int64], slot: NDArray[np.int64], sub: NDArray[np.int64],
+              weight: NDArray[np.int64], kept: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Where several choices of level claims weigh the most, the claims in some but not
+        all of them are disputed (not excluded) and their range covers every choice; the
+        claims every choice holds are kept. Returns the claims that hold the first choice
+        (whose partners name the excluded claims' conflicts). Linked groups are left to the
+        linear programmes."""
+        s, low, high = slot[sub], self.low[rows[sub]], self.high[rows[sub]]
+        count, points = tied_points(s, low, high, weight[sub])
+        starts = np.r_[0, np.cumsum(count)[:-1]]
+        tied = (count[s] > 1) & ~self.in_linked[rows[sub]]
+        if not tied.any():
+            return kept
+        at = np.flatnonzero(tied)
+        s, low, high = s[at], low[at], high[at]
+        holds_all = np.ones(at.size, dtype=bool)
+        holds_any = np.zeros(at.size, dtype=bool)
+        first = np.zeros(at.size, dtype=bool)
+        slots = np.unique(s)
+        tie_low, tie_high = np.full(slots.size, np.inf), np.full(slots.size, -np.inf)
+        where = np.searchsorted(slots, s)
+        for k in range(int(count[slots].max())):
+            has = k < count[s]
+            point = np.where(has, points[np.minimum(starts[s] + k, points.size - 1)], np.nan)
+            holds = has & (low <= point) & (point <= high)
+            holds_all &= holds | ~has
+            holds_any |= holds
+            if k == 0:
+                first = holds
+            choice_low = np.full(slots.size, -np.inf)
+            choice_high = np.full(slots.size, np.inf)
+            np.maximum.at(choice_low, where[holds], low[holds])
+            np.minimum.at(choice_high, where[holds], high[holds])
+            real = k < count[slots]
+            tie_low[real] = np.minimum(tie_low[real], choice_low[real])
+            tie_high[real] = np.maximum(tie_high[real], choice_high[real])
+        self.level_tied = (slots, tie_low, tie_high)
+        out = kept.copy()
+        out[sub[at]] = first
+        disputed = holds_any & ~holds_all
+        self.disputed[rows[sub[at[disputed]]]] = True
+        # each disputed claim outside the first choice against one of that choice it does not
+        # meet: the minimal conflicts the weights could not decide
+        mine = rows[sub[at]]
+        mate = partners(s, low, high, first, self.tie(mine))
+        outside = np.flatnonzero(disputed & ~first)
+        a, b = mine[outside], mine[mate[outside]]
+        gap = np.maximum(self.low[a] - self.high[b], self.low[b] - self.high[a])
+        self.pairs.append((np.full(a.size, _REASONS.index(Reason.DISJOINT)), b, a, gap))
+        self.tied.update(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
+        return out
 
     # ----------------------------------------------------------------- running totals
     def _cumulative(self) -> None:
@@ -476,6 +542,22 @@ class _Reconciler:
         del keys_q, keys_s, keys_e, order, sq, ss, se, new
         self._heaviest_totals()
         self._totals_bounds()
+        self._disputed_totals()
+
+    def _disputed_totals(self) -> None:
+        """At a time whose values are disputed, the range covers each tied choice: the bounds
+        the other claims give, met with the hull of the disputed claims."""
+        disputed = self.disputed[self.cum_value]
+        if not disputed.any():
+            return
+        rows, nodes = self.cum_value[disputed], self.value_node[disputed]
+        low = np.full(self.node_q.size, np.inf)
+        high = np.full(self.node_q.size, -np.inf)
+        np.minimum.at(low, nodes, self.low[rows])
+        np.maximum.at(high, nodes, self.high[rows])
+        at = np.unique(nodes)
+        self.node_low[at] = np.maximum(self.node_low[at], low[at])
+        self.node_high[at] = np.minimum(self.node_high[at], high[at])
 
     def _heaviest_totals(self) -> None:
         rows, node = self.cum_value, self.value_node
@@ -504,10 +586,39 @@ class _Reconciler:
         later_first = node[order][partner[out]] > node[order][out]
         k, j = r[out], r[partner[out]]
         self._record_totals(np.where(later_first, j, k), np.where(later_first, k, j))
+        shares = weight[order]
+        even = np.flatnonzero((shares[out] == shares[partner[out]]) & (at[out] == at[partner[out]]))
+        if even.size:
+            self._total_ties(out[even], partner[out[even]], r, at, b)
         loose = np.flatnonzero(~chain)
         loose = loose[np.argsort(block[loose], kind="stable")]
         for a, z in itertools.pairwise(_runs(block[loose]).tolist()):
             self._heaviest_partial(rows[loose[a:z]], node[loose[a:z]], weight[loose[a:z]])
+
+    def _total_ties(self, out: NDArray[np.int64], mate: NDArray[np.int64], rows: NDArray[np.int64],
+                    node: NDArray[np.int64], block: NDArray[np.int64]) -> None:
+        """Ties among a running total's values: an excluded claim whose kept partner at the same
+        time weighs the same, and which every other kept claim of the total allows (an earlier low at most its
+        high, a later high at least its low, a claim at its time meeting it), could take the
+        partner's place. Both are disputed and set aside (`out`, `mate`: positions in `rows`,
+        in chain order, with their `node` and total `block`)."""
+        low, high = self.low[rows], self.high[rows]
+        starts = _runs(block)  # the claims of each total are consecutive
+        segment = np.repeat(np.arange(starts.size - 1), np.diff(starts))
+        for i, m in zip(out.tolist(), mate.tolist(), strict=True):
+            k, j = int(rows[i]), int(rows[m])
+            if self.disputed[k] or self.disputed[j] or self.excluded[j]:
+                continue
+            same = np.arange(starts[segment[i]], starts[segment[i] + 1])
+            others = same[~self.excluded[rows[same]] & (same != m)]
+            before, after = node[others] < node[i], node[others] > node[i]
+            here = ~before & ~after
+            clash = (before & (low[others] > high[i])) | (after & (high[others] < low[i])) \
+                | (here & ((low[others] > high[i]) | (high[others] < low[i])))
+            if not clash.any():
+                self.disputed[[k, j]] = True
+                self.excluded[[k, j]] = True
+                self.tied.add((min(k, j), max(k, j)))
 
     def _by_weight(self, rows: list[int]) -> list[int]:
         """Claims from lightest to heaviest; among equals the greatest id first."""
@@ -518,6 +629,24 @@ class _Reconciler:
     def _lightest(self, rows: list[int]) -> int:
         """The claim to exclude from a conflict: the lightest, then the greatest id."""
         return self._by_weight(rows)[0]
+
+    def _settle_ties(self, undecided: list[tuple[int, list[int]]], live: set[int],
+                     holds: Any) -> None:
+        """Ties left by the greedy stages: a claim excluded from a conflict, and a claim of the
+        same weight in that conflict that is kept where swapping the two still `holds` (the
+        weights could not decide between them). Both are disputed and set aside, so the
+        range covers either choice; the conflict's sentence says so."""
+        for loser, conflict in undecided:
+            if self.disputed[loser] or not self.excluded[loser]:
+                continue
+            rivals = [k for k in conflict if k != loser and k in live and not self.disputed[k]
+                      and float(self.weight[k]) == float(self.weight[loser])]
+            swapped = [k for k in rivals if holds((live - {k}) | {loser})]
+            if swapped:
+                self.disputed[[loser, *swapped]] = True
+                self.excluded[swapped] = True
+                live.difference_update(swapped)
+                self.tied.add(tuple(sorted(conflict)))
 
     def _record_totals(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> None:
         """Record that claims ``a[i]`` and ``b[i]`` on one running total cannot both hold."""
@@ -609,7 +738,7 @@ class _Reconciler:
             days = (self.pend[r] - self.pstart[r]).astype(np.float64)
             total = IntervalArray._raw(low[rate], high[rate]) * days[rate]
             low, high = low.copy(), high.copy()
-            low[rate], high[rate] = total.low, total.high
+            low[rate], high[rate] = whole(total.low, total.high, self.count_q[self.q[r[rate]]])
         add(blk[na], local[na], local[nb], high, r)
         add(blk[na], local[nb], local[na], -low, r)
         arrays = [np.concatenate(p) if p else np.zeros(0) for p in
@@ -682,6 +811,7 @@ class _Reconciler:
             return negative_cycle(n, u, v, w, fixed | np.isin(tag, list(claims)))
 
         live = {int(x) for x in tag if x >= 0 and not self.excluded[x]}
+        undecided: list[tuple[int, list[int]]] = []
         while (cycle := cycle_with(live)).size:
             conflict = sorted({int(x) for x in tag[cycle] if x >= 0}, key=lambda k: -self.weight[k])
             for k in list(conflict):
@@ -693,19 +823,22 @@ class _Reconciler:
             self.excluded[loser] = True
             ids = dict(zip(conflict, self.ids_at(conflict).tolist(), strict=True))
             rows = sorted(conflict, key=lambda k: (self.start[k], self.end[k], ids[k]))
-            periodic = any(not self.is_value[k] for k in rows)
-            self.found.append((Reason.RATE_VS_TOTALS if periodic else Reason.FALLING_TOTAL,
-                               rows, float(gap), ()))
+            undecided.append((loser, rows))
+            self.found.append((self._reason(rows), rows, float(gap), ()))
         # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
         for k in self._by_weight(sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
-            if not cycle_with(live | {k}).size:
+            if not self.disputed[k] and not cycle_with(live | {k}).size:
                 live.add(k)
                 self.excluded[k] = False
+        self._settle_ties(undecided, live, lambda kept: not cycle_with(kept).size)
 
     # ----------------------------------------------------------------- linked groups
     def _linked(self) -> None:
         """Solve each linked group (relations, expression claims) as a linear system."""
         self.lp_ranges: list[tuple[int, int, int, float, float, list[int], bool]] = []
+        self.broken_groups: set[int] = set()
+        #: per linked group, the (excluded claim, its conflict) pairs that may be ties
+        self.undecided: dict[int, list[tuple[int, list[int]]]] = {}
         rows = np.flatnonzero(self.valid & self.in_linked & (self.q >= 0))
         if rows.size == 0:
             return
@@ -727,7 +860,7 @@ class _Reconciler:
                             for a, b in itertools.pairwise(tstarts)}
         # each relation once in normal form: (number, [(name, coefficient)], op, constant)
         self.relations_by_group: dict[int, list[tuple[int, list[tuple[str, float]], str, float]]] = {}
-        for number, relation in enumerate(self.relations):
+        for number, relation in self.linking:
             g = int(self.component[self.names[relation.names[0]]])
             form, op = relation.normal()
             terms = [(name, float(c)) for name, c in form.terms]
@@ -787,6 +920,8 @@ class _Reconciler:
         except ValueError:
             since = len(self.found)
             self._resolve_group(b)
+            if id(b) in self.broken_groups:
+                return np.full(b.system.n, np.nan), np.full(b.system.n, np.nan)
             self._readmit(b, self._blocked(since, blocked))
             return b.system.ranges(self._live(b))
 
@@ -794,19 +929,34 @@ class _Reconciler:
         """Times of the linked groups; level quantities cluster them by the window."""
         value = rows[self.is_value[rows]]
         periodic = rows[~self.is_value[rows]]
-        group = np.concatenate([self.group[value], self.group[periodic], self.group[periodic]])
-        start = np.concatenate([self.start[value], self.pstart[periodic], self.pend[periodic]])
-        end = np.concatenate([self.end[value], self.pstart[periodic], self.pend[periodic]])
-        times = pd.DataFrame({"group": group, "start": start, "end": end}).drop_duplicates(
-            ).sort_values(["group", "start", "end"]).reset_index(drop=True)
+        groups = np.unique(self.group[rows])
+        asked_group = np.repeat(groups, self.at.size)
+        asked_day = np.tile(self.at, groups.size)
+        group = np.concatenate([self.group[value], self.group[periodic], asked_group,
+                                self.group[periodic]])
+        start = np.concatenate([self.start[value], self.pend[periodic], asked_day,
+                                self.pstart[periodic]])
+        end = np.concatenate([self.end[value], self.pend[periodic], asked_day,
+                              self.pstart[periodic]])
+        # the times a claim names (not a period's start) and the dates asked for are reported
+        named = np.r_[np.ones(group.size - periodic.size, dtype=bool), np.zeros(periodic.size, bool)]
+        times = pd.DataFrame({"group": group, "start": start, "end": end, "named": named})
+        times = times.groupby(["group", "start", "end"], as_index=False, sort=False)["named"].any()
+        times["lane"] = self._lane(times["start"].to_numpy(np.int64), times["end"].to_numpy(np.int64))
+        times = times.sort_values(["group", "lane", "start", "end"]).reset_index(drop=True)
         g = times["group"].to_numpy(np.int64)
-        times["cluster"] = anchor_clusters(g, times["start"].to_numpy(np.int64),
+        times["cluster"] = anchor_clusters(_run_numbers(g, times["lane"].to_numpy(np.int64)),
+                                           times["start"].to_numpy(np.int64),
                                            times["end"].to_numpy(np.int64),
-                                           np.full(len(times), self.window, dtype=np.int64))
+                                           np.full(len(times), self.window, dtype=np.int64),
+                                           ordered=True)
         self.times = times
         self.time_start = times["start"].to_numpy(np.int64)
         self.time_end = times["end"].to_numpy(np.int64)
         self.time_cluster = times["cluster"].to_numpy(np.int64)
+        self.time_named = times["named"].to_numpy(bool)
+        self.cluster_named = np.zeros(int(self.time_cluster.max(initial=-1)) + 1, dtype=bool)
+        np.logical_or.at(self.cluster_named, self.time_cluster, self.time_named)
         self.cluster_of_time: list[int] = self.time_cluster.tolist()
         self.time_spans = list(zip(self.time_start.tolist(), self.time_end.tolist(), strict=True))
         self.cumulative_names = {name for name, i in self.names.items()
@@ -823,8 +973,9 @@ class _Reconciler:
         rate = rows[self.is_rate[rows]]
         days = self.pend[rate] - self.pstart[rate]
         total = IntervalArray._raw(self.low[rate], self.high[rate]) * days
+        low, high = whole(total.low, total.high, self.count_q[self.q[rate]])
         self.rate_totals: dict[int, tuple[float, float]] = dict(zip(
-            rate.tolist(), zip(total.low.tolist(), total.high.tolist(), strict=True), strict=True))
+            rate.tolist(), zip(low.tolist(), high.tolist(), strict=True), strict=True))
 
     def _slot(self, name: str, time: int) -> tuple[str, int]:
         """The variable of `name` at time row `time`: its cluster if level, the time if cumulative."""
@@ -917,12 +1068,16 @@ class _Reconciler:
             removal = self._by_weight(active)
             conflict = system.minimal_conflict(active, removal)
             if not conflict:
+                if not system.feasible([]):  # the relations cannot hold on their own
+                    self.broken.append(tuple(system.needed_rules([])))
+                    self.broken_groups.add(id(b))
                 break
             loser = self._lightest(conflict)
             self.found.append((self._reason(conflict), conflict, system.violation(conflict),
                                tuple(system.needed_rules(conflict))))
             self.excluded[loser] = True
             active.remove(loser)
+            self.undecided.setdefault(id(b), []).append((loser, conflict))
 
     def _blocked(self, since: int = 0, out: dict[int, list[list[int]]] | None = None,
                  ) -> dict[int, list[list[int]]]:
@@ -943,18 +1098,22 @@ class _Reconciler:
     def _readmit(self, b: _Group, blocked: dict[int, list[list[int]]]) -> None:
         """Greedy re-admission, heaviest first: an excluded claim comes back when the kept
         claims and it still hold together (never while a conflict it is in is all kept)."""
-        candidates = [int(row) for row in b.every if self.excluded[row] and not any(
+        candidates = [int(row) for row in b.every if self.excluded[row] and not self.disputed[row]
+                      and not any(
             not self.excluded[others].any() for others in blocked.get(int(row), []))]
-        if not candidates:
-            return
         active = self._live(b)
         for k in self._by_weight(candidates)[::-1]:
             if b.system.feasible([*active, k]):
                 active.append(k)
                 self.excluded[k] = False
+        undecided = self.undecided.pop(id(b), [])
+        if undecided:
+            self._settle_ties(undecided, set(active), lambda kept: b.system.feasible(sorted(kept)))
 
     def _report_group(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
         """The ranges of one group's variables that claims speak about."""
+        if id(b) in self.broken_groups:
+            return
         active = b.every[~self.excluded[b.every]]
         times = b.times
         mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active.tolist()))
@@ -963,18 +1122,35 @@ class _Reconciler:
         for k, name, time in zip(plain.tolist(), self.quantity[plain].tolist(),
                                  self.time_of[plain].tolist(), strict=True):
             direct.setdefault(self._slot(name, time), []).append(k)
-        spoken = {name for name, _ in mentioned}
-        anywhere = {slot for _, slot in mentioned}
         lows, highs = low.tolist(), high.tolist()
+        asked = set(self.at.tolist())
+        spans: dict[int, tuple[int, int]] = {}  # each cluster's first and last day
+        for cluster_number, first, last in zip(self.time_cluster[times].tolist(),
+                                               self.time_start[times].tolist(),
+                                               self.time_end[times].tolist(), strict=True):
+            known = spans.get(cluster_number)
+            spans[cluster_number] = (first, last) if known is None else \
+                (min(known[0], first), max(known[1], last))
         for (name, slot), index in b.variables.items():
             members = direct.get((name, slot), [])
-            if not members and (name, slot) not in mentioned and (
-                    name in spoken or slot not in anywhere
-                    or not (math.isfinite(highs[index]) or lows[index] > 0)):
+            named = bool(self.cluster_named[-1 - slot]) if slot < 0 else bool(self.time_named[slot])
+            if not members and (name, slot) not in mentioned and not (
+                    named and (math.isfinite(highs[index]) or lows[index] > 0)):
                 continue
             if slot < 0:
-                cluster = times[self.time_cluster[times] == -1 - slot]
-                span = int(self.time_start[cluster].min()), int(self.time_end[cluster].max())
+                span = spans[-1 - slot]
+                cluster = times[self.time_cluster[times] == -1 - slot] if asked else times
+                days = [d for d in asked if span[0] <= d <= span[1] and bool(
+                    ((self.time_start[cluster] == d) & (self.time_end[cluster] == d)).any())] \
+                    if asked and span[0] < span[1] else []
+                if days:  # a date asked for inside a cluster: its own row
+                    for day in sorted(days):
+                        self.lp_ranges.append((self.names[name], day, day, lows[index],
+                                               highs[index], [], True))
+                    if not members and (name, slot) not in mentioned and not any(
+                            self.time_named[t] and (self.time_start[t], self.time_end[t]) not in
+                            {(d, d) for d in days} for t in cluster.tolist()):
+                        continue
             else:
                 span = self.time_spans[slot]
             self.lp_ranges.append((self.names[name], *span, lows[index], highs[index],
@@ -1016,12 +1192,21 @@ class _Reconciler:
         return {self._slot(name, last)}
 
     def _reason(self, conflict: list[int]) -> Reason:
+        """What conflicts: claims on linked quantities (a relation), increases over one period
+        (disjoint), a rate or an increase against the totals, or totals that would fall."""
         rows = np.asarray(conflict)
         if self.expression[rows].any() or np.unique(self.q[rows]).size > 1:
             return Reason.RELATION
-        if (~self.is_value[rows]).any():
+        periodic = ~self.is_value[rows]
+        if periodic.all() and not self.is_rate[rows].any() and np.unique(self.pstart[rows]).size == 1 \
+                and np.unique(self.pend[rows]).size == 1:
+            return Reason.DISJOINT
+        if self.is_rate[rows].any():
             return Reason.RATE_VS_TOTALS
-        if self.cumulative[rows].all():
+        if periodic.any():
+            return Reason.INCREASE_VS_TOTALS
+        if self.cumulative[rows].all() and not (
+                np.unique(self.start[rows]).size == 1 and np.unique(self.end[rows]).size == 1):
             return Reason.FALLING_TOTAL
         return Reason.DISJOINT
 
@@ -1031,6 +1216,9 @@ class _Reconciler:
         by range. Frees the working arrays (`_release`), read here for the last time."""
         parts = [part for part in (self._level_ranges(), self._total_ranges(), self._lp_ranges())
                  if part is not None]
+        if self.at.size:
+            parts += [part for part in (self._level_at(parts[0] if parts else None),
+                                        self._totals_at()) if part is not None]
         self._release()
         if not parts:
             return ([np.zeros(0, dtype=d) for d in (np.int64, np.int64, np.int64, np.float64,
@@ -1046,6 +1234,63 @@ class _Reconciler:
         joined = [np.concatenate(pieces.pop(0)) for _ in range(8)]
         return joined[:6], joined[6], joined[7]
 
+    def _level_at(self, level: list[NDArray[Any]] | None) -> list[NDArray[Any]] | None:
+        """Ranges of the unlinked level quantities at the dates asked for (`at`): the range of
+        the nearest time whose window holds the date (none when no claim is that close)."""
+        if level is None or level[0].size == 0 or self.kind_of_q[level[0][0]] != "level":
+            return None
+        q, start, end, low, high = level[:5]
+        out: list[list[Any]] = [[], [], [], [], []]
+        for day in self.at.tolist():
+            distance = np.maximum(np.maximum(start - day, day - end), 0)
+            near = (distance <= self.window) & ~((start == day) & (end == day))
+            near &= end - start <= self.window  # a coarse time does not pin a day
+            if not near.any():
+                continue
+            rows = np.flatnonzero(near)
+            rows = rows[np.lexsort((distance[rows], q[rows]))]
+            rows = rows[np.r_[True, q[rows][1:] != q[rows][:-1]]]
+            for column, values in zip(out, (q[rows], np.full(rows.size, day), np.full(rows.size, day),
+                                            low[rows], high[rows]), strict=True):
+                column.append(values)
+        return self._part(out)
+
+    def _totals_at(self) -> list[NDArray[Any]] | None:
+        """Ranges of the unlinked running totals at the dates asked for (`at`): at least the
+        greatest bound of a total known before the date, at most the least known after it."""
+        if not self.node_q.size:
+            return None
+        nodes = np.flatnonzero(~self.linked[self.component[self.node_q]])
+        if nodes.size == 0:
+            return None
+        q = self.node_q[nodes]
+        out: list[list[Any]] = [[], [], [], [], []]
+        names = np.unique(q)
+        for day in self.at.tolist():
+            before = self.node_end[nodes] <= day
+            after = self.node_start[nodes] >= day
+            low = np.zeros(self.name_of.size)
+            high = np.full(self.name_of.size, np.inf)
+            np.maximum.at(low, q[before], self.node_low[nodes[before]])
+            np.minimum.at(high, q[after], self.node_high[nodes[after]])
+            exact = np.zeros(self.name_of.size, dtype=bool)
+            exact[q[(self.node_start[nodes] == day) & (self.node_end[nodes] == day)]] = True
+            which = names[~exact[names]]
+            for column, values in zip(out, (which, np.full(which.size, day), np.full(which.size, day),
+                                            low[which], high[which]), strict=True):
+                column.append(values)
+        return self._part(out)
+
+    @staticmethod
+    def _part(columns: list[list[Any]]) -> list[NDArray[Any]] | None:
+        """Ranges of no claim of their own as a part of `_plain_ranges`."""
+        if not columns[0]:
+            return None
+        q, start, end, low, high = (np.concatenate(c) for c in columns)
+        return [q.astype(np.int64), start.astype(np.int64), end.astype(np.int64),
+                low.astype(np.float64), high.astype(np.float64), np.ones(q.size, dtype=bool),
+                np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)]
+
     def _level_ranges(self) -> list[NDArray[Any]] | None:
         """`_plain_ranges` of the level quantities: columns, member rows, their ranges."""
         rows = self.level_rows
@@ -1055,18 +1300,22 @@ class _Reconciler:
             return None
         runs = _runs(slot)
         heads = runs[:-1]
+        low = np.maximum.reduceat(self.low[rows], heads)
+        high = np.minimum.reduceat(self.high[rows], heads)
+        tied, tie_low, tie_high = getattr(self, "level_tied", (np.zeros(0, np.int64),) * 3)
+        if tied.size:
+            at = np.searchsorted(slot[heads], tied)
+            low[at], high[at] = tie_low, tie_high
         return [self.q[rows[heads]], np.minimum.reduceat(self.start[rows], heads),
-                np.maximum.reduceat(self.end[rows], heads),
-                np.maximum.reduceat(self.low[rows], heads),
-                np.minimum.reduceat(self.high[rows], heads), np.zeros(heads.size, bool),
-                rows, np.repeat(np.arange(heads.size), np.diff(runs))]
+                np.maximum.reduceat(self.end[rows], heads), low, high,
+                np.zeros(heads.size, bool), rows, np.repeat(np.arange(heads.size), np.diff(runs))]
 
     def _total_ranges(self) -> list[NDArray[Any]] | None:
         """`_plain_ranges` of the running totals."""
         if not self.node_q.size:
             return None
         linked_q = self.linked[self.component[self.node_q]]
-        live = ~self.excluded[self.cum_value]
+        live = ~self.excluded[self.cum_value] | self.disputed[self.cum_value]
         value_nodes = self.value_node[live]
         report = np.zeros(self.node_q.size, dtype=bool)
         report[value_nodes] = True
@@ -1095,8 +1344,8 @@ class _Reconciler:
                 np.array([k for r in lp for k in r[5]], dtype=np.int64),
                 np.repeat(np.arange(len(lp)), sizes)]
 
-    def _ranges(self) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.int64]]:
-        """The ranges table, and each range's quantity number and first day."""
+    def _ranges(self) -> tuple[pd.DataFrame, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """The ranges table, and each range's quantity number, first and last day."""
         (q, start, end, low, high, derived), mrow, mrange = self._plain_ranges()
         # each range's distinct sources, in name order
         n_sources = max(self.source_names.size, 1)
@@ -1106,8 +1355,11 @@ class _Reconciler:
         source.sort(kind="stable")  # sorted but within ranges: timsort finds the runs
         source = source[np.r_[True, source[1:] != source[:-1]]] if source.size else source
         np.maximum(low, 0.0, out=low)
+        count = self.count_q[q]
+        low[:], high[:] = whole(low, high, count)  # linked ranges round inward (sound)
         size = q.size  # mrange is sorted
         best = self._best(mrow, mrange, size, low, high)
+        best = np.where(count, np.minimum(np.maximum(np.round(best), low), high), best)
         span, as_of = _distinct(format_span, start, end, ordered=True)
         name_rank = np.empty(self.name_of.size, dtype=np.int64)
         name_rank[np.argsort(self.name_of, kind="stable")] = np.arange(self.name_of.size)
@@ -1130,7 +1382,7 @@ class _Reconciler:
                               "kind": _strings(self.kind_of_q[q]),
                               "claims": claims, "sources": sources,
                               "derived": derived[final]}, copy=False)
-        return frame, q, start[final]
+        return frame, q, start[final], end[final]
 
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
               low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -1208,23 +1460,43 @@ class _Reconciler:
         separator[last] = " and "
         listing = np.add.reduceat(separator + texts, first)
         quantity = self.names_at(member[first])
+        relations_code = _REASONS.index(Reason.RELATIONS)
+        within = np.where(~self.is_value[member[first]], "over the same period",
+                          np.where(self.cumulative[member[first]], "at the same time",
+                                   f"within {self.window} days")).astype(object)
+        relations = np.array(["; ".join(self._relation_text(r, code == relations_code)
+                                        for r in numbers) if numbers else ""
+                              for code, numbers in zip(reason.tolist(), rules, strict=True)],
+                             dtype=object)
+        with_rules = np.where(relations != "", " with " + relations, "").astype(object)
         out = np.empty(size, dtype=object)
-        which = reason == _REASONS.index(Reason.DISJOINT)
-        within = np.where(self.cumulative[member[first]], "at the same time",
-                          f"within {self.window} days")
-        out[which] = listing[which] + " cannot both hold for " + quantity[which] + " " + within[which]
-        which = reason == _REASONS.index(Reason.FALLING_TOTAL)
-        out[which] = texts[last[which]] + " is below " + texts[first[which]] + ", but " + \
-            quantity[which] + " is a running total and cannot fall"
-        which = reason == _REASONS.index(Reason.RATE_VS_TOTALS)
-        out[which] = listing[which] + " cannot all hold for " + quantity[which] + \
-            ": the increase over a period must equal the rate times its length and match the " \
-            "totals at its ends"
-        which = reason == _REASONS.index(Reason.RELATION)
-        with_rules = np.array([" with " + "; ".join(str(self.relations[r]) for r in numbers)
-                               if numbers else "" for numbers in rules[which]], dtype=object)
-        out[which] = listing[which] + " cannot all hold together" + with_rules
+        for code in np.unique(reason).tolist():
+            which = reason == code
+            rule = _REASONS[code]
+            fields = {"claims": listing[which], "first": texts[first[which]],
+                      "last": texts[last[which]], "quantity": quantity[which],
+                      "when": within[which],
+                      "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
+            out[which] = fill(rule.sentence, fields)
+        if self.tied:
+            pairs = np.array([t for t in self.tied if len(t) == 2], dtype=np.int64).reshape(-1, 2)
+            two = np.flatnonzero(np.diff(bounds) == 2)
+            low, high = member[bounds[two]], member[bounds[two] + 1]
+            key = np.minimum(low, high) * self.n + np.maximum(low, high)
+            undecided = two[np.isin(key, pairs[:, 0] * self.n + pairs[:, 1])]
+            larger = [t for t in self.tied if len(t) != 2]
+            if larger:
+                many = np.flatnonzero(np.diff(bounds) > 2)
+                undecided = np.r_[undecided, [i for i in many.tolist() if tuple(sorted(
+                    member[bounds[i]:bounds[i + 1]].tolist())) in self.tied]].astype(np.int64)
+            out[undecided] = out[undecided] + UNDECIDED
         return out
+
+    def _relation_text(self, number: int, line: bool) -> str:
+        """A relation as an explanation names it: its text, with `line` its line too."""
+        relation = self.relations[number]
+        return f"{relation} (line {relation.line})" if line and relation.line is not None \
+            else str(relation)
 
     def run(self) -> Reconciliation:
         codes, self.source_names = _factorize(self.table["source"], slice(None))
@@ -1234,13 +1506,91 @@ class _Reconciler:
         self.source_rank[np.argsort(self.source_names, kind="stable")] = \
             np.arange(self.source_names.size)
         self._groups()
+        self.invalid = ~self.valid
+        self._revisions()
         self._level()
         self._cumulative()
         self._linked()
-        ranges, q, start = self._ranges()
-        changes = self._changes(ranges, q, start)
-        del q, start  # before the claims table, the output's largest
-        return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes)
+        ranges, q, start, end = self._ranges()
+        changes = self._changes(ranges, q, start, end)
+        del q, start, end  # before the claims table, the output's largest
+        return Reconciliation(ranges, *self._contradictions_and_claims(), changes=changes,
+                              revisions=self._revision_table())
+
+    def _broken_relations(self, contradictions: pd.DataFrame) -> pd.DataFrame:
+        """The contradictions of relations that cannot hold whatever the claims, after those
+        of claims: no claims, the relations with their lines."""
+        found = list(dict.fromkeys(self.broken))
+        first = len(contradictions) + 1
+        names = [", ".join(sorted({n for r in rules for n in self.relations[r].names}))
+                 for rules in found]
+        listed = np.array(["; ".join(self._relation_text(r, True) for r in rules) for rules in found],
+                          dtype=object)
+        extra = pd.DataFrame({
+            "id": _strings(np.array([f"C{first + k}" for k in range(len(found))], dtype=object)),
+            "reason": _strings(np.full(len(found), str(Reason.RELATIONS), dtype=object)),
+            "quantity": _strings(np.array(names, dtype=object)),
+            "claims": _id_lists(_arrow_text(np.zeros(0, dtype=object)),
+                                np.zeros(len(found) + 1, dtype=np.int64)),
+            "explanation": _strings(fill(Reason.RELATIONS.sentence, {"relations": listed})),
+            "gap": np.full(len(found), np.nan),
+            "unit": _strings(np.full(len(found), "", dtype=object))},
+            columns=list(CONTRADICTION_COLUMNS))
+        return extra if contradictions.empty else pd.concat([contradictions, extra], ignore_index=True)
+
+    def _revisions(self) -> None:
+        """Claims superseded by a later reading of their source (`revisions`) take no part."""
+        self.superseded_by = np.full(self.n, -1, dtype=np.int64)
+        if not self.revising:
+            return
+        t = self.table
+        codes, texts = _coded(t["published"])
+        start, end, _ = read_instants(texts)
+        measure = self.is_value.astype(np.int8) + 2 * self.is_rate.astype(np.int8)
+        expression = np.zeros(self.n, dtype=np.int32)  # which expression, for expression claims
+        if self.expressions:
+            rows = np.fromiter(self.expressions, dtype=np.int64)
+            expression[rows] = 1 + pd.factorize(_text_at(t["quantity"], rows))[0]
+        found = find_revisions(
+            (self.source_codes, self.q, expression, measure, self.start, self.end, self.pstart,
+             self.pend),
+            codes, (start, end), self.valid & (start != MISSING)[codes],
+            lambda rows: _ranks(self.ids_at(rows)))
+        self.superseded_by = found.superseded_by
+        self.valid = self.valid & ~found.superseded
+
+    def _revision_table(self) -> pd.DataFrame:
+        """One row per superseded claim: what it was about, both readings and the change."""
+        earlier = np.flatnonzero(self.superseded_by >= 0)
+        if earlier.size == 0:
+            return pd.DataFrame(columns=list(REVISION_COLUMNS))
+        later = self.superseded_by[earlier]
+        t = self.table
+        low, high = t["low"].to_numpy(np.float64), t["high"].to_numpy(np.float64)
+        point = _middle(low, high)
+        given = t["best"].to_numpy(np.float64)
+        point = np.where(np.isnan(given), point, given)
+        written = _text_at(t["value"], np.r_[earlier, later])
+        bounds = np.r_[earlier, later]
+        blank = written == ""
+        written[blank] = [_interval_text(a, b) for a, b in zip(
+            low[bounds[blank]].tolist(), high[bounds[blank]].tolist(), strict=True)]
+        period = np.full(earlier.size, "", dtype=object)
+        over = np.flatnonzero(~self.is_value[earlier])
+        codes, periods = _distinct(format_period, self.pstart[earlier[over]], self.pend[earlier[over]])
+        period[over] = periods[codes]
+        codes, spans = _distinct(format_span, self.start[earlier], self.end[earlier])
+        return pd.DataFrame({
+            "quantity": _strings(_text_at(t["quantity"], earlier)),
+            "as_of": _strings(spans[codes]), "period": _strings(period),
+            "source": _strings(_text_at(t["source"], earlier)),
+            "earlier": _strings(self.ids_at(earlier)), "later": _strings(self.ids_at(later)),
+            "earlier_value": _strings(written[:earlier.size]),
+            "later_value": _strings(written[earlier.size:]),
+            "earlier_low": low[earlier], "earlier_high": high[earlier],
+            "later_low": low[later], "later_high": high[later],
+            "change": point[later] - point[earlier],
+            "unit": _strings(_text_at(t["unit"], earlier))}, columns=list(REVISION_COLUMNS))
 
     def _release(self) -> None:
         """Drop the working arrays of the stages up to `_plain_ranges` (about 0.6 GB at 10
@@ -1297,14 +1647,22 @@ class _Reconciler:
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
             columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})
         contradictions = pd.DataFrame(columns, columns=list(CONTRADICTION_COLUMNS))
+        if self.broken:
+            contradictions = self._broken_relations(contradictions)
         # the contradictions of each claim, in order
         conflict = np.repeat(np.arange(reason.size), np.diff(bounds))
         by_row = np.argsort(member, kind="stable")
         within = _id_lists(_arrow_text(names[conflict[by_row]]),
                            _code_starts(member[by_row], self.n))
         status = pd.Categorical.from_codes(  # in text order, as `read_claims` makes categories
-            np.where(~self.valid, 1, np.where(self.excluded, 0, 2)).astype(np.int8),
-            ["excluded", "invalid", "kept"])
+            np.select([self.invalid, self.superseded_by >= 0, self.disputed, self.excluded],
+                      [2, 4, 0, 1], 3).astype(np.int8), _STATUSES)
+        superseded = np.flatnonzero(self.superseded_by >= 0)
+        recode, distinct = pd.factorize(self.ids_at(self.superseded_by[superseded]), sort=True)
+        later_codes = np.full(self.n, -1, dtype=np.int64)
+        later_codes[superseded] = recode
+        later = pd.Categorical.from_codes(later_codes, validate=False, dtype=pd.CategoricalDtype(
+            pd.Index(np.asarray(distinct, dtype=object), dtype=object)))
         codes, texts = _coded(t["as_of"])
         published, dates = _coded(t["published"])
         codes = np.where((texts == "")[codes], published + texts.size, codes)
@@ -1322,14 +1680,16 @@ class _Reconciler:
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
             "source": t["source"], "status": status,
-            "contradictions": within, "problem": t["problem"]}, copy=False)
+            "superseded_by": later, "contradictions": within, "problem": self.problem}, copy=False)
         return contradictions, claims
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
-                 range_start: NDArray[np.int64]) -> pd.DataFrame:
-        """The changes between consecutive ranges of each level quantity (`range_q` and
-        `range_start`: each range's quantity number and first day)."""
-        rows = np.flatnonzero(self.kind_of_q[range_q] == "level")
+                 range_start: NDArray[np.int64], range_end: NDArray[np.int64]) -> pd.DataFrame:
+        """The changes between consecutive ranges of each level quantity (`range_q`,
+        `range_start`, `range_end`: each range's quantity number, first and last day); a
+        range of a coarse date (longer than the window) pins no day, so it takes no part."""
+        rows = np.flatnonzero((self.kind_of_q[range_q] == "level")
+                              & (range_end - range_start <= self.window))
         if rows.size < 2:
             return pd.DataFrame(columns=list(CHANGE_COLUMNS))
         q, start = range_q[rows], range_start[rows]
@@ -1349,6 +1709,18 @@ class _Reconciler:
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
             "unit": _strings(ranges["unit"].to_numpy(object)[b] + " / day")},
             columns=list(CHANGE_COLUMNS))
+
+
+def _run_numbers(*keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For rows sorted by `keys`, the number of each run of equal keys (0, 1, ...).
+
+    >>> _run_numbers(np.array([0, 0, 1, 1]), np.array([0, 5, 5, 5])).tolist()
+    [0, 1, 2, 2]
+    """
+    new = np.zeros(keys[0].size, dtype=bool)
+    for key in keys:
+        new[1:] |= key[1:] != key[:-1]
+    return np.cumsum(new)
 
 
 def _coded(column: pd.Series) -> tuple[NDArray[np.int64], NDArray[np.object_]]:
@@ -1418,10 +1790,7 @@ def _sorted_within(values: NDArray[Any], bounds: NDArray[np.int64]) -> NDArray[n
 def _tuples(values: NDArray[np.object_], bounds: NDArray[np.int64], *, ordered: bool,
             rows: NDArray[np.int64] | None = None) -> NDArray[np.object_]:
     """Tuples of ``values[bounds[i]:bounds[i+1]]`` (sorted when `ordered`), as an object array;
-    with `rows`, of ``values[rows[bounds[i]:bounds[i+1]]]``.
-
-    Called while `reconcile` holds the garbage collector paused (a million new tuples would
-    otherwise set it off many times)."""
+    with `rows`, of ``values[rows[bounds[i]:bounds[i+1]]]``."""
     out = np.empty(bounds.size - 1, dtype=object)
     for which, at in _by_size(bounds):
         block = values[at if rows is None else rows[at]]
@@ -1477,25 +1846,22 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
     """
     if isinstance(values, np.ndarray):
         return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
-    pool = pa.default_memory_pool()
     if encoded and rows is not None:
-        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32(), memory_pool=pool), values,
-                                               memory_pool=pool)
+        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), values)
     else:
-        taken = values if rows is None else pc.take(values, rows, memory_pool=pool)
+        taken = values if rows is None else pc.take(values, rows)
     if ordered and len(taken) > 1:
         # already in order (as when ids ascend with the rows): a run of comparisons, no sort
-        later = np.array(pc.greater(taken[:-1], taken[1:], memory_pool=pool))
+        later = np.array(pc.greater(taken[:-1], taken[1:]))
         edges = bounds[1:-1]  # the last of one list against the first of the next
         later[edges[(edges > 0) & (edges < len(taken))] - 1] = False
         if later.any():
             group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
             order = pc.sort_indices(pa.table({"group": group, "id": taken}),
-                                    sort_keys=[("group", "ascending"), ("id", "ascending")],
-                                    memory_pool=pool)
-            taken = pc.take(taken, order, memory_pool=pool)
-    offsets = pa.array(bounds, pa.int32(), memory_pool=pool)
-    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken, pool=pool))
+                                    sort_keys=[("group", "ascending"), ("id", "ascending")])
+            taken = pc.take(taken, order)
+    offsets = pa.array(bounds, pa.int32())
+    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken))
 
 
 def _distinct(function: Any, a: NDArray[Any], b: NDArray[Any], *, ordered: bool = False,

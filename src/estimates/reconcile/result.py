@@ -1,0 +1,108 @@
+"""The outcome of `reconcile`: five tables with fixed columns, and their JSON shape.
+
+>>> sorted(REVISION_COLUMNS)[:3]
+['as_of', 'change', 'earlier']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+__all__ = ["CHANGE_COLUMNS", "CLAIM_STATUS_COLUMNS", "CONTRADICTION_COLUMNS", "ID_LISTS",
+           "RANGE_COLUMNS", "REVISION_COLUMNS", "Reconciliation"]
+
+RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
+                 "sources", "derived")
+CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
+CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
+                        "value", "low", "high", "low_open", "high_open", "best", "unit",
+                        "weight", "source", "status", "superseded_by", "contradictions", "problem")
+CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
+                  "to_high", "days", "rate_low", "rate_high", "unit")
+#: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
+#: Arrow lists, each cell read as a Python list
+ID_LISTS = pd.ArrowDtype(pa.list_(pa.large_string()))
+REVISION_COLUMNS = ("quantity", "as_of", "period", "source", "earlier", "later", "earlier_value",
+                    "later_value", "earlier_low", "earlier_high", "later_low", "later_high",
+                    "change", "unit")
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The outcome of `reconcile`: five tables with fixed columns.
+
+    The columns of ids (a range's claims, a conflict's claims, a claim's contradictions) are
+    `ID_LISTS`: Arrow lists, each cell a Python list when read, with pandas' ``.list``
+    accessor (``ranges["claims"].list.len()``); a range's sources are Arrow lists too, of
+    dictionary-encoded names (each held once). Tuples in an object column where some text is
+    a lone surrogate, which Arrow cannot hold.
+
+    ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
+    sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
+    id, reason, quantity, claims (a minimal conflicting set of ids), explanation, gap (how
+    far apart, in unit), unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
+    claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
+    high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
+    rate, whose low and high are per day; weight, source) with status kept, excluded,
+    disputed (a tie the weights could not decide), superseded (with ``superseded_by``, the
+    later reading) or invalid, the contradictions it is in and its problem. ``changes``:
+    level quantities that moved between times. ``revisions``: each superseded claim with the
+    reading that supersedes it (quantity, as_of, period, source, earlier, later, both
+    readings and their bounds, the change between their points).
+    """
+
+    #: one row per quantity and time
+    ranges: pd.DataFrame
+    #: one row per minimal conflicting set
+    contradictions: pd.DataFrame
+    #: one row per input claim
+    claims: pd.DataFrame
+    #: one row per change of a level quantity between consecutive times
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    #: one row per claim superseded by a later reading of its source
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REVISION_COLUMNS))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``estimates reconcile --format json`` (unbounded ends are None)."""
+        def number(value: Any) -> Any:
+            if isinstance(value, (float, np.floating)):
+                return None if not math.isfinite(value) else float(value)
+            if isinstance(value, np.integer):
+                return int(value)
+            if isinstance(value, np.bool_):
+                return bool(value)
+            if isinstance(value, tuple):
+                return list(value)
+            return value
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [{k: number(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+        return {"ranges": records(self.ranges), "contradictions": records(self.contradictions),
+                "claims": records(self.claims), "changes": records(self.changes),
+                "revisions": records(self.revisions)}
+
+    def to_json(self, **options: Any) -> str:
+        """`to_dict` as JSON text.
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "as_of": ["2024"]})
+        >>> from estimates import reconcile
+        >>> json.loads(reconcile(frame).to_json())["ranges"][0]["high"] is None
+        True
+        """
+        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+
+    def to_html(self, claims: pd.DataFrame | None = None, **options: Any) -> str:
+        """One self-contained HTML page to share (`estimates.webpage.to_html`): pass the
+        table from `read_claims` as `claims` for quotes and outlets."""
+        from estimates.webpage import to_html  # the page sits above the reconciler
+
+        return to_html(self, claims, **options)
