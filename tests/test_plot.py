@@ -264,7 +264,9 @@ def test_timeline_legend_lists_only_what_is_drawn_issue_17() -> None:
     claims, result = seeds()
     figure = timeline(result, "russia.losses", claims=claims)
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert "excluded" in labels and "period starts before the axis" in labels
+    # the two equal-weight totals since February 2022 are a tie (issue 15): disputed, not excluded
+    assert "disputed (a tie)" in labels and "period starts before the axis" in labels
+    assert "excluded" not in labels
     assert "change between times" not in labels and "reconciled best" in labels
 
 
@@ -334,5 +336,5 @@ def test_forest_legend_lists_only_what_is_drawn_issue_17() -> None:
     claims, result = seeds()
     figure = forest(result, "russia.losses", claims=claims)
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert labels == ["kept", "kept, in a contradiction", "excluded", "reconciled range",
-                      "claim's point", "no bound: to the axis edge"]
+    assert labels == ["kept", "disputed (a tie)", "reconciled range", "claim's point",
+                      "no bound: to the axis edge"]

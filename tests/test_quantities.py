@@ -144,7 +144,8 @@ def test_half_of_a_sum_over_a_number_reads_the_number_in_the_terms_unit() -> Non
     result = reconcile(frame(rows))
     assert result.contradictions.empty
     lost = result.ranges.set_index("quantity").loc["dprk.lost"]
-    assert (lost["low"], lost["high"], lost["unit"]) == (pytest.approx(5000), pytest.approx(6050), "person")
+    # "over 5,000" excludes 5,000: a whole count of at least 5,001 (issue 15)
+    assert (lost["low"], lost["high"], lost["unit"]) == (5001, 6050, "person")
 
 
 def test_linked_quantities_in_two_units_of_one_dimension_share_the_more_stated_one() -> None:

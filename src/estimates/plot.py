@@ -189,8 +189,10 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
     middle = (rows["low"] / 2 + rows["high"] / 2).where(finite)
     rows["point"] = rows["best"].where(np.isfinite(rows["best"]), middle)
     rows["tags"] = [tuple(t) if isinstance(t, (tuple, list)) else () for t in rows["contradictions"]]
-    rows["color"] = np.where(rows["status"] == "excluded", EXCLUDED,
-                             np.where(rows["tags"].map(len) > 0, CONTRADICTED, KEPT))
+    status = rows["status"]
+    rows["color"] = np.select([status == "excluded", status == "superseded", status == "disputed",
+                               rows["tags"].map(len) > 0],
+                              [EXCLUDED, SUPERSEDED, DISPUTED, CONTRADICTED], KEPT)
     rows["periodic"] = periodic
     return rows.reset_index(drop=True)
 
@@ -326,6 +328,8 @@ def _status_handles(drawn: set[str] | None = None) -> list[Any]:
         ("kept", Line2D([], [], color=KEPT, lw=2, label="kept")),
         ("contradicted", Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction")),
         ("excluded", Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded")),
+        ("superseded", Line2D([], [], color=SUPERSEDED, lw=2, label="superseded (revised)")),
+        ("disputed", Line2D([], [], color=DISPUTED, lw=2, label="disputed (a tie)")),
         ("range", Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range")),
         ("best", Line2D([], [], color=BEST, lw=1.6, label="reconciled best")),
         ("point", Line2D([], [], color=INK, marker="D", ls="", markersize=4, label="claim's point")),
@@ -540,8 +544,8 @@ def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)
     if own:
-        drawn = {{KEPT: "kept", CONTRADICTED: "contradicted", EXCLUDED: "excluded"}[c]
-                 for c in rows["color"]}
+        drawn = {{KEPT: "kept", CONTRADICTED: "contradicted", EXCLUDED: "excluded",
+                  SUPERSEDED: "superseded", DISPUTED: "disputed"}[c] for c in rows["color"]}
         bands = [g["band"] for g in groups if g["band"] is not None]
         drawn |= {"range"} if bands else set()
         drawn |= {"best"} if any(math.isfinite(b[2]) for b in bands) else set()
@@ -670,8 +674,6 @@ def timeline(result: Any, quantity: str, *, claims: pd.DataFrame | None = None) 
     rows["x0"] = np.where(rows["periodic"], rows["period_start"], rows["as_of_start"]).astype(float)
     rows["x1"] = np.where(rows["periodic"], rows["period_end"], rows["as_of_end"]).astype(float)
     rows["number"] = np.arange(1, len(rows) + 1)
-    rows["color"] = np.select([rows["status"] == "superseded", rows["status"] == "disputed"],
-                              [SUPERSEDED, DISPUTED], rows["color"])
     measures = [m for m, _ in PANELS if (rows["measure"] == m).any()]
     if not measures or len(ranges):
         measures = ["value", *[m for m in measures if m != "value"]]
