@@ -97,6 +97,7 @@ RULE_READINGS = {
     "at_least": (2_000, INF, False, True),
     "at_most": (0, 2_000, False, False),
     "below": (0, 2_000, False, True),
+    "exact": (2_000, 2_000, False, False),
 }
 HEDGE_ROWS = [(name, hedge["rule"], place, phrase)
               for name, hedge in LEXICON["hedges"].items()
@@ -127,8 +128,9 @@ def test_hedges_of_the_design_table_have_their_rules() -> None:
 @pytest.mark.parametrize("noun", list(LEXICON["units"]["nouns"]))
 def test_every_counted_noun_gives_its_unit(noun: str) -> None:
     unit = LEXICON["units"]["nouns"][noun]
-    assert_reads(f"1,354 {noun}", 1353.5, 1354.5, unit=unit)
-    assert_reads(f"1,354 North Korean {noun}", 1353.5, 1354.5, unit=unit)
+    kind = "amount" if unit in LEXICON["money"]["currencies"] else "count"
+    assert_reads(f"1,354 {noun}", 1353.5, 1354.5, unit=unit, kind=kind)
+    assert_reads(f"1,354 North Korean {noun}", 1353.5, 1354.5, unit=unit, kind=kind)
 
 
 @pytest.mark.parametrize("phrase", list(LEXICON["rates"]))
@@ -307,7 +309,7 @@ def test_adjectives_are_skipped_only_up_to_a_known_noun() -> None:
 
 
 @pytest.mark.parametrize(("text", "position"), [
-    ("5,000 widgets", 6), ("3,000 more troops", 6), ("over", 4), ("about 3000-5000 or more", 16),
+    ("5,000 tons", 6), ("3,000 more troops", 6), ("over", 4), ("about 3000-5000 or more", 16),
     ("over 3000-5000", 0), ("10-5", 3), ("lots", 0), ("5,000 troops and 3 tanks", 13),
     ("approximately half of its initial force of 11,000 men", 43), ("5,000 troops containers", 13),
     ("", 0), ("   ", 3), ("1,354 casualties every fortnight", 17), ("-5", 0),
@@ -353,8 +355,11 @@ def test_reading_interval_is_the_closed_hull() -> None:
 def test_a_custom_noun_from_an_extended_lexicon() -> None:
     lexicon = Lexicon.default().extend({"units": {"nouns": {"marines": "person"}}})
     assert_reads("1,354 marines", 1353.5, 1354.5, unit="person", lexicon=lexicon)
-    with pytest.raises(ParseError):
-        parse("1,354 marines")
+    assert parse("1,354 marines", lexicon=lexicon).notes == ()
+    # without it, marines are a countable of their own, and the reading says so
+    reading = assert_reads("1,354 marines", 1353.5, 1354.5, unit="marine")
+    assert reading.notes == ("'marines' is not in the lexicon: read as a count of 'marine', "
+                             "a countable of its own",)
 
 
 # -- properties -----------------------------------------------------------------------
@@ -474,10 +479,12 @@ def _agree(table: pd.DataFrame, texts: list[str], halo: str | float) -> None:
             assert row.error == str(error).split("\n", 1)[0] and math.isnan(row.low), text
         else:
             hedge = None if pd.isna(row.hedge) else row.hedge
+            notes = None if pd.isna(row.notes) else row.notes
             assert (row.low, row.high, row.low_open, row.high_open, row.halo, row.unit,
-                    row.kind, hedge) == (
+                    row.kind, hedge, notes) == (
                 reading.low, reading.high, reading.low_open, reading.high_open, reading.halo,
-                str(reading.unit), reading.kind, reading.hedge), text
+                str(reading.unit), reading.kind, reading.hedge,
+                "; ".join(reading.notes) or None), text
             assert pd.isna(row.error), text
 
 

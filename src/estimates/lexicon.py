@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from estimates.errors import LexiconError, UnitError
-from estimates.units import parse_unit
+from estimates.units import countable, currency, parse_unit
 
 __all__ = ["RULES", "Lexicon", "lexicon_markdown", "phrase_words"]
 
@@ -38,10 +38,15 @@ RULES: Mapping[str, str] = MappingProxyType({
     "at_least": "[N, ∞)",
     "at_most": "[0, N]",
     "below": "[0, N)",
+    "exact": "[N, N], no halo",
 })
 
 _SECTIONS = ("numbers", "multipliers", "fractions", "hedges", "ranges", "vague", "units",
-             "rates", "fillers")
+             "money", "rates", "fillers")
+#: pint's own dimensions: a unit in one of them measures, it does not count
+_MEASURES = frozenset({"[length]", "[mass]", "[time]", "[current]", "[temperature]",
+                       "[substance]", "[luminosity]", "[printing_unit]", "[information]"})
+_VULGAR = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _PHRASE_WORD = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 
@@ -142,6 +147,7 @@ class _Checker:
         ranges = self.table(data, "ranges")
         self.phrases(ranges, "ranges.separators")
         self.phrases(ranges, "ranges.plus_minus")
+        self.phrases(ranges, "ranges.joined")
         for index, text in enumerate(ranges.get("enclosing", [])):
             key = f"ranges.enclosing[{index}]"
             if not isinstance(text, str) or text.count("...") != 1:
@@ -149,6 +155,7 @@ class _Checker:
             for part in text.split("..."):
                 self.phrase(part, key)
         self.check_vague(self.table(data, "vague"))
+        self.check_money(self.table(data, "money"))
         self.check_units(self.table(data, "units"))
         seen: dict[tuple[str, ...], tuple[str, object]] = {}
         for phrase, unit in self.table(data, "rates").items():
@@ -179,6 +186,15 @@ class _Checker:
             raise self.fail("numbers.relative_halo", f"must be below 1, not {relative!r}")
         self.phrases(numbers, "numbers.one")
         self.phrases(numbers, "numbers.percent")
+        self.phrases(numbers, "numbers.point")
+        self.phrases(numbers, "numbers.ratio")
+        if not isinstance(numbers.get("indian_grouping", False), bool):
+            raise self.fail("numbers.indian_grouping", "must be true or false")
+        for sign, value in self.table(numbers, "numbers.vulgar").items():
+            key = f"numbers.vulgar.{sign}"
+            if len(sign) != 1 or not isinstance(value, str) or not _VULGAR.fullmatch(value):
+                raise self.fail(key, f"must map one character to a fraction such as '2/3', not "
+                                     f"{sign!r} = {value!r}")
         for word, value in self.table(numbers, "numbers.words").items():
             self.phrase(word, f"numbers.words.{word}")
             self.number(value, f"numbers.words.{word}", integer=True)
@@ -214,9 +230,27 @@ class _Checker:
                 if not isinstance(entry.get(end, False), bool):
                     raise self.fail(f"{key}.{end}", "must be true or false")
 
+    def check_money(self, money: Mapping[str, Any]) -> None:
+        codes = money.get("currencies", [])
+        if not isinstance(codes, list | tuple):
+            raise self.fail("money.currencies", f"must be a list of codes, not {codes!r}")
+        for index, code in enumerate(codes):
+            try:
+                currency(code if isinstance(code, str) else repr(code))
+            except UnitError as error:
+                raise self.fail(f"money.currencies[{index}]", str(error)) from None
+        for sign, code in self.table(money, "money.signs").items():
+            key = f"money.signs.{sign}"
+            if not phrase_words(sign):
+                raise self.fail(key, f"sign {sign!r} has no words")
+            if code not in codes:
+                raise self.fail(key, f"{code!r} is not one of money.currencies")
+
     def check_units(self, units: Mapping[str, Any]) -> None:
         self.number(units.get("max_skipped_words", 0), "units.max_skipped_words", integer=True)
         self.phrases(units, "units.after_noun")
+        self.phrases(units, "units.not_nouns")
+        self.phrases(units, "units.joining")
         seen: dict[tuple[str, ...], tuple[str, object]] = {}
         for phrase, unit in self.table(units, "units.nouns").items():
             key = f"units.nouns.{phrase}"
@@ -224,12 +258,23 @@ class _Checker:
             self.unit(unit, key, time=False)
 
     def unit(self, unit: object, key: str, *, time: bool) -> None:
+        """A unit of the registry; a noun's unit that is a plain new name is a new countable."""
         if not isinstance(unit, str):
             raise self.fail(key, f"must name a unit, not {unit!r}")
         try:
-            parsed = parse_unit(unit)
+            try:
+                parsed = parse_unit(unit)
+            except UnitError:
+                if time or not unit.isidentifier():
+                    raise
+                parsed = countable(unit)
         except UnitError as error:
             raise self.fail(key, str(error)) from None
+        dimensions = dict(parsed.dimensionality)
+        if not time and (len(dimensions) != 1 or list(dimensions.values()) != [1]
+                         or next(iter(dimensions)) in _MEASURES):
+            raise self.fail(key, f"{unit!r} measures {parsed.dimensionality}: a noun's unit "
+                                 "must be a count (a countable or a currency)")
         if time and parsed.dimensionality != parse_unit("day").dimensionality:
             raise self.fail(key, f"{unit!r} is not a unit of time")
 
