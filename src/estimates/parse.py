@@ -55,7 +55,7 @@ from estimates.interval import Interval
 from estimates.lexicon import _MEASURES, Lexicon, phrase_words
 from estimates.units import countable, parse_unit, ureg
 
-__all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many"]
+__all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many", "read_numbers"]
 
 #: The halo policies `parse` accepts (a float is a relative halo of that fraction).
 HALO_POLICIES = ("digits", "exact", "relative")
@@ -1356,3 +1356,44 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
     return pd.DataFrame({name: column[codes] for name, column in zip(_COLUMNS, columns,
                                                                      strict=True)},
                         index=series.index)
+
+
+@lru_cache(maxsize=32)
+def _plain_number(lexicon: Lexicon) -> re.Pattern[str]:
+    """A signed number as the lexicon writes digits: group marks before exactly three
+    digits (or the Indian grouping), the decimal mark, an exponent."""
+    numbers = lexicon.data["numbers"]
+    decimal = re.escape(numbers["decimal_mark"])
+    grouped = [f"[0-9]{{1,3}}(?:{re.escape(m)}[0-9]{{3}})+" for m in numbers["group_marks"]]
+    if numbers.get("indian_grouping", False):
+        grouped += [f"[0-9]{{1,2}}(?:{re.escape(m)}[0-9]{{2}})+{re.escape(m)}[0-9]{{3}}"
+                    for m in numbers["group_marks"]]
+    whole = "|".join([*grouped, "[0-9]+"])
+    return re.compile(rf"\s*[+-]?(?:(?:{whole})(?:{decimal}[0-9]+)?|{decimal}[0-9]+)"
+                      r"(?:[eE][+-]?[0-9]+)?\s*")
+
+
+def read_numbers(texts: Iterable[str], *, lexicon: Lexicon | None = None,
+                 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Plain numbers in cells (``low``, ``high``, ``best``), read by the parser's rules.
+
+    The same digits as `parse` reads: "1,5" and "1_0" are not numbers, "12,500" and
+    "-0.25" are. Returns the values (NaN where empty) and a mask of the cells that are not
+    empty but not a finite number either.
+
+    >>> values, bad = read_numbers(["12,500", "-0.25", "1,5", "1_0", ""])
+    >>> values.tolist()[:2], bad.tolist()
+    ([12500.0, -0.25], [False, False, True, True, False])
+    """
+    lexicon = lexicon or Lexicon.default()
+    numbers = lexicon.data["numbers"]
+    cells = pd.Series(list(texts), dtype=object).astype(str)
+    ok = cells.str.fullmatch(_plain_number(lexicon)).to_numpy(bool)
+    cleaned = cells.str.strip()
+    for mark in numbers["group_marks"]:
+        cleaned = cleaned.str.replace(mark, "", regex=False)
+    cleaned = cleaned.str.replace(numbers["decimal_mark"], ".", regex=False)
+    values = pd.to_numeric(cleaned.where(ok, None), errors="coerce").to_numpy(np.float64)
+    empty = (cells.str.strip() == "").to_numpy(bool)
+    bad = ~empty & (~ok | ~np.isfinite(values))
+    return np.where(empty | bad, np.nan, values), bad
