@@ -825,10 +825,8 @@ class _Grammar:
         shared = len(first.multiplier)
         if second.multiplier[:shared] == first.multiplier and len(second.multiplier) > shared:
             rest = math.prod(second.multiplier[shared:])
-            if low * rest < high and low < Fraction(second.value) / math.prod(second.multiplier):
-                low = low * rest
-            elif shared and Fraction(low) / math.prod(first.multiplier) \
-                    < Fraction(second.value) / math.prod(second.multiplier):
+            if (low * rest < high and low < Fraction(second.value) / math.prod(second.multiplier)) or (shared and Fraction(low) / math.prod(first.multiplier) \
+                    < Fraction(second.value) / math.prod(second.multiplier)):
                 low = low * rest
         if not first.ratio and second.percent:
             low = Fraction(low, 100)
@@ -956,7 +954,7 @@ class _Grammar:
         """The counted noun after the value: the lexicon's within `max_skipped` words, else
         the first plural word (or a lone word) as a countable of its own; words set aside
         before it are noted."""
-        words, kinds, n = toks.words, toks.kinds, len(toks.words)
+        words, n = toks.words, len(toks.words)
         at, run = index, []
         found: tuple[Any, int] | None = None
         while at < n:
