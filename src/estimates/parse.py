@@ -72,6 +72,14 @@ _LIMIT = 10**30
 _NOT_PLURAL = ("ous", "ss", "us", "is", "ics")
 
 
+def _product(factors: Iterable[Rational]) -> Rational:
+    """The exact product of multiplier factors (1 for none)."""
+    result: Rational = 1
+    for factor in factors:
+        result = result * factor
+    return result
+
+
 @lru_cache(maxsize=1)
 def _inflect() -> Any:
     """The inflect engine that puts nouns in the singular (loaded on first unknown noun)."""
@@ -480,7 +488,7 @@ class _Grammar:
                 value, end, fractional, ambiguous = value + part[0], part[1], True, False
             factors, end = self.multiplier_run(toks, end)
             if factors:
-                factor = math.prod(factors)
+                factor = _product(factors)
                 value, rounded = value * factor, rounded * factor
                 literal = literal * factor if literal != 1 else 1
                 part = self.fraction_after(toks, end) if not fractional else None
@@ -603,7 +611,7 @@ class _Grammar:
             more, end = self.multiplier_run(toks, end)
             if not more and factors and part is not None:  # "three million and a quarter"
                 value = total + (current or 0) + fraction * factors[-1]
-            factor = math.prod(more)
+            factor = _product(more)
             return _Num(value * factor, self.figures(value * factor), False, more, False,
                         index), end
         rounded = 10 ** _trailing_zeros(str(value))
@@ -633,7 +641,7 @@ class _Grammar:
         at = at + 1 if at < n and words[at] in self.one else at
         factors, after = self.multiplier_run(toks, at)
         if factors and (at > end or words[end] in self.multipliers):
-            count = value * math.prod(factors)
+            count = value * _product(factors)
             return _Num(count, self.figures(count), False, (), False, index), after
         return _Num(value, None, True, (), False, index), end
 
@@ -824,9 +832,9 @@ class _Grammar:
         # "two hundred to three hundred thousand"
         shared = len(first.multiplier)
         if second.multiplier[:shared] == first.multiplier and len(second.multiplier) > shared:
-            rest = math.prod(second.multiplier[shared:])
-            if (low * rest < high and low < Fraction(second.value) / math.prod(second.multiplier)) or (shared and Fraction(low) / math.prod(first.multiplier) \
-                    < Fraction(second.value) / math.prod(second.multiplier)):
+            rest = _product(second.multiplier[shared:])
+            mantissa = Fraction(second.value) / _product(second.multiplier)
+            if Fraction(low) / _product(first.multiplier) < mantissa:
                 low = low * rest
         if not first.ratio and second.percent:
             low = Fraction(low, 100)
@@ -955,7 +963,7 @@ class _Grammar:
         the first plural word (or a lone word) as a countable of its own; words set aside
         before it are noted."""
         words, n = toks.words, len(toks.words)
-        at, run = index, []
+        at, run = index, list[int]()
         found: tuple[Any, int] | None = None
         while at < n:
             found = self.nouns.match(words, at) or self.signs.match(words, at)
