@@ -611,8 +611,8 @@ class _Grammar:
             more, end = self.multiplier_run(toks, end)
             if not more and factors and part is not None:  # "three million and a quarter"
                 value = total + (current or 0) + fraction * factors[-1]
-            factor = _product(more)
-            return _Num(value * factor, self.figures(value * factor), False, more, False,
+            scale = _product(more)
+            return _Num(value * scale, self.figures(value * scale), False, more, False,
                         index), end
         rounded = 10 ** _trailing_zeros(str(value))
         trailing = tuple(factors) if current is None else ()
