@@ -744,20 +744,27 @@ def test_no_phrase_with_an_unknown_word_reads_without_an_error_or_a_note(
 # -- robustness: work linear in the text ---------------------------------------------------
 
 class _CountingPattern:
-    """A compiled pattern that counts the characters its matches consume and the calls."""
+    """A compiled pattern that counts the work of its scans: every start position the
+    engine tries (a failed try retries at the next one), and the characters matched."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self.work = 0
 
-    def match(self, text: str, position: int) -> re.Match[str] | None:
-        found = self.pattern.match(text, position)
-        self.work += 1 + (found.end() - position if found else len(text) - position)
-        return found
+    def findall(self, text: str, start: int, end: int) -> list[Any]:
+        position = start
+        for found in self.pattern.finditer(text, start, end):
+            self.work += (found.start() - position) * (end - position) + found.end() - found.start()
+            position = found.end()
+        self.work += (end - position) * (end - position)  # tried at every position left
+        return self.pattern.findall(text, start, end)
 
 
 def _parse_work(text: str) -> int:
+    """Characters the tokenizer's scans examine plus Python lines run, to read `text`
+    (once read before, so that first-use loading is not counted)."""
     grammar = _Grammar(Lexicon.default())
+    grammar.read(text, "digits")
     counter = _CountingPattern(grammar.token)
     grammar.token = counter  # type: ignore[assignment]
     lines = 0

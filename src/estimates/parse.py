@@ -88,6 +88,15 @@ def _inflect() -> Any:
     return inflect.engine()
 
 
+@lru_cache(maxsize=4096)
+def _singular(word: str) -> str | None:
+    """The singular of a plural English noun ("workers" → "worker"), or None."""
+    if word.endswith(_NOT_PLURAL) or not word.isalpha():
+        return None
+    singular = _inflect().singular_noun(word)
+    return singular if isinstance(singular, str) and singular != word else None
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What `parse` understood: an interval with a unit, its open ends, halo and hedge.
@@ -285,7 +294,7 @@ class _Grammar:
         group = f"(?:{'|'.join(groups)})*" if groups else ""
         decimal = re.escape(self.decimal)
         self.token = re.compile(
-            rf"\s*+(?:([0-9]+{group}(?:{decimal}[0-9]+)?|{decimal}[0-9]+)"
+            rf"(\s*+)(?:([0-9]+{group}(?:{decimal}[0-9]+)?|{decimal}[0-9]+)"
             r"|([^\W\d_]+(?:-[^\W\d_]+)*)|(\S))"
         )
         self.indian: bool = numbers.get("indian_grouping", False)
@@ -341,8 +350,8 @@ class _Grammar:
     # -- tokens ------------------------------------------------------------------------
 
     def tokenize(self, text: str) -> _Tokens:
-        """Words, numbers and marks with their positions; one anchored match per token, so
-        the work is linear in the text (whitespace is consumed once, never retried)."""
+        """Words, numbers and marks with their positions. Trailing whitespace is cut first:
+        then every match succeeds where it starts, so the work is linear in the text."""
         lower = text.lower()
         if len(lower) != len(text):  # a letter whose lower case is longer: keep positions
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -350,27 +359,24 @@ class _Grammar:
         kinds: list[int] = []
         starts: list[int] = []
         ends: list[int] = []
-        match = self.token.match
-        position, size = 0, len(lower)
-        while position < size:
-            found = match(lower, position)
-            if found is None:  # only whitespace is left
-                break
-            number, word, symbol = found.group(1, 2, 3)
-            position = found.end()
+        position = 0
+        for space, number, word, symbol in self.token.findall(lower, 0, len(lower.rstrip())):
+            position += len(space)
             if word:
-                start = found.start(2)
                 for part in word.split("-"):
                     words.append(part)
                     kinds.append(_WORD)
-                    starts.append(start)
-                    start += len(part)
-                    ends.append(start)
-                    start += 1
+                    starts.append(position)
+                    position += len(part)
+                    ends.append(position)
+                    position += 1
+                position -= 1
                 continue
-            words.append(number or symbol)
+            token = number or symbol
+            words.append(token)
             kinds.append(_NUM if number else _SYM)
-            starts.append(found.start(1) if number else found.start(3))
+            starts.append(position)
+            position += len(token)
             ends.append(position)
         first, last = 0, len(words)
         while first < last and kinds[first] == _SYM and words[first] in _LEADING:
@@ -846,12 +852,10 @@ class _Grammar:
                              f"the range ends are reversed ({_down(low):g} > {_down(high):g})")
         return ("range", first._replace(value=low, ratio=second.ratio), high)
 
-    def plural(self, word: str) -> str | None:
+    @staticmethod
+    def plural(word: str) -> str | None:
         """The singular of a plural noun the lexicon does not hold, or None if not plural."""
-        if word.endswith(_NOT_PLURAL):
-            return None
-        singular = _inflect().singular_noun(word)
-        return singular if isinstance(singular, str) and singular != word else None
+        return _singular(word)
 
     def new_noun(self, text: str, toks: _Tokens, at: int, singular: str) -> str:
         """The countable of a noun the lexicon does not hold; an error if pint measures it."""
