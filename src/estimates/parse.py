@@ -341,6 +341,11 @@ class _Grammar:
         fillers = data.get("fillers", {})
         self.fillers_before = _Phrases((p, True) for p in fillers.get("before", ()))
         self.fillers_after = _Phrases((p, True) for p in fillers.get("after", ()))
+        self.never_describes = (self.not_nouns | set(self.number_words) | set(self.multipliers)
+                                | set(self.fractions) | set(self.vague.first)
+                                | set(self.separators.first))
+        self.phrase_starts = (set(self.rates.first) | set(self.after.first) | set(self.signs.first)
+                              | set(self.percent.first) | set(self.fillers_after.first))
         self.reserved = (self.before.words | self.after.words | self.separators.words
                          | self.plus_minus.words | self.enclosing.words | self.vague.words
                          | self.rates.words | self.percent.words | set(self.number_words)
@@ -432,9 +437,15 @@ class _Grammar:
         return max(min(rounded, cap), literal)
 
     def figures(self, value: Rational) -> Rational | None:
-        """The resolution of a number written with a fraction ("two and a half million"):
-        `min_figures` significant figures, as if written in decimals."""
-        return self.resolution(value, 0, value) if value > 0 else None
+        """The resolution of a number written with a fraction ("two and a half million",
+        "half a dozen"): that of its digits when whole, else `min_figures` significant
+        figures, as if written in decimals."""
+        if value <= 0:
+            return None
+        if Fraction(value).denominator == 1:
+            whole = int(value)
+            return self.resolution(whole, 1, 10 ** _trailing_zeros(str(whole)))
+        return self.resolution(value, 0, value)
 
     def multiplier_run(self, toks: _Tokens, end: int) -> tuple[tuple[Rational, ...], int]:
         """Multiplier words after a number, each larger than the last ("4 hundred million");
@@ -592,7 +603,7 @@ class _Grammar:
                 break
             end += 1
         if end == index:
-            if words[index] in self.fractions:
+            if self.fractions.get(words[index]) == 2:  # "half" alone; "third" may be an ordinal
                 return self.fraction(toks, Fraction(1, self.fractions[words[index]]), index,
                                      index + 1)
             return None
@@ -777,13 +788,10 @@ class _Grammar:
         if found is not None:
             (low, high, low_open, high_open), index = found
             at = index + 1 if index < len(words) and words[index] == "of" else index
-            if at < len(words):
-                word = words[at]
-                factor = self.multipliers.get(word)
-                if factor is None and word.endswith("s"):
-                    factor = self.multipliers.get(word[:-1])
-                if factor is not None and toks.kinds[at] == _WORD:
-                    low, high, index = low * factor, high * factor, at + 1
+            factors, end = self.multiplier_run(toks, at)
+            if factors:  # "several hundred thousand", "tens of thousands"
+                factor = _product(factors)
+                low, high, index = low * factor, high * factor, end
             return ("vague", low, high, low_open, high_open), index
         first = self.value(text, toks, index)
         if first is None:
@@ -897,14 +905,14 @@ class _Grammar:
         with no meaning of its own here (a hedge word such as "north" only counts where
         its phrase is written)."""
         word = toks.words[at]
-        return (toks.kinds[at] == _WORD and word not in self.not_nouns
-                and word not in self.number_words and word not in self.multipliers
-                and word not in self.fractions and word not in self.signs.first
-                and word not in self.vague.first and word not in self.separators.first
-                and self.rates.match(toks.words, at) is None
+        if toks.kinds[at] != _WORD or word in self.never_describes:
+            return False
+        return (word not in self.phrase_starts
+                or (self.rates.match(toks.words, at) is None
+                and self.signs.match(toks.words, at) is None
                 and self.after.match(toks.words, at) is None
                 and self.percent.match(toks.words, at) is None
-                and self.fillers_after.match(toks.words, at) is None)
+                and self.fillers_after.match(toks.words, at) is None))
 
     def tail(self, text: str, toks: _Tokens, index: int, ratio: bool, vague: bool,
              money: str | None) -> _Tail:
@@ -1363,8 +1371,10 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
         notes[position] = _notes(result.notes)
     codes = np.where(codes < 0, size - 1, codes)
     columns = (low, high, low_open, high_open, unit, halos, kind, hedge, notes, error)
-    return pd.DataFrame({name: column[codes] for name, column in zip(_COLUMNS, columns,
-                                                                     strict=True)},
+    # text columns: made text once per distinct value, then taken for every row
+    return pd.DataFrame({name: pd.array(column, dtype="str").take(codes)
+                         if column.dtype == object else column[codes]
+                         for name, column in zip(_COLUMNS, columns, strict=True)},
                         index=series.index)
 
 
