@@ -556,7 +556,7 @@ FAMILIES: dict[str, list[tuple[str, float, float, bool, bool, str, str]]] = {
         ("two and a half million", 2.45e6, 2.55e6, False, False, D, "count"),
         ("1½", 1.45, 1.55, False, False, D, "count"),
         ("2 1/4", 2.2, 2.3, False, False, D, "count"),
-        ("3 million and a quarter", 3.2e6, 3.3e6, False, False, D, "count"),
+        ("3 million and a quarter", 3.245e6, 3.255e6, False, False, D, "count"),  # as "3.25 million"
     ],
     "fractions": [
         ("⅔", 2 / 3, 2 / 3, False, False, D, "ratio"),
