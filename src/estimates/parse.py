@@ -294,7 +294,7 @@ class _Grammar:
         group = f"(?:{'|'.join(groups)})*" if groups else ""
         decimal = re.escape(self.decimal)
         self.token = re.compile(
-            rf"(\s*+)(?:([0-9]+{group}(?:{decimal}[0-9]+)?|{decimal}[0-9]+)"
+            rf"(\s*+)(?:([0-9]+{group}(?:{decimal}[0-9]+)?|(?<!\w){decimal}[0-9]+)"
             r"|([^\W\d_]+(?:-[^\W\d_]+)*)|(\S))"
         )
         self.indian: bool = numbers.get("indian_grouping", False)
@@ -1389,7 +1389,7 @@ def _plain_number(lexicon: Lexicon) -> re.Pattern[str]:
         grouped += [f"[0-9]{{1,2}}(?:{re.escape(m)}[0-9]{{2}})+{re.escape(m)}[0-9]{{3}}"
                     for m in numbers["group_marks"]]
     whole = "|".join([*grouped, "[0-9]+"])
-    return re.compile(rf"\s*[+-]?(?:(?:{whole})(?:{decimal}[0-9]+)?|{decimal}[0-9]+)"
+    return re.compile(rf"\s*[+-]?(?:(?:{whole})(?:{decimal}[0-9]+)?|(?<!\w){decimal}[0-9]+)"
                       r"(?:[eE][+-]?[0-9]+)?\s*")
 
 
