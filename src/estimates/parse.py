@@ -632,7 +632,7 @@ class _Grammar:
             return _Num(value * scale, self.figures(value * scale), False, more, False,
                         index), end
         rounded = 10 ** _trailing_zeros(str(value))
-        trailing = tuple(factors) if current is None else ()
+        trailing = tuple(factors)  # the multiplier words after the last number word
         return _Num(value, self.resolution(value, 1, rounded), False, trailing, False,
                     index), end
 
@@ -885,11 +885,14 @@ class _Grammar:
             and str(next(iter(dimensions))) not in _MEASURES
 
     def noun_at(self, text: str, toks: _Tokens, at: int) -> tuple[str, int, bool] | None:
-        """A noun at `at`: of the lexicon, a currency sign, or a plural the lexicon lacks."""
-        found = self.nouns.match(toks.words, at) or self.signs.match(toks.words, at)
-        if found is not None:
-            return found[0], found[1], False
-        if at < len(toks.words) and self.describes(toks, at):
+        """A noun at `at`, after at most `max_skipped` describing words: of the lexicon, a
+        currency sign, or a plural the lexicon lacks."""
+        for at in range(at, min(at + self.max_skipped + 1, len(toks.words))):
+            found = self.nouns.match(toks.words, at) or self.signs.match(toks.words, at)
+            if found is not None:
+                return found[0], found[1], False
+            if not self.describes(toks, at):
+                return None
             singular = self.plural(toks.words[at])
             if singular is not None:
                 return self.new_noun(text, toks, at, singular), at + 1, True
@@ -929,6 +932,11 @@ class _Grammar:
                     raise ParseError(text, toks.starts[at], "a ratio's 'of ...' must not hold a"
                                                             " number: write the ratio alone")
             return _Tail(None, None, n, None, (), None)
+        whole = self.noun_at(text, toks, index) if ratio else None
+        if whole is not None:  # "1 in 3 people": the noun names the whole; still a ratio
+            written = text[toks.starts[index]:toks.ends[whole[1] - 1]]
+            notes.append(f"{written!r} names what the ratio is of")
+            index = whole[1]
         if vague and index < n and words[index] == "of":
             index += 1
         if not ratio and unit is None:
