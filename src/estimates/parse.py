@@ -23,10 +23,26 @@ column, each distinct string once. What words mean is data: the `Lexicon` (see
 - A bare number with no counted noun is dimensionless (callers supply the unit); with a
   rate phrase and no noun, it is 1/time.
 - Text after the value must be read: up to ``max_skipped_words`` words (not hedge, number or
-  rate words) may precede a counted noun of the lexicon ("North Korean soldiers"); after the
-  noun only further nouns of the same unit, ``after_noun`` words, a rate, a hedge such as
-  "or more" and fillers may follow. A ratio may be followed by "of ..." naming its whole
-  ("a third of the casualties"), provided it holds no number. Anything else is a `ParseError`.
+  rate words) may precede the counted noun ("North Korean soldiers"); they are noted. A
+  noun the lexicon does not hold is a count of its own ("13,000 workers" is 13,000
+  ``worker``, a countable dimension defined on first use; the noun is the first plural
+  word, or a lone word), noted; a noun pint measures ("5 tons") is an error. After the
+  noun only further nouns of the same unit, ``after_noun`` words, "and" with other nouns
+  (noted: "100 missiles and drones" counts missile), a rate, a hedge such as "or more"
+  and fillers may follow. A ratio may be followed by "of ..." naming its whole ("a third
+  of the casualties"), provided it holds no number. Anything else is a `ParseError`.
+- Money: a currency sign or code before or after the number, or a currency noun, makes an
+  amount (kind ``"amount"``) in that currency's own dimension: "$1.5 billion" is USD.
+- Numbers written with a fraction ("two and a half million", "1½", "a quarter of a
+  million") have the halo of their digits when whole, else two significant figures.
+
+Reading notes say what was set aside or guessed; ``parse_many`` puts them in ``notes``.
+
+>>> parse("13,000 construction workers").notes[1]
+"'workers' is not in the lexicon: read as a count of 'worker', a countable of its own"
+>>> r = parse("$1.5 billion a year")
+>>> (r.low, str(r.unit), r.kind)
+(1450000000.0, 'USD / year', 'rate')
 
 >>> reading = parse("over 10,000 North Korean troops")
 >>> reading.low, reading.high, reading.low_open, str(reading.unit)
