@@ -900,10 +900,10 @@ class _Grammar:
         return len(dimensions) == 1 and list(dimensions.values()) == [1] \
             and str(next(iter(dimensions))) not in _MEASURES
 
-    def noun_at(self, text: str, toks: _Tokens, at: int) -> tuple[str, int, bool] | None:
-        """A noun at `at`, after at most `max_skipped` describing words: of the lexicon, a
+    def noun_at(self, text: str, toks: _Tokens, start: int) -> tuple[str, int, bool] | None:
+        """A noun at `start`, after at most `max_skipped` describing words: of the lexicon, a
         currency sign, or a plural the lexicon lacks."""
-        for at in range(at, min(at + self.max_skipped + 1, len(toks.words))):
+        for at in range(start, min(start + self.max_skipped + 1, len(toks.words))):
             found = self.nouns.match(toks.words, at) or self.signs.match(toks.words, at)
             if found is not None:
                 return found[0], found[1], False
