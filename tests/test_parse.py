@@ -630,7 +630,7 @@ def test_issue_18_each_wording_family_reads_to_its_exact_interval(
 
 @pytest.mark.parametrize(("text", "position"), [
     ("2 gazillion people", 2), ("5xyz", 1), ("3 in 2024", 5), ("5 tons", 2), ("100 bars", 4),
-    ("13,000 workers protested", 15), ("1,354 North Korean", 6),
+    ("13,000 workers protested", 15), ("1,354 North Korean", 6), ("5 km", 2), ("3 kWh", 2),
 ])
 def test_issue_18_what_could_be_misread_is_an_error(text: str, position: int) -> None:
     with pytest.raises(ParseError) as caught:

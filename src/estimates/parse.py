@@ -883,8 +883,8 @@ class _Grammar:
 
     def new_noun(self, text: str, toks: _Tokens, at: int, singular: str) -> str:
         """The countable of a noun the lexicon does not hold; an error if pint measures it."""
-        for name in (toks.words[at], singular):
-            if name in ureg._units and not self.countable(name):
+        for name in (text[toks.starts[at]:toks.ends[at]], toks.words[at], singular):
+            if self.pint_knows(name) and not self.countable(name):
                 unit = ureg.parse_units(name)
                 raise ParseError(text, toks.starts[at], f"{toks.words[at]!r} is pint's unit "
                                  f"{unit} ({unit.dimensionality}), a measure, not a count: map "
@@ -893,6 +893,21 @@ class _Grammar:
             return str(countable(singular))
         except UnitError as error:
             raise ParseError(text, toks.starts[at], str(error)) from None
+
+    @staticmethod
+    def pint_knows(name: str) -> bool:
+        """Whether pint names a unit so: a unit of its own, or a short symbol with a prefix
+        ("km", "kg"; a longer word pint reads with a prefix, such as "units" as micro-nit,
+        is a noun)."""
+        if name in ureg._units:
+            return True
+        if len(name) > 3:
+            return False
+        try:
+            ureg.parse_units(name)
+        except Exception:  # pint fails on unknown names in several ways
+            return False
+        return True
 
     @staticmethod
     def countable(name: str) -> bool:
