@@ -80,7 +80,10 @@ def _add(name: str, dimension: str) -> pint.Unit:
                                   "another name for the thing counted")
         return unit
     line = f"{name} = {dimension}"
-    ureg.define(line)
+    try:
+        ureg.define(line)
+    except Exception as error:  # pint refuses some names in ways of its own
+        raise UnitError(name, "cannot name a countable") from error
     _ADDED.append(line)
     if _exact_registry.cache_info().currsize:
         _exact_registry().define(line)
@@ -97,7 +100,7 @@ def countable(name: str) -> pint.Unit:
     >>> countable("helicopter"), countable("helicopter").dimensionality
     (<Unit('helicopter')>, <UnitsContainer({'[helicopter]': 1})>)
     """
-    if not _NAME.fullmatch(name):
+    if not _NAME.fullmatch(name) or not name.isidentifier():
         raise UnitError(name, "cannot name a countable: use letters and underscores")
     return _add(name, f"[{name}]")
 
