@@ -523,7 +523,8 @@ word is read, noted, or the text is an error that says where reading stopped.
 - Money is an amount in one currency, each currency a dimension of its own: "$1.5
   billion" is 1.5e9 `USD`, "€2 bn" 2e9 `EUR`. Nothing converts between currencies.
 - Numbers written with a fraction ("two and a half million", "1½", "a quarter of a
-  million") have the halo of two significant figures, as if written in decimals.
+  million") have the halo of the same number written in digits: "two and a half million"
+  is ±50,000 like "2,500,000", "one and a half" ±0.05 like "1.5" (two significant figures).
 - A multiplier after the second end of a range applies to the first when the first is
   smaller than the second's number: "four to five thousand" is [4000, 5000].
 
