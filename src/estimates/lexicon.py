@@ -517,9 +517,11 @@ word is read, noted, or the text is an error that says where reading stopped.
 
 - A noun the lexicon does not hold is a count of that thing in a countable dimension of
   its own: "13,000 workers" is 13,000 `worker`, and workers never add to persons. The
-  noun is the first plural word after the number ("13,000 construction workers"), or a
-  lone word ("5 police"); the singular comes from the `inflect` library. A noun that pint
-  uses for a measure ("5 tons", "100 bars") is an error unless your lexicon maps it.
+  noun is the first plural word after the number ("13,000 construction workers"), or
+  after one a lone word ("one worker"); the singular comes from the `inflect` library.
+  After more than one, a singular word is not taken for a noun ("5 captured", "5
+  January" are errors). A noun that pint uses for a measure ("5 tons", "100 bars", "3
+  km") is an error unless your lexicon maps it.
 - Money is an amount in one currency, each currency a dimension of its own: "$1.5
   billion" is 1.5e9 `USD`, "€2 bn" 2e9 `EUR`. Nothing converts between currencies.
 - Numbers written with a fraction ("two and a half million", "1½", "a quarter of a

@@ -109,8 +109,8 @@ def _singular(word: str) -> str | None:
     """The singular of a plural English noun ("workers" → "worker"), or None."""
     if word.endswith(_NOT_PLURAL) or not word.isalpha():
         return None
-    singular = _inflect().singular_noun(word)
-    return singular if isinstance(singular, str) and singular != word else None
+    singular = _inflect().singular_noun(word)  # "sheep" for "sheep": a plural all the same
+    return singular if isinstance(singular, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -701,8 +701,9 @@ class _Grammar:
             if bounds is not None:
                 core, index, hedge = bounds[0], bounds[1], None
         ratio = core[1].ratio if core[0] in ("point", "plus_minus", "range") else False
+        one = core[0] == "point" and not ratio and core[1].value == 1
         tail = self.tail(text, toks, index, ratio, core[0] == "vague",
-                         money[0] if money else None)
+                         money[0] if money else None, one)
         if tail.hedge is not None:
             hedge_at = index
             hedge = self.second_hedge(text, toks, hedge, tail.hedge[0], tail.hedge[1])
@@ -949,7 +950,7 @@ class _Grammar:
                 and self.fillers_after.match(toks.words, at) is None))
 
     def tail(self, text: str, toks: _Tokens, index: int, ratio: bool, vague: bool,
-             money: str | None) -> _Tail:
+             money: str | None, one: bool) -> _Tail:
         """Unit noun, rate and trailing words after the value; all must be read."""
         words, kinds, n = toks.words, toks.kinds, len(toks.words)
         unit: str | None = money
@@ -971,7 +972,7 @@ class _Grammar:
         if vague and index < n and words[index] == "of":
             index += 1
         if not ratio and unit is None:
-            unit, index, noun, notes = self.head(text, toks, index)
+            unit, index, noun, notes = self.head(text, toks, index, one)
         while index < n:
             found: tuple[Any, int] | None = None
             if unit is not None:
@@ -999,20 +1000,19 @@ class _Grammar:
                 break
             index = found[1]
         if index < n:
-            if unit is None and not ratio and kinds[index] == _WORD \
-                    and words[index] not in self.reserved:
-                reason = (f"no counted noun follows within {self.max_skipped} words (add one "
-                          f"to [units.nouns]), at {words[index]!r}")
+            if unit is None and not ratio and self.describes(toks, index):
+                reason = (f"no counted noun follows within {self.max_skipped} words (a plural, "
+                          f"or a noun of [units.nouns]), at {words[index]!r}")
             else:
                 reason = f"unexpected {words[index]!r} after the value"
             raise ParseError(text, toks.starts[index], reason)
         return _Tail(unit, rate, index, hedge, tuple(notes), noun)
 
-    def head(self, text: str, toks: _Tokens, index: int,
+    def head(self, text: str, toks: _Tokens, index: int, one: bool,
              ) -> tuple[str | None, int, str | None, list[str]]:
         """The counted noun after the value: the lexicon's within `max_skipped` words, else
-        the first plural word (or a lone word) as a countable of its own; words set aside
-        before it are noted."""
+        the first plural word (or after one, a lone word) as a countable of its own; words
+        set aside before it are noted."""
         words, n = toks.words, len(toks.words)
         at, run = index, list[int]()
         found: tuple[Any, int] | None = None
@@ -1031,9 +1031,9 @@ class _Grammar:
         new = False
         if found is None:
             heads = [i for i in run if self.plural(words[i]) is not None]
-            if not heads and len(run) == 1 and self.free(words[run[0]]) and (
+            if not heads and one and len(run) == 1 and self.free(words[run[0]]) and (
                     run[0] + 1 == n or not self.describes(toks, run[0] + 1)):
-                heads = run
+                heads = run  # "one worker"; after more than one, a singular word is no noun
             if not heads:
                 return None, index, None, []
             at = heads[0]
