@@ -673,6 +673,18 @@ def test_issue_18_users_add_countables_and_synonyms(tmp_path: Path) -> None:
         assert str(reading.unit) == "helicopter" and reading.notes == ()
 
 
+@pytest.mark.parametrize(("cell", "value"), [
+    ("12,500", 12_500), ("-0.25", -0.25), (" 7 ", 7), ("5.", 5), (".5", 0.5), ("1e6", 1e6),
+    ("12,34,567", 1_234_567), ("1 000", 1_000), ("0.125", 0.125), ("1,5", None), ("1_0", None),
+    ("1.000", None), ("12.500", None), ("inf", None), ("1.2.3", None), ("1e400", None)])
+def test_issue_18_one_number_reader_for_cells(cell: str, value: float | None) -> None:
+    from estimates.parse import read_numbers
+
+    values, bad = read_numbers([cell])
+    assert bool(bad[0]) == (value is None)
+    assert (math.isnan(values[0]) if value is None else values[0] == value), cell
+
+
 def test_issue_18_bound_cells_read_numbers_as_the_value_column_does(tmp_path: Path) -> None:
     from estimates import ClaimsError, read_claims
 

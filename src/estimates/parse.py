@@ -1428,7 +1428,7 @@ def _plain_number(lexicon: Lexicon) -> re.Pattern[str]:
         grouped += [f"[0-9]{{1,2}}(?:{re.escape(m)}[0-9]{{2}})+{re.escape(m)}[0-9]{{3}}"
                     for m in numbers["group_marks"]]
     whole = "|".join([*grouped, "[0-9]+"])
-    return re.compile(rf"\s*[+-]?(?:(?:{whole})(?:{decimal}[0-9]+)?|(?<!\w){decimal}[0-9]+)"
+    return re.compile(rf"\s*[+-]?(?:(?:{whole})(?:{decimal}[0-9]*)?|{decimal}[0-9]+)"
                       r"(?:[eE][+-]?[0-9]+)?\s*")
 
 
@@ -1436,8 +1436,8 @@ def read_numbers(texts: Iterable[str], *, lexicon: Lexicon | None = None,
                  ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Plain numbers in cells (``low``, ``high``, ``best``), read by the parser's rules.
 
-    The same digits as `parse` reads: "1,5" and "1_0" are not numbers, "12,500" and
-    "-0.25" are. Returns the values (NaN where empty) and a mask of the cells that are not
+    The same digits as `parse` reads: "1,5", "1_0" and "1.000" (a decimal or a
+    continental thousand?) are not numbers, "12,500", "-0.25" and "1e6" are. Returns the values (NaN where empty) and a mask of the cells that are not
     empty but not a finite number either.
 
     >>> values, bad = read_numbers(["12,500", "-0.25", "1,5", "1_0", ""])
@@ -1447,7 +1447,10 @@ def read_numbers(texts: Iterable[str], *, lexicon: Lexicon | None = None,
     lexicon = lexicon or Lexicon.default()
     numbers = lexicon.data["numbers"]
     cells = pd.Series(list(texts), dtype=object).astype(str)
-    ok = cells.str.fullmatch(_plain_number(lexicon)).to_numpy(bool)
+    ok = cells.str.fullmatch(_plain_number(lexicon)).to_numpy(bool, copy=True)
+    # "1.000" with no group mark: 1 to an English writer, 1000 to a continental one
+    decimal = re.escape(numbers["decimal_mark"])
+    ok &= ~cells.str.fullmatch(rf"\s*[+-]?0*[1-9][0-9]*{decimal}[0-9]{{3}}\s*").to_numpy(bool)
     cleaned = cells.str.strip()
     for mark in numbers["group_marks"]:
         cleaned = cleaned.str.replace(mark, "", regex=False)
