@@ -1437,8 +1437,9 @@ def read_numbers(texts: Iterable[str], *, lexicon: Lexicon | None = None,
     """Plain numbers in cells (``low``, ``high``, ``best``), read by the parser's rules.
 
     The same digits as `parse` reads: "1,5", "1_0" and "1.000" (a decimal or a
-    continental thousand?) are not numbers, "12,500", "-0.25" and "1e6" are. Returns the values (NaN where empty) and a mask of the cells that are not
-    empty but not a finite number either.
+    continental thousand?) are not numbers, "12,500", "-0.25" and "1e6" are. Returns the
+    values (NaN where empty) and a mask of the cells that are not empty but not a finite
+    number either.
 
     >>> values, bad = read_numbers(["12,500", "-0.25", "1,5", "1_0", ""])
     >>> values.tolist()[:2], bad.tolist()
