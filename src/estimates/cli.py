@@ -224,8 +224,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="show how phrases are read",
-        description="Show how phrases are read into intervals with units: each argument, "
-                    "each line of --file, or each line of stdin with -. Every phrase gets a "
+        description="Show how phrases are read into intervals with units: each argument,\n"
+                    "each line of --file, or each line of stdin with -. Every phrase gets a\n"
                     "result; unreadable ones are listed on stderr and the exit code is 2.",
         epilog='example: estimates parse "some 3000-10000 soldiers" --format json',
         formatter_class=argparse.RawDescriptionHelpFormatter,
