@@ -88,6 +88,42 @@ _LIMIT = 10**30
 _NOT_PLURAL = ("ous", "ss", "us", "is", "ics")
 
 
+def _pint_knows(name: str) -> bool:
+    """Whether pint names a unit so: a unit of its own, or a short symbol with a prefix
+    ("km", "kg"; a longer word pint reads with a prefix, such as "units" as micro-nit,
+    is a noun)."""
+    if name in ureg._units:
+        return True
+    if len(name) > 3:
+        return False
+    try:
+        ureg.parse_units(name)
+    except Exception:  # pint fails on unknown names in several ways
+        return False
+    return True
+
+
+def _counts(name: str) -> bool:
+    """Whether pint's unit `name` counts things (one dimension of ours, power one)."""
+    dimensions = dict(ureg.parse_units(name).dimensionality)
+    return len(dimensions) == 1 and list(dimensions.values()) == [1] \
+        and str(next(iter(dimensions))) not in _MEASURES
+
+
+@lru_cache(maxsize=4096)
+def _new_noun(written: str, word: str, singular: str) -> tuple[str, str | None]:
+    """The countable unit of a noun the lexicon lacks, or ("", the reason it is none)."""
+    for name in (written, word, singular):
+        if _pint_knows(name) and not _counts(name):
+            unit = ureg.parse_units(name)
+            return "", (f"{word!r} is pint's unit {unit} ({unit.dimensionality}), a measure, "
+                        "not a count: map the noun in [units.nouns] to count it")
+    try:
+        return str(countable(singular)), None
+    except UnitError as error:
+        return "", str(error)
+
+
 def _product(factors: Iterable[Rational]) -> Rational:
     """The exact product of multiplier factors (1 for none)."""
     result: Rational = 1
@@ -362,6 +398,7 @@ class _Grammar:
                                 | set(self.separators.first))
         self.phrase_starts = (set(self.rates.first) | set(self.after.first) | set(self.signs.first)
                               | set(self.percent.first) | set(self.fillers_after.first))
+        self.noun_starts = set(self.nouns.first) | set(self.signs.first)
         self.reserved = (self.before.words | self.after.words | self.separators.words
                          | self.plus_minus.words | self.enclosing.words | self.vague.words
                          | self.rates.words | self.percent.words | set(self.number_words)
@@ -884,37 +921,10 @@ class _Grammar:
 
     def new_noun(self, text: str, toks: _Tokens, at: int, singular: str) -> str:
         """The countable of a noun the lexicon does not hold; an error if pint measures it."""
-        for name in (text[toks.starts[at]:toks.ends[at]], toks.words[at], singular):
-            if self.pint_knows(name) and not self.countable(name):
-                unit = ureg.parse_units(name)
-                raise ParseError(text, toks.starts[at], f"{toks.words[at]!r} is pint's unit "
-                                 f"{unit} ({unit.dimensionality}), a measure, not a count: map "
-                                 "the noun in [units.nouns] to count it")
-        try:
-            return str(countable(singular))
-        except UnitError as error:
-            raise ParseError(text, toks.starts[at], str(error)) from None
-
-    @staticmethod
-    def pint_knows(name: str) -> bool:
-        """Whether pint names a unit so: a unit of its own, or a short symbol with a prefix
-        ("km", "kg"; a longer word pint reads with a prefix, such as "units" as micro-nit,
-        is a noun)."""
-        if name in ureg._units:
-            return True
-        if len(name) > 3:
-            return False
-        try:
-            ureg.parse_units(name)
-        except Exception:  # pint fails on unknown names in several ways
-            return False
-        return True
-
-    @staticmethod
-    def countable(name: str) -> bool:
-        dimensions = dict(ureg.parse_units(name).dimensionality)
-        return len(dimensions) == 1 and list(dimensions.values()) == [1] \
-            and str(next(iter(dimensions))) not in _MEASURES
+        unit, problem = _new_noun(text[toks.starts[at]:toks.ends[at]], toks.words[at], singular)
+        if problem is not None:
+            raise ParseError(text, toks.starts[at], problem)
+        return unit
 
     def noun_at(self, text: str, toks: _Tokens, start: int) -> tuple[str, int, bool] | None:
         """A noun at `start`, after at most `max_skipped` describing words: of the lexicon, a
@@ -1017,9 +1027,10 @@ class _Grammar:
         at, run = index, list[int]()
         found: tuple[Any, int] | None = None
         while at < n:
-            found = self.nouns.match(words, at) or self.signs.match(words, at)
-            if found is not None or self.rates.match(words, at) is not None:
-                break
+            if words[at] in self.noun_starts:
+                found = self.nouns.match(words, at) or self.signs.match(words, at)
+                if found is not None:
+                    break
             if not self.describes(toks, at) or len(run) >= self.max_skipped:
                 break
             run.append(at)
