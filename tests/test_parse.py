@@ -829,3 +829,17 @@ def test_issue_17_cli_parse_reads_many_phrases_in_every_format(tmp_path: Path,
     assert capsys.readouterr().out.splitlines()[0].startswith("text,low,high")
     assert main(["parse", "5 tanks", "about 3,000"]) == 0
     assert capsys.readouterr().out.count("      text: ") == 2
+
+
+def test_issue_17_cli_parse_reads_phrases_from_stdin(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from estimates.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("over 10,000 troops\n€2 bn\n"))
+    assert main(["parse", "-", "--format", "json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(row["low"], row["unit"]) for row in rows] == [(10_000, "person"), (1.95e9, "EUR")]
+    assert main(["parse"]) == 2
+    assert "needs a phrase" in capsys.readouterr().err
