@@ -40,7 +40,7 @@ def test_every_problem_of_every_row_is_collected(tmp_path) -> None:  # type: ign
         "k,y,5 containers,,,2024-01-01,,,,,,",
         "l,z,5,,,2024-01-01,,level,,,,",
         "m,z,5,,,2024-01-01,,cumulative,,,,",
-        "n,x,5 flurbs,,,2024-01-01,,,,,,",
+        "n,x,5 tons,,,2024-01-01,,,,,,",  # a measure, not a count (issue 18)
     ]) + "\n"
     with pytest.raises(ClaimsError) as caught:
         read_claims(_write(tmp_path, text))

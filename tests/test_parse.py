@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import sys
 from fractions import Fraction
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -97,6 +101,7 @@ RULE_READINGS = {
     "at_least": (2_000, INF, False, True),
     "at_most": (0, 2_000, False, False),
     "below": (0, 2_000, False, True),
+    "exact": (2_000, 2_000, False, False),
 }
 HEDGE_ROWS = [(name, hedge["rule"], place, phrase)
               for name, hedge in LEXICON["hedges"].items()
@@ -127,8 +132,9 @@ def test_hedges_of_the_design_table_have_their_rules() -> None:
 @pytest.mark.parametrize("noun", list(LEXICON["units"]["nouns"]))
 def test_every_counted_noun_gives_its_unit(noun: str) -> None:
     unit = LEXICON["units"]["nouns"][noun]
-    assert_reads(f"1,354 {noun}", 1353.5, 1354.5, unit=unit)
-    assert_reads(f"1,354 North Korean {noun}", 1353.5, 1354.5, unit=unit)
+    kind = "amount" if unit in LEXICON["money"]["currencies"] else "count"
+    assert_reads(f"1,354 {noun}", 1353.5, 1354.5, unit=unit, kind=kind)
+    assert_reads(f"1,354 North Korean {noun}", 1353.5, 1354.5, unit=unit, kind=kind)
 
 
 @pytest.mark.parametrize("phrase", list(LEXICON["rates"]))
@@ -307,7 +313,7 @@ def test_adjectives_are_skipped_only_up_to_a_known_noun() -> None:
 
 
 @pytest.mark.parametrize(("text", "position"), [
-    ("5,000 widgets", 6), ("3,000 more troops", 6), ("over", 4), ("about 3000-5000 or more", 16),
+    ("5,000 tons", 6), ("3,000 more troops", 6), ("over", 4), ("about 3000-5000 or more", 16),
     ("over 3000-5000", 0), ("10-5", 3), ("lots", 0), ("5,000 troops and 3 tanks", 13),
     ("approximately half of its initial force of 11,000 men", 43), ("5,000 troops containers", 13),
     ("", 0), ("   ", 3), ("1,354 casualties every fortnight", 17), ("-5", 0),
@@ -353,8 +359,11 @@ def test_reading_interval_is_the_closed_hull() -> None:
 def test_a_custom_noun_from_an_extended_lexicon() -> None:
     lexicon = Lexicon.default().extend({"units": {"nouns": {"marines": "person"}}})
     assert_reads("1,354 marines", 1353.5, 1354.5, unit="person", lexicon=lexicon)
-    with pytest.raises(ParseError):
-        parse("1,354 marines")
+    assert parse("1,354 marines", lexicon=lexicon).notes == ()
+    # without it, marines are a countable of their own, and the reading says so
+    reading = assert_reads("1,354 marines", 1353.5, 1354.5, unit="marine")
+    assert reading.notes == ("'marines' is not in the lexicon: read as a count of 'marine', "
+                             "a countable of its own",)
 
 
 # -- properties -----------------------------------------------------------------------
@@ -474,10 +483,12 @@ def _agree(table: pd.DataFrame, texts: list[str], halo: str | float) -> None:
             assert row.error == str(error).split("\n", 1)[0] and math.isnan(row.low), text
         else:
             hedge = None if pd.isna(row.hedge) else row.hedge
+            notes = None if pd.isna(row.notes) else row.notes
             assert (row.low, row.high, row.low_open, row.high_open, row.halo, row.unit,
-                    row.kind, hedge) == (
+                    row.kind, hedge, notes) == (
                 reading.low, reading.high, reading.low_open, reading.high_open, reading.halo,
-                str(reading.unit), reading.kind, reading.hedge), text
+                str(reading.unit), reading.kind, reading.hedge,
+                "; ".join(reading.notes) or None), text
             assert pd.isna(row.error), text
 
 
@@ -510,3 +521,325 @@ def test_parse_many_agrees_with_parse(texts: list[str]) -> None:
         else:
             assert (row.low, row.high, row.unit, row.kind) == (
                 reading.low, reading.high, str(reading.unit), reading.kind)
+
+
+# -- issue 18: numbers the way reports write them, never misread silently ----------------
+
+D, P = "dimensionless", "person"
+#: per wording family: (text, low, high, low_open, high_open, unit, kind), halo "digits"
+FAMILIES: dict[str, list[tuple[str, float, float, bool, bool, str, str]]] = {
+    "fraction of a multiplier": [
+        ("a quarter of a million", 245_000, 255_000, False, False, D, "count"),
+        ("two thirds of a million", 2e6 / 3 - 5_000, 2e6 / 3 + 5_000, False, False, D, "count"),
+        ("a third of a million", 1e6 / 3 - 5_000, 1e6 / 3 + 5_000, False, False, D, "count"),
+        ("half million", 495_000, 505_000, False, False, D, "count"),
+    ],
+    "multiplier after a range of words": [
+        ("four to five thousand", 4_000, 5_000, False, False, D, "count"),
+        ("three to five million", 3e6, 5e6, False, False, D, "count"),
+        ("between four and five thousand", 4_000, 5_000, False, False, D, "count"),
+        ("two to three hundred thousand", 200_000, 300_000, False, False, D, "count"),
+    ],
+    "multipliers": [
+        ("about 8 B people", 7.2e9, 8.8e9, False, False, P, "count"),
+        ("2 trillion people", 1.95e12, 2.05e12, False, False, P, "count"),
+        ("13 lakh people", 1_250_000, 1_350_000, False, False, P, "count"),
+        ("1.2 bln troops", 1.15e9, 1.25e9, False, False, P, "count"),
+        ("3 crore", 29_500_000, 30_500_000, False, False, D, "count"),
+        ("1.2 mln", 1_150_000, 1_250_000, False, False, D, "count"),
+        ("4 hundred million", 395e6, 405e6, False, False, D, "count"),
+        ("3 dozen", 35.5, 36.5, False, False, D, "count"),
+        ("3 dozens", 35.5, 36.5, False, False, D, "count"),
+    ],
+    "whole numbers with fractions": [
+        ("one and a half", 1.45, 1.55, False, False, D, "count"),
+        ("two and a half million", 2.45e6, 2.55e6, False, False, D, "count"),
+        ("1½", 1.45, 1.55, False, False, D, "count"),
+        ("2 1/4", 2.2, 2.3, False, False, D, "count"),
+        ("3 million and a quarter", 3.245e6, 3.255e6, False, False, D, "count"),  # as "3.25 million"
+    ],
+    "fractions": [
+        ("⅔", 2 / 3, 2 / 3, False, False, D, "ratio"),
+        ("one in five", 0.2, 0.2, False, False, D, "ratio"),
+        ("2 out of 3", 2 / 3, 2 / 3, False, False, D, "ratio"),
+        ("one over three", 1 / 3, 1 / 3, False, False, D, "ratio"),
+        ("a hundredth", 0.01, 0.01, False, False, D, "ratio"),
+        ("one twenty-fifth", 0.04, 0.04, False, False, D, "ratio"),
+    ],
+    "comparisons": [
+        ("less than or equal to 100", 0, 100, False, False, D, "count"),
+        ("equal to or more than 30", 30, INF, False, True, D, "count"),
+        ("200 or greater", 200, INF, False, True, D, "count"),
+        ("exceeds 100", 100, INF, True, True, D, "count"),
+        ("exceeding 100", 100, INF, True, True, D, "count"),
+        ("surpassed 100", 100, INF, True, True, D, "count"),
+        ("north of 100", 100, INF, True, True, D, "count"),
+        ("in the region of 100", 90, 110, False, False, D, "count"),
+        ("just 100", 100, 100, False, False, D, "count"),
+        ("100-ish", 90, 110, False, False, D, "count"),
+    ],
+    "two-clause bounds": [
+        ("greater than 100 and smaller than 300", 100, 300, True, True, D, "count"),
+        ("at least 20 and at most 100", 20, 100, False, False, D, "count"),
+        ("more than 100 but fewer than 300 troops", 100, 300, True, True, P, "count"),
+        ("up to 5 and at least 3", 3, 5, False, False, D, "count"),
+    ],
+    "numbers": [
+        ("12,34,567", 1_234_566.5, 1_234_567.5, False, False, D, "count"),
+        ("two point five million", 2.45e6, 2.55e6, False, False, D, "count"),
+        ("naught point five", 0.495, 0.505, False, False, D, "count"),
+        (".5", 0.45, 0.55, False, False, D, "count"),
+        ("+5", 4.5, 5.5, False, False, D, "count"),
+        ("fifty - two", 51.5, 52.5, False, False, D, "count"),
+        ("5 through 10", 5, 10, False, False, D, "count"),
+        ("5 ~ 10", 5, 10, False, False, D, "count"),
+        ("seven hundred eighty-six", 785.5, 786.5, False, False, D, "count"),
+    ],
+    "percent spellings": [
+        ("40 pc", 0.395, 0.405, False, False, D, "ratio"),
+        ("40 per-cent", 0.395, 0.405, False, False, D, "ratio"),
+        ("3 percentage points", 2.5, 3.5, False, False, "percentage_point", "count"),
+    ],
+    "money": [
+        ("$1.5 billion", 1.45e9, 1.55e9, False, False, "USD", "amount"),
+        ("€2 bn", 1.95e9, 2.05e9, False, False, "EUR", "amount"),
+        ("2.5 billion dollars", 2.45e9, 2.55e9, False, False, "USD", "amount"),
+        ("£300m", 295e6, 305e6, False, False, "GBP", "amount"),
+        ("over $1.5 billion", 1.5e9, INF, True, True, "USD", "amount"),
+        ("between $1 and $2 billion", 1e9, 2e9, False, False, "USD", "amount"),
+        ("$5-10 million a year", 5e6, 10e6, False, False, "USD/year", "rate"),
+    ],
+    "counted nouns": [
+        ("13,000 workers", 12_500, 13_500, False, False, "worker", "count"),
+        ("at least 12 civilians", 12, INF, False, True, P, "count"),
+        ("some 3,000 refugees", 2_700, 3_300, False, False, P, "count"),
+        ("5,000 internally displaced people", 4_950, 5_050, False, False, P, "count"),
+        ("100 missiles and drones", 95, 105, False, False, "missile", "count"),
+    ],
+}
+FAMILY_ROWS = [(family, *row) for family, rows in FAMILIES.items() for row in rows]
+
+
+@pytest.mark.parametrize(("family", "text", "low", "high", "low_open", "high_open", "unit",
+                          "kind"), FAMILY_ROWS)
+def test_issue_18_each_wording_family_reads_to_its_exact_interval(
+        family: str, text: str, low: float, high: float, low_open: bool, high_open: bool,
+        unit: str, kind: str) -> None:
+    assert_reads(text, low, high, low_open, high_open, unit, kind)
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("2 gazillion people", 2), ("5xyz", 1), ("3 in 2024", 5), ("5 tons", 2), ("100 bars", 4),
+    ("13,000 workers protested", 15), ("1,354 North Korean", 6), ("5 km", 2), ("3 kWh", 2),
+])
+def test_issue_18_what_could_be_misread_is_an_error(text: str, position: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text)
+    assert caught.value.position == position
+
+
+@pytest.mark.parametrize(("text", "unit", "notes"), [
+    ("13,000 construction workers", "worker", (
+        "'construction' before the noun set aside",
+        "'workers' is not in the lexicon: read as a count of 'worker', a countable of its own")),
+    ("over 10,000 North Korean troops", "person", ("'North Korean' before the noun set aside",)),
+    ("100 missiles and drones", "missile", (
+        "'drones' also named: read as a count of 'missile' alone",)),
+])
+def test_issue_18_what_is_set_aside_or_guessed_is_noted(text: str, unit: str,
+                                                       notes: tuple[str, ...]) -> None:
+    reading = parse(text)
+    assert str(reading.unit) == unit and reading.notes == notes
+
+
+def test_issue_18_a_new_countable_never_adds_to_persons() -> None:
+    from estimates.errors import UnitMismatchError
+    from estimates.units import conversion_factor
+
+    workers, troops = parse("13,000 workers").unit, parse("13,000 troops").unit
+    assert workers.dimensionality != troops.dimensionality
+    with pytest.raises(UnitMismatchError):
+        conversion_factor(workers, troops)
+    assert parse("5 euros").unit.dimensionality != parse("5 dollars").unit.dimensionality
+
+
+def test_issue_18_users_add_countables_and_synonyms(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[units.nouns]\nhelicopters = "helicopter"\nchoppers = "helicopter"\n',
+                    encoding="utf-8")
+    lexicon = Lexicon.load(path)
+    for text in ("12 helicopters", "12 choppers"):
+        reading = parse(text, lexicon=lexicon)
+        assert str(reading.unit) == "helicopter" and reading.notes == ()
+
+
+@pytest.mark.parametrize(("cell", "value"), [
+    ("12,500", 12_500), ("-0.25", -0.25), (" 7 ", 7), ("5.", 5), (".5", 0.5), ("1e6", 1e6),
+    ("12,34,567", 1_234_567), ("1 000", 1_000), ("0.125", 0.125), ("1,5", None), ("1_0", None),
+    ("1.000", None), ("12.500", None), ("inf", None), ("1.2.3", None), ("1e400", None)])
+def test_issue_18_one_number_reader_for_cells(cell: str, value: float | None) -> None:
+    from estimates.parse import read_numbers
+
+    values, bad = read_numbers([cell])
+    assert bool(bad[0]) == (value is None)
+    assert (math.isnan(values[0]) if value is None else values[0] == value), cell
+
+
+def test_issue_18_bound_cells_read_numbers_as_the_value_column_does(tmp_path: Path) -> None:
+    from estimates import ClaimsError, read_claims
+
+    path = tmp_path / "claims.csv"
+    path.write_text("id,quantity,low,high,as_of\na,x,\"1,5\",20,2024-01-01\n"
+                    "b,x,1_0,20,2024-01-01\nc,x,\"12,500\",\"13,000\",2024-01-01\n",
+                    encoding="utf-8")
+    with pytest.raises(ClaimsError) as caught:
+        read_claims(path)
+    problems = caught.value.problems
+    assert set(zip(problems["line"], problems["column"], strict=True)) == {(2, "low"), (3, "low")}
+
+
+# -- every phrase the lexicon generates reads to its table row ------------------------------
+
+@st.composite
+def lexicon_phrases(draw: st.DrawFn) -> tuple[str, tuple[float, float, bool, bool], str]:
+    """A phrase built from one row of the lexicon, what that row says it reads to, and the
+    unit: a hedge around 2,000 (±50), a vague amount, a noun, a rate, a currency sign."""
+    hedges = [(name, hedge["rule"], place, phrase) for name, hedge in LEXICON["hedges"].items()
+              for place in ("before", "after") for phrase in hedge.get(place, ())]
+    _, rule, place, phrase = draw(st.sampled_from(hedges))
+    noun, unit = draw(st.sampled_from(sorted(LEXICON["units"]["nouns"].items())))
+    expected = RULE_READINGS[rule]
+    if draw(st.booleans()):
+        sign, code = draw(st.sampled_from(sorted(LEXICON["money"]["signs"].items())))
+        number, unit = f"{sign}2,000" if not sign[-1].isalpha() else f"{sign} 2,000", code
+        noun = ""
+    else:
+        number = "2,000"
+    text = f"{phrase} {number} {noun}" if place == "before" else f"{number} {phrase} {noun}"
+    if draw(st.booleans()):
+        rate, time = draw(st.sampled_from(sorted(LEXICON["rates"].items())))
+        return f"{text} {rate}", expected, f"{unit}/{time}"
+    return text, expected, unit
+
+
+@given(lexicon_phrases())
+def test_every_phrase_the_lexicon_generates_reads_to_its_table_row(
+        case: tuple[str, tuple[float, float, bool, bool], str]) -> None:
+    text, (low, high, low_open, high_open), unit = case
+    reading = parse(text)
+    assert (reading.low, reading.high, reading.low_open, reading.high_open) == (
+        low, high, low_open, high_open), text
+    assert reading.unit == parse_unit(unit), text
+
+
+#: words no lexicon table holds
+unknown_words = st.from_regex(r"[a-z]{3,9}", fullmatch=True).filter(
+    lambda w: w not in _Grammar(Lexicon.default()).reserved
+    and w not in LEXICON["units"]["nouns"] and w not in LEXICON["units"]["not_nouns"])
+
+
+@given(st.lists(st.sampled_from(["over 2,000", "about 3 million", "5", "12 soldiers",
+                                 "$4 billion", "3-5 per day"]), min_size=1, max_size=1),
+       unknown_words, st.integers(min_value=0, max_value=3))
+def test_no_phrase_with_an_unknown_word_reads_without_an_error_or_a_note(
+        phrases: list[str], word: str, where: int) -> None:
+    words = phrases[0].split()
+    words.insert(min(where, len(words)), word)
+    text = " ".join(words)
+    try:
+        reading = parse(text)
+    except ParseError:
+        return
+    assert any(word in note.lower() for note in reading.notes), (text, reading.notes)
+
+
+# -- robustness: work linear in the text ---------------------------------------------------
+
+class _CountingPattern:
+    """A compiled pattern that counts the work of its scans: every start position the
+    engine tries (a failed try retries at the next one), and the characters matched."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.work = 0
+
+    def findall(self, text: str, start: int, end: int) -> list[Any]:
+        position = start
+        for found in self.pattern.finditer(text, start, end):
+            self.work += (found.start() - position) * (end - position) + found.end() - found.start()
+            position = found.end()
+        self.work += (end - position) * (end - position)  # tried at every position left
+        return self.pattern.findall(text, start, end)
+
+
+def _parse_work(text: str) -> int:
+    """Characters the tokenizer's scans examine plus Python lines run, to read `text`
+    (once read before, so that first-use loading is not counted)."""
+    grammar = _Grammar(Lexicon.default())
+    grammar.read(text, "digits")
+    counter = _CountingPattern(grammar.token)
+    grammar.token = counter  # type: ignore[assignment]
+    lines = 0
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal lines
+        lines += event == "line"
+        return trace
+
+    sys.settrace(trace)
+    try:
+        grammar.read(text, "digits")
+    finally:
+        sys.settrace(None)
+    return counter.work + lines
+
+
+@given(st.sampled_from(["over 10,000 troops", "about 3 million", "13,000 workers", "$1.5bn"]),
+       st.integers(min_value=1, max_value=5_000), st.sampled_from(["end", "middle"]))
+def test_issue_18_parse_work_grows_at_most_linearly_with_padding(text: str, n: int,
+                                                                  where: str) -> None:
+    def padded(count: int) -> str:
+        if where == "end":
+            return text + " " * count
+        head, _, tail = text.partition(" ")
+        return head + " " * (count + 1) + tail
+
+    base, once, twice = (_parse_work(padded(k)) for k in (0, n, 2 * n))
+    assert twice - once <= (once - base) + 50, (base, once, twice)
+
+
+def test_issue_18_twenty_thousand_trailing_spaces_read_quickly() -> None:
+    assert parse("over 10,000 troops" + " " * 20_000).low == 10_000
+    assert _parse_work("5" + " " * 20_000) < 2 * 20_000
+
+
+# -- the command line reads many phrases in one start-up ------------------------------------
+
+def test_issue_17_cli_parse_reads_many_phrases_in_every_format(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from estimates.cli import main
+
+    phrases = tmp_path / "phrases.txt"
+    phrases.write_text("over 10,000 troops\n# a comment\n\n$1.5 billion\nlots\n", encoding="utf-8")
+    assert main(["parse", "--file", str(phrases), "--format", "json"]) == 2
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["text"] for row in rows] == ["over 10,000 troops", "$1.5 billion", "lots"]
+    assert rows[1]["unit"] == "USD" and "error" in rows[2]
+    assert main(["parse", "5 tanks", "about 3,000", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("text,low,high")
+    assert main(["parse", "5 tanks", "about 3,000"]) == 0
+    assert capsys.readouterr().out.count("      text: ") == 2
+
+
+def test_issue_17_cli_parse_reads_phrases_from_stdin(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    from estimates.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("over 10,000 troops\n€2 bn\n"))
+    assert main(["parse", "-", "--format", "json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(row["low"], row["unit"]) for row in rows] == [(10_000, "person"), (1.95e9, "EUR")]
+    assert main(["parse"]) == 2
+    assert "needs a phrase" in capsys.readouterr().err

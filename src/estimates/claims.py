@@ -244,13 +244,12 @@ def _first_of_each(codes: NDArray[np.intp], size: int) -> NDArray[np.int64]:
     return first
 
 
-def _numbers(text: _Text) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Numbers from text; empty is NaN; also a mask of the non-empty cells that are not numbers."""
-    distinct = pd.Series(text.texts, dtype=object)
-    cleaned = distinct.str.replace(",", "", regex=False).str.replace("_", "", regex=False)
-    numbers = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").to_numpy(np.float64)
-    # NaN, and numbers too large for a float (they would silently become infinite), are bad.
-    bad = (distinct != "").to_numpy() & (np.isnan(numbers) | np.isinf(numbers))
+def _numbers(text: _Text, lexicon: Any = None) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Numbers from text by the parser's digit rules (issue 18: "1,5" is not 15); empty is
+    NaN; also a mask of the non-empty cells that are not finite numbers."""
+    from estimates.parse import read_numbers
+
+    numbers, bad = read_numbers(text.texts, lexicon=lexicon)
     return text.each(numbers), text.each(bad)
 
 
@@ -577,15 +576,15 @@ def _read_values(texts: dict[str, _Text], problems: _Problems, lexicon: Any,
     parsed_unit = np.append(parsed["unit"].fillna("").astype(str).to_numpy(object), "")
     parsed_kind = np.append(parsed["kind"].fillna("count").astype(str).to_numpy(object), "count")
     value_codes = np.where(use_value, value.codes, len(value.texts))  # the last entry: not used
-    low, bad_low = _numbers(texts["low"])
-    high, bad_high = _numbers(texts["high"])
+    low, bad_low = _numbers(texts["low"], lexicon)
+    high, bad_high = _numbers(texts["high"], lexicon)
     problems.add(bad_low, "low", texts["low"], "is not a finite number")
     problems.add(bad_high, "high", texts["high"], "is not a finite number")
     low = np.where(low_empty, -np.inf, low)
     high = np.where(high_empty, np.inf, high)
     problems.add(bounds_given & (low > high), "high", texts["high"],
                  lambda rows: ["is below low " + text for text in texts["low"].cells[rows]])
-    best, bad_best = _numbers(texts["best"])
+    best, bad_best = _numbers(texts["best"], lexicon)
     problems.add(bad_best, "best", texts["best"], "is not a finite number")
     unit = texts["unit"]
     written = _written_units(unit, parsed_unit, parsed_kind == "ratio", value_codes, problems)

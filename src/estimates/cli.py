@@ -60,18 +60,60 @@ class _Parser(argparse.ArgumentParser):
         self.exit(BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+def _phrases(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(where, phrase) for each phrase: arguments, then lines of --file (``-`` is stdin)."""
+    found = [(f"argument {number}", text) for number, text in enumerate(args.text, 1)
+             if text != "-"]
+    files = ([args.file] if args.file else []) + (["-"] if "-" in args.text else [])
+    for name in files:
+        try:
+            handle = sys.stdin if name == "-" else open(name, encoding="utf-8")  # noqa: SIM115
+        except OSError as error:
+            raise UsageError(f"cannot read {name}: {error.strerror}") from None
+        with handle:
+            for number, line in enumerate(handle, 1):
+                if line.strip() and not line.lstrip().startswith("#"):
+                    found.append((f"{'<stdin>' if name == '-' else name}:{number}",
+                                  line.rstrip("\r\n")))
+    if not found:
+        raise UsageError("estimates parse needs a phrase, --file FILE, or - to read stdin")
+    return found
+
+
+_PARSE_FIELDS = ("text", "low", "high", "low_open", "high_open", "unit", "kind", "hedge",
+                 "halo", "span", "noun", "notes", "error")
+
+
 def _parse_command(args: argparse.Namespace) -> int:
+    """Read every phrase in one start-up; each gets a result, an unreadable one its error."""
+    import csv
+
+    from estimates.errors import ParseError
     from estimates.lexicon import Lexicon
     from estimates.parse import parse
 
     lexicon = Lexicon.load(args.lexicon) if args.lexicon else None
-    reading = parse(args.text, lexicon=lexicon, halo=args.halo)
-    if args.format == "json":
-        print(json.dumps(reading.to_dict(), ensure_ascii=False))
-        return 0
-    for key, value in reading.to_dict().items():
-        print(f"{key:>10}: {value}")
-    return 0
+    failed = 0
+    writer = csv.DictWriter(sys.stdout, _PARSE_FIELDS, lineterminator="\n") \
+        if args.format == "csv" else None
+    if writer is not None:
+        writer.writeheader()
+    for count, (where, text) in enumerate(_phrases(args)):
+        try:
+            row = parse(text, lexicon=lexicon, halo=args.halo).to_dict()
+        except ParseError as error:
+            failed += 1
+            print(f"estimates: error: {where}: {error}", file=sys.stderr)
+            row = {"text": text, "error": str(error).split("\n", 1)[0]}
+        if writer is not None:
+            writer.writerow({key: "; ".join(value) if key == "notes" else value
+                             for key, value in row.items()})
+        elif args.format == "json":
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print("\n" * bool(count) + "\n".join(f"{key:>10}: {value}" for key, value
+                                                   in row.items()))
+    return BAD_INPUT if failed else 0
 
 
 def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -299,13 +341,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
     parse = commands.add_parser(
         "parse",
-        help="show how a phrase is read",
-        description="Show how a phrase is read into an interval with a unit.",
+        help="show how phrases are read",
+        description="Show how phrases are read into intervals with units: each argument,\n"
+                    "each line of --file, or each line of stdin with -. Every phrase gets a\n"
+                    "result; unreadable ones are listed on stderr and the exit code is 2.",
         epilog='example: estimates parse "some 3000-10000 soldiers" --format json',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parse.add_argument("text", help="the number as written, e.g. 'over 10,000 troops'")
-    parse.add_argument("--format", choices=["table", "json"], default="table")
+    parse.add_argument("text", nargs="*", help="phrases as written, e.g. 'over 10,000 troops'; "
+                       "- reads one phrase per line from stdin")
+    parse.add_argument("--file", metavar="FILE", help="read one phrase per line (# comments)")
+    parse.add_argument("--format", choices=["table", "json", "csv"], default="table",
+                       help="table: a block per phrase; json: one object per line; csv")
     parse.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
     parse.add_argument("--halo", choices=["digits", "exact", "relative"], default="digits",
                        help="how precisely a bare number is read (default: digits)")

@@ -25,9 +25,9 @@ from types import MappingProxyType
 from typing import Any
 
 from estimates.errors import LexiconError, UnitError
-from estimates.units import parse_unit
+from estimates.units import countable, currency, parse_unit
 
-__all__ = ["RULES", "Lexicon", "lexicon_markdown", "phrase_words"]
+__all__ = ["RULES", "Lexicon", "lexicon_markdown", "lexicon_reference", "phrase_words"]
 
 #: What a hedge rule does to the number N it qualifies (w is the rule's ``widen``).
 RULES: Mapping[str, str] = MappingProxyType({
@@ -38,10 +38,15 @@ RULES: Mapping[str, str] = MappingProxyType({
     "at_least": "[N, ∞)",
     "at_most": "[0, N]",
     "below": "[0, N)",
+    "exact": "[N, N], no halo",
 })
 
 _SECTIONS = ("numbers", "multipliers", "fractions", "hedges", "ranges", "vague", "units",
-             "rates", "fillers")
+             "money", "rates", "fillers")
+#: pint's own dimensions: a unit in one of them measures, it does not count
+_MEASURES = frozenset({"[length]", "[mass]", "[time]", "[current]", "[temperature]",
+                       "[substance]", "[luminosity]", "[printing_unit]", "[information]"})
+_VULGAR = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _PHRASE_WORD = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 
@@ -142,6 +147,7 @@ class _Checker:
         ranges = self.table(data, "ranges")
         self.phrases(ranges, "ranges.separators")
         self.phrases(ranges, "ranges.plus_minus")
+        self.phrases(ranges, "ranges.joined")
         for index, text in enumerate(ranges.get("enclosing", [])):
             key = f"ranges.enclosing[{index}]"
             if not isinstance(text, str) or text.count("...") != 1:
@@ -149,6 +155,7 @@ class _Checker:
             for part in text.split("..."):
                 self.phrase(part, key)
         self.check_vague(self.table(data, "vague"))
+        self.check_money(self.table(data, "money"))
         self.check_units(self.table(data, "units"))
         seen: dict[tuple[str, ...], tuple[str, object]] = {}
         for phrase, unit in self.table(data, "rates").items():
@@ -179,6 +186,15 @@ class _Checker:
             raise self.fail("numbers.relative_halo", f"must be below 1, not {relative!r}")
         self.phrases(numbers, "numbers.one")
         self.phrases(numbers, "numbers.percent")
+        self.phrases(numbers, "numbers.point")
+        self.phrases(numbers, "numbers.ratio")
+        if not isinstance(numbers.get("indian_grouping", False), bool):
+            raise self.fail("numbers.indian_grouping", "must be true or false")
+        for sign, value in self.table(numbers, "numbers.vulgar").items():
+            key = f"numbers.vulgar.{sign}"
+            if len(sign) != 1 or not isinstance(value, str) or not _VULGAR.fullmatch(value):
+                raise self.fail(key, f"must map one character to a fraction such as '2/3', not "
+                                     f"{sign!r} = {value!r}")
         for word, value in self.table(numbers, "numbers.words").items():
             self.phrase(word, f"numbers.words.{word}")
             self.number(value, f"numbers.words.{word}", integer=True)
@@ -214,9 +230,27 @@ class _Checker:
                 if not isinstance(entry.get(end, False), bool):
                     raise self.fail(f"{key}.{end}", "must be true or false")
 
+    def check_money(self, money: Mapping[str, Any]) -> None:
+        codes = money.get("currencies", [])
+        if not isinstance(codes, list | tuple):
+            raise self.fail("money.currencies", f"must be a list of codes, not {codes!r}")
+        for index, code in enumerate(codes):
+            try:
+                currency(code if isinstance(code, str) else repr(code))
+            except UnitError as error:
+                raise self.fail(f"money.currencies[{index}]", str(error)) from None
+        for sign, code in self.table(money, "money.signs").items():
+            key = f"money.signs.{sign}"
+            if not phrase_words(sign):
+                raise self.fail(key, f"sign {sign!r} has no words")
+            if code not in codes:
+                raise self.fail(key, f"{code!r} is not one of money.currencies")
+
     def check_units(self, units: Mapping[str, Any]) -> None:
         self.number(units.get("max_skipped_words", 0), "units.max_skipped_words", integer=True)
         self.phrases(units, "units.after_noun")
+        self.phrases(units, "units.not_nouns")
+        self.phrases(units, "units.joining")
         seen: dict[tuple[str, ...], tuple[str, object]] = {}
         for phrase, unit in self.table(units, "units.nouns").items():
             key = f"units.nouns.{phrase}"
@@ -224,12 +258,23 @@ class _Checker:
             self.unit(unit, key, time=False)
 
     def unit(self, unit: object, key: str, *, time: bool) -> None:
+        """A unit of the registry; a noun's unit that is a plain new name is a new countable."""
         if not isinstance(unit, str):
             raise self.fail(key, f"must name a unit, not {unit!r}")
         try:
-            parsed = parse_unit(unit)
+            try:
+                parsed = parse_unit(unit)
+            except UnitError:
+                if time or not unit.isidentifier():
+                    raise
+                parsed = countable(unit)
         except UnitError as error:
             raise self.fail(key, str(error)) from None
+        dimensions = dict(parsed.dimensionality)
+        if not time and (len(dimensions) != 1 or list(dimensions.values()) != [1]
+                         or next(iter(dimensions)) in _MEASURES):
+            raise self.fail(key, f"{unit!r} measures {parsed.dimensionality}: a noun's unit "
+                                 "must be a count (a countable or a currency)")
         if time and parsed.dimensionality != parse_unit("day").dimensionality:
             raise self.fail(key, f"{unit!r} is not a unit of time")
 
@@ -348,6 +393,22 @@ def lexicon_markdown(lexicon: Lexicon) -> str:
                      "combines them"))
         rows.append(("one", _codes(numbers.get("one", ())), "one, before a multiplier or a "
                      "fraction: `a thousand`, `a third`"))
+        if numbers.get("indian_grouping"):
+            rows.append(("Indian grouping", "`12,34,567`", "1234567, when the groups follow "
+                         "lakhs and crores exactly"))
+        if numbers.get("point"):
+            rows.append(("spoken decimal", "N " + _codes(numbers["point"]) + " digits",
+                         "`two point five` is 2.5"))
+        vulgar = numbers.get("vulgar", {})
+        if vulgar:
+            rows.append(("fraction signs", ", ".join(f"{_code(sign)} ({fraction})" for
+                                                      sign, fraction in vulgar.items()),
+                         "that fraction, a ratio; after a whole number adds to it (`1½` is "
+                         "1.5)"))
+        if numbers.get("ratio"):
+            rows.append(("ratio of two numbers", ", ".join(f"N {_code(p)} M" for p in
+                                                            numbers["ratio"]),
+                         "N/M, a ratio, exact (M a whole number, not a year)"))
         rows.append(("halo", "a bare number N", "[N − h, N + h]: h is half a unit in the last "
                      f"significant digit, at least {numbers['min_significant_figures']} figures "
                      f"kept (policy `digits`); {numbers['relative_halo']:g}·N (policy "
@@ -379,6 +440,10 @@ def lexicon_markdown(lexicon: Lexicon) -> str:
         rows.append(("plus or minus", ", ".join(f"N {_code(p)} M" for p in
                                                  ranges.get("plus_minus", ())),
                      "[N − M, N + M]; M may be a percentage of N"))
+    if ranges.get("joined"):
+        rows.append(("two bounds", ", ".join(f"`at least` N {_code(p)} `at most` M" for p in
+                                             ranges["joined"]),
+                     "[N, M]; each end open or closed by its own hedge"))
     for phrase, entry in data.get("vague", {}).items():
         left = "(" if entry.get("low_open") else "["
         right = ")" if entry.get("high_open") else "]"
@@ -390,6 +455,22 @@ def lexicon_markdown(lexicon: Lexicon) -> str:
         by_unit.setdefault(unit, []).append(phrase)
     for unit, phrases in by_unit.items():
         rows.append(("counted noun", _codes(phrases), f"unit `{unit}`"))
+    if units.get("not_nouns"):
+        rows.append(("never a noun", _codes(units["not_nouns"]), "ends the words before a "
+                     "noun"))
+    if units.get("joining"):
+        rows.append(("joining nouns", _codes(units["joining"]), "N things `and` others: a "
+                     "count of the first, the others noted"))
+    money = data.get("money", {})
+    if money.get("currencies"):
+        rows.append(("currency", _codes(money["currencies"]), "a dimension of its own each; "
+                     "none converts into another"))
+    by_code: dict[str, list[str]] = {}
+    for sign, code in money.get("signs", {}).items():
+        by_code.setdefault(code, []).append(sign)
+    for code, signs in by_code.items():
+        rows.append(("currency sign", _codes(signs) + " N, N " + _codes(signs),
+                     f"amount in `{code}`"))
     if units.get("after_noun"):
         rows.append(("after the noun", _codes(units["after_noun"]), "read, unit unchanged"))
     by_time: dict[str, list[str]] = {}
@@ -405,3 +486,95 @@ def lexicon_markdown(lexicon: Lexicon) -> str:
     lines = ["| group | written | read as |", "| --- | --- | --- |"]
     lines += [f"| {group} | {written} | {meaning} |" for group, written, meaning in rows]
     return "\n".join(lines)
+
+
+_REFERENCE_HEAD = """\
+# The lexicon
+
+How `estimates.parse` reads numbers as reports write them. This page is generated from the
+lexicon shipped with the package (`src/estimates/lexicon.toml`) by
+`estimates.lexicon.lexicon_reference(Lexicon.default())`; a test keeps the two equal.
+
+Extend the lexicon with a TOML file of your own (`Lexicon.load("mine.toml")`, or
+`--lexicon mine.toml` on the command line): its tables merge key by key over these, and
+`Lexicon.load(path, replace=True)` uses your file alone. Add a counted noun or a synonym
+with one line each; a unit the registry does not know is a new countable of its own:
+
+```toml
+[units.nouns]
+helicopters = "helicopter"
+choppers = "helicopter"
+marines = "person"
+```
+
+## What a reading holds
+
+`parse` returns the interval (`low`, `high`, and which ends are open), the unit, the kind
+(`count`, `amount` for money, `rate`, `ratio`), the halo, the hedge understood, the
+counted noun as written and **notes**: what was read but set aside or guessed (adjectives
+before the noun, a noun the lexicon does not hold, further nouns). Nothing is dropped: a
+word is read, noted, or the text is an error that says where reading stopped.
+
+- A noun the lexicon does not hold is a count of that thing in a countable dimension of
+  its own: "13,000 workers" is 13,000 `worker`, and workers never add to persons. The
+  noun is the first plural word after the number ("13,000 construction workers"), or
+  after one a lone word ("one worker"); the singular comes from the `inflect` library.
+  After more than one, a singular word is not taken for a noun ("5 captured", "5
+  January" are errors). A noun that pint uses for a measure ("5 tons", "100 bars", "3
+  km") is an error unless your lexicon maps it.
+- Money is an amount in one currency, each currency a dimension of its own: "$1.5
+  billion" is 1.5e9 `USD`, "€2 bn" 2e9 `EUR`. Nothing converts between currencies.
+- Numbers written with a fraction ("two and a half million", "1½", "a quarter of a
+  million") have the halo of the same number written in digits: "two and a half million"
+  is ±50,000 like "2,500,000", "one and a half" ±0.05 like "1.5" (two significant figures).
+- A multiplier after the second end of a range applies to the first when the first is
+  smaller than the second's number: "four to five thousand" is [4000, 5000].
+
+## The table
+
+"""
+
+_REFERENCE_TAIL = """
+
+## Vague amounts, and why ours differ from other tools
+
+Number and quantity extractors commonly read a plural of a round number as its smallest
+value, a single point ("dozens" as 24, "thousands" as 2,000), or as that word's own value
+("hundreds" as 100), or do not read it at all. A point claims a precision the writer did
+not give, and reconciling with it would mark honest claims as contradictions; so we read a
+range. Its low end is two of the unit (the plural means more than one: "dozens" at least
+24, "thousands" at least 2,000); its high end is where the next word would take over and
+is open ("dozens" below 100, "hundreds" below 1,000, "thousands" below 10,000), because a
+writer with more in mind says "hundreds" or "tens of thousands". "Several" is 3 to 9 (some
+tools read 3, others about 7): beyond nine, reports say "a dozen" or "dozens". "A few" and
+"a handful of" are 2 to 5, "a couple of" 2 to 3. A multiplier after a vague word
+multiplies both ends: "several thousand" is [3000, 9000].
+
+## Wordings refused, and why
+
+- A noun that pint measures ("5 tons", "3 km", "100 bars"): `estimates` reconciles
+  counts, money, rates and ratios, and some pint names ("bar", "point", "stone") are also
+  everyday nouns. Map the noun in `[units.nouns]` to count it.
+- A word ending in "-illion" that the lexicon does not hold ("2 gazillion people"), and
+  letters written against a number that are not a multiplier, sign or noun ("5xyz"): they
+  may be multipliers, and reading without them would be wrong by orders of magnitude.
+- "N in M" where M looks like a year ("3 in 2024"): write "3 out of 2,024" or a fraction.
+- Several words and no plural among them after the number ("1,354 North Korean"): no
+  counted noun can be told apart from its adjectives.
+- Text after the value that is not a noun, rate, hedge or filler ("13,000 workers
+  protested"): pass only the number phrase, or extend the lexicon.
+- A decimal mark before exactly three digits with no group mark ("1.000"), and group marks
+  not followed by three digits ("1,5"): a continental writer and an English one mean
+  different numbers by them.
+"""
+
+
+def lexicon_reference(lexicon: Lexicon) -> str:
+    """The lexicon reference page (``docs/lexicon.md``): how to extend it, what a reading
+    holds, the table of every phrase, and why vague amounts read as they do.
+
+    >>> lexicon_reference(Lexicon.default()).splitlines()[0]
+    '# The lexicon'
+    """
+    return _REFERENCE_HEAD + lexicon_markdown(lexicon) + "\n" + _REFERENCE_TAIL
+

@@ -23,10 +23,26 @@ column, each distinct string once. What words mean is data: the `Lexicon` (see
 - A bare number with no counted noun is dimensionless (callers supply the unit); with a
   rate phrase and no noun, it is 1/time.
 - Text after the value must be read: up to ``max_skipped_words`` words (not hedge, number or
-  rate words) may precede a counted noun of the lexicon ("North Korean soldiers"); after the
-  noun only further nouns of the same unit, ``after_noun`` words, a rate, a hedge such as
-  "or more" and fillers may follow. A ratio may be followed by "of ..." naming its whole
-  ("a third of the casualties"), provided it holds no number. Anything else is a `ParseError`.
+  rate words) may precede the counted noun ("North Korean soldiers"); they are noted. A
+  noun the lexicon does not hold is a count of its own ("13,000 workers" is 13,000
+  ``worker``, a countable dimension defined on first use; the noun is the first plural
+  word, or a lone word), noted; a noun pint measures ("5 tons") is an error. After the
+  noun only further nouns of the same unit, ``after_noun`` words, "and" with other nouns
+  (noted: "100 missiles and drones" counts missile), a rate, a hedge such as "or more"
+  and fillers may follow. A ratio may be followed by "of ..." naming its whole ("a third
+  of the casualties"), provided it holds no number. Anything else is a `ParseError`.
+- Money: a currency sign or code before or after the number, or a currency noun, makes an
+  amount (kind ``"amount"``) in that currency's own dimension: "$1.5 billion" is USD.
+- Numbers written with a fraction ("two and a half million", "1½", "a quarter of a
+  million") have the halo of their digits when whole, else two significant figures.
+
+Reading notes say what was set aside or guessed; ``parse_many`` puts them in ``notes``.
+
+>>> parse("13,000 construction workers").notes[1]
+"'workers' is not in the lexicon: read as a count of 'worker', a countable of its own"
+>>> r = parse("$1.5 billion a year")
+>>> (r.low, str(r.unit), r.kind)
+(1450000000.0, 'USD / year', 'rate')
 
 >>> reading = parse("over 10,000 North Korean troops")
 >>> reading.low, reading.high, reading.low_open, str(reading.unit)
@@ -49,20 +65,17 @@ import numpy as np
 import pint
 from numpy.typing import NDArray
 
-from estimates.errors import ParseError
+from estimates.errors import ParseError, UnitError
 from estimates.interval import Interval
-from estimates.lexicon import Lexicon, phrase_words
-from estimates.units import parse_unit
+from estimates.lexicon import _MEASURES, Lexicon, phrase_words
+from estimates.units import countable, parse_unit, ureg
 
-if TYPE_CHECKING:  # pandas loads with the first table read, not with `parse` (issue 16)
-    import pandas as pd
-
-__all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many"]
+__all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many", "read_numbers"]
 
 #: The halo policies `parse` accepts (a float is a relative halo of that fraction).
 HALO_POLICIES = ("digits", "exact", "relative")
-#: What a reading measures: a count, a rate (per time), a ratio (dimensionless).
-KINDS = ("count", "rate", "ratio")
+#: What a reading measures: a count, an amount of money, a rate (per time), a ratio.
+KINDS = ("count", "amount", "rate", "ratio")
 
 Rational = int | Fraction
 _NUM, _WORD, _SYM = 0, 1, 2
@@ -70,6 +83,69 @@ _LEADING = frozenset("\"'“”‘’«»")
 _TRAILING = frozenset(".,;:!?\"'“”‘’«»")
 _MAX_DIGITS = 30
 _LIMIT = 10**30
+#: endings of words that look plural to an inflector but are not ("various", "class")
+_NOT_PLURAL = ("ous", "ss", "us", "is", "ics")
+
+
+def _pint_knows(name: str) -> bool:
+    """Whether pint names a unit so: a unit of its own, or a short symbol with a prefix
+    ("km", "kg"; a longer word pint reads with a prefix, such as "units" as micro-nit,
+    is a noun)."""
+    if name in ureg._units:
+        return True
+    if len(name) > 3:
+        return False
+    try:
+        ureg.parse_units(name)
+    except Exception:  # pint fails on unknown names in several ways
+        return False
+    return True
+
+
+def _counts(name: str) -> bool:
+    """Whether pint's unit `name` counts things (one dimension of ours, power one)."""
+    dimensions = dict(ureg.parse_units(name).dimensionality)
+    return len(dimensions) == 1 and list(dimensions.values()) == [1] \
+        and str(next(iter(dimensions))) not in _MEASURES
+
+
+@lru_cache(maxsize=4096)
+def _new_noun(written: str, word: str, singular: str) -> tuple[str, str | None]:
+    """The countable unit of a noun the lexicon lacks, or ("", the reason it is none)."""
+    for name in (written, word, singular):
+        if _pint_knows(name) and not _counts(name):
+            unit = ureg.parse_units(name)
+            return "", (f"{word!r} is pint's unit {unit} ({unit.dimensionality}), a measure, "
+                        "not a count: map the noun in [units.nouns] to count it")
+    try:
+        return str(countable(singular)), None
+    except UnitError as error:
+        return "", str(error)
+
+
+def _product(factors: Iterable[Rational]) -> Rational:
+    """The exact product of multiplier factors (1 for none)."""
+    result: Rational = 1
+    for factor in factors:
+        result = result * factor
+    return result
+
+
+@lru_cache(maxsize=1)
+def _inflect() -> Any:
+    """The inflect engine that puts nouns in the singular (loaded on first unknown noun)."""
+    import inflect
+
+    return inflect.engine()
+
+
+@lru_cache(maxsize=4096)
+def _singular(word: str) -> str | None:
+    """The singular of a plural English noun ("workers" → "worker"), or None."""
+    if word.endswith(_NOT_PLURAL) or not word.isalpha():
+        return None
+    singular = _inflect().singular_noun(word)  # "sheep" for "sheep": a plural all the same
+    return singular if isinstance(singular, str) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +175,13 @@ class Reading:
     #: the name of the lexicon hedge rule used ("approximately", "over", ...), "range",
     #: "plus_minus", "vague", or None for a bare number
     hedge: str | None
-    #: "count", "rate" or "ratio"
+    #: "count", "amount" (money), "rate" or "ratio"
     kind: str
+    #: what was read but set aside or guessed, in words: adjectives before the noun, a noun
+    #: the lexicon does not hold, further nouns ("100 missiles and drones")
+    notes: tuple[str, ...] = ()
+    #: the counted noun as written ("North Korean soldiers" → "soldiers"), or None
+    noun: str | None = None
 
     @property
     def interval(self) -> Interval:
@@ -128,6 +209,8 @@ class Reading:
             "hedge": self.hedge,
             "halo": self.halo,
             "span": [self.span[0], self.span[1]],
+            "noun": self.noun,
+            "notes": list(self.notes),
         }
 
 
@@ -137,7 +220,7 @@ class _Num(NamedTuple):
     value: Rational
     resolution: Rational | None
     ratio: bool
-    multiplier: Rational | None  # a multiplier word applied ("3-5 thousand")
+    multiplier: tuple[Rational, ...]  # multiplier words that end it ("3-5 thousand")
     percent: bool
     start: int  # index of its first token
 
@@ -153,6 +236,17 @@ class _Result(NamedTuple):
     hedge: str | None
     start: int
     end: int
+    notes: tuple[str, ...]
+    noun: str | None
+
+
+class _Tail(NamedTuple):
+    unit: str | None
+    rate: str | None
+    end: int
+    hedge: tuple[str, int] | None  # a hedge after the noun, and where
+    notes: tuple[str, ...]
+    noun: str | None
 
 
 def _down(value: Rational) -> float:
@@ -249,16 +343,22 @@ class _Grammar:
         if strict:
             groups.append(f"[{strict}][0-9]{{3}}(?![0-9])")
         group = f"(?:{'|'.join(groups)})*" if groups else ""
+        decimal = re.escape(self.decimal)
         self.token = re.compile(
-            rf"(\s*)(?:([0-9]+{group}(?:{re.escape(self.decimal)}[0-9]+)?)"
+            rf"(\s*+)(?:([0-9]+{group}(?:{decimal}[0-9]+)?|(?<!\w){decimal}[0-9]+)"
             r"|([^\W\d_]+(?:-[^\W\d_]+)*)|(\S))"
         )
+        self.indian: bool = numbers.get("indian_grouping", False)
         self.group_split = re.compile(f"[{loose}{strict}]") if groups else None
         self.min_figures: int = numbers["min_significant_figures"]
         self.relative = _rational(numbers["relative_halo"])
         self.number_words: dict[str, int] = dict(numbers.get("words", {}))
         self.one = frozenset(w for p in numbers.get("one", ()) for w in phrase_words(p))
         self.percent = _Phrases((p, True) for p in numbers.get("percent", ()))
+        self.point = _Phrases((p, True) for p in numbers.get("point", ()))
+        self.ratio_words = _Phrases((p, True) for p in numbers.get("ratio", ()))
+        self.vulgar: dict[str, Fraction] = {
+            sign: Fraction(value) for sign, value in numbers.get("vulgar", {}).items()}
         self.multipliers: dict[str, Rational] = {
             " ".join(phrase_words(w)): _rational(v) for w, v in data.get("multipliers", {}).items()}
         self.fractions: dict[str, int] = {
@@ -275,6 +375,7 @@ class _Grammar:
             middles.setdefault(" ".join(phrase_words(start)), []).append(phrase_words(middle))
         self.enclosing = _Phrases(middles.items())
         self.plus_minus = _Phrases((p, True) for p in ranges.get("plus_minus", ()))
+        self.joined = _Phrases((p, True) for p in ranges.get("joined", ()))
         self.vague = _Phrases(
             (p, (_rational(e["low"]), _rational(e["high"]), bool(e.get("low_open", False)),
                  bool(e.get("high_open", False)))) for p, e in data.get("vague", {}).items())
@@ -282,18 +383,32 @@ class _Grammar:
         self.max_skipped: int = units.get("max_skipped_words", 0)
         self.nouns = _Phrases(units.get("nouns", {}).items())
         self.after_noun = _Phrases((p, True) for p in units.get("after_noun", ()))
+        self.not_nouns = frozenset(w for p in units.get("not_nouns", ()) for w in phrase_words(p))
+        self.joining = _Phrases((p, True) for p in units.get("joining", ()))
+        money = data.get("money", {})
+        self.currencies = frozenset(money.get("currencies", ()))
+        self.signs = _Phrases(money.get("signs", {}).items())
         self.rates = _Phrases(data.get("rates", {}).items())
         fillers = data.get("fillers", {})
         self.fillers_before = _Phrases((p, True) for p in fillers.get("before", ()))
         self.fillers_after = _Phrases((p, True) for p in fillers.get("after", ()))
+        self.never_describes = (self.not_nouns | set(self.number_words) | set(self.multipliers)
+                                | set(self.fractions) | set(self.vague.first)
+                                | set(self.separators.first))
+        self.phrase_starts = (set(self.rates.first) | set(self.after.first) | set(self.signs.first)
+                              | set(self.percent.first) | set(self.fillers_after.first))
+        self.noun_starts = set(self.nouns.first) | set(self.signs.first)
         self.reserved = (self.before.words | self.after.words | self.separators.words
                          | self.plus_minus.words | self.enclosing.words | self.vague.words
                          | self.rates.words | self.percent.words | set(self.number_words)
-                         | set(self.multipliers) | set(self.fractions) | self.one)
+                         | set(self.multipliers) | set(self.fractions) | self.one
+                         | self.point.words | self.percent.words | set(self.vulgar))
 
     # -- tokens ------------------------------------------------------------------------
 
     def tokenize(self, text: str) -> _Tokens:
+        """Words, numbers and marks with their positions. Trailing whitespace is cut first:
+        then every match succeeds where it starts, so the work is linear in the text."""
         lower = text.lower()
         if len(lower) != len(text):  # a letter whose lower case is longer: keep positions
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -302,30 +417,21 @@ class _Grammar:
         starts: list[int] = []
         ends: list[int] = []
         position = 0
-        for space, number, word, symbol in self.token.findall(lower):
+        for space, number, word, symbol in self.token.findall(lower, 0, len(lower.rstrip())):
             position += len(space)
             if word:
-                if "-" in word:
-                    for part in word.split("-"):
-                        words.append(part)
-                        kinds.append(_WORD)
-                        starts.append(position)
-                        position += len(part)
-                        ends.append(position)
-                        position += 1
-                    position -= 1
-                    continue
-                words.append(word)
-                kinds.append(_WORD)
-                token = word
-            elif number:
-                words.append(number)
-                kinds.append(_NUM)
-                token = number
-            else:
-                words.append(symbol)
-                kinds.append(_SYM)
-                token = symbol
+                for part in word.split("-"):
+                    words.append(part)
+                    kinds.append(_WORD)
+                    starts.append(position)
+                    position += len(part)
+                    ends.append(position)
+                    position += 1
+                position -= 1
+                continue
+            token = number or symbol
+            words.append(token)
+            kinds.append(_NUM if number else _SYM)
             starts.append(position)
             position += len(token)
             ends.append(position)
@@ -350,10 +456,13 @@ class _Grammar:
         groups = self.group_split.split(whole) if self.group_split else [whole]
         if len(groups) > 1:
             offset = toks.starts[index] + len(groups[0])
+            indian = (self.indian and len(groups) > 2 and 1 <= len(groups[0]) <= 2
+                      and all(len(g) == 2 for g in groups[1:-1]) and len(groups[-1]) == 3
+                      and len(set(self.group_split.findall(whole))) == 1)  # type: ignore[union-attr]
             if len(groups[0]) > 3:
                 raise ParseError(text, offset, f"a group mark in {raw!r} must follow one to "
                                                "three digits")
-            for group in groups[1:]:
+            for group in groups[1:] if not indian else ():
                 if len(group) != 3:
                     raise ParseError(text, offset, f"a group mark in {raw!r} must be followed "
                                      "by exactly three digits: it is neither a decimal nor a "
@@ -366,7 +475,7 @@ class _Grammar:
         ambiguous = len(groups) == 1 and len(decimals) == 3 and whole.strip("0") != ""
         if decimals:
             scale = 10 ** len(decimals)
-            value: Rational = Fraction(int(whole + decimals), scale)
+            value: Rational = Fraction(int((whole or "0") + decimals), scale)
             literal: Rational = Fraction(1, scale)
             return value, literal, literal, ambiguous
         return int(whole), 1, 10 ** _trailing_zeros(whole), False
@@ -379,6 +488,54 @@ class _Grammar:
         cap: Rational = 10**exponent if exponent >= 0 else Fraction(1, 10**-exponent)
         return max(min(rounded, cap), literal)
 
+    def figures(self, value: Rational) -> Rational | None:
+        """The resolution of a number written with a fraction ("two and a half million",
+        "half a dozen"): that of its digits when whole, else `min_figures` significant
+        figures, as if written in decimals."""
+        if value <= 0:
+            return None
+        if Fraction(value).denominator == 1:
+            whole = int(value)
+            return self.resolution(whole, 1, 10 ** _trailing_zeros(str(whole)))
+        return self.resolution(value, 0, value)
+
+    def multiplier_run(self, toks: _Tokens, end: int) -> tuple[tuple[Rational, ...], int]:
+        """Multiplier words after a number, each larger than the last ("4 hundred million");
+        a plural counts as the word ("3 dozens")."""
+        words, kinds = toks.words, toks.kinds
+        factors: list[Rational] = []
+        while end < len(words) and kinds[end] == _WORD:
+            factor = self.multipliers.get(words[end])
+            if factor is None and not factors and words[end].endswith("s"):
+                factor = self.multipliers.get(words[end][:-1])
+            if factor is None or (factors and factor <= factors[-1]):
+                break
+            factors.append(factor)
+            end += 1
+        return tuple(factors), end
+
+    def fraction_after(self, toks: _Tokens, end: int) -> tuple[Fraction, int] | None:
+        """A fraction that completes a whole number: "½", "1/4" (after a space), "and a half",
+        "and three quarters"."""
+        words, kinds, n = toks.words, toks.kinds, len(toks.words)
+        if end >= n:
+            return None
+        vulgar = self.vulgar.get(words[end])
+        if vulgar is not None:
+            return vulgar, end + 1
+        if (kinds[end] == _NUM and end + 2 < n and words[end + 1] == "/"
+                and kinds[end + 2] == _NUM and words[end].isdigit() and words[end + 2].isdigit()
+                and toks.starts[end] > toks.ends[end - 1]):
+            part = Fraction(int(words[end]), int(words[end + 2])) if int(words[end + 2]) else None
+            if part is not None and 0 < part < 1:
+                return part, end + 3
+        if words[end] == "and" and end + 2 < n:
+            count = 1 if words[end + 1] in self.one else self.number_words.get(words[end + 1])
+            denominator = self.fractions.get(words[end + 2])
+            if count and denominator and count < denominator:
+                return Fraction(count, denominator), end + 3
+        return None
+
     def value(self, text: str, toks: _Tokens, index: int) -> tuple[_Num, int] | None:
         """A number at `index` (digits or words, with multiplier or percent), or None."""
         words, kinds = toks.words, toks.kinds
@@ -388,35 +545,53 @@ class _Grammar:
             value, literal, rounded, ambiguous = self.digits(text, toks, index)
             end = index + 1
             if (end + 1 < len(words) and words[end] == "/" and kinds[end + 1] == _NUM
-                    and type(value) is int):
+                    and type(value) is int and toks.starts[end] == toks.ends[index]):
                 denominator, _, _, _ = self.digits(text, toks, end + 1)
                 if type(denominator) is not int or denominator == 0:
                     raise ParseError(text, toks.starts[end + 1], "a fraction needs a whole, "
                                      "non-zero denominator")
-                return _Num(Fraction(value, denominator), None, True, None, False, index), end + 2
-            multiplier = self.multipliers.get(words[end]) if end < len(words) else None
-            if multiplier is not None and kinds[end] == _WORD:
-                value, rounded = value * multiplier, rounded * multiplier
-                literal = literal * multiplier if literal != 1 else 1
-                end += 1
+                return _Num(Fraction(value, denominator), None, True, (), False, index), end + 2
+            fractional = False
+            part = self.fraction_after(toks, end) if type(value) is int else None
+            if part is not None:
+                value, end, fractional, ambiguous = value + part[0], part[1], True, False
+            factors, end = self.multiplier_run(toks, end)
+            if factors:
+                factor = _product(factors)
+                value, rounded = value * factor, rounded * factor
+                literal = literal * factor if literal != 1 else 1
+                part = self.fraction_after(toks, end) if not fractional else None
+                if part is not None and words[end] == "and":  # "3 million and a quarter"
+                    value, end, fractional = value + part[0] * factor, part[1], True
             elif ambiguous:
                 raise ParseError(text, toks.starts[index] + toks.words[index].index(self.decimal),
                                  f"{words[index]!r} is ambiguous: a decimal, or thousands "
                                  "grouped the continental way; write it without the mark or "
                                  "with a group mark and more digits")
-            else:
-                multiplier = None
-            return self.percent_of(text, toks, _Num(
-                value, self.resolution(value, literal, rounded), False, multiplier, False,
-                index), end)
-        found = self.word_number(toks, index)
-        if found is None:
-            return None
-        number, end = found
+            resolution = self.figures(value) if fractional else self.resolution(value, literal,
+                                                                                 rounded)
+            number = _Num(value, resolution, False, factors, False, index)
+        else:
+            found = self.word_number(text, toks, index)
+            if found is None:
+                return None
+            number, end = found
+        self.check_suffix(text, toks, end)
         return self.percent_of(text, toks, number, end)
 
+    def check_suffix(self, text: str, toks: _Tokens, end: int) -> None:
+        """Letters written against a number must be a word of the lexicon ("12k", "40pc")."""
+        if end < len(toks.words) and toks.kinds[end] == _WORD \
+                and toks.starts[end] == toks.ends[end - 1] and toks.kinds[end - 1] == _NUM:
+            word = toks.words[end]
+            if word not in self.reserved and word not in self.nouns.first \
+                    and word not in self.signs.first:
+                raise ParseError(text, toks.starts[end], f"{word!r} written against the number "
+                                 "is not a multiplier, sign or noun this lexicon knows")
+
     def percent_of(self, text: str, toks: _Tokens, number: _Num, end: int) -> tuple[_Num, int]:
-        if number.ratio or self.percent.match(toks.words, end) is None:
+        if number.ratio or self.percent.match(toks.words, end) is None \
+                or self.nouns.match(toks.words, end) is not None:  # "percent points"
             self.check_size(text, toks, number)
             return number, end
         _, end = self.percent.match(toks.words, end)  # type: ignore[misc]
@@ -428,21 +603,24 @@ class _Grammar:
         if number.value > _LIMIT:
             raise ParseError(text, toks.starts[number.start], "the number is too large to read")
 
-    def word_number(self, toks: _Tokens, index: int) -> tuple[_Num, int] | None:
-        """A number in words ("eleven thousand", "a dozen", "two-thirds"), or None."""
+    def word_number(self, text: str, toks: _Tokens, index: int) -> tuple[_Num, int] | None:
+        """A number in words ("eleven thousand", "a dozen", "two-thirds", "two point five
+        million", "one and a half"), or None."""
         words, kinds = toks.words, toks.kinds
         n = len(words)
+        if words[index] in self.vulgar:  # "⅔"
+            return self.fraction(toks, self.vulgar[words[index]], index, index + 1)
         total = 0
         current: int | None = None
         last_small: int | None = None
         end = index
-        multiplied = False
+        factors: list[Rational] = []
         if words[end] in self.one and end + 1 < n and kinds[end + 1] == _WORD and (
                 words[end + 1] in self.multipliers or words[end + 1] in self.fractions):
             current, end = 1, end + 1
-        while end < n and kinds[end] == _WORD:
+        while end < n:
             word = words[end]
-            small = self.number_words.get(word)
+            small = self.number_words.get(word) if kinds[end] == _WORD else None
             if small is not None:
                 if current is None:
                     current = small
@@ -453,7 +631,9 @@ class _Grammar:
                 else:
                     break
                 last_small = small
-            elif word in self.multipliers and not isinstance(self.multipliers[word], Fraction):
+                factors = []
+            elif kinds[end] == _WORD and word in self.multipliers \
+                    and not isinstance(self.multipliers[word], Fraction):
                 factor = int(self.multipliers[word])
                 if factor < 1000:
                     current = (1 if current is None else current) * factor
@@ -463,40 +643,76 @@ class _Grammar:
                     total += (1 if current is None else current) * factor
                     current = None
                 last_small = None
-                multiplied = True
-            elif word == "and" and multiplied and end + 1 < n \
+                factors.append(factor)
+            elif word == "and" and factors and end + 1 < n \
                     and words[end + 1] in self.number_words:
                 pass
+            elif (word == "-" and last_small is not None and last_small >= 20 and end + 1 < n
+                  and toks.kinds[end + 1] == _WORD
+                  and 0 < self.number_words.get(words[end + 1], 0) < 10):
+                pass  # "fifty - two"
             else:
                 break
             end += 1
         if end == index:
-            if words[index] in self.fractions:
-                return self.fraction(toks, 1, self.fractions[words[index]], index, index + 1)
+            if self.fractions.get(words[index]) == 2:  # "half" alone; "third" may be an ordinal
+                return self.fraction(toks, Fraction(1, self.fractions[words[index]]), index,
+                                     index + 1)
             return None
-        if current is None and not multiplied:
+        if current is None and not factors:
             return None
-        if not multiplied and end < n and words[end] in self.fractions and current is not None:
-            return self.fraction(toks, current, self.fractions[words[end]], index, end + 1)
-        value = total + (current or 0)
+        if not factors and current is not None and end < n:
+            denominator = self.fractions.get(words[end])
+            if denominator is not None:
+                return self.fraction(toks, Fraction(current, denominator), index, end + 1)
+            if end + 1 < n and 20 <= self.number_words.get(words[end], 0) < 100 \
+                    and self.fractions.get(words[end + 1], 10) < 10:  # "one twenty-fifth"
+                denominator = self.number_words[words[end]] + self.fractions[words[end + 1]]
+                return self.fraction(toks, Fraction(current, denominator), index, end + 2)
+        value: Rational = total + (current or 0)
         if value > _LIMIT:
-            return _Num(value, None, False, None, False, index), end
+            return _Num(value, None, False, (), False, index), end
+        spoken = self.spoken_decimals(toks, end) if not factors else None
+        part = self.fraction_after(toks, end) if spoken is None else None
+        if spoken is not None or (part is not None and words[end] == "and"):
+            fraction, end = spoken or part  # type: ignore[misc]
+            value += fraction
+            more, end = self.multiplier_run(toks, end)
+            if not more and factors and part is not None:  # "three million and a quarter"
+                value = total + (current or 0) + fraction * factors[-1]
+            scale = _product(more)
+            return _Num(value * scale, self.figures(value * scale), False, more, False,
+                        index), end
         rounded = 10 ** _trailing_zeros(str(value))
-        return _Num(value, self.resolution(value, 1, rounded), False, None, False, index), end
+        trailing = tuple(factors)  # the multiplier words after the last number word
+        return _Num(value, self.resolution(value, 1, rounded), False, trailing, False,
+                    index), end
 
-    def fraction(self, toks: _Tokens, numerator: int, denominator: int, index: int,
-                 end: int) -> tuple[_Num, int]:
-        value = Fraction(numerator, denominator)
-        words = toks.words
-        if (end + 1 < len(words) and words[end] in self.one
-                and words[end + 1] in self.multipliers):  # "half a million"
-            count = value * self.multipliers[words[end + 1]]
-            if count.denominator == 1:
-                whole = int(count)
-                rounded = 10 ** _trailing_zeros(str(whole))
-                return _Num(whole, self.resolution(whole, 1, rounded), False, None, False,
-                            index), end + 2
-        return _Num(value, None, True, None, False, index), end
+    def spoken_decimals(self, toks: _Tokens, end: int) -> tuple[Fraction, int] | None:
+        """ "point five", "point two five": digits spoken after the decimal mark."""
+        found = self.point.match(toks.words, end)
+        if found is None:
+            return None
+        at = found[1]
+        digits = ""
+        while at < len(toks.words) and 0 <= self.number_words.get(toks.words[at], 10) < 10:
+            digits += str(self.number_words[toks.words[at]])
+            at += 1
+        if not digits:
+            return None
+        return Fraction(int(digits), 10 ** len(digits)), at
+
+    def fraction(self, toks: _Tokens, value: Fraction, index: int, end: int) -> tuple[_Num, int]:
+        """A fraction, or that share of a multiplier after it: "half (a) million", "a
+        quarter of a million", "two thirds of a million" (counts, two figures)."""
+        words, n = toks.words, len(toks.words)
+        at = end + 1 if end < n and words[end] == "of" else end
+        at = at + 1 if at < n and words[at] in self.one else at
+        factors, after = self.multiplier_run(toks, at)
+        if factors and (at > end or words[end] in self.multipliers):
+            count = value * _product(factors)
+            return _Num(count, self.figures(count), False, (), False, index), after
+        return _Num(value, None, True, (), False, index), end
 
     # -- the phrase --------------------------------------------------------------------
 
@@ -509,28 +725,35 @@ class _Grammar:
         found = self.before.match(words, index)
         if found is not None:
             hedge, index = found
-        core, index = self.core(text, toks, index)
+        money: list[str] = []
+        core, index = self.core(text, toks, index, money)
         found = self.after.match(words, index)
         if found is not None and core[0] == "point":
             hedge_at = index
             hedge = self.second_hedge(text, toks, hedge, found[0], index)
             index = found[1]
+        if core[0] == "point" and hedge is not None:
+            bounds = self.second_bound(text, toks, core[1], hedge, index, money)
+            if bounds is not None:
+                core, index, hedge = bounds[0], bounds[1], None
         ratio = core[1].ratio if core[0] in ("point", "plus_minus", "range") else False
-        unit, rate, index, late_hedge = self.tail(text, toks, index, ratio, core[0] == "vague")
-        if late_hedge is not None:
+        one = core[0] == "point" and not ratio and core[1].value == 1
+        tail = self.tail(text, toks, index, ratio, core[0] == "vague",
+                         money[0] if money else None, one)
+        if tail.hedge is not None:
             hedge_at = index
-            hedge = self.second_hedge(text, toks, hedge, late_hedge[0], late_hedge[1])
+            hedge = self.second_hedge(text, toks, hedge, tail.hedge[0], tail.hedge[1])
         low, high, low_open, high_open, halo = self.interval(text, toks, core, hedge, hedge_at,
                                                              policy)
-        if rate is not None:
-            unit_name = f"{unit or '1'} / {rate}"
+        if tail.rate is not None:
+            unit_name = f"{tail.unit or '1'} / {tail.rate}"
             kind = "rate"
         else:
-            unit_name = unit or "dimensionless"
-            kind = "ratio" if ratio else "count"
+            unit_name = tail.unit or "dimensionless"
+            kind = "ratio" if ratio else ("amount" if tail.unit in self.currencies else "count")
         name = hedge if hedge is not None else (None if core[0] == "point" else core[0])
         return _Result(low, high, low_open, high_open, _unit_text(unit_name), halo, kind, name,
-                       toks.starts[0], toks.ends[n - 1])
+                       toks.starts[0], toks.ends[n - 1], tail.notes, tail.noun)
 
     def second_hedge(self, text: str, toks: _Tokens, hedge: str | None, new: str,
                      index: int) -> str:
@@ -538,6 +761,33 @@ class _Grammar:
             raise ParseError(text, toks.starts[min(index, len(toks.starts) - 1)],
                              f"a second hedge ({new}) after {hedge}: the two cannot both hold")
         return new
+
+    def second_bound(self, text: str, toks: _Tokens, first: _Num, hedge: str, index: int,
+                     money: list[str]) -> tuple[tuple[Any, ...], int, None] | None:
+        """A bound joined to a bound of the other side: "at least 20 and at most 100"."""
+        rule = self.rules[hedge][0]
+        lower = rule in ("above", "at_least")
+        if rule not in ("above", "at_least", "at_most", "below"):
+            return None
+        joined = self.joined.match(toks.words, index)
+        other = self.before.match(toks.words, joined[1]) if joined is not None else None
+        if other is None or self.rules[other[0]][0] not in (
+                ("at_most", "below") if lower else ("above", "at_least")):
+            return None
+        at = self.sign(text, toks, other[1], money)
+        second = self.value(text, toks, at)
+        if second is None:
+            raise self.expected(text, toks, at, "a number")
+        if second[0].ratio != first.ratio:
+            raise ParseError(text, toks.starts[at], "the two bounds must both be ratios or "
+                                                    "both counts")
+        low, high = (first, second[0]) if lower else (second[0], first)
+        low_rule = rule if lower else self.rules[other[0]][0]
+        high_rule = self.rules[other[0]][0] if lower else rule
+        if low.value > high.value or (low.value == high.value and (
+                low_rule == "above" or high_rule == "below")):
+            raise ParseError(text, toks.starts[at], "the two bounds leave no value between them")
+        return ("bounds", low, low_rule == "above", high, high_rule == "below"), second[1], None
 
     @staticmethod
     def skip(phrases: _Phrases, words: tuple[str, ...], index: int) -> int:
@@ -552,12 +802,25 @@ class _Grammar:
             return ParseError(text, toks.ends[-1], f"expected {what}, but the text ends")
         return ParseError(text, toks.starts[index], f"expected {what}, not {toks.words[index]!r}")
 
-    def core(self, text: str, toks: _Tokens, index: int) -> tuple[tuple[Any, ...], int]:
+    def sign(self, text: str, toks: _Tokens, index: int, money: list[str]) -> int:
+        """Past a currency sign at `index` ("$", "€"), noted in `money`; one currency only."""
+        found = self.signs.match(toks.words, index)
+        if found is None:
+            return index
+        if money and money[0] != found[0]:
+            raise ParseError(text, toks.starts[index], f"{found[0]} after {money[0]}: a value "
+                                                       "is in one currency")
+        money.append(found[0])
+        return found[1]
+
+    def core(self, text: str, toks: _Tokens, index: int,
+             money: list[str]) -> tuple[tuple[Any, ...], int]:
         """The value: ("point", N), ("range", N, M), ("plus_minus", N, M) or ("vague", ...)."""
         words = toks.words
         found = self.enclosing.match(words, index)
         if found is not None:
             middles, index = found
+            index = self.sign(text, toks, index, money)
             first = self.value(text, toks, index)
             if first is None:
                 raise self.expected(text, toks, index, "a number")
@@ -568,21 +831,20 @@ class _Grammar:
             else:
                 raise self.expected(text, toks, index, " or ".join(
                     repr(" ".join(middle)) for middle in middles))
-            second = self.value(text, toks, index + len(middle))
+            at = self.sign(text, toks, index + len(middle), money)
+            second = self.value(text, toks, at)
             if second is None:
-                raise self.expected(text, toks, index + len(middle), "a number")
+                raise self.expected(text, toks, at, "a number")
             return self.range(text, toks, first[0], second[0]), second[1]
+        index = self.sign(text, toks, index, money)
         found = self.vague.match(words, index)
         if found is not None:
             (low, high, low_open, high_open), index = found
             at = index + 1 if index < len(words) and words[index] == "of" else index
-            if at < len(words):
-                word = words[at]
-                factor = self.multipliers.get(word)
-                if factor is None and word.endswith("s"):
-                    factor = self.multipliers.get(word[:-1])
-                if factor is not None and toks.kinds[at] == _WORD:
-                    low, high, index = low * factor, high * factor, at + 1
+            factors, end = self.multiplier_run(toks, at)
+            if factors:  # "several hundred thousand", "tens of thousands"
+                factor = _product(factors)
+                low, high, index = low * factor, high * factor, end
             return ("vague", low, high, low_open, high_open), index
         first = self.value(text, toks, index)
         if first is None:
@@ -590,9 +852,15 @@ class _Grammar:
         number, index = first
         found = self.separators.match(words, index)
         if found is not None:
-            second = self.value(text, toks, found[1])
+            at = self.sign(text, toks, found[1], money[:1]) if money else found[1]
+            second = self.value(text, toks, at)
             if second is not None:
                 return self.range(text, toks, number, second[0]), second[1]
+        found = self.ratio_words.match(words, index)
+        if found is not None and not number.ratio and not number.multiplier:
+            second = self.value(text, toks, found[1])
+            if second is not None:
+                return self.ratio_of(text, toks, number, second[0]), second[1]
         found = self.plus_minus.match(words, index)
         if found is not None:
             second = self.value(text, toks, found[1])
@@ -609,11 +877,32 @@ class _Grammar:
             return ("plus_minus", number, width), second[1]
         return ("point", number), index
 
+    def ratio_of(self, text: str, toks: _Tokens, part: _Num, whole: _Num) -> tuple[Any, ...]:
+        """ "one in five", "2 out of 3": the ratio of two whole numbers, exact."""
+        where = toks.starts[whole.start]
+        written = toks.words[whole.start]
+        if whole.ratio or type(whole.value) is not int or type(part.value) is not int \
+                or whole.value == 0:
+            raise ParseError(text, where, "a ratio 'N in M' needs two whole numbers, M not 0")
+        if written.isdigit() and len(written) == 4 and 1800 <= whole.value <= 2199:
+            raise ParseError(text, where, f"{written!r} may be a year: write the ratio as "
+                                          "'N out of M' with grouped digits or as a fraction")
+        if part.value > whole.value:
+            raise ParseError(text, where, "a ratio 'N in M' needs N no larger than M")
+        return ("point", _Num(Fraction(part.value, whole.value), None, True, (), False,
+                              part.start))
+
     def range(self, text: str, toks: _Tokens, first: _Num, second: _Num) -> tuple[Any, ...]:
         low, high = first.value, second.value
-        if first.multiplier is None and second.multiplier is not None \
-                and low < second.value / second.multiplier:
-            low = low * second.multiplier
+        # a multiplier that ends only the second end applies to the first when the first is
+        # smaller than the second's number before it: "3-5 thousand", "four to five million",
+        # "two hundred to three hundred thousand"
+        shared = len(first.multiplier)
+        if second.multiplier[:shared] == first.multiplier and len(second.multiplier) > shared:
+            rest = _product(second.multiplier[shared:])
+            mantissa = Fraction(second.value) / _product(second.multiplier)
+            if Fraction(low) / _product(first.multiplier) < mantissa:
+                low = low * rest
         if not first.ratio and second.percent:
             low = Fraction(low, 100)
         elif first.ratio != second.ratio:
@@ -624,47 +913,88 @@ class _Grammar:
                              f"the range ends are reversed ({_down(low):g} > {_down(high):g})")
         return ("range", first._replace(value=low, ratio=second.ratio), high)
 
+    @staticmethod
+    def plural(word: str) -> str | None:
+        """The singular of a plural noun the lexicon does not hold, or None if not plural."""
+        return _singular(word)
+
+    def new_noun(self, text: str, toks: _Tokens, at: int, singular: str) -> str:
+        """The countable of a noun the lexicon does not hold; an error if pint measures it."""
+        unit, problem = _new_noun(text[toks.starts[at]:toks.ends[at]], toks.words[at], singular)
+        if problem is not None:
+            raise ParseError(text, toks.starts[at], problem)
+        return unit
+
+    def noun_at(self, text: str, toks: _Tokens, start: int) -> tuple[str, int, bool] | None:
+        """A noun at `start`, after at most `max_skipped` describing words: of the lexicon, a
+        currency sign, or a plural the lexicon lacks."""
+        for at in range(start, min(start + self.max_skipped + 1, len(toks.words))):
+            found = self.nouns.match(toks.words, at) or self.signs.match(toks.words, at)
+            if found is not None:
+                return found[0], found[1], False
+            if not self.describes(toks, at):
+                return None
+            singular = self.plural(toks.words[at])
+            if singular is not None:
+                return self.new_noun(text, toks, at, singular), at + 1, True
+        return None
+
+    def free(self, word: str) -> bool:
+        """A word that is not the lexicon's and may be part of a noun phrase."""
+        return word not in self.reserved and word not in self.not_nouns \
+            and word not in self.signs.first
+
+    def describes(self, toks: _Tokens, at: int) -> bool:
+        """Whether the word at `at` may describe a noun after it ("North Korean"): a word
+        with no meaning of its own here (a hedge word such as "north" only counts where
+        its phrase is written)."""
+        word = toks.words[at]
+        if toks.kinds[at] != _WORD or word in self.never_describes:
+            return False
+        return (word not in self.phrase_starts
+                or (self.rates.match(toks.words, at) is None
+                and self.signs.match(toks.words, at) is None
+                and self.after.match(toks.words, at) is None
+                and self.percent.match(toks.words, at) is None
+                and self.fillers_after.match(toks.words, at) is None))
+
     def tail(self, text: str, toks: _Tokens, index: int, ratio: bool, vague: bool,
-             ) -> tuple[str | None, str | None, int, tuple[str, int] | None]:
+             money: str | None, one: bool) -> _Tail:
         """Unit noun, rate and trailing words after the value; all must be read."""
         words, kinds, n = toks.words, toks.kinds, len(toks.words)
-        unit: str | None = None
+        unit: str | None = money
         rate: str | None = None
         hedge: tuple[str, int] | None = None
+        notes: list[str] = []
+        noun: str | None = None
         if ratio and index < n and words[index] == "of":
             for at in range(index, n):
                 if kinds[at] == _NUM:
                     raise ParseError(text, toks.starts[at], "a ratio's 'of ...' must not hold a"
                                                             " number: write the ratio alone")
-            return None, None, n, None
+            return _Tail(None, None, n, None, (), None)
+        whole = self.noun_at(text, toks, index) if ratio else None
+        if whole is not None:  # "1 in 3 people": the noun names the whole; still a ratio
+            written = text[toks.starts[index]:toks.ends[whole[1] - 1]]
+            notes.append(f"{written!r} names what the ratio is of")
+            index = whole[1]
         if vague and index < n and words[index] == "of":
             index += 1
-        if not ratio:
-            at, skipped = index, 0
-            while at < n:
-                noun = self.nouns.match(words, at)
-                if noun is not None:
-                    unit, index = noun
-                    break
-                found = self.rates.match(words, at)
-                if found is not None and rate is None:
-                    rate, at = found
-                    continue
-                if kinds[at] != _WORD or words[at] in self.reserved or skipped >= self.max_skipped:
-                    break
-                skipped += 1
-                at += 1
-            if unit is None and rate is not None:
-                rate = None  # a rate word among unread words: report those words instead
+        if not ratio and unit is None:
+            unit, index, noun, notes = self.head(text, toks, index, one)
         while index < n:
-            found = self.nouns.match(words, index) if unit is not None else None
-            if found is not None:
-                if found[0] != unit:
-                    raise ParseError(text, toks.starts[index], f"{found[0]} after {unit}: "
-                                     "a value counts one thing")
-                index = found[1]
-                continue
-            found = self.after_noun.match(words, index) if unit is not None else None
+            found: tuple[Any, int] | None = None
+            if unit is not None:
+                found = self.nouns.match(words, index) or self.signs.match(words, index)
+                if found is not None:
+                    if found[0] != unit:
+                        raise ParseError(text, toks.starts[index], f"{found[0]} after {unit}: "
+                                         "a value counts one thing")
+                    index = found[1]
+                    continue
+                found = self.also(text, toks, index, unit, notes)
+                if found is None:
+                    found = self.after_noun.match(words, index)
             if found is None and rate is None:
                 found = self.rates.match(words, index)
                 if found is not None:
@@ -679,14 +1009,71 @@ class _Grammar:
                 break
             index = found[1]
         if index < n:
-            if unit is None and not ratio and kinds[index] == _WORD \
-                    and words[index] not in self.reserved:
-                reason = (f"no counted noun of the lexicon follows within {self.max_skipped} "
-                          f"words (add one to [units.nouns]), at {words[index]!r}")
+            if unit is None and not ratio and self.describes(toks, index):
+                reason = (f"no counted noun follows within {self.max_skipped} words (a plural, "
+                          f"or a noun of [units.nouns]), at {words[index]!r}")
             else:
                 reason = f"unexpected {words[index]!r} after the value"
             raise ParseError(text, toks.starts[index], reason)
-        return unit, rate, index, hedge
+        return _Tail(unit, rate, index, hedge, tuple(notes), noun)
+
+    def head(self, text: str, toks: _Tokens, index: int, one: bool,
+             ) -> tuple[str | None, int, str | None, list[str]]:
+        """The counted noun after the value: the lexicon's within `max_skipped` words, else
+        the first plural word (or after one, a lone word) as a countable of its own; words
+        set aside before it are noted."""
+        words, n = toks.words, len(toks.words)
+        at, run = index, list[int]()
+        found: tuple[Any, int] | None = None
+        while at < n:
+            if words[at] in self.noun_starts:
+                found = self.nouns.match(words, at) or self.signs.match(words, at)
+                if found is not None:
+                    break
+            if not self.describes(toks, at) or len(run) >= self.max_skipped:
+                break
+            run.append(at)
+            at += 1
+        for i in run:
+            if words[i].endswith(("illion", "illions")):
+                raise ParseError(text, toks.starts[i], f"{words[i]!r} may be a multiplier this "
+                                 "lexicon does not know: add it to [multipliers]")
+        new = False
+        if found is None:
+            heads = [i for i in run if self.plural(words[i]) is not None]
+            if not heads and one and len(run) == 1 and self.free(words[run[0]]) and (
+                    run[0] + 1 == n or not self.describes(toks, run[0] + 1)):
+                heads = run  # "one worker"; after more than one, a singular word is no noun
+            if not heads:
+                return None, index, None, []
+            at = heads[0]
+            singular = self.plural(words[at]) or words[at]
+            found = (self.new_noun(text, toks, at, singular), at + 1)
+            new = True
+        unit, end = found
+        notes = []
+        if at > index:
+            notes.append(f"{text[toks.starts[index]:toks.ends[at - 1]]!r} before the noun "
+                         "set aside")
+        written = text[toks.starts[at]:toks.ends[end - 1]]
+        if new:
+            notes.append(f"{written!r} is not in the lexicon: read as a count of {unit!r}, "
+                         "a countable of its own")
+        return unit, end, written, notes
+
+    def also(self, text: str, toks: _Tokens, index: int, unit: str,
+             notes: list[str]) -> tuple[None, int] | None:
+        """ "and drones" after "100 missiles": read as a count of the first, the rest noted."""
+        joined = self.joining.match(toks.words, index)
+        if joined is None:
+            return None
+        other = self.noun_at(text, toks, joined[1])
+        if other is None:
+            return None
+        if other[0] != unit:
+            written = text[toks.starts[joined[1]]:toks.ends[other[1] - 1]]
+            notes.append(f"{written!r} also named: read as a count of {unit!r} alone")
+        return None, other[1]
 
     def interval(self, text: str, toks: _Tokens, core: tuple[Any, ...], hedge: str | None,
                  hedge_at: int, policy: str | float) -> tuple[float, float, bool, bool, float]:
@@ -696,6 +1083,9 @@ class _Grammar:
         high: Rational | float
         low_open = high_open = False
         halo: Rational = 0
+        if core[0] == "bounds":
+            _, first, low_open, second, high_open = core
+            return _down(first.value), _up(second.value), low_open, high_open, 0.0
         if core[0] == "point":
             number: _Num = core[1]
             value = number.value
@@ -713,6 +1103,8 @@ class _Grammar:
                 low, high = value - width, value + width
             elif rule == "nearly":
                 low, high = value - max(value * widen, halo), value
+            elif rule == "exact":
+                halo, low, high = 0, value, value
             else:
                 halo = 0
                 low, high = (0, value) if rule in ("at_most", "below") else (value, math.inf)
@@ -805,7 +1197,7 @@ class _Bulk:
         keys = parts[:, 0] + "\0" + parts[:, 2] + "\0" + parts[:, 4]
         key_codes, key_texts = pd.factorize(keys)
         rule = np.full(len(key_texts), -1, dtype=np.int64)
-        unit, kind, hedge = (np.full(len(key_texts), None, dtype=object) for _ in range(3))
+        unit, kind, hedge, notes = (np.full(len(key_texts), None, dtype=object) for _ in range(4))
         first = np.flatnonzero(~pd.Series(key_codes).duplicated().to_numpy())  # by code
         # probing a wording costs a parse per probe: worth it only when more texts share it
         shared = np.bincount(key_codes, minlength=len(key_texts)) > 2 * len(self.POINTS)
@@ -815,7 +1207,7 @@ class _Bulk:
             pre, _, between, _, post = parts[at]
             reading = self.probe(pre, between if is_range[at] else None, post, policy)
             if reading is not None:
-                rule[code], unit[code], kind[code], hedge[code] = reading
+                rule[code], unit[code], kind[code], hedge[code], notes[code] = reading
         row_rule = rule[key_codes]
         value, resolution = self.numbers(parts[:, 1])
         high_value, _ = self.numbers(np.where(is_range, parts[:, 3], "0"))
@@ -823,7 +1215,7 @@ class _Bulk:
         ok = row_rule >= 0
         columns = self.arithmetic(row_rule[ok], value[ok], resolution[ok], high_value[ok], policy)
         codes = key_codes[ok]
-        columns.update(unit=unit[codes], kind=kind[codes], hedge=hedge[codes])
+        columns.update(unit=unit[codes], kind=kind[codes], hedge=hedge[codes], notes=notes[codes])
         read = np.zeros(len(texts), dtype=bool)
         read[rows[ok]] = True
         return read, columns
@@ -860,13 +1252,13 @@ class _Bulk:
                 "high_open": (rule == 4) | np.isinf(high), "halo": halo}
 
     def probe(self, pre: str, between: str | None, post: str, policy: str | float,
-              ) -> tuple[int, str, str, str | None] | None:
+              ) -> tuple[int, str, str, str | None, str | None] | None:
         """The rule, unit, kind and hedge of a wording, if the arithmetic reads it as the parser does."""
         if between is None:
             probes = [(pre + n + post, n, "0") for n in self.POINTS]
         else:
             probes = [(pre + n + between + m + post, n, m) for n, m in self.RANGES]
-        found: tuple[int, str, str, str | None] | None = None
+        found: tuple[int, str, str, str | None, str | None] | None = None
         for text, first, second in probes:
             try:
                 result = self.grammar.read(text, policy)
@@ -880,7 +1272,7 @@ class _Bulk:
                     and rules[result.hedge][0] in self.RULES else (0 if result.hedge is None else -1)
             if code < 0 or (code == 0 and policy not in ("digits", "exact")):
                 return None
-            reading = (code, result.unit, result.kind, result.hedge)
+            reading = (code, result.unit, result.kind, result.hedge, _notes(result.notes))
             if found is not None and reading != found:
                 return None
             found = reading
@@ -942,7 +1334,7 @@ def parse(text: str, *, lexicon: Lexicon | None = None, halo: str | float = "dig
     result = _grammar(lexicon or Lexicon.default()).read(text, policy)
     return Reading(text, result.low, result.high, result.low_open, result.high_open,
                    _unit(result.unit), result.halo, (result.start, result.end), result.hedge,
-                   result.kind)
+                   result.kind, result.notes, result.noun)
 
 
 def _as_text(value: object) -> str | None:
@@ -958,7 +1350,13 @@ def _as_text(value: object) -> str | None:
     return None
 
 
-_COLUMNS = ("low", "high", "low_open", "high_open", "unit", "halo", "kind", "hedge", "error")
+_COLUMNS = ("low", "high", "low_open", "high_open", "unit", "halo", "kind", "hedge", "notes",
+            "error")
+
+
+def _notes(notes: tuple[str, ...]) -> str | None:
+    """A reading's notes in one cell: joined by "; ", None when there are none."""
+    return "; ".join(notes) if notes else None
 
 
 def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
@@ -966,7 +1364,8 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
     """Read a column of wordings; each distinct string is parsed once, no row raises.
 
     A row that cannot be read (or is missing) gets NaN bounds, and its message in
-    ``error`` (None where reading succeeded). The index is the Series' own, if given.
+    ``error`` (None where reading succeeded); ``notes`` holds a reading's notes, joined by
+    "; " (None where there are none). The index is the Series' own, if given.
 
     >>> table = parse_many(["over 10,000", "5,000+", "over 10,000", "lots"])
     >>> table[["low", "high", "low_open"]].to_numpy().tolist()
@@ -987,6 +1386,7 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
     unit = np.full(size, None, dtype=object)
     kind = np.full(size, None, dtype=object)
     hedge = np.full(size, None, dtype=object)
+    notes = np.full(size, None, dtype=object)
     error = np.full(size, None, dtype=object)
     error[-1] = "missing value"
     read = grammar.read
@@ -1002,7 +1402,8 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
         at = strings[done]
         slow[at] = False
         bulk_columns = (("low", low), ("high", high), ("low_open", low_open), ("high_open", high_open),
-                        ("halo", halos), ("unit", unit), ("kind", kind), ("hedge", hedge))
+                        ("halo", halos), ("unit", unit), ("kind", kind), ("hedge", hedge),
+                        ("notes", notes))
         for name, column in bulk_columns if at.size else ():  # none read: `found` may be empty
             column[at] = found[name]
     for position in np.flatnonzero(slow):
@@ -1020,8 +1421,56 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
         low_open[position], high_open[position] = result.low_open, result.high_open
         halos[position] = result.halo
         unit[position], kind[position], hedge[position] = result.unit, result.kind, result.hedge
+        notes[position] = _notes(result.notes)
     codes = np.where(codes < 0, size - 1, codes)
-    columns = (low, high, low_open, high_open, unit, halos, kind, hedge, error)
-    return pd.DataFrame({name: column[codes] for name, column in zip(_COLUMNS, columns,
-                                                                     strict=True)},
+    columns = (low, high, low_open, high_open, unit, halos, kind, hedge, notes, error)
+    # text columns: made text once per distinct value, then taken for every row
+    return pd.DataFrame({name: pd.array(column, dtype="str").take(codes)
+                         if column.dtype == object else column[codes]
+                         for name, column in zip(_COLUMNS, columns, strict=True)},
                         index=series.index)
+
+
+@lru_cache(maxsize=32)
+def _plain_number(lexicon: Lexicon) -> re.Pattern[str]:
+    """A signed number as the lexicon writes digits: group marks before exactly three
+    digits (or the Indian grouping), the decimal mark, an exponent."""
+    numbers = lexicon.data["numbers"]
+    decimal = re.escape(numbers["decimal_mark"])
+    grouped = [f"[0-9]{{1,3}}(?:{re.escape(m)}[0-9]{{3}})+" for m in numbers["group_marks"]]
+    if numbers.get("indian_grouping", False):
+        grouped += [f"[0-9]{{1,2}}(?:{re.escape(m)}[0-9]{{2}})+{re.escape(m)}[0-9]{{3}}"
+                    for m in numbers["group_marks"]]
+    whole = "|".join([*grouped, "[0-9]+"])
+    return re.compile(rf"\s*[+-]?(?:(?:{whole})(?:{decimal}[0-9]*)?|{decimal}[0-9]+)"
+                      r"(?:[eE][+-]?[0-9]+)?\s*")
+
+
+def read_numbers(texts: Iterable[str], *, lexicon: Lexicon | None = None,
+                 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Plain numbers in cells (``low``, ``high``, ``best``), read by the parser's rules.
+
+    The same digits as `parse` reads: "1,5", "1_0" and "1.000" (a decimal or a
+    continental thousand?) are not numbers, "12,500", "-0.25" and "1e6" are. Returns the
+    values (NaN where empty) and a mask of the cells that are not empty but not a finite
+    number either.
+
+    >>> values, bad = read_numbers(["12,500", "-0.25", "1,5", "1_0", ""])
+    >>> values.tolist()[:2], bad.tolist()
+    ([12500.0, -0.25], [False, False, True, True, False])
+    """
+    lexicon = lexicon or Lexicon.default()
+    numbers = lexicon.data["numbers"]
+    cells = pd.Series(list(texts), dtype=object).astype(str)
+    ok = cells.str.fullmatch(_plain_number(lexicon)).to_numpy(bool, copy=True)
+    # "1.000" with no group mark: 1 to an English writer, 1000 to a continental one
+    decimal = re.escape(numbers["decimal_mark"])
+    ok &= ~cells.str.fullmatch(rf"\s*[+-]?0*[1-9][0-9]*{decimal}[0-9]{{3}}\s*").to_numpy(bool)
+    cleaned = cells.str.strip()
+    for mark in numbers["group_marks"]:
+        cleaned = cleaned.str.replace(mark, "", regex=False)
+    cleaned = cleaned.str.replace(numbers["decimal_mark"], ".", regex=False)
+    values = pd.to_numeric(cleaned.where(ok, None), errors="coerce").to_numpy(np.float64)
+    empty = (cells.str.strip() == "").to_numpy(bool)
+    bad = ~empty & (~ok | ~np.isfinite(values))
+    return np.where(empty | bad, np.nan, values), bad

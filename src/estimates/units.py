@@ -24,7 +24,8 @@ import pint
 
 from estimates.errors import UnitError, UnitMismatchError
 
-__all__ = ["COUNTABLE_DEFINITIONS", "Unit", "conversion_factor", "parse_unit", "ureg"]
+__all__ = ["COUNTABLE_DEFINITIONS", "Unit", "conversion_factor", "countable", "currency", "is_currency",
+           "parse_unit", "ureg"]
 
 #: Countables added to pint's default registry: one dimension each.
 COUNTABLE_DEFINITIONS = """
@@ -77,10 +78,77 @@ def _cache_folder() -> Path:
 ureg: pint.UnitRegistry = _registry(cache_folder=_cache_folder())
 
 
+#: Definitions added while running (`countable`, `currency`), replayed in the exact twin.
+_ADDED: list[str] = []
+_NAME = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)*")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
 @cache
 def _exact_registry() -> pint.UnitRegistry:
     """A twin registry that computes conversion factors as exact fractions."""
-    return _registry(non_int_type=Fraction)
+    registry = _registry(non_int_type=Fraction)
+    for line in _ADDED:
+        registry.define(line)
+    return registry
+
+
+def _add(name: str, dimension: str) -> pint.Unit:
+    """`name` as a unit of a dimension of its own, defined once in both registries."""
+    if name in ureg._units:
+        unit = ureg.parse_units(name)
+        if unit.dimensionality != {dimension: 1}:
+            raise UnitError(name, f"is already pint's unit of {unit.dimensionality}: choose "
+                                  "another name for the thing counted")
+        return unit
+    line = f"{name} = {dimension}"
+    try:
+        ureg.define(line)
+    except Exception as error:  # pint refuses some names in ways of its own
+        raise UnitError(name, "cannot name a countable") from error
+    _ADDED.append(line)
+    if _exact_registry.cache_info().currsize:
+        _exact_registry().define(line)
+    return ureg.parse_units(name)
+
+
+def countable(name: str) -> pint.Unit:
+    """The unit that counts `name`, in a countable dimension of its own, defined on first use.
+
+    Reports count things no list foresees ("13,000 workers"); each gets its own dimension,
+    so workers never add to persons. A name pint already uses for something else ("bar",
+    "ton") is a `UnitError`.
+
+    >>> countable("helicopter"), countable("helicopter").dimensionality
+    (<Unit('helicopter')>, <UnitsContainer({'[helicopter]': 1})>)
+    """
+    if not _NAME.fullmatch(name) or not name.isidentifier():
+        raise UnitError(name, "cannot name a countable: use letters and underscores")
+    return _add(name, f"[{name}]")
+
+
+def currency(code: str) -> pint.Unit:
+    """The unit of a currency (ISO 4217 code), each currency a dimension of its own.
+
+    No rate is built in: USD and EUR do not convert into each other.
+
+    >>> currency("USD"), currency("USD").dimensionality
+    (<Unit('USD')>, <UnitsContainer({'[currency_USD]': 1})>)
+    """
+    if not _CURRENCY.fullmatch(code):
+        raise UnitError(code, "is not a currency code such as USD")
+    return _add(code, f"[currency_{code}]")
+
+
+def is_currency(unit: pint.Unit) -> bool:
+    """Whether `unit` is an amount of money in one currency.
+
+    >>> is_currency(currency("EUR")), is_currency(parse_unit("person"))
+    (True, False)
+    """
+    dimensions = dict(unit.dimensionality)
+    return len(dimensions) == 1 and next(iter(dimensions)).startswith("[currency_") \
+        and next(iter(dimensions.values())) == 1
 
 
 def parse_unit(text: str | pint.Unit) -> pint.Unit:
