@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from estimates import __version__
-from estimates.errors import EstimatesError, OutputError
+from estimates.errors import EstimatesError, OutputError, UsageError
 
 __all__ = ["main"]
 
@@ -230,7 +230,7 @@ def _plot_command(args: argparse.Namespace) -> int:
 
 def _extract_command(args: argparse.Namespace) -> int:
     from estimates.destination import refuse_inputs
-    from estimates.errors import ArticleError, UsageError
+    from estimates.errors import ArticleError
     from estimates.extract import draft_table, read_article, rejected_table, settle_quantities
     from estimates.extract.source import load_articles
     from estimates.lexicon import Lexicon

@@ -70,6 +70,9 @@ from estimates.interval import Interval
 from estimates.lexicon import _MEASURES, Lexicon, phrase_words
 from estimates.units import countable, parse_unit, ureg
 
+if TYPE_CHECKING:  # pandas loads with the first table read, not with `parse` (issue 16)
+    import pandas as pd
+
 __all__ = ["HALO_POLICIES", "KINDS", "Reading", "parse", "parse_many", "read_numbers"]
 
 #: The halo policies `parse` accepts (a float is a relative halo of that fraction).
@@ -1459,6 +1462,8 @@ def read_numbers(texts: Iterable[str], *, lexicon: Lexicon | None = None,
     >>> values.tolist()[:2], bad.tolist()
     ([12500.0, -0.25], [False, False, True, True, False])
     """
+    import pandas as pd  # here, not at the top: `estimates parse` loads no pandas
+
     lexicon = lexicon or Lexicon.default()
     numbers = lexicon.data["numbers"]
     cells = pd.Series(list(texts), dtype=object).astype(str)
