@@ -78,7 +78,7 @@ from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.quantities import settle_quantities
 from estimates.reconcile.bounds import closed_bounds, counted, whole
-from estimates.reconcile.reasons import UNDECIDED, Reason, fill
+from estimates.reconcile.reasons import UNDECIDED, Reason, fill, interval_words, number_words
 from estimates.reconcile.result import (
     CHANGE_COLUMNS,
     CONTRADICTION_COLUMNS,
@@ -1446,8 +1446,10 @@ class _Reconciler:
         return written + " (" + who + ", " + when + ")"
 
     def _explain(self, reason: NDArray[np.int64], member: NDArray[np.int64],
-                 bounds: NDArray[np.int64], rules: NDArray[np.object_]) -> NDArray[np.object_]:
-        """The sentence of each conflict; conflict i is of claims ``member[bounds[i]:bounds[i+1]]``."""
+                 bounds: NDArray[np.int64], rules: NDArray[np.object_],
+                 gap: NDArray[np.float64]) -> NDArray[np.object_]:
+        """The sentence of each conflict, with its arithmetic and `gap`; conflict i is of
+        claims ``member[bounds[i]:bounds[i+1]]``."""
         size = reason.size
         if size == 0:
             return np.zeros(0, dtype=object)
@@ -1469,6 +1471,17 @@ class _Reconciler:
                               for code, numbers in zip(reason.tolist(), rules, strict=True)],
                              dtype=object)
         with_rules = np.where(relations != "", " with " + relations, "").astype(object)
+        # the arithmetic: each claim's interval (of its quantity where relations link several)
+        linked = np.repeat(reason == _REASONS.index(Reason.RELATION), np.diff(bounds))
+        plain, named = self._workings(rows)
+        separator[:] = "; "
+        separator[first] = ": "
+        working = np.add.reduceat(separator + np.where(linked, named[codes], plain[codes]), first)
+        unit = _text_at(self.table["unit"], member[first])
+        known = np.isfinite(gap) & (gap > 0)
+        gaps = np.full(size, "", dtype=object)
+        gaps[known] = [f"{number_words(g)} {u}" for g, u in
+                       zip(gap[known].tolist(), unit[known].tolist(), strict=True)]
         out = np.empty(size, dtype=object)
         for code in np.unique(reason).tolist():
             which = reason == code
@@ -1478,6 +1491,12 @@ class _Reconciler:
                       "when": within[which],
                       "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
             out[which] = fill(rule.sentence, fields)
+            if rule is Reason.RELATIONS:
+                continue
+            out[which] = out[which] + working[which]
+            short = which & known
+            if rule.shortfall and short.any():
+                out[short] = out[short] + fill(rule.shortfall, {"gap": gaps[short]})
         if self.tied:
             pairs = np.array([t for t in self.tied if len(t) == 2], dtype=np.int64).reshape(-1, 2)
             two = np.flatnonzero(np.diff(bounds) == 2)
@@ -1491,6 +1510,28 @@ class _Reconciler:
                     member[bounds[i]:bounds[i + 1]].tolist())) in self.tied]].astype(np.int64)
             out[undecided] = out[undecided] + UNDECIDED
         return out
+
+    def _workings(self, rows: NDArray[np.int64]) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+        """What each claim of `rows` (few: the members of conflicts) allows, in its unit:
+        ``712,610 is exactly 712,610 person``; a rate with the increase over its period; and
+        the same with the quantity named (``... person of dprk.troops.kursk``)."""
+        t = self.table
+        written = _text_at(t["value"], rows)
+        unit = _text_at(t["unit"], rows)
+        names = self.names_at(rows)
+        plain = np.empty(rows.size, dtype=object)
+        named = np.empty(rows.size, dtype=object)
+        for i, k in enumerate(rows.tolist()):
+            low, high = float(self.low[k]), float(self.high[k])
+            said = f"{written[i]} is " if written[i] else ""  # else its low and high
+            text = said + interval_words(low, high)
+            if self.is_rate[k]:
+                days = float(self.pend[k] - self.pstart[k])
+                text += (f" {unit[i]} / day, so over {number_words(days)} days "
+                         f"{interval_words(low * days, high * days)}")
+            plain[i] = f"{text} {unit[i]}"
+            named[i] = f"{text} {unit[i]} of {names[i]}"
+        return plain, named
 
     def _relation_text(self, number: int, line: bool) -> str:
         """A relation as an explanation names it: its text, with `line` its line too."""
@@ -1642,7 +1683,7 @@ class _Reconciler:
             "reason": _strings(np.array([r.value for r in _REASONS], dtype=object)[reason]),
             "quantity": _strings(self.names_at(first)),
             "claims": _id_lists(self.ids, bounds, rows=member),
-            "explanation": _strings(self._explain(reason, member, bounds, rules)),
+            "explanation": _strings(self._explain(reason, member, bounds, rules, gap)),
             "gap": gap, "unit": _strings(_text_at(t["unit"], first))}
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
             columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})

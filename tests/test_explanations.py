@@ -1,0 +1,70 @@
+"""Issue 17: every decision explained — each contradiction carries the arithmetic that fails."""
+
+import pandas as pd
+
+from estimates import reconcile
+
+
+def frame(*rows: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"id": f"c{i}", **row} for i, row in enumerate(rows)]).fillna("")
+
+
+def test_zelensky_eleven_thousand_in_kursk_against_at_most_10000_dispatched_states_the_numbers() -> None:
+    # the seed's Zelensky claim, against a dispatch figure that cannot hold with it
+    result = reconcile(pd.DataFrame([
+        {"id": "zelensky", "quantity": "dprk.troops.kursk", "value": "Eleven thousand",
+         "unit": "person", "as_of": "2024-11-15", "claimant": "Volodymyr Zelensky"},
+        {"id": "sakhuja", "quantity": "dprk.troops.dispatched", "value": "at most 10,000",
+         "unit": "person", "as_of": "2024-11-15", "kind": "cumulative",
+         "claimant": "Vijay Sakhuja"}]).fillna(""),
+        relations=["dprk.troops.kursk <= dprk.troops.in_russia",
+                   "dprk.troops.in_russia <= dprk.troops.dispatched"])
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "relation"
+    assert "Eleven thousand is 10,500 to 11,500 person of dprk.troops.kursk" in row.explanation
+    assert "at most 10,000 is 0 to 10,000 person of dprk.troops.dispatched" in row.explanation
+    assert "they miss by at least 500 person" in row.explanation and row.gap == 500
+
+
+def test_two_readings_that_do_not_meet_state_both_intervals_and_the_gap() -> None:
+    result = reconcile(frame(
+        {"quantity": "russia.losses", "value": "712,610", "unit": "person", "as_of": "2024-11-15",
+         "claimant": "Sakhuja"},
+        {"quantity": "russia.losses", "value": "as high as 700,000", "unit": "person",
+         "as_of": "2024-11-15", "claimant": "Radakin"}))
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "disjoint"
+    assert "712,610 is 712,605 to 712,615 person" in row.explanation
+    assert "as high as 700,000 is 0 to 700,000 person" in row.explanation
+    assert "they are 12,605 person apart" in row.explanation
+
+
+def test_falling_running_total_states_how_far_it_would_fall() -> None:
+    result = reconcile(frame(
+        {"quantity": "k", "low": "5000", "high": "6000", "as_of": "2024-10-01", "kind": "cumulative"},
+        {"quantity": "k", "low": "1000", "high": "2000", "as_of": "2024-11-01", "kind": "cumulative"}))
+    (row,) = result.contradictions.itertuples()
+    assert "5,000 to 6,000" in row.explanation and "1,000 to 2,000" in row.explanation
+    assert "it would fall by at least 3,000" in row.explanation
+
+
+def test_increase_against_totals_states_each_claim_and_the_mismatch() -> None:
+    result = reconcile(frame(
+        {"quantity": "k", "low": "100", "high": "100", "as_of": "2024-09-30", "kind": "cumulative"},
+        {"quantity": "k", "low": "200", "high": "200", "as_of": "2024-10-31", "kind": "cumulative"},
+        {"quantity": "k", "low": "50", "high": "60", "period": "2024-10", "as_of": "2024-10-31"}))
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "increase_vs_totals"
+    assert "exactly 100" in row.explanation and "exactly 200" in row.explanation
+    assert "50 to 60" in row.explanation and "they miss by at least 40" in row.explanation
+
+
+def test_rate_against_totals_states_rate_times_days() -> None:
+    result = reconcile(frame(
+        {"quantity": "russia.losses", "value": "1,354 per day", "unit": "person/day",
+         "period": "2024-10", "as_of": "2024-10-31"},
+        {"quantity": "russia.losses", "value": "10,000", "unit": "person", "period": "2024-10",
+         "as_of": "2024-10-31"}))
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "rate_vs_totals"
+    assert "1,354 per day is 1,353.5 to 1,354.5 person / day, so over 31 days" in row.explanation
