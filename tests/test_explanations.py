@@ -3,6 +3,7 @@
 import pandas as pd
 
 from estimates import reconcile
+from estimates.report import render
 
 
 def frame(*rows: dict[str, str]) -> pd.DataFrame:
@@ -68,3 +69,48 @@ def test_rate_against_totals_states_rate_times_days() -> None:
     (row,) = result.contradictions.itertuples()
     assert row.reason == "rate_vs_totals"
     assert "1,354 per day is 1,353.5 to 1,354.5 person / day, so over 31 days" in row.explanation
+
+
+def _why(result: object) -> dict[str, str]:
+    return result.claims.set_index("id")["why"].to_dict()  # type: ignore[attr-defined]
+
+
+def test_excluded_claim_says_in_which_contradiction_and_lighter_than_which_claims() -> None:
+    result = reconcile(frame(
+        {"quantity": "t", "value": "approximately 3,000", "as_of": "2024-10-23"},
+        {"quantity": "t", "value": "3000", "as_of": "2024-10-24"},
+        {"quantity": "t", "value": "over 10,000", "as_of": "2024-10-27"}))
+    why = _why(result)
+    assert why["c0"] == why["c1"] == ""
+    assert why["c2"].startswith("excluded in C") and "lighter than c" in why["c2"]
+
+
+def test_disputed_claims_say_with_which_they_are_tied() -> None:
+    result = reconcile(frame(
+        {"quantity": "l", "value": "712,610", "as_of": "2024-11-15"},
+        {"quantity": "l", "value": "as high as 700,000", "as_of": "2024-11-15"}))
+    assert _why(result) == {"c0": "disputed in C1, tied with c1", "c1": "disputed in C1, tied with c0"}
+
+
+def test_superseded_claim_names_the_later_reading_and_invalid_claim_its_problem() -> None:
+    reading = {"quantity": "killed", "unit": "person", "as_of": "2023-01-31", "period": "2023-01",
+               "kind": "cumulative", "claimant": "UN mission"}
+    result = reconcile(frame({**reading, "value": "177", "published": "2023-02-10"},
+                             {**reading, "value": "198", "published": "2023-06-10"},
+                             {"quantity": "killed", "value": "many", "as_of": "2023-01-31"}))
+    why = _why(result)
+    assert why["c0"].startswith("superseded by c1") and why["c1"] == ""
+    assert why["c2"].startswith("invalid: ") and len(why["c2"]) > len("invalid: ")
+
+
+def test_table_and_markdown_list_the_claims_not_kept_after_the_contradictions() -> None:
+    result = reconcile(frame(
+        {"quantity": "t", "value": "approximately 3,000", "as_of": "2024-10-23"},
+        {"quantity": "t", "value": "3000", "as_of": "2024-10-24"},
+        {"quantity": "t", "value": "over 10,000", "as_of": "2024-10-27"}))
+    table = render(result, "table")
+    assert table.index("Contradictions (1)") < table.index("Not kept (1)")
+    assert "  c2: excluded in C1, lighter than c1" in table
+    markdown = render(result, "markdown")
+    assert markdown.index("## Contradictions") < markdown.index("## Not kept (1)")
+    assert "- **c2**: excluded in C1, lighter than c1" in markdown

@@ -100,6 +100,10 @@ def _render(result: Any, fmt: str) -> str:
                  f"## Contradictions ({len(contradictions)})", ""]
         parts += (_text(contradictions, "id", "- **") + _text(contradictions, "reason", "** (") +
               _text(contradictions, "explanation", "): ")).tolist()
+        unkept = _not_kept(result.claims)
+        if len(unkept):
+            parts += ["", f"## Not kept ({len(unkept):,})", ""]
+            parts += (_text(unkept, "id", "- **") + _text(unkept, "why", "**: ")).tolist()
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         parts += [markdown_table(_flat(result.claims)), ""]
         return "\n".join(parts)
@@ -107,8 +111,20 @@ def _render(result: Any, fmt: str) -> str:
              f"Contradictions ({len(contradictions):,})"]
     parts += (_text(contradictions, "id", "  ") + _text(contradictions, "reason", " [") +
               _text(contradictions, "explanation", "] ")).tolist()
+    unkept = _not_kept(result.claims)
+    if len(unkept):
+        parts += ["", f"Not kept ({len(unkept):,})"]
+        parts += (_text(unkept, "id", "  ") + _text(unkept, "why", ": ")).tolist()
     parts += ["", f"Claims: {summary}", ""]
     return "\n".join(parts)
+
+
+def _not_kept(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims that are not kept, each with why (a table without ``why`` lists none)."""
+    if "why" not in claims.columns:
+        return claims.iloc[:0]
+    unkept = claims[claims["status"].astype(object) != "kept"]
+    return unkept[["id", "why"]].astype(object).fillna("")
 
 
 def _put(parts: Iterable[str], handle: IO[str]) -> None:

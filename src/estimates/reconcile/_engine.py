@@ -1721,8 +1721,48 @@ class _Reconciler:
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
             "source": t["source"], "status": status,
-            "superseded_by": later, "contradictions": within, "problem": self.problem}, copy=False)
+            "superseded_by": later, "contradictions": within, "problem": self.problem,
+            "why": _strings(self._why(names, member, bounds))}, copy=False)
         return contradictions, claims
+
+    def _why(self, names: NDArray[np.object_], member: NDArray[np.int64],
+             bounds: NDArray[np.int64]) -> NDArray[np.object_]:
+        """Why each claim is not kept ("" for a kept one): invalid (its problem), superseded
+        (by which reading), excluded (in which contradiction, lighter than which claims) or
+        disputed (tied with which claims, in which contradiction). The loop is over the
+        members of contradictions, which are few."""
+        why = np.full(self.n, "", dtype=object)
+        problem = np.asarray(self.problem, dtype=object)
+        invalid = np.flatnonzero(self.invalid)
+        why[invalid] = "invalid"
+        stated = invalid[pd.notna(problem[invalid])]
+        why[stated] = "invalid: " + problem[stated]
+        superseded = np.flatnonzero((self.superseded_by >= 0) & ~self.invalid)
+        why[superseded] = "superseded by " + self.ids_at(self.superseded_by[superseded]) \
+            + ", a later reading of its source"
+        ids = self.ids_at(member)
+        kept = ~(self.excluded | self.disputed | self.invalid | (self.superseded_by >= 0))
+        reasons: dict[int, list[str]] = {}
+        for i in range(bounds.size - 1):
+            rows = member[bounds[i]:bounds[i + 1]].tolist()
+            texts = ids[bounds[i]:bounds[i + 1]].tolist()
+            for k, own in zip(rows, texts, strict=True):
+                if self.excluded[k] and not self.disputed[k]:
+                    heavier = [t for r, t in zip(rows, texts, strict=True) if kept[r] and t != own]
+                    reasons.setdefault(k, []).append(
+                        f"in {names[i]}, lighter than {_and(heavier)}" if heavier
+                        else f"in {names[i]}")
+                elif self.disputed[k]:
+                    tied = [t for r, t in zip(rows, texts, strict=True)
+                            if self.disputed[r] and t != own]
+                    reasons.setdefault(k, []).append(
+                        f"in {names[i]}, tied with {_and(tied)}" if tied else f"in {names[i]}")
+        for k, parts in reasons.items():
+            if not why[k]:  # invalid or superseded first, as the status says
+                why[k] = ("disputed " if self.disputed[k] else "excluded ") + "; ".join(parts)
+        alone = np.flatnonzero((self.excluded | self.disputed) & (why == ""))
+        why[alone] = np.where(self.disputed[alone], "disputed", "excluded")
+        return why
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
                  range_start: NDArray[np.int64], range_end: NDArray[np.int64]) -> pd.DataFrame:
@@ -1750,6 +1790,11 @@ class _Reconciler:
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
             "unit": _strings(ranges["unit"].to_numpy(object)[b] + " / day")},
             columns=list(CHANGE_COLUMNS))
+
+
+def _and(texts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def _run_numbers(*keys: NDArray[np.int64]) -> NDArray[np.int64]:

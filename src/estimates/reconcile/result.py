@@ -23,7 +23,8 @@ RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "cl
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
 CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
                         "value", "low", "high", "low_open", "high_open", "best", "unit",
-                        "weight", "source", "status", "superseded_by", "contradictions", "problem")
+                        "weight", "source", "status", "superseded_by", "contradictions", "problem",
+                        "why")
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
 #: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
@@ -52,7 +53,10 @@ class Reconciliation:
     high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
     rate, whose low and high are per day; weight, source) with status kept, excluded,
     disputed (a tie the weights could not decide), superseded (with ``superseded_by``, the
-    later reading) or invalid, the contradictions it is in and its problem. ``changes``:
+    later reading) or invalid, the contradictions it is in, its problem, and ``why``: for
+    a claim not kept, why in words (invalid and the problem; superseded by which reading;
+    excluded in which contradiction and lighter than which kept claims; disputed in which
+    contradiction and tied with which claims), "" for a kept claim. ``changes``:
     level quantities that moved between times. ``revisions``: each superseded claim with the
     reading that supersedes it (quantity, as_of, period, source, earlier, later, both
     readings and their bounds, the change between their points).
