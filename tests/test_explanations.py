@@ -1,5 +1,7 @@
 """Issue 17: every decision explained — each contradiction carries the arithmetic that fails."""
 
+import json
+
 import pandas as pd
 
 from estimates import reconcile
@@ -114,3 +116,27 @@ def test_table_and_markdown_list_the_claims_not_kept_after_the_contradictions() 
     markdown = render(result, "markdown")
     assert markdown.index("## Contradictions") < markdown.index("## Not kept (1)")
     assert "- **c2**: excluded in C1, lighter than c1" in markdown
+
+
+def test_times_are_datetime_columns_beside_the_text_as_of_with_nat_when_absent() -> None:
+    result = reconcile(frame(
+        {"quantity": "t", "value": "3000", "as_of": "2024-10-24"},
+        {"quantity": "t", "value": "4000", "as_of": "2025-03"},
+        {"quantity": "t", "value": "many", "as_of": ""}))
+    ranges = result.ranges.set_index("as_of")
+    assert str(ranges["as_of_start"].dtype) == str(ranges["as_of_end"].dtype) == "datetime64[ns]"
+    assert ranges.loc["2024-10-24", "as_of_start"] == pd.Timestamp("2024-10-24")
+    assert ranges.loc["2025-03", "as_of_start"] == pd.Timestamp("2025-03-01")
+    assert ranges.loc["2025-03", "as_of_end"] == pd.Timestamp("2025-03-31")
+    claims = result.claims.set_index("id")
+    assert str(claims["as_of_start"].dtype) == "datetime64[ns]"
+    assert claims.loc["c1", "as_of_end"] == pd.Timestamp("2025-03-31")
+    assert pd.isna(claims.loc["c2", "as_of_start"]) and pd.isna(claims.loc["c2", "as_of_end"])
+
+
+def test_json_and_csv_write_the_times_as_iso_dates() -> None:
+    result = reconcile(frame({"quantity": "t", "value": "4000", "as_of": "2025-03"}))
+    ranges = json.loads(render(result, "json"))["ranges"]
+    assert (ranges[0]["as_of_start"], ranges[0]["as_of_end"]) == ("2025-03-01", "2025-03-31")
+    assert json.loads(result.to_json())["ranges"][0]["as_of_end"] == "2025-03-31"
+    assert "t,2025-03,2025-03-01,2025-03-31," in render(result, "csv")

@@ -31,6 +31,8 @@ __all__ = ["FORMATS", "outputs", "render", "write"]
 
 FORMATS = ("table", "json", "csv", "markdown")
 _TABLES = ("ranges", "contradictions", "claims")
+#: the times of `as_of` as dates, for pandas; the text formats show `as_of` alone
+_DATES = ["as_of_start", "as_of_end"]
 _RANGE_COLUMNS = ["quantity", "as_of", "low", "high", "best", "unit", "claims_kept", "sources"]
 
 
@@ -105,7 +107,7 @@ def _render(result: Any, fmt: str) -> str:
             parts += ["", f"## Not kept ({len(unkept):,})", ""]
             parts += (_text(unkept, "id", "- **") + _text(unkept, "why", "**: ")).tolist()
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
-        parts += [markdown_table(_flat(result.claims)), ""]
+        parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
     parts = [f"Ranges ({len(ranges):,})", text_table(ranges), "",
              f"Contradictions ({len(contradictions):,})"]

@@ -87,7 +87,7 @@ from estimates.reconcile.result import (
 )
 from estimates.reconcile.revisions import find_revisions
 from estimates.sweep import anchor_clusters, heaviest_point_ties, key_counts, partners, tied_points
-from estimates.timeline import MISSING, format_period, format_span, read_instants
+from estimates.timeline import MISSING, as_dates, format_period, format_span, read_instants
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
 
@@ -1377,6 +1377,8 @@ class _Reconciler:
         q = q[final]
         frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
                               "as_of": _strings(as_of[span[final]]),
+                              "as_of_start": as_dates(start[final]),
+                              "as_of_end": as_dates(end[final]),
                               "low": low[final], "high": high[final], "best": best[final],
                               "unit": _strings(self.unit_of_q[q]),
                               "kind": _strings(self.kind_of_q[q]),
@@ -1716,7 +1718,8 @@ class _Reconciler:
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
             "claimant": t["claimant"],
-            "as_of": as_of, "measure": t["measure"], "period": period, "value": t["value"],
+            "as_of": as_of, "as_of_start": as_dates(self.start), "as_of_end": as_dates(self.end),
+            "measure": t["measure"], "period": period, "value": t["value"],
             "low": t["low"], "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],

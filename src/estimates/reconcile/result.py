@@ -18,10 +18,11 @@ import pyarrow as pa
 __all__ = ["CHANGE_COLUMNS", "CLAIM_STATUS_COLUMNS", "CONTRADICTION_COLUMNS", "ID_LISTS",
            "RANGE_COLUMNS", "REVISION_COLUMNS", "Reconciliation"]
 
-RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
-                 "sources", "derived")
+RANGE_COLUMNS = ("quantity", "as_of", "as_of_start", "as_of_end", "low", "high", "best", "unit",
+                 "kind", "claims", "sources", "derived")
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
-CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
+CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "as_of_start",
+                        "as_of_end", "measure", "period",
                         "value", "low", "high", "low_open", "high_open", "best", "unit",
                         "weight", "source", "status", "superseded_by", "contradictions", "problem",
                         "why")
@@ -44,6 +45,9 @@ class Reconciliation:
     accessor (``ranges["claims"].list.len()``); a range's sources are Arrow lists too, of
     dictionary-encoded names (each held once). Tuples in an object column where some text is
     a lone surrogate, which Arrow cannot hold.
+
+    ``as_of_start`` and ``as_of_end`` (ranges and claims) are the first and last dates of
+    ``as_of`` as ``datetime64[ns]`` (midnight of the date; NaT when absent), for pandas.
 
     ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
     sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
@@ -84,6 +88,10 @@ class Reconciliation:
                 return bool(value)
             if isinstance(value, tuple):
                 return list(value)
+            if isinstance(value, pd.Timestamp):  # dates as ISO text, like the command line
+                return value.isoformat() if value != value.normalize() else value.date().isoformat()
+            if value is pd.NaT:
+                return None
             return value
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
