@@ -1,11 +1,14 @@
 """Issue 17: every decision explained — each contradiction carries the arithmetic that fails."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 
 from estimates import reconcile
 from estimates.report import render
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def frame(*rows: dict[str, str]) -> pd.DataFrame:
@@ -140,3 +143,16 @@ def test_json_and_csv_write_the_times_as_iso_dates() -> None:
     assert (ranges[0]["as_of_start"], ranges[0]["as_of_end"]) == ("2025-03-01", "2025-03-31")
     assert json.loads(result.to_json())["ranges"][0]["as_of_end"] == "2025-03-31"
     assert "t,2025-03,2025-03-01,2025-03-31," in render(result, "csv")
+
+
+def test_seed_derived_killed_range_names_the_claims_and_relations_it_comes_from() -> None:
+    result = reconcile(DATA / "estimates.csv", relations=DATA / "relations.txt")
+    ranges = result.ranges.set_index(["quantity", "as_of"])
+    killed = ranges.loc[("dprk.killed.kursk", "2025-03")]
+    assert killed["derived"] and list(killed["claims"]) == []
+    assert {"s4-dprk-killed-share-a-third", "s4-dprk-casualties-over-5000-ukmod"} <= \
+        set(killed["derived_from"])
+    assert any(r.startswith("dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk (line ")
+               for r in killed["relations"])
+    stated = ranges[~ranges["derived"]]
+    assert stated["derived_from"].list.len().eq(0).all() and stated["relations"].list.len().eq(0).all()

@@ -836,6 +836,8 @@ class _Reconciler:
     def _linked(self) -> None:
         """Solve each linked group (relations, expression claims) as a linear system."""
         self.lp_ranges: list[tuple[int, int, int, float, float, list[int], bool]] = []
+        #: beside each of `lp_ranges`: its group's kept claims and relation numbers
+        self.lp_sources: list[tuple[list[int], list[int]]] = []
         self.broken_groups: set[int] = set()
         #: per linked group, the (excluded claim, its conflict) pairs that may be ties
         self.undecided: dict[int, list[tuple[int, list[int]]]] = {}
@@ -1114,6 +1116,14 @@ class _Reconciler:
         """The ranges of one group's variables that claims speak about."""
         if id(b) in self.broken_groups:
             return
+        before = len(self.lp_ranges)
+        self._report_variables(b, low, high)
+        kept = b.every[~(self.excluded | self.disputed | ~self.valid)[b.every]]
+        numbers = [n for n, _, _, _ in self.relations_by_group.get(int(self.group[b.every[0]]), [])]
+        self.lp_sources.extend([(kept.tolist(), numbers)] * (len(self.lp_ranges) - before))
+
+    def _report_variables(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
+        """`_report_group` for a group that holds: a range per variable claims speak about."""
         active = b.every[~self.excluded[b.every]]
         times = b.times
         mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active.tolist()))
@@ -1214,7 +1224,8 @@ class _Reconciler:
     def _plain_ranges(self) -> tuple[list[NDArray[Any]], NDArray[np.int64], NDArray[np.int64]]:
         """Ranges of the quantities no relation links: columns and (member row, range) pairs,
         by range. Frees the working arrays (`_release`), read here for the last time."""
-        parts = [part for part in (self._level_ranges(), self._total_ranges(), self._lp_ranges())
+        lp = self._lp_ranges()
+        parts = [part for part in (self._level_ranges(), self._total_ranges(), lp)
                  if part is not None]
         if self.at.size:
             parts += [part for part in (self._level_at(parts[0] if parts else None),
@@ -1226,6 +1237,8 @@ class _Reconciler:
                     np.zeros(0, np.int64), np.zeros(0, np.int64))
         count = 0
         for part in parts:  # range numbers run on from one part to the next
+            if part is lp:
+                self.lp_first = count
             part[7] += count
             count += part[0].size
         # joined a column at a time, each column's pieces freed once joined (pop)
@@ -1374,6 +1387,7 @@ class _Reconciler:
         by_rank[self.source_rank] = self.source_names
         sources = _id_lists(_arrow_text(by_rank), bounds, rows, encoded=True)
         del bounds, rows
+        derived_from, relations = self._derivations(derived, final)
         q = q[final]
         frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
                               "as_of": _strings(as_of[span[final]]),
@@ -1383,8 +1397,40 @@ class _Reconciler:
                               "unit": _strings(self.unit_of_q[q]),
                               "kind": _strings(self.kind_of_q[q]),
                               "claims": claims, "sources": sources,
-                              "derived": derived[final]}, copy=False)
+                              "derived": derived[final], "derived_from": derived_from,
+                              "relations": relations}, copy=False)
         return frame, q, start[final], end[final]
+
+    def _derivations(self, derived: NDArray[np.bool_], final: NDArray[np.int64]
+                     ) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray]:
+        """What each range (in `final` order) is derived from: for a derived range of a linked
+        group, the group's kept claims (any of which can bound it through the relations) and
+        the group's relations, with their lines; empty lists for the others. Few ranges are
+        derived, so the loop is over them alone."""
+        size = final.size
+        claim_rows: dict[int, list[int]] = {}
+        relation_numbers: dict[int, list[int]] = {}
+        first = getattr(self, "lp_first", 0)
+        for i, (rows, numbers) in enumerate(getattr(self, "lp_sources", [])):
+            if derived[first + i]:
+                claim_rows[first + i], relation_numbers[first + i] = rows, numbers
+        position = np.empty(size, dtype=np.int64)
+        position[final] = np.arange(size)
+        ordered = sorted(claim_rows, key=lambda r: int(position[r]))
+        claims_count = np.zeros(size, dtype=np.int64)
+        relations_count = np.zeros(size, dtype=np.int64)
+        at = position[ordered]
+        claims_count[at] = [len(claim_rows[r]) for r in ordered]
+        relations_count[at] = [len(relation_numbers[r]) for r in ordered]
+        texts = np.array([self._relation_text(n, True) for n in range(len(self.relations))],
+                         dtype=object)
+        claims = _id_lists(self.ids, np.r_[0, np.cumsum(claims_count)],
+                           np.array([k for r in ordered for k in claim_rows[r]], dtype=np.int64),
+                           ordered=True)
+        relations = _id_lists(_arrow_text(texts), np.r_[0, np.cumsum(relations_count)],
+                              np.array([n for r in ordered for n in relation_numbers[r]],
+                                       dtype=np.int64))
+        return claims, relations
 
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
               low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -19,7 +19,7 @@ __all__ = ["CHANGE_COLUMNS", "CLAIM_STATUS_COLUMNS", "CONTRADICTION_COLUMNS", "I
            "RANGE_COLUMNS", "REVISION_COLUMNS", "Reconciliation"]
 
 RANGE_COLUMNS = ("quantity", "as_of", "as_of_start", "as_of_end", "low", "high", "best", "unit",
-                 "kind", "claims", "sources", "derived")
+                 "kind", "claims", "sources", "derived", "derived_from", "relations")
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
 CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "as_of_start",
                         "as_of_end", "measure", "period",
@@ -50,7 +50,10 @@ class Reconciliation:
     ``as_of`` as ``datetime64[ns]`` (midnight of the date; NaT when absent), for pandas.
 
     ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
-    sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
+    sources (sorted), derived (no claim of its own: from relations), derived_from (for a
+    derived range, the kept claims of its linked group, any of which can bound it through
+    the relations) and relations (for a derived range, its group's relations, each with
+    its line). ``contradictions``:
     id, reason, quantity, claims (a minimal conflicting set of ids), explanation, gap (how
     far apart, in unit), unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
     claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
