@@ -156,3 +156,13 @@ def test_seed_derived_killed_range_names_the_claims_and_relations_it_comes_from(
                for r in killed["relations"])
     stated = ranges[~ranges["derived"]]
     assert stated["derived_from"].list.len().eq(0).all() and stated["relations"].list.len().eq(0).all()
+
+
+def test_seed_table_says_what_the_derived_ranges_come_from_after_the_not_kept_claims() -> None:
+    result = reconcile(DATA / "estimates.csv", relations=DATA / "relations.txt")
+    table = render(result, "table")
+    derived = table[table.index("Derived ranges: what they come from"):]
+    assert table.index("Not kept (2)") < table.index("Derived ranges: what they come from")
+    assert "dprk.killed.kursk" in derived and "s4-dprk-killed-share-a-third" in derived
+    assert "dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk (line " in derived
+    assert "## Derived ranges: what they come from" in render(result, "markdown")

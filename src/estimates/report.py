@@ -106,6 +106,10 @@ def _render(result: Any, fmt: str) -> str:
         if len(unkept):
             parts += ["", f"## Not kept ({len(unkept):,})", ""]
             parts += (_text(unkept, "id", "- **") + _text(unkept, "why", "**: ")).tolist()
+        derived = _derivations(result.ranges)
+        if derived:
+            parts += ["", "## Derived ranges: what they come from", ""]
+            parts += ["- " + line for line in derived]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
@@ -117,6 +121,10 @@ def _render(result: Any, fmt: str) -> str:
     if len(unkept):
         parts += ["", f"Not kept ({len(unkept):,})"]
         parts += (_text(unkept, "id", "  ") + _text(unkept, "why", ": ")).tolist()
+    derived = _derivations(result.ranges)
+    if derived:
+        parts += ["", "Derived ranges: what they come from"]
+        parts += ["  " + line for line in derived]
     parts += ["", f"Claims: {summary}", ""]
     return "\n".join(parts)
 
@@ -127,6 +135,24 @@ def _not_kept(claims: pd.DataFrame) -> pd.DataFrame:
         return claims.iloc[:0]
     unkept = claims[claims["status"].astype(object) != "kept"]
     return unkept[["id", "why"]].astype(object).fillna("")
+
+
+def _derivations(ranges: pd.DataFrame) -> list[str]:
+    """What the derived ranges come from, one line per linked group: its quantities, the
+    claims that can bound them and the relations (few ranges are derived)."""
+    if "derived_from" not in ranges.columns or ranges.empty:
+        return []
+    derived = ranges[ranges["derived"].to_numpy(bool) & (ranges["derived_from"].list.len() > 0
+                                                          ).to_numpy(bool)]
+    if derived.empty:
+        return []
+    origin = pd.Series(joined_lists(derived["derived_from"], ", "), index=derived.index) + \
+        "; relations: " + pd.Series(joined_lists(derived["relations"], "; "), index=derived.index)
+    lines = []
+    for text, group in derived.groupby(origin, sort=False):
+        names = list(dict.fromkeys(group["quantity"].astype(str)))
+        lines.append(f"{', '.join(names)} ({len(group):,} ranges): from claims {text}")
+    return lines
 
 
 def _put(parts: Iterable[str], handle: IO[str]) -> None:
