@@ -27,8 +27,9 @@ def test_zelensky_eleven_thousand_in_kursk_against_at_most_10000_dispatched_stat
                    "dprk.troops.in_russia <= dprk.troops.dispatched"])
     (row,) = result.contradictions.itertuples()
     assert row.reason == "relation"
-    assert "Eleven thousand is 10,500 to 11,500 person of dprk.troops.kursk" in row.explanation
-    assert "at most 10,000 is 0 to 10,000 person of dprk.troops.dispatched" in row.explanation
+    assert ("Eleven thousand of dprk.troops.kursk is 10,500 to 11,500 person, so it needs at "
+            "least 10,500 of dprk.troops.dispatched") in row.explanation
+    assert "at most 10,000 of dprk.troops.dispatched allows at most 10,000" in row.explanation
     assert "they miss by at least 500 person" in row.explanation and row.gap == 500
 
 
@@ -166,3 +167,15 @@ def test_seed_table_says_what_the_derived_ranges_come_from_after_the_not_kept_cl
     assert "dprk.killed.kursk" in derived and "s4-dprk-killed-share-a-third" in derived
     assert "dprk.casualties.kursk = dprk.killed.kursk + dprk.wounded.kursk (line " in derived
     assert "## Derived ranges: what they come from" in render(result, "markdown")
+
+
+def test_relation_conflict_beyond_a_chain_of_inequalities_states_each_claims_interval() -> None:
+    result = reconcile(frame({"quantity": "k", "value": "100", "as_of": "2024-10-01"},
+                             {"quantity": "w", "value": "100", "as_of": "2024-10-01"},
+                             {"quantity": "c", "value": "150", "as_of": "2024-10-01"}),
+                       relations=["c = k + w"])
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "relation"
+    for name in ("k", "w", "c"):
+        assert f"dimensionless of {name}" in row.explanation
+    assert "through the relations they miss by at least" in row.explanation

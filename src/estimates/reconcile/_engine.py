@@ -1525,6 +1525,10 @@ class _Reconciler:
         separator[:] = "; "
         separator[first] = ": "
         working = np.add.reduceat(separator + np.where(linked, named[codes], plain[codes]), first)
+        for i in np.flatnonzero(reason == _REASONS.index(Reason.RELATION)).tolist():
+            chain = self._through_order(member[bounds[i]:bounds[i + 1]], rules[i])
+            if chain:
+                working[i] = chain
         unit = _text_at(self.table["unit"], member[first])
         known = np.isfinite(gap) & (gap > 0)
         gaps = np.full(size, "", dtype=object)
@@ -1580,6 +1584,51 @@ class _Reconciler:
             plain[i] = f"{text} {unit[i]}"
             named[i] = f"{text} {unit[i]} of {names[i]}"
         return plain, named
+
+    def _through_order(self, rows: NDArray[np.int64], numbers: tuple[int, ...]) -> str:
+        """For two claims linked only by relations ``x <= y`` (a chain of them): what the
+        smaller side's claim needs of the larger side, and what the larger side's allows
+        (``: Eleven thousand of dprk.troops.kursk needs at least 10,500 of
+        dprk.troops.dispatched; at most 10,000 of dprk.troops.dispatched allows at most
+        10,000``); "" for other conflicts (their claims' intervals are stated instead)."""
+        if rows.size != 2 or not numbers or not self.is_value[rows].all() \
+                or self.expression[rows].any():
+            return ""
+        above: dict[str, set[str]] = {}
+        for number in numbers:
+            form, op = self.relations[number].normal()
+            terms = dict(form.terms)
+            if op != "<=" or form.constant != 0 or len(terms) != 2 \
+                    or sorted(terms.values()) != [-1, 1]:
+                return ""
+            small, large = sorted(terms, key=lambda name: -terms[name])
+            above.setdefault(small, set()).add(large)
+
+        def reaches(start: str, goal: str) -> bool:
+            seen, todo = {start}, [start]
+            while todo:
+                for name in above.get(todo.pop(), ()):
+                    if name == goal:
+                        return True
+                    if name not in seen:
+                        seen.add(name)
+                        todo.append(name)
+            return False
+
+        a, b = rows.tolist()
+        names = self.names_at(rows).tolist()
+        if not reaches(names[0], names[1]):
+            if not reaches(names[1], names[0]):
+                return ""
+            a, b = b, a
+            names.reverse()
+        written = _text_at(self.table["value"], np.array([a, b], dtype=np.int64))
+        unit = _text_at(self.table["unit"], np.array([a], dtype=np.int64))[0]
+        said = [w or interval_words(float(self.low[k]), float(self.high[k]))
+                for w, k in zip(written.tolist(), (a, b), strict=True)]
+        return (f": {said[0]} of {names[0]} is {interval_words(self.low[a], self.high[a])} "
+                f"{unit}, so it needs at least {number_words(self.low[a])} of {names[1]}; "
+                f"{said[1]} of {names[1]} allows at most {number_words(self.high[b])}")
 
     def _relation_text(self, number: int, line: bool) -> str:
         """A relation as an explanation names it: its text, with `line` its line too."""
