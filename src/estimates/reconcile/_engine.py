@@ -1532,8 +1532,9 @@ class _Reconciler:
         unit = _text_at(self.table["unit"], member[first])
         known = np.isfinite(gap) & (gap > 0)
         gaps = np.full(size, "", dtype=object)
-        gaps[known] = [f"{number_words(g)} {u}" for g, u in
-                       zip(gap[known].tolist(), unit[known].tolist(), strict=True)]
+        gap_codes, gap_texts = _distinct(lambda g, u: f"{number_words(g)} {u}", gap[known],
+                                         unit[known])
+        gaps[known] = gap_texts[gap_codes]
         out = np.empty(size, dtype=object)
         for code in np.unique(reason).tolist():
             which = reason == code
@@ -1569,20 +1570,17 @@ class _Reconciler:
         the same with the quantity named (``... person of dprk.troops.kursk``)."""
         t = self.table
         written = _text_at(t["value"], rows)
-        unit = _text_at(t["unit"], rows)
-        names = self.names_at(rows)
-        plain = np.empty(rows.size, dtype=object)
-        named = np.empty(rows.size, dtype=object)
-        for i, k in enumerate(rows.tolist()):
-            low, high = float(self.low[k]), float(self.high[k])
-            said = f"{written[i]} is " if written[i] else ""  # else its low and high
-            text = said + interval_words(low, high)
-            if self.is_rate[k]:
-                days = float(self.pend[k] - self.pstart[k])
-                text += (f" {unit[i]} / day, so over {number_words(days)} days "
-                         f"{interval_words(low * days, high * days)}")
-            plain[i] = f"{text} {unit[i]}"
-            named[i] = f"{text} {unit[i]} of {names[i]}"
+        unit = " " + _text_at(t["unit"], rows)
+        low, high = self.low[rows], self.high[rows]
+        codes, texts = _distinct(interval_words, low, high)
+        text = np.where(written != "", written + " is ", "").astype(object) + texts[codes]
+        for i in np.flatnonzero(self.is_rate[rows]).tolist():  # few: a loop
+            k = int(rows[i])
+            days = float(self.pend[k] - self.pstart[k])
+            text[i] += (f"{unit[i]} / day, so over {number_words(days)} days "
+                        f"{interval_words(low[i] * days, high[i] * days)}")
+        plain = text + unit
+        named = plain + " of " + self.names_at(rows)
         return plain, named
 
     def _through_order(self, rows: NDArray[np.int64], numbers: tuple[int, ...]) -> str:
@@ -1840,24 +1838,39 @@ class _Reconciler:
             + ", a later reading of its source"
         ids = self.ids_at(member)
         kept = ~(self.excluded | self.disputed | self.invalid | (self.superseded_by >= 0))
-        reasons: dict[int, list[str]] = {}
-        for i in range(bounds.size - 1):
+        sizes = np.diff(bounds)
+        conflict = np.repeat(np.arange(sizes.size), sizes)
+        # each member's part: "in C1, lighter than b" / "in C1, tied with b" / "in C1"
+        mates = np.full(member.size, "", dtype=object)
+        pair = sizes[conflict] == 2
+        other = np.where(np.arange(member.size) == bounds[conflict], 1, -1) + np.arange(member.size)
+        other = np.where(pair, other, 0)
+        excluded = self.excluded[member] & ~self.disputed[member]
+        disputed = self.disputed[member]
+        mate = member[other]
+        lighter = pair & excluded & kept[mate]
+        mates[lighter] = ", lighter than " + ids[other[lighter]]
+        tied = pair & disputed & self.disputed[mate]
+        mates[tied] = ", tied with " + ids[other[tied]]
+        for i in np.flatnonzero(sizes > 2).tolist():  # few: a loop
             rows = member[bounds[i]:bounds[i + 1]].tolist()
             texts = ids[bounds[i]:bounds[i + 1]].tolist()
-            for k, own in zip(rows, texts, strict=True):
-                if self.excluded[k] and not self.disputed[k]:
-                    heavier = [t for r, t in zip(rows, texts, strict=True) if kept[r] and t != own]
-                    reasons.setdefault(k, []).append(
-                        f"in {names[i]}, lighter than {_and(heavier)}" if heavier
-                        else f"in {names[i]}")
-                elif self.disputed[k]:
-                    tied = [t for r, t in zip(rows, texts, strict=True)
-                            if self.disputed[r] and t != own]
-                    reasons.setdefault(k, []).append(
-                        f"in {names[i]}, tied with {_and(tied)}" if tied else f"in {names[i]}")
-        for k, parts in reasons.items():
-            if not why[k]:  # invalid or superseded first, as the status says
-                why[k] = ("disputed " if self.disputed[k] else "excluded ") + "; ".join(parts)
+            for j, (k, own) in enumerate(zip(rows, texts, strict=True)):
+                keep = kept if not self.disputed[k] else self.disputed
+                others = [t for r, t in zip(rows, texts, strict=True) if keep[r] and t != own]
+                if others and (self.excluded[k] or self.disputed[k]):
+                    word = "tied with" if self.disputed[k] else "lighter than"
+                    mates[bounds[i] + j] = f", {word} {_and(others)}"
+        part = np.flatnonzero((excluded | disputed) & (why[member] == ""))
+        if part.size:
+            order = part[np.argsort(member[part], kind="stable")]
+            rows = member[order]
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            separator = np.full(order.size, "; ", dtype=object)
+            separator[starts] = np.where(self.disputed[rows[starts]], "disputed ", "excluded ")
+            joined = np.add.reduceat(separator + "in " + names[conflict[order]] + mates[order],
+                                     starts)
+            why[rows[starts]] = joined
         alone = np.flatnonzero((self.excluded | self.disputed) & (why == ""))
         why[alone] = np.where(self.disputed[alone], "disputed", "excluded")
         return why
