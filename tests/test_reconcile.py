@@ -263,7 +263,7 @@ def test_relation_explanation_names_only_the_relations_the_conflict_needs() -> N
                        ["k <= c", "s <= c", "c <= d", "c = k + w"])
     (row,) = result.contradictions.itertuples()
     assert row.reason == "relation"
-    named = row.explanation.split(" with ", 1)[1].split(". ")[0].split("; ")
+    named = row.explanation.split(" with ", 1)[1].split(": ", 1)[0].split("; ")
     assert len(named) == 1 and named[0] in ("k <= c", "c = k + w")
 
 

@@ -15,8 +15,8 @@ RELATIONS = ["q.a <= q.b"]
 
 
 def _summary(result):  # type: ignore[no-untyped-def]
-    ranges = result.ranges.drop(columns=["best"]).round(6).astype(str).sort_values(
-        ["quantity", "as_of"]).reset_index(drop=True)
+    ranges = result.ranges.drop(columns=["best", "as_of_start", "as_of_end"]).round(6).astype(str)
+    ranges = ranges.sort_values(["quantity", "as_of"]).reset_index(drop=True)
     found = zip(result.contradictions["reason"], result.contradictions["claims"], strict=True)
     contradictions = sorted((r, tuple(sorted(c))) for r, c in found)
     status = result.claims.set_index("id")["status"].sort_index()

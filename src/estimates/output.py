@@ -289,6 +289,8 @@ def _display(values: pd.Series, rounding: str = "nearest") -> NDArray[np.object_
     lists joined with commas, missing empty."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return _per_category(values, partial(_display, rounding=rounding), "")
+    if values.dtype.kind == "M":
+        return np.where(values.isna(), "", _dates(values)).astype(object)
     joined = joined_lists(values, ", ")
     if joined is not None:
         return joined
@@ -404,10 +406,19 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def _dates(values: pd.Series) -> NDArray[np.object_]:
+    """A datetime column as ISO dates (``2024-11-15``), or date and time where one has a time."""
+    stamps = values.to_numpy("datetime64[ns]")
+    whole = bool((stamps[~np.isnat(stamps)] == stamps[~np.isnat(stamps)].astype("datetime64[D]")).all())
+    return np.datetime_as_string(stamps, unit="D" if whole else "s").astype(object)
+
+
 def _csv_cells(values: pd.Series) -> NDArray[np.object_]:
     """A column's cells as ``to_csv`` writes them: missing empty, numbers as numpy prints them."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return _per_category(values, _csv_cells, "")
+    if values.dtype.kind == "M":
+        return np.where(values.isna(), "", _dates(values)).astype(object)
     plain = _plain_cells(values, str)
     if plain is not None:
         return plain
@@ -427,6 +438,8 @@ def _json_cells(values: pd.Series) -> NDArray[np.object_]:
         return _booleans(values, "true", "false")
     if values.dtype.kind in "iu":
         return _integers(values)
+    if values.dtype.kind == "M":  # dates: "2024-11-15", NaT null
+        return np.where(values.isna(), "null", '"' + _dates(values) + '"').astype(object)
     lists = _json_lists(values)
     if lists is not None:
         return lists

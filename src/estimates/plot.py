@@ -122,6 +122,8 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
     """The claims about `quantity` as drawn: bounds in its unit (a rate as the increase it
     implies over its period, if `rates_as_increase`), label, status, time."""
     table = result.claims.loc[result.claims["status"] != "invalid"].reset_index(drop=True)
+    # the result's times are dates, for pandas; the plot works in day numbers
+    table = table.drop(columns=["as_of_start", "as_of_end"], errors="ignore")
     if claims is not None:
         wanted = ["claimant", "outlet", "measure", "period", "period_start", "period_end",
                   "as_of_start", "as_of_end", "as_of_from_published", "low_open", "high_open",

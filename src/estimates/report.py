@@ -31,6 +31,8 @@ __all__ = ["FORMATS", "outputs", "render", "write"]
 
 FORMATS = ("table", "json", "csv", "markdown")
 _TABLES = ("ranges", "contradictions", "claims")
+#: the times of `as_of` as dates, for pandas; the text formats show `as_of` alone
+_DATES = ["as_of_start", "as_of_end"]
 _RANGE_COLUMNS = ["quantity", "as_of", "low", "high", "best", "unit", "claims_kept", "sources"]
 
 
@@ -100,15 +102,57 @@ def _render(result: Any, fmt: str) -> str:
                  f"## Contradictions ({len(contradictions)})", ""]
         parts += (_text(contradictions, "id", "- **") + _text(contradictions, "reason", "** (") +
               _text(contradictions, "explanation", "): ")).tolist()
+        unkept = _not_kept(result.claims)
+        if len(unkept):
+            parts += ["", f"## Not kept ({len(unkept):,})", ""]
+            parts += (_text(unkept, "id", "- **") + _text(unkept, "why", "**: ")).tolist()
+        derived = _derivations(result.ranges)
+        if derived:
+            parts += ["", "## Derived ranges: what they come from", ""]
+            parts += ["- " + line for line in derived]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
-        parts += [markdown_table(_flat(result.claims)), ""]
+        parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
     parts = [f"Ranges ({len(ranges):,})", text_table(ranges), "",
              f"Contradictions ({len(contradictions):,})"]
     parts += (_text(contradictions, "id", "  ") + _text(contradictions, "reason", " [") +
               _text(contradictions, "explanation", "] ")).tolist()
+    unkept = _not_kept(result.claims)
+    if len(unkept):
+        parts += ["", f"Not kept ({len(unkept):,})"]
+        parts += (_text(unkept, "id", "  ") + _text(unkept, "why", ": ")).tolist()
+    derived = _derivations(result.ranges)
+    if derived:
+        parts += ["", "Derived ranges: what they come from"]
+        parts += ["  " + line for line in derived]
     parts += ["", f"Claims: {summary}", ""]
     return "\n".join(parts)
+
+
+def _not_kept(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims that are not kept, each with why (a table without ``why`` lists none)."""
+    if "why" not in claims.columns:
+        return claims.iloc[:0]
+    unkept = claims[claims["status"].astype(object) != "kept"]
+    return unkept[["id", "why"]].astype(object).fillna("")
+
+
+def _derivations(ranges: pd.DataFrame) -> list[str]:
+    """What the derived ranges come from, one line per linked group: its quantities, the
+    claims that can bound them and the relations (few ranges are derived)."""
+    if "derived_from" not in ranges.columns or ranges.empty:
+        return []
+    derived = ranges[ranges["derived"].to_numpy(bool) & (ranges["derived_from"].list.len() > 0
+                                                          ).to_numpy(bool)]
+    if derived.empty:
+        return []
+    origin = pd.Series(joined_lists(derived["derived_from"], ", "), index=derived.index) + \
+        "; relations: " + pd.Series(joined_lists(derived["relations"], "; "), index=derived.index)
+    lines = []
+    for text, group in derived.groupby(origin, sort=False):
+        names = list(dict.fromkeys(group["quantity"].astype(str)))
+        lines.append(f"{', '.join(names)} ({len(group):,} ranges): from claims {text}")
+    return lines
 
 
 def _put(parts: Iterable[str], handle: IO[str]) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["day_number", "format_span", "read_instants", "read_periods", "to_date"]
+__all__ = ["as_dates", "day_number", "format_span", "read_instants", "read_periods", "to_date"]
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -162,3 +162,18 @@ def format_period(start: int | np.integer, end: int | np.integer) -> str:
     '2024-10'
     """
     return format_span(int(start) + 1, int(end))
+
+
+def as_dates(days: NDArray[np.int64]) -> NDArray[np.datetime64]:
+    """Instants (day numbers: the end of the day before) as the dates they end, for pandas:
+    ``datetime64[ns]`` at midnight of that date; `MISSING` is NaT.
+
+    >>> as_dates(np.array([day_number(dt.date(2024, 11, 16)), MISSING])).astype(str).tolist()
+    ['2024-11-15T00:00:00.000000000', 'NaT']
+    >>> str(as_dates(np.array([MISSING])).dtype)
+    'datetime64[ns]'
+    """
+    missing = days == MISSING
+    out = (np.where(missing, 0, days) - 1).astype("datetime64[D]").astype("datetime64[ns]")
+    out[missing] = np.datetime64("NaT")
+    return out

@@ -78,7 +78,7 @@ from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.quantities import settle_quantities
 from estimates.reconcile.bounds import closed_bounds, counted, whole
-from estimates.reconcile.reasons import UNDECIDED, Reason, fill
+from estimates.reconcile.reasons import UNDECIDED, Reason, fill, interval_words, number_words
 from estimates.reconcile.result import (
     CHANGE_COLUMNS,
     CONTRADICTION_COLUMNS,
@@ -87,7 +87,7 @@ from estimates.reconcile.result import (
 )
 from estimates.reconcile.revisions import find_revisions
 from estimates.sweep import anchor_clusters, heaviest_point_ties, key_counts, partners, tied_points
-from estimates.timeline import MISSING, format_period, format_span, read_instants
+from estimates.timeline import MISSING, as_dates, format_period, format_span, read_instants
 
 __all__ = ["DEFAULT_WINDOW", "Reason", "Reconciliation", "reconcile"]
 
@@ -836,6 +836,8 @@ class _Reconciler:
     def _linked(self) -> None:
         """Solve each linked group (relations, expression claims) as a linear system."""
         self.lp_ranges: list[tuple[int, int, int, float, float, list[int], bool]] = []
+        #: beside each of `lp_ranges`: its group's kept claims and relation numbers
+        self.lp_sources: list[tuple[list[int], list[int]]] = []
         self.broken_groups: set[int] = set()
         #: per linked group, the (excluded claim, its conflict) pairs that may be ties
         self.undecided: dict[int, list[tuple[int, list[int]]]] = {}
@@ -1114,6 +1116,14 @@ class _Reconciler:
         """The ranges of one group's variables that claims speak about."""
         if id(b) in self.broken_groups:
             return
+        before = len(self.lp_ranges)
+        self._report_variables(b, low, high)
+        kept = b.every[~(self.excluded | self.disputed | ~self.valid)[b.every]]
+        numbers = [n for n, _, _, _ in self.relations_by_group.get(int(self.group[b.every[0]]), [])]
+        self.lp_sources.extend([(kept.tolist(), numbers)] * (len(self.lp_ranges) - before))
+
+    def _report_variables(self, b: _Group, low: NDArray[np.float64], high: NDArray[np.float64]) -> None:
+        """`_report_group` for a group that holds: a range per variable claims speak about."""
         active = b.every[~self.excluded[b.every]]
         times = b.times
         mentioned: set[tuple[str, int]] = set().union(*(b.spoken_by[k] for k in active.tolist()))
@@ -1214,7 +1224,8 @@ class _Reconciler:
     def _plain_ranges(self) -> tuple[list[NDArray[Any]], NDArray[np.int64], NDArray[np.int64]]:
         """Ranges of the quantities no relation links: columns and (member row, range) pairs,
         by range. Frees the working arrays (`_release`), read here for the last time."""
-        parts = [part for part in (self._level_ranges(), self._total_ranges(), self._lp_ranges())
+        lp = self._lp_ranges()
+        parts = [part for part in (self._level_ranges(), self._total_ranges(), lp)
                  if part is not None]
         if self.at.size:
             parts += [part for part in (self._level_at(parts[0] if parts else None),
@@ -1226,6 +1237,8 @@ class _Reconciler:
                     np.zeros(0, np.int64), np.zeros(0, np.int64))
         count = 0
         for part in parts:  # range numbers run on from one part to the next
+            if part is lp:
+                self.lp_first = count
             part[7] += count
             count += part[0].size
         # joined a column at a time, each column's pieces freed once joined (pop)
@@ -1374,15 +1387,50 @@ class _Reconciler:
         by_rank[self.source_rank] = self.source_names
         sources = _id_lists(_arrow_text(by_rank), bounds, rows, encoded=True)
         del bounds, rows
+        derived_from, relations = self._derivations(derived, final)
         q = q[final]
         frame = pd.DataFrame({"quantity": _strings(self.name_of[q]),
                               "as_of": _strings(as_of[span[final]]),
+                              "as_of_start": as_dates(start[final]),
+                              "as_of_end": as_dates(end[final]),
                               "low": low[final], "high": high[final], "best": best[final],
                               "unit": _strings(self.unit_of_q[q]),
                               "kind": _strings(self.kind_of_q[q]),
                               "claims": claims, "sources": sources,
-                              "derived": derived[final]}, copy=False)
+                              "derived": derived[final], "derived_from": derived_from,
+                              "relations": relations}, copy=False)
         return frame, q, start[final], end[final]
+
+    def _derivations(self, derived: NDArray[np.bool_], final: NDArray[np.int64]
+                     ) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray]:
+        """What each range (in `final` order) is derived from: for a derived range of a linked
+        group, the group's kept claims (any of which can bound it through the relations) and
+        the group's relations, with their lines; empty lists for the others. Few ranges are
+        derived, so the loop is over them alone."""
+        size = final.size
+        claim_rows: dict[int, list[int]] = {}
+        relation_numbers: dict[int, list[int]] = {}
+        first = getattr(self, "lp_first", 0)
+        for i, (rows, numbers) in enumerate(getattr(self, "lp_sources", [])):
+            if derived[first + i]:
+                claim_rows[first + i], relation_numbers[first + i] = rows, numbers
+        position = np.empty(size, dtype=np.int64)
+        position[final] = np.arange(size)
+        ordered = sorted(claim_rows, key=lambda r: int(position[r]))
+        claims_count = np.zeros(size, dtype=np.int64)
+        relations_count = np.zeros(size, dtype=np.int64)
+        at = position[ordered]
+        claims_count[at] = [len(claim_rows[r]) for r in ordered]
+        relations_count[at] = [len(relation_numbers[r]) for r in ordered]
+        texts = np.array([self._relation_text(n, True) for n in range(len(self.relations))],
+                         dtype=object)
+        claims = _id_lists(self.ids, np.r_[0, np.cumsum(claims_count)],
+                           np.array([k for r in ordered for k in claim_rows[r]], dtype=np.int64),
+                           ordered=True)
+        relations = _id_lists(_arrow_text(texts), np.r_[0, np.cumsum(relations_count)],
+                              np.array([n for r in ordered for n in relation_numbers[r]],
+                                       dtype=np.int64))
+        return claims, relations
 
     def _best(self, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: int,
               low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -1446,8 +1494,10 @@ class _Reconciler:
         return written + " (" + who + ", " + when + ")"
 
     def _explain(self, reason: NDArray[np.int64], member: NDArray[np.int64],
-                 bounds: NDArray[np.int64], rules: NDArray[np.object_]) -> NDArray[np.object_]:
-        """The sentence of each conflict; conflict i is of claims ``member[bounds[i]:bounds[i+1]]``."""
+                 bounds: NDArray[np.int64], rules: NDArray[np.object_],
+                 gap: NDArray[np.float64]) -> NDArray[np.object_]:
+        """The sentence of each conflict, with its arithmetic and `gap`; conflict i is of
+        claims ``member[bounds[i]:bounds[i+1]]``."""
         size = reason.size
         if size == 0:
             return np.zeros(0, dtype=object)
@@ -1469,6 +1519,22 @@ class _Reconciler:
                               for code, numbers in zip(reason.tolist(), rules, strict=True)],
                              dtype=object)
         with_rules = np.where(relations != "", " with " + relations, "").astype(object)
+        # the arithmetic: each claim's interval (of its quantity where relations link several)
+        linked = np.repeat(reason == _REASONS.index(Reason.RELATION), np.diff(bounds))
+        plain, named = self._workings(rows)
+        separator[:] = "; "
+        separator[first] = ": "
+        working = np.add.reduceat(separator + np.where(linked, named[codes], plain[codes]), first)
+        for i in np.flatnonzero(reason == _REASONS.index(Reason.RELATION)).tolist():
+            chain = self._through_order(member[bounds[i]:bounds[i + 1]], rules[i])
+            if chain:
+                working[i] = chain
+        unit = _text_at(self.table["unit"], member[first])
+        known = np.isfinite(gap) & (gap > 0)
+        gaps = np.full(size, "", dtype=object)
+        gap_codes, gap_texts = _distinct(lambda g, u: f"{number_words(g)} {u}", gap[known],
+                                         unit[known])
+        gaps[known] = gap_texts[gap_codes]
         out = np.empty(size, dtype=object)
         for code in np.unique(reason).tolist():
             which = reason == code
@@ -1478,6 +1544,12 @@ class _Reconciler:
                       "when": within[which],
                       "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
             out[which] = fill(rule.sentence, fields)
+            if rule is Reason.RELATIONS:
+                continue
+            out[which] = out[which] + working[which]
+            short = which & known
+            if rule.shortfall and short.any():
+                out[short] = out[short] + fill(rule.shortfall, {"gap": gaps[short]})
         if self.tied:
             pairs = np.array([t for t in self.tied if len(t) == 2], dtype=np.int64).reshape(-1, 2)
             two = np.flatnonzero(np.diff(bounds) == 2)
@@ -1491,6 +1563,70 @@ class _Reconciler:
                     member[bounds[i]:bounds[i + 1]].tolist())) in self.tied]].astype(np.int64)
             out[undecided] = out[undecided] + UNDECIDED
         return out
+
+    def _workings(self, rows: NDArray[np.int64]) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
+        """What each claim of `rows` (few: the members of conflicts) allows, in its unit:
+        ``712,610 is exactly 712,610 person``; a rate with the increase over its period; and
+        the same with the quantity named (``... person of dprk.troops.kursk``)."""
+        t = self.table
+        written = _text_at(t["value"], rows)
+        unit = " " + _text_at(t["unit"], rows)
+        low, high = self.low[rows], self.high[rows]
+        codes, texts = _distinct(interval_words, low, high)
+        text = np.where(written != "", written + " is ", "").astype(object) + texts[codes]
+        for i in np.flatnonzero(self.is_rate[rows]).tolist():  # few: a loop
+            k = int(rows[i])
+            days = float(self.pend[k] - self.pstart[k])
+            text[i] += (f"{unit[i]} / day, so over {number_words(days)} days "
+                        f"{interval_words(low[i] * days, high[i] * days)}")
+        plain = text + unit
+        named = plain + " of " + self.names_at(rows)
+        return plain, named
+
+    def _through_order(self, rows: NDArray[np.int64], numbers: tuple[int, ...]) -> str:
+        """For two claims linked only by relations ``x <= y`` (a chain of them): what the
+        smaller side's claim needs of the larger side, and what the larger side's allows
+        (``: Eleven thousand of dprk.troops.kursk needs at least 10,500 of
+        dprk.troops.dispatched; at most 10,000 of dprk.troops.dispatched allows at most
+        10,000``); "" for other conflicts (their claims' intervals are stated instead)."""
+        if rows.size != 2 or not numbers or not self.is_value[rows].all() \
+                or self.expression[rows].any():
+            return ""
+        above: dict[str, set[str]] = {}
+        for number in numbers:
+            form, op = self.relations[number].normal()
+            terms = dict(form.terms)
+            if op != "<=" or form.constant != 0 or len(terms) != 2 \
+                    or sorted(terms.values()) != [-1, 1]:
+                return ""
+            small, large = sorted(terms, key=lambda name: -terms[name])
+            above.setdefault(small, set()).add(large)
+
+        def reaches(start: str, goal: str) -> bool:
+            seen, todo = {start}, [start]
+            while todo:
+                for name in above.get(todo.pop(), ()):
+                    if name == goal:
+                        return True
+                    if name not in seen:
+                        seen.add(name)
+                        todo.append(name)
+            return False
+
+        a, b = rows.tolist()
+        names = self.names_at(rows).tolist()
+        if not reaches(names[0], names[1]):
+            if not reaches(names[1], names[0]):
+                return ""
+            a, b = b, a
+            names.reverse()
+        written = _text_at(self.table["value"], np.array([a, b], dtype=np.int64))
+        unit = _text_at(self.table["unit"], np.array([a], dtype=np.int64))[0]
+        said = [w or interval_words(float(self.low[k]), float(self.high[k]))
+                for w, k in zip(written.tolist(), (a, b), strict=True)]
+        return (f": {said[0]} of {names[0]} is {interval_words(self.low[a], self.high[a])} "
+                f"{unit}, so it needs at least {number_words(self.low[a])} of {names[1]}; "
+                f"{said[1]} of {names[1]} allows at most {number_words(self.high[b])}")
 
     def _relation_text(self, number: int, line: bool) -> str:
         """A relation as an explanation names it: its text, with `line` its line too."""
@@ -1642,7 +1778,7 @@ class _Reconciler:
             "reason": _strings(np.array([r.value for r in _REASONS], dtype=object)[reason]),
             "quantity": _strings(self.names_at(first)),
             "claims": _id_lists(self.ids, bounds, rows=member),
-            "explanation": _strings(self._explain(reason, member, bounds, rules)),
+            "explanation": _strings(self._explain(reason, member, bounds, rules, gap)),
             "gap": gap, "unit": _strings(_text_at(t["unit"], first))}
         if reason.size == 0:  # the dtypes of an empty table, as they have always been
             columns.update({k: [] for k in ("id", "reason", "quantity", "explanation", "unit")})
@@ -1675,13 +1811,69 @@ class _Reconciler:
         claims = pd.DataFrame({
             "id": t["id"], "line": t["line"], "quantity": t["quantity"],
             "claimant": t["claimant"],
-            "as_of": as_of, "measure": t["measure"], "period": period, "value": t["value"],
+            "as_of": as_of, "as_of_start": as_dates(self.start), "as_of_end": as_dates(self.end),
+            "measure": t["measure"], "period": period, "value": t["value"],
             "low": t["low"], "high": t["high"], "low_open": t["low_open"].to_numpy(bool),
             "high_open": t["high_open"].to_numpy(bool), "best": t["best"],
             "unit": _rate_units(t["unit"], self.is_rate), "weight": t["weight"],
             "source": t["source"], "status": status,
-            "superseded_by": later, "contradictions": within, "problem": self.problem}, copy=False)
+            "superseded_by": later, "contradictions": within, "problem": self.problem,
+            "why": _strings(self._why(names, member, bounds))}, copy=False)
         return contradictions, claims
+
+    def _why(self, names: NDArray[np.object_], member: NDArray[np.int64],
+             bounds: NDArray[np.int64]) -> NDArray[np.object_]:
+        """Why each claim is not kept ("" for a kept one): invalid (its problem), superseded
+        (by which reading), excluded (in which contradiction, lighter than which claims) or
+        disputed (tied with which claims, in which contradiction). The loop is over the
+        members of contradictions, which are few."""
+        why = np.full(self.n, "", dtype=object)
+        problem = np.asarray(self.problem, dtype=object)
+        invalid = np.flatnonzero(self.invalid)
+        why[invalid] = "invalid"
+        stated = invalid[pd.notna(problem[invalid])]
+        why[stated] = "invalid: " + problem[stated]
+        superseded = np.flatnonzero((self.superseded_by >= 0) & ~self.invalid)
+        why[superseded] = "superseded by " + self.ids_at(self.superseded_by[superseded]) \
+            + ", a later reading of its source"
+        ids = self.ids_at(member)
+        kept = ~(self.excluded | self.disputed | self.invalid | (self.superseded_by >= 0))
+        sizes = np.diff(bounds)
+        conflict = np.repeat(np.arange(sizes.size), sizes)
+        # each member's part: "in C1, lighter than b" / "in C1, tied with b" / "in C1"
+        mates = np.full(member.size, "", dtype=object)
+        pair = sizes[conflict] == 2
+        other = np.where(np.arange(member.size) == bounds[conflict], 1, -1) + np.arange(member.size)
+        other = np.where(pair, other, 0)
+        excluded = self.excluded[member] & ~self.disputed[member]
+        disputed = self.disputed[member]
+        mate = member[other]
+        lighter = pair & excluded & kept[mate]
+        mates[lighter] = ", lighter than " + ids[other[lighter]]
+        tied = pair & disputed & self.disputed[mate]
+        mates[tied] = ", tied with " + ids[other[tied]]
+        for i in np.flatnonzero(sizes > 2).tolist():  # few: a loop
+            rows = member[bounds[i]:bounds[i + 1]].tolist()
+            texts = ids[bounds[i]:bounds[i + 1]].tolist()
+            for j, (k, own) in enumerate(zip(rows, texts, strict=True)):
+                keep = kept if not self.disputed[k] else self.disputed
+                others = [t for r, t in zip(rows, texts, strict=True) if keep[r] and t != own]
+                if others and (self.excluded[k] or self.disputed[k]):
+                    word = "tied with" if self.disputed[k] else "lighter than"
+                    mates[bounds[i] + j] = f", {word} {_and(others)}"
+        part = np.flatnonzero((excluded | disputed) & (why[member] == ""))
+        if part.size:
+            order = part[np.argsort(member[part], kind="stable")]
+            rows = member[order]
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            separator = np.full(order.size, "; ", dtype=object)
+            separator[starts] = np.where(self.disputed[rows[starts]], "disputed ", "excluded ")
+            joined = np.add.reduceat(separator + "in " + names[conflict[order]] + mates[order],
+                                     starts)
+            why[rows[starts]] = joined
+        alone = np.flatnonzero((self.excluded | self.disputed) & (why == ""))
+        why[alone] = np.where(self.disputed[alone], "disputed", "excluded")
+        return why
 
     def _changes(self, ranges: pd.DataFrame, range_q: NDArray[np.int64],
                  range_start: NDArray[np.int64], range_end: NDArray[np.int64]) -> pd.DataFrame:
@@ -1709,6 +1901,11 @@ class _Reconciler:
             "to_high": high[b], "days": days, "rate_low": rate.low, "rate_high": rate.high,
             "unit": _strings(ranges["unit"].to_numpy(object)[b] + " / day")},
             columns=list(CHANGE_COLUMNS))
+
+
+def _and(texts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def _run_numbers(*keys: NDArray[np.int64]) -> NDArray[np.int64]:

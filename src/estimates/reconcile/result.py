@@ -18,12 +18,14 @@ import pyarrow as pa
 __all__ = ["CHANGE_COLUMNS", "CLAIM_STATUS_COLUMNS", "CONTRADICTION_COLUMNS", "ID_LISTS",
            "RANGE_COLUMNS", "REVISION_COLUMNS", "Reconciliation"]
 
-RANGE_COLUMNS = ("quantity", "as_of", "low", "high", "best", "unit", "kind", "claims",
-                 "sources", "derived")
+RANGE_COLUMNS = ("quantity", "as_of", "as_of_start", "as_of_end", "low", "high", "best", "unit",
+                 "kind", "claims", "sources", "derived", "derived_from", "relations")
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
-CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "measure", "period",
+CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "as_of_start",
+                        "as_of_end", "measure", "period",
                         "value", "low", "high", "low_open", "high_open", "best", "unit",
-                        "weight", "source", "status", "superseded_by", "contradictions", "problem")
+                        "weight", "source", "status", "superseded_by", "contradictions", "problem",
+                        "why")
 CHANGE_COLUMNS = ("quantity", "from_as_of", "to_as_of", "from_low", "from_high", "to_low",
                   "to_high", "days", "rate_low", "rate_high", "unit")
 #: the id-list columns (a range's claims, a conflict's claims, a claim's contradictions):
@@ -44,15 +46,24 @@ class Reconciliation:
     dictionary-encoded names (each held once). Tuples in an object column where some text is
     a lone surrogate, which Arrow cannot hold.
 
+    ``as_of_start`` and ``as_of_end`` (ranges and claims) are the first and last dates of
+    ``as_of`` as ``datetime64[ns]`` (midnight of the date; NaT when absent), for pandas.
+
     ``ranges``: quantity, as_of, low, high, best, unit, kind, claims (kept ids, sorted),
-    sources (sorted), derived (no claim of its own: from relations). ``contradictions``:
+    sources (sorted), derived (no claim of its own: from relations), derived_from (for a
+    derived range, the kept claims of its linked group, any of which can bound it through
+    the relations) and relations (for a derived range, its group's relations, each with
+    its line). ``contradictions``:
     id, reason, quantity, claims (a minimal conflicting set of ids), explanation, gap (how
     far apart, in unit), unit. ``claims``: every input claim as an analyst reads it (id, line, quantity,
     claimant, as_of, measure ``value``/``increase``/``rate``, period, value as written, low,
     high, low_open, high_open, best, unit: the quantity's unit, and that unit per day for a
     rate, whose low and high are per day; weight, source) with status kept, excluded,
     disputed (a tie the weights could not decide), superseded (with ``superseded_by``, the
-    later reading) or invalid, the contradictions it is in and its problem. ``changes``:
+    later reading) or invalid, the contradictions it is in, its problem, and ``why``: for
+    a claim not kept, why in words (invalid and the problem; superseded by which reading;
+    excluded in which contradiction and lighter than which kept claims; disputed in which
+    contradiction and tied with which claims), "" for a kept claim. ``changes``:
     level quantities that moved between times. ``revisions``: each superseded claim with the
     reading that supersedes it (quantity, as_of, period, source, earlier, later, both
     readings and their bounds, the change between their points).
@@ -80,6 +91,10 @@ class Reconciliation:
                 return bool(value)
             if isinstance(value, tuple):
                 return list(value)
+            if isinstance(value, pd.Timestamp):  # dates as ISO text, like the command line
+                return value.isoformat() if value != value.normalize() else value.date().isoformat()
+            if value is pd.NaT:
+                return None
             return value
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
