@@ -389,7 +389,6 @@ class _Reconciler:
                 c.denominator == 1 for _, c in expression.terms) and \
                 expression.constant.denominator == 1 and \
                 all(self.count_q[self.names[n]] for n in expression.names)
-        self.whole_values = whole_values
         t = self.table
         closed = closed_bounds(self.low, self.high, t["low_open"].to_numpy(bool),
                                t["high_open"].to_numpy(bool), whole_values)
