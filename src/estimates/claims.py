@@ -51,8 +51,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from estimates import collector, heap
+from estimates.claimfiles import read_claim_files
 from estimates.confidence import admiralty_grade, estimative_probability
-from estimates.csvfile import KEPT_TEXT, read_csv_file
+from estimates.csvfile import KEPT_TEXT
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
@@ -406,7 +407,8 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
 
 def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None,
                 halo: str = "digits", skip_invalid: bool = False, delimiter: str = ",") -> Claims:
-    """Read claims from a CSV file or a DataFrame into a validated claims table.
+    """Read claims from a DataFrame or files (a CSV or Parquet file, a folder or a glob of
+    them: `estimates.claimfiles`) into a validated claims table.
 
     Raises `ClaimsError` listing every problem; with ``skip_invalid=True`` bad rows are kept
     with their ``problem`` (and NaN bounds) instead.
@@ -435,7 +437,7 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
             lines = np.arange(2, len(raw) + 2, dtype=np.int64)
     else:
         source = str(path_or_frame)
-        raw, lines = read_csv_file(Path(path_or_frame), delimiter)
+        raw, lines = read_claim_files(path_or_frame, delimiter)
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
     _warn_unknown_columns(raw, source)
     problems = _Problems(lines)

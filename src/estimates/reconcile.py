@@ -80,6 +80,7 @@ from estimates.cumulative import consistent_totals, difference_bounds, heaviest_
 from estimates.expression import Linear, Ratio, Relation, read_expression, read_relations
 from estimates.interval import IntervalArray
 from estimates.linear import System
+from estimates.output import json_document, result_tables
 from estimates.sweep import anchor_clusters, heaviest_point, key_counts, partners
 from estimates.timeline import format_period, format_span
 
@@ -155,32 +156,19 @@ class Reconciliation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``estimates reconcile --format json`` (unbounded ends are None)."""
-        def number(value: Any) -> Any:
-            if isinstance(value, (float, np.floating)):
-                return None if not math.isfinite(value) else float(value)
-            if isinstance(value, np.integer):
-                return int(value)
-            if isinstance(value, np.bool_):
-                return bool(value)
-            if isinstance(value, tuple):
-                return list(value)
-            return value
+        result: dict[str, Any] = json.loads(self.to_json())
+        return result
 
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: number(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-        return {"ranges": records(self.ranges), "contradictions": records(self.contradictions),
-                "claims": records(self.claims), "changes": records(self.changes)}
-
-    def to_json(self, **options: Any) -> str:
-        """`to_dict` as JSON text.
+    def to_json(self) -> str:
+        """The JSON of ``estimates reconcile --format json``, byte for byte (one writer:
+        `estimates.output.json_document`): an object of every table as a list of records.
 
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "as_of": ["2024"]})
         >>> json.loads(reconcile(frame).to_json())["ranges"][0]["high"] is None
         True
         """
-        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+        return "".join(json_document(result_tables(self)))
 
 
 def reconcile(claims: Claims | str | Path | pd.DataFrame,

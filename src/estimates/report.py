@@ -1,7 +1,12 @@
-"""Rendering a reconciliation: a terminal table, markdown, CSV tables or JSON.
+"""Rendering a reconciliation: a terminal table, markdown, CSV tables, JSON or Parquet.
+
+Every format writes every table of the result (`estimates.output.result_tables`: ranges,
+contradictions, claims, changes and, where the result has them, revisions), so a table
+added to the result reaches each format without a change here. The text formats show the
+tables after the first three as sections of their own (only when they have rows).
 
 >>> FORMATS
-('table', 'json', 'csv', 'markdown')
+('table', 'json', 'csv', 'markdown', 'parquet')
 """
 
 from __future__ import annotations
@@ -17,20 +22,27 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from estimates.errors import UsageError
 from estimates.output import (
+    atomic_folder,
     atomic_write,
     csv_text,
     joined_lists,
-    json_parts,
+    json_document,
     markdown_table,
+    parquet_table,
+    result_tables,
     spreadsheet_safe,
     text_table,
 )
 
-__all__ = ["FORMATS", "render", "write"]
+__all__ = ["FOLDER_FORMATS", "FORMATS", "render", "write"]
 
-FORMATS = ("table", "json", "csv", "markdown")
-_TABLES = ("ranges", "contradictions", "claims")
+FORMATS = ("table", "json", "csv", "markdown", "parquet")
+#: formats whose output is a folder of one file per table
+FOLDER_FORMATS = ("csv", "parquet")
+#: the tables every text format shows in its own way; the others follow as sections
+_MAIN_TABLES = ("ranges", "contradictions", "claims")
 _RANGE_COLUMNS = ["quantity", "as_of", "low", "high", "best", "unit", "claims_kept", "sources"]
 
 
@@ -79,14 +91,21 @@ def render(result: Any, fmt: str) -> str:
 def _parts(result: Any, fmt: str) -> Iterator[str]:
     """`render` in parts, so a large output is written without being held twice."""
     if fmt == "json":
-        yield from json_parts({name: getattr(result, name) for name in _TABLES})
-        yield "\n"
+        yield from json_document(result_tables(result))
         return
     if fmt == "csv":
-        for name in _TABLES:
-            yield from (f"# {name}\n", _csv(getattr(result, name)), "\n")
+        for name, table in result_tables(result).items():
+            yield from (f"# {name}\n", _csv(table), "\n")
         return
+    if fmt == "parquet":
+        raise UsageError("--format parquet writes a folder of tables: name it with -o")
     yield _render(result, fmt)
+
+
+def _other_tables(result: Any) -> dict[str, pd.DataFrame]:
+    """The tables after ranges, contradictions and claims (changes, revisions) that have rows."""
+    return {name: _flat(table) for name, table in result_tables(result).items()
+            if name not in _MAIN_TABLES and len(table)}
 
 
 def _render(result: Any, fmt: str) -> str:
@@ -100,6 +119,8 @@ def _render(result: Any, fmt: str) -> str:
                  f"## Contradictions ({len(contradictions)})", ""]
         parts += (_text(contradictions, "id", "- **") + _text(contradictions, "reason", "** (") +
               _text(contradictions, "explanation", "): ")).tolist()
+        for name, table in _other_tables(result).items():
+            parts += ["", f"## {name.capitalize()} ({len(table):,})", "", markdown_table(table)]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         parts += [markdown_table(_flat(result.claims)), ""]
         return "\n".join(parts)
@@ -107,6 +128,8 @@ def _render(result: Any, fmt: str) -> str:
              f"Contradictions ({len(contradictions):,})"]
     parts += (_text(contradictions, "id", "  ") + _text(contradictions, "reason", " [") +
               _text(contradictions, "explanation", "] ")).tolist()
+    for name, table in _other_tables(result).items():
+        parts += ["", f"{name.capitalize()} ({len(table):,})", text_table(table)]
     parts += ["", f"Claims: {summary}", ""]
     return "\n".join(parts)
 
@@ -123,16 +146,30 @@ def _csv(frame: pd.DataFrame) -> str:
 def write(result: Any, fmt: str, output: str | None, stream: IO[str] | None = None) -> None:
     """Write the reconciliation in `fmt` to `output` (atomically) or to `stream` (stdout).
 
-    For csv with an output, `output` is a directory that receives ranges.csv,
-    contradictions.csv and claims.csv.
+    For csv with an output, `output` is a directory that receives a CSV file per table
+    (ranges.csv, contradictions.csv, claims.csv, changes.csv, ...). For parquet, `output` is
+    a folder of a Parquet file per table, written as one unit (`atomic_folder`).
     """
     if output and fmt == "csv":
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
-        for name in _TABLES:
-            atomic_write(folder / f"{name}.csv", partial(_put, [_csv(getattr(result, name))]))
+        for name, table in result_tables(result).items():
+            atomic_write(folder / f"{name}.csv", partial(_put, [_csv(table)]))
+        return
+    if fmt == "parquet":
+        if not output:
+            raise UsageError("--format parquet writes a folder of tables: name it with -o")
+        atomic_folder(output, partial(write_parquet_tables, result_tables(result)))
         return
     if output:
         atomic_write(output, partial(_put, _parts(result, fmt)))
     else:
         _put(_parts(result, fmt), stream or sys.stdout)
+
+
+def write_parquet_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """Each table as ``folder/NAME.parquet``."""
+    import pyarrow.parquet as pq
+
+    for name, table in tables.items():
+        pq.write_table(parquet_table(table), folder / f"{name}.parquet")
