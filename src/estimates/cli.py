@@ -102,6 +102,8 @@ def _reconcile_command(args: argparse.Namespace) -> int:
     from estimates.reconcile import reconcile
 
     _refuse_overwriting_inputs(args)
+    if args.engine == "dask":
+        return _reconcile_on_dask(args)
     progress = _Progress(args.file)
     # the whole job: freed blocks are reused, not mapped afresh, nor handed back before exit
     with heap.retained(give_back=False):
@@ -114,6 +116,50 @@ def _reconcile_command(args: argparse.Namespace) -> int:
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION
     return 0
+
+
+def _reconcile_on_dask(args: argparse.Namespace) -> int:
+    """``reconcile --engine dask``: the claims partitioned by group on a Dask cluster."""
+    for option, given in (("--lexicon", args.lexicon), ("--delimiter", args.delimiter != ",")):
+        if given:
+            raise UsageError(f"{option} is not available with --engine dask")
+    try:
+        from estimates import distributed
+    except ImportError as error:
+        raise UsageError(f"--engine dask needs Dask: pip install 'estimates[dask]' ({error})") from None
+    from estimates.errors import ClaimsError
+
+    progress = _Progress(args.file, always=True)
+    with distributed.local_client(args.workers, args.memory_limit, args.scheduler) as client:
+        progress.say(f"Dask dashboard: {client.dashboard_link}")
+        result = distributed.reconcile(args.file, args.relations, client=client,
+                                       window=int(args.window), progress=progress.enabled)
+        if not args.skip_invalid:
+            claims = result.claims
+            bad = claims[~claims["problem"].isna()][["line", "problem"]].compute()
+            if len(bad):
+                raise ClaimsError(_problems(bad), args.file)
+        if args.format == "parquet":
+            result.to_parquet(args.output or "")
+            found = int(result.contradictions.shape[0].compute()) if args.fail_on_contradiction else 0
+        else:
+            local = result.compute()
+            report.write(local, args.format, args.output)
+            found = len(local.contradictions)
+    progress.say("done")
+    return FOUND_CONTRADICTION if args.fail_on_contradiction and found else 0
+
+
+def _problems(bad: Any) -> Any:
+    """The problems of invalid claims (``column: problem; ...``) as a problems table."""
+    import pandas as pd
+
+    rows = []
+    for line, text in sorted(zip(bad["line"], bad["problem"], strict=True)):
+        for problem in str(text).split("; "):
+            column, _, what = problem.partition(": ")
+            rows.append({"line": int(line), "column": column, "value": "", "problem": what})
+    return pd.DataFrame(rows, columns=["line", "column", "value", "problem"])
 
 
 def _validate_command(args: argparse.Namespace) -> int:
@@ -147,9 +193,9 @@ PROGRESS_BYTES = 10_000_000
 class _Progress:
     """Stage messages on stderr for large inputs, only when stderr is a terminal."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, always: bool = False) -> None:
         try:
-            large = Path(path).stat().st_size >= PROGRESS_BYTES
+            large = always or Path(path).stat().st_size >= PROGRESS_BYTES
         except OSError:
             large = False
         self.enabled = large and sys.stderr.isatty()
@@ -162,7 +208,8 @@ class _Progress:
 
 
 def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:
-    command.add_argument("file", help="claims CSV (see the schema in the README)")
+    command.add_argument("file", help="claims: a CSV or Parquet file, a folder or a glob of them "
+                                      "(see the schema in the README)")
     if relations:
         command.add_argument("--relations", metavar="FILE",
                              help="relations between quantities, one per line")
@@ -206,11 +253,20 @@ def _build_parser() -> argparse.ArgumentParser:
                            help="level claims this close in time are compared (default: 7)")
     reconcile.add_argument("--format", choices=report.FORMATS, default="table")
     reconcile.add_argument("-o", "--output", metavar="OUT",
-                           help="write here (for csv: a directory of three tables) instead of stdout")
+                           help="write here (for csv and parquet: a folder of the tables) instead of stdout")
     reconcile.add_argument("--skip-invalid", action="store_true",
                            help="reconcile the good rows; list bad ones as invalid in the claims table")
     reconcile.add_argument("--fail-on-contradiction", action="store_true",
                            help="exit 1 when any contradiction is found")
+    reconcile.add_argument("--engine", choices=["inprocess", "dask"], default="inprocess",
+                           help="inprocess (default), or dask: partitioned by group of quantities "
+                                "on a Dask cluster (needs estimates[dask]; see docs/distributed.md)")
+    reconcile.add_argument("--scheduler", metavar="ADDRESS",
+                           help="with --engine dask: the scheduler to use (default: a local cluster)")
+    reconcile.add_argument("--workers", type=int, metavar="N",
+                           help="with --engine dask and no --scheduler: local workers (default: 2)")
+    reconcile.add_argument("--memory-limit", metavar="SIZE",
+                           help="with --engine dask and no --scheduler: memory per worker, e.g. 8GB")
     reconcile.set_defaults(run=_reconcile_command)
 
     validate = commands.add_parser(
