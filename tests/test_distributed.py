@@ -46,9 +46,10 @@ def analyst_tables(seed: int = 4) -> tuple[pd.DataFrame, list[str]]:
     rng = np.random.default_rng(seed)
     revised = frame.sample(300, random_state=seed).copy()
     revised["id"] = "r" + revised["id"]
-    revised["published"] = (pd.to_datetime(revised["published"]) + pd.Timedelta(days=40)).dt.strftime("%Y-%m-%d")
-    revised["value"] = np.where(revised["value"] != "", "about " + (rng.integers(1, 90, 300) * 1000).astype(str),
-                                "")
+    later = pd.to_datetime(revised["published"]) + pd.Timedelta(days=40)
+    revised["published"] = later.dt.strftime("%Y-%m-%d")
+    figures = "about " + (rng.integers(1, 90, 300) * 1000).astype(str)
+    revised["value"] = np.where(revised["value"] != "", figures, "")
     shares = pd.DataFrame({
         "id": [f"s{g}" for g in range(30)],
         "quantity": [f"g{g}.killed / g{g}.casualties" for g in range(30)],
@@ -63,10 +64,13 @@ def analyst_tables(seed: int = 4) -> tuple[pd.DataFrame, list[str]]:
 def comparable(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """A table as text cells (lists as tuples), rows in the order of their key."""
     cells = table.reset_index(drop=True).astype(object)
+    def cell(v: object) -> object:
+        if isinstance(v, (list, tuple, np.ndarray)):
+            return tuple(v)
+        return None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+
     for column in cells.columns:
-        cells[column] = pd.Series([tuple(v) if isinstance(v, (list, tuple, np.ndarray)) else
-                                   None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
-                                   for v in cells[column]], dtype=object)
+        cells[column] = pd.Series([cell(v) for v in cells[column]], dtype=object)
     key = KEYS.get(name) or list(cells.columns)
     return cells.sort_values(key, kind="stable").reset_index(drop=True)
 
@@ -150,8 +154,9 @@ def test_in_process_path_does_not_import_dask(tmp_path: Path) -> None:
     nor distributed (pint alone loads dask's small core when Dask is installed)."""
     path = tmp_path / "claims.csv"
     path.write_text("id,quantity,value,as_of\nc1,a.b,10,2024-01-01\nc2,a.b,30,2024-01-02\n")
+    out = tmp_path / "o.json"
     script = ("import sys\nfrom estimates.cli import main\n"
-              f"code = main(['reconcile', {str(path)!r}, '--format', 'json', '-o', {str(tmp_path / 'o.json')!r}])\n"
+              f"code = main(['reconcile', {str(path)!r}, '--format', 'json', '-o', {str(out)!r}])\n"
               "assert code == 0, code\n"
               "print(sorted(m for m in sys.modules if m.startswith(('dask.dataframe', 'distributed'))))\n")
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
