@@ -124,42 +124,35 @@ def _reconcile_on_dask(args: argparse.Namespace) -> int:
         if given:
             raise UsageError(f"{option} is not available with --engine dask")
     try:
+        import pyarrow.parquet as pq
+
         from estimates import distributed
     except ImportError as error:
         raise UsageError(f"--engine dask needs Dask: pip install 'estimates[dask]' ({error})") from None
-    from estimates.errors import ClaimsError
-
     progress = _Progress(args.file, always=True)
+    options: dict[str, Any] = {"window": int(args.window), "progress": progress.enabled}
     with distributed.local_client(args.workers, args.memory_limit, args.scheduler) as client:
         progress.say(f"Dask dashboard: {client.dashboard_link}")
-        result = distributed.reconcile(args.file, args.relations, client=client,
-                                       window=int(args.window), progress=progress.enabled)
-        if not args.skip_invalid:
-            claims = result.claims
-            bad = claims[~claims["problem"].isna()][["line", "problem"]].compute()
-            if len(bad):
-                raise ClaimsError(_problems(bad), args.file)
         if args.format == "parquet":
-            result.to_parquet(args.output or "")
-            found = int(result.contradictions.shape[0].compute()) if args.fail_on_contradiction else 0
+            if not args.output:
+                raise UsageError("--format parquet writes a folder of tables: name it with -o")
+            distributed.write_parquet(args.file, args.relations, args.output, client=client,
+                                      skip_invalid=args.skip_invalid, **options)
+            found = 0
+            if args.fail_on_contradiction:
+                found = pq.ParquetDataset(Path(args.output) / "contradictions.parquet").read(
+                    columns=["id"]).num_rows
         else:
+            result = distributed.reconcile(args.file, args.relations, client=client, **options)
+            if not args.skip_invalid:
+                claims = result.claims
+                distributed.check_valid(claims[~claims["problem"].isna()][["line", "problem"]].compute(),
+                                        args.file)
             local = result.compute()
             report.write(local, args.format, args.output)
             found = len(local.contradictions)
     progress.say("done")
     return FOUND_CONTRADICTION if args.fail_on_contradiction and found else 0
-
-
-def _problems(bad: Any) -> Any:
-    """The problems of invalid claims (``column: problem; ...``) as a problems table."""
-    import pandas as pd
-
-    rows = []
-    for line, text in sorted(zip(bad["line"], bad["problem"], strict=True)):
-        for problem in str(text).split("; "):
-            column, _, what = problem.partition(": ")
-            rows.append({"line": int(line), "column": column, "value": "", "problem": what})
-    return pd.DataFrame(rows, columns=["line", "column", "value", "problem"])
 
 
 def _validate_command(args: argparse.Namespace) -> int:

@@ -49,13 +49,14 @@ from distributed import Client, Future, LocalCluster, wait
 
 from estimates.claimfiles import claim_files, is_parquet
 from estimates.claims import UnknownColumnWarning, _is_expression, read_claims
-from estimates.errors import EstimatesError, UsageError
+from estimates.errors import ClaimsError, EstimatesError, UsageError
 from estimates.expression import Relation, read_expression, read_relations
 from estimates.output import atomic_folder, parquet_table, result_tables
 from estimates.reconcile import DEFAULT_WINDOW, Reconciliation
 from estimates.reconcile import reconcile as reconcile_in_process
 
-__all__ = ["PARTITION_ROWS", "DistributedReconciliation", "local_client", "reconcile"]
+__all__ = ["PARTITION_ROWS", "DistributedReconciliation", "check_valid", "local_client", "reconcile",
+           "write_parquet"]
 
 #: claims per partition after the shuffle, unless told otherwise: large enough that the
 #: per-partition cost is small beside the work, small enough that a 2 GB worker holds one
@@ -95,9 +96,14 @@ class DistributedReconciliation:
         atomic_folder(folder, self._write_parts)
 
     def _write_parts(self, folder: Path) -> None:
+        self.to_parquet_parts(folder, tuple(self.tables))
+
+    def to_parquet_parts(self, folder: Path, names: Sequence[str]) -> None:
+        """Write the tables `names` into `folder` (not as a unit: see `to_parquet`)."""
         writes = []
-        for name, table in self.tables.items():
-            (folder / f"{name}.parquet").mkdir()
+        for name in names:
+            table = self.tables[name]
+            (folder / f"{name}.parquet").mkdir(exist_ok=True)
             for number, part in enumerate(table.to_delayed()):
                 writes.append(delayed(_write_part)(part, folder / f"{name}.parquet" /
                                                    f"part.{number}.parquet"))
@@ -136,23 +142,75 @@ def reconcile(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[str | 
 
     Each partition is reconciled when this is called and kept in the cluster's memory
     (spilled to disk by the workers when it runs short); the tables returned read from it.
+    For results larger than the cluster's memory, `write_parquet` streams them to files.
     With `progress`, Dask's progress bar shows the partitions being reconciled.
     """
     client = client or Client.current()
+    parts = _reconciled_parts(client, claims, relations, window, partition_rows, progress, None)
+    return _renumbered(client, parts)
+
+
+def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[str | Path],
+                  relations: str | Path | Iterable[str | Relation] | None, folder: str | Path, *,
+                  client: Client | None = None, window: int = DEFAULT_WINDOW,
+                  partition_rows: int = PARTITION_ROWS, progress: bool = False,
+                  skip_invalid: bool = True) -> None:
+    """`reconcile` and write every table to `folder` as ``NAME.parquet/part.N.parquet``, the
+    folder as one unit; with ``skip_invalid=False``, a `ClaimsError` listing every invalid
+    row instead (and no folder). Each partition writes its ranges and changes as soon as it is
+    reconciled; only its claims and contradictions wait in the cluster (spilled to disk
+    when memory runs short) for the contradictions' numbers, so the cluster holds about a
+    third of the results, not all of them."""
+    client = client or Client.current()
+
+    def write(target: Path) -> None:
+        parts = _reconciled_parts(client, claims, relations, window, partition_rows, progress, target)
+        _renumbered(client, parts).to_parquet_parts(target, _NUMBERED)
+        if not skip_invalid:
+            check_valid(pd.read_parquet(target / "claims.parquet", columns=["line", "problem"],
+                                        filters=[("problem", "!=", "")]), str(claims))
+
+    atomic_folder(folder, write)
+
+
+def check_valid(claims: pd.DataFrame, source: str) -> None:
+    """Raise a `ClaimsError` listing the problem of every claim that has one (columns ``line``
+    and ``problem``: ``column: problem; ...``), as the in-process reader does."""
+    bad = claims[claims["problem"].notna() & (claims["problem"] != "")]
+    if not len(bad):
+        return
+    rows = []
+    for line, text in sorted(zip(bad["line"].tolist(), bad["problem"].tolist(), strict=True)):
+        for problem in str(text).split("; "):
+            column, _, what = problem.partition(": ")
+            rows.append({"line": int(line), "column": column, "value": "", "problem": what})
+    raise ClaimsError(pd.DataFrame(rows, columns=["line", "column", "value", "problem"]), source)
+
+
+#: the tables whose contradiction ids are numbered across partitions (the others are final
+#: when a partition is reconciled)
+_NUMBERED = ("contradictions", "claims")
+
+
+def _reconciled_parts(client: Client, claims: Any, relations: Any, window: int, partition_rows: int,
+                      progress: bool, folder: Path | None) -> list[Future]:
+    """Each partition reconciled on the cluster (futures of `_Part`); with a `folder`, each
+    writes its tables other than `_NUMBERED` there at once and keeps only those."""
     frame = _claims_frame(claims)
     rules = () if relations is None else read_relations(relations)
     _warn_unknown_columns(frame)
     frame, groups, linked = _tagged(frame, rules, partition_rows)
     shuffled = frame.shuffle(on=_GROUP, npartitions=groups)
     by_group = [(linked[rule.names[0]], rule) if rule.names else ("", rule) for rule in rules]
-    parts = client.compute([delayed(_reconcile_part)(part, by_group, int(window))
-                            for part in shuffled.to_delayed()])
+    parts: list[Future] = client.compute([
+        delayed(_reconcile_part)(part, by_group, int(window), folder, number)
+        for number, part in enumerate(shuffled.to_delayed())])
     if progress:
         from distributed import progress as progress_bar
 
         progress_bar(parts)
     wait(parts)
-    return _renumbered(client, parts)
+    return parts
 
 
 def _claims_frame(claims: Any) -> dd.DataFrame:
@@ -267,9 +325,11 @@ class _Part:
     keys: pa.Array
 
 
-def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int) -> _Part:
+def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int,
+                    folder: Path | None = None, number: int = 0) -> _Part:
     """Reconcile one partition with the in-process engine, on the relations of its groups
-    (`rules`: each relation with its group's key)."""
+    (`rules`: each relation with its group's key); with a `folder`, write the tables other
+    than `_NUMBERED` there as part `number` and keep only their empty frames."""
     part = part.sort_values(_LINE, kind="stable")
     raw = part.drop(columns=[_LINE, _GROUP]).assign(line=part[_LINE].to_numpy(), problem=None)
     groups = set(part[_GROUP].unique())
@@ -279,6 +339,13 @@ def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], w
         table = read_claims(raw.reset_index(drop=True), skip_invalid=True)
     result = reconcile_in_process(table, touching, window=window)
     tables = result_tables(result)
+    del result
+    if folder is not None:
+        for name, table in tables.items():
+            if name not in _NUMBERED:
+                (folder / f"{name}.parquet").mkdir(exist_ok=True)
+                _write_part(_as_text(table), folder / f"{name}.parquet" / f"part.{number}.parquet")
+                tables[name] = table.iloc[:0]
     return _Part(tables, _contradiction_keys(tables["contradictions"]))
 
 
