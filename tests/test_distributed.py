@@ -143,6 +143,10 @@ def test_command_line_dask_engine_refuses_bad_rows_as_in_process_does(
     code = main(["reconcile", str(path), "--engine", "dask", "--scheduler", client.scheduler.address])
     error = capsys.readouterr().err
     assert code == 2 and f"{path}:3:value:" in error and "Traceback" not in error
+    code = main(["reconcile", str(path), "--engine", "dask", "--scheduler", client.scheduler.address,
+                 "--format", "parquet", "-o", str(tmp_path / "out")])
+    assert code == 2 and f"{path}:3:value:" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv"]  # no folder, no leftovers
     assert main(["reconcile", str(path), "--engine", "dask", "--scheduler", client.scheduler.address,
                  "--skip-invalid", "--format", "json"]) == 0
     statuses = {c["id"]: c["status"] for c in json.loads(capsys.readouterr().out)["claims"]}

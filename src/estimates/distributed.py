@@ -202,8 +202,9 @@ def _reconciled_parts(client: Client, claims: Any, relations: Any, window: int, 
     frame, groups, linked = _tagged(frame, rules, partition_rows)
     shuffled = frame.shuffle(on=_GROUP, npartitions=groups)
     by_group = [(linked[rule.names[0]], rule) if rule.names else ("", rule) for rule in rules]
+    shared = client.scatter([by_group], broadcast=True)[0] if by_group else by_group  # a copy a worker
     parts: list[Future] = client.compute([
-        delayed(_reconcile_part)(part, by_group, int(window), folder, number)
+        delayed(_reconcile_part)(part, shared, int(window), folder, number)
         for number, part in enumerate(shuffled.to_delayed())])
     if progress:
         from distributed import progress as progress_bar
