@@ -174,3 +174,13 @@ def test_in_process_path_does_not_import_dask(tmp_path: Path) -> None:
             if any(name.split(".")[0] in ("dask", "distributed") for name in names):
                 importers.add(module.name)
     assert importers == {"distributed.py"}
+
+
+def test_parquet_tables_read_whole_when_some_partitions_have_no_rows(tmp_path: Path, client: Client) -> None:
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x", "x", "y"], "value": ["10", "20", "5"],
+                          "as_of": ["2024-01-01"] * 3})
+    distributed.write_parquet(frame, None, tmp_path / "out", client=client, partition_rows=1)
+    contradictions = pd.read_parquet(tmp_path / "out" / "contradictions.parquet")
+    assert contradictions[["id", "quantity"]].values.tolist() == [["C1", "x"]]
+    assert sorted(pd.read_parquet(tmp_path / "out" / "claims.parquet")["id"]) == ["a", "b", "c"]
+    assert len(pd.read_parquet(tmp_path / "out" / "changes.parquet")) == 0

@@ -97,6 +97,7 @@ class DistributedReconciliation:
 
     def _write_parts(self, folder: Path) -> None:
         self.to_parquet_parts(folder, tuple(self.tables))
+        _unify_empty_parts(folder)
 
     def to_parquet_parts(self, folder: Path, names: Sequence[str]) -> None:
         """Write the tables `names` into `folder` (not as a unit: see `to_parquet`)."""
@@ -112,6 +113,20 @@ class DistributedReconciliation:
 
 def _write_part(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(parquet_table(frame), path)
+
+
+def _unify_empty_parts(folder: Path) -> None:
+    """Give each table's empty parts the schema of its first part with rows, so the parts
+    read as one table (the engine types an empty table's columns as it can)."""
+    for table in sorted(folder.glob("*.parquet")):
+        parts = sorted(table.glob("part.*.parquet"), key=lambda part: int(part.name.split(".")[1]))
+        files = [pq.ParquetFile(part) for part in parts]
+        full = [file.schema_arrow for file in files if file.metadata.num_rows]
+        if not full:
+            continue
+        for part, file in zip(parts, files, strict=True):
+            if not file.metadata.num_rows and not file.schema_arrow.equals(full[0]):
+                pq.write_table(full[0].empty_table(), part)
 
 
 @contextlib.contextmanager
@@ -166,6 +181,7 @@ def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[st
     def write(target: Path) -> None:
         parts = _reconciled_parts(client, claims, relations, window, partition_rows, progress, target)
         _renumbered(client, parts).to_parquet_parts(target, _NUMBERED)
+        _unify_empty_parts(target)
         if not skip_invalid:
             check_valid(pd.read_parquet(target / "claims.parquet", columns=["line", "problem"],
                                         filters=[("problem", "!=", "")]), str(claims))

@@ -141,7 +141,9 @@ def parquet_table(frame: pd.DataFrame) -> pa.Table:
     for name in frame.columns:
         values = frame[name]
         try:
-            columns[str(name)] = pa.array(values, from_pandas=True)
+            array = pa.array(values, from_pandas=True)
+            # a column of nothing but missing text (no problem in any claim) is still text
+            columns[str(name)] = array.cast(pa.string()) if pa.types.is_null(array.type) else array
         except (pa.ArrowException, UnicodeEncodeError):
             text = _display(values) if values.dtype == object else values.astype(str).to_numpy(object)
             columns[str(name)] = pa.array(
