@@ -15,6 +15,9 @@ Printed: seconds, microseconds per claim, peak memory (GB) and the Dask/in-proce
 
 Run: python benchmarks/bench_distributed.py --claims 10000000 --quantities 1000000
      [--workers 2] [--memory-limit 8GB] [--skip-in-process] [--data DIR] [--runs 1]
+     [--generate-only]   (with --data: write the input there once, for later runs)
+The first 10M-claim file of a 50M input is the 10M input (same seed and sizes), so one
+generated folder serves both: link its part-000.parquet and its ``p0.`` relations apart.
 Heavy (over ~2 GB or a minute): run under ``flock /tmp/estimates-heavy.lock``.
 """
 
@@ -112,12 +115,16 @@ def main() -> None:
     options.add_argument("--skip-in-process", action="store_true")
     options.add_argument("--data", help="keep the generated input here (reused if present)")
     options.add_argument("--runs", type=int, default=1)
+    options.add_argument("--generate-only", action="store_true",
+                         help="write the input to --data and stop")
     args = options.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.data) if args.data else Path(scratch) / "input"
         data = folder / "claims"
         if not data.exists():
             generate(folder, args.claims, args.quantities)
+        if args.generate_only:
+            return
         relations = str(folder / "relations.txt")
         rows = []
         if not args.skip_in_process:
