@@ -184,3 +184,21 @@ def test_parquet_tables_read_whole_when_some_partitions_have_no_rows(tmp_path: P
     assert contradictions[["id", "quantity"]].values.tolist() == [["C1", "x"]]
     assert sorted(pd.read_parquet(tmp_path / "out" / "claims.parquet")["id"]) == ["a", "b", "c"]
     assert len(pd.read_parquet(tmp_path / "out" / "changes.parquet")) == 0
+
+
+def test_seed_articles_reconcile_alike_on_dask_in_json(
+        tmp_path: Path, client: Client, capsys: pytest.CaptureFixture[str]) -> None:
+    """The analyst's own file (data/estimates.csv with its relations): the North Korean troop
+    figures that the relations link, the running total of Russian losses and its rates."""
+    data = Path(__file__).parents[1] / "data"
+    common = ["reconcile", str(data / "estimates.csv"), "--relations", str(data / "relations.txt"),
+              "--format", "json"]
+    assert main([*common, "--engine", "dask", "--scheduler", client.scheduler.address]) == 0
+    spread = json.loads(capsys.readouterr().out)
+    assert main(common) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert list(spread) == list(local)
+    for name in local:
+        assert sorted(map(json.dumps, spread[name])) == sorted(map(json.dumps, local[name])), name
+    assert any(c["quantity"].startswith("dprk.troops") and c["reason"] == "relation"
+               for c in local["contradictions"])
