@@ -76,7 +76,9 @@ def read_parquet_file(path: str | Path) -> tuple[pd.DataFrame, NDArray[np.int64]
     """The rows of a Parquet file as text cells (as `read_csv_file` gives a CSV's), and their lines."""
     path = Path(path)
     try:
-        table = pq.read_table(path)
+        names = pq.read_schema(path).names
+        coded = [name for name in names if name.strip().lower() not in _NEARLY_UNIQUE]
+        table = pq.read_table(path, read_dictionary=coded)  # each distinct text read once
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
     except (pa.ArrowException, OSError) as error:
@@ -92,7 +94,11 @@ def text_frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow table's columns as text ("" where missing): Categoricals of the distinct texts,
     or Arrow-held "str" for the nearly unique columns (ids, quotes, notes)."""
     columns = []
+    table = table.unify_dictionaries()
     for name, column in zip(table.column_names, table.columns, strict=True):
+        if _text_dictionary(column) and name.strip().lower() not in _NEARLY_UNIQUE:
+            columns.append(_column(column.cast(pa.dictionary(pa.int32(), pa.string()))).rename(name))
+            continue
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -103,6 +109,13 @@ def text_frame(table: pa.Table) -> pd.DataFrame:
                                       pa.dictionary(pa.int32(), pa.string()))
         columns.append(_column(column).rename(name))
     return pd.concat(columns, axis=1) if columns else pd.DataFrame()
+
+
+def _text_dictionary(column: pa.ChunkedArray) -> bool:
+    """True for dictionary-encoded text with no missing cell (read as it is)."""
+    kind = column.type
+    return (pa.types.is_dictionary(kind) and column.null_count == 0
+            and (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)))
 
 
 def read_claim_files(path: str | Path, delimiter: str = ",") -> tuple[pd.DataFrame, NDArray[np.int64]]:
