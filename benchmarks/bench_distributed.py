@@ -100,8 +100,9 @@ def generate(folder: Path, claims: int, quantities: int) -> Path:
 
 
 def run(script: str, *arguments: str) -> dict[str, float]:
-    output = subprocess.run([sys.executable, "-c", script, *arguments], check=True,
-                            capture_output=True, text=True)
+    output = subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True)
+    if output.returncode:
+        sys.exit(f"failed ({output.returncode}):\n{output.stderr[-5000:]}")
     result: dict[str, float] = json.loads(output.stdout.strip().splitlines()[-1])
     return result
 
