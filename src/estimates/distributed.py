@@ -96,10 +96,10 @@ class DistributedReconciliation:
         atomic_folder(folder, self._write_parts)
 
     def _write_parts(self, folder: Path) -> None:
-        self.to_parquet_parts(folder, tuple(self.tables))
+        self._write_tables(folder, tuple(self.tables))
         _unify_empty_parts(folder)
 
-    def to_parquet_parts(self, folder: Path, names: Sequence[str]) -> None:
+    def _write_tables(self, folder: Path, names: Sequence[str]) -> None:
         """Write the tables `names` into `folder` (not as a unit: see `to_parquet`)."""
         writes = []
         for name in names:
@@ -180,7 +180,7 @@ def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[st
 
     def write(target: Path) -> None:
         parts = _reconciled_parts(client, claims, relations, window, partition_rows, progress, target)
-        _renumbered(client, parts).to_parquet_parts(target, _NUMBERED)
+        _renumbered(client, parts)._write_tables(target, _NUMBERED)
         _unify_empty_parts(target)
         if not skip_invalid:
             check_valid(pd.read_parquet(target / "claims.parquet", columns=["line", "problem"],
