@@ -47,7 +47,7 @@ import pyarrow.parquet as pq
 from dask.delayed import delayed
 from distributed import Client, Future, LocalCluster, wait
 
-from estimates.claimfiles import claim_files, is_parquet
+from estimates.claimfiles import claim_files, is_parquet, text_frame
 from estimates.claims import UnknownColumnWarning, _is_expression, read_claims
 from estimates.errors import ClaimsError, EstimatesError, UsageError
 from estimates.expression import Relation, read_expression, read_relations
@@ -348,7 +348,10 @@ def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], w
     (`rules`: each relation with its group's key); with a `folder`, write the tables other
     than `_NUMBERED` there as part `number` and keep only their empty frames."""
     part = part.sort_values(_LINE, kind="stable")
-    raw = part.drop(columns=[_LINE, _GROUP]).assign(line=part[_LINE].to_numpy(), problem=None)
+    # text as a claims file's reader gives it (Categoricals made by Arrow): no Python string
+    # per cell, which Dask's Arrow strings would cost the claims reader
+    cells = pa.Table.from_pandas(part.drop(columns=[_LINE, _GROUP]), preserve_index=False)
+    raw = text_frame(cells).assign(line=part[_LINE].to_numpy(), problem=None)
     groups = set(part[_GROUP].unique())
     touching = [rule for group, rule in rules if group in groups]
     with warnings.catch_warnings():
