@@ -96,10 +96,11 @@ def test_output_file_is_written_whole(fmt: str, tmp_path: Path, capsys: pytest.C
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_csv_output_writes_three_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_csv_output_writes_every_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tables"
     assert run(capsys, "reconcile", write(tmp_path, HEADER + GOOD_ROWS), "--format", "csv", "-o", out)[0] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["claims.csv", "contradictions.csv", "ranges.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["changes.csv", "claims.csv", "contradictions.csv",
+                                                     "ranges.csv", "revisions.csv"]
     # lists of ids are joined with "; " (c1 and c2 disagree with equal weight: C1, both disputed; and the
     # losses at the end of October are worked out from c3 and c4, which speak of the month)
     contradictions = pd.read_csv(out / "contradictions.csv", keep_default_na=False)

@@ -51,8 +51,9 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from estimates.claimfiles import read_claim_files
 from estimates.confidence import admiralty_grade, estimative_probability
-from estimates.csvfile import KEPT_TEXT, read_csv_file
+from estimates.csvfile import KEPT_TEXT
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
@@ -466,7 +467,8 @@ def _calendar_factors(unit: Any, factor: Fraction, rows: NDArray[np.intp], table
 
 def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None,
                 halo: str = "digits", skip_invalid: bool = False, delimiter: str = ",") -> Claims:
-    """Read claims from a CSV file or a DataFrame into a validated claims table.
+    """Read claims from a DataFrame or files (a CSV or Parquet file, a folder or a glob of
+    them: `estimates.claimfiles`) into a validated claims table.
 
     Raises `ClaimsError` listing every problem; with ``skip_invalid=True`` bad rows are kept
     with their ``problem`` (and NaN bounds) instead.
@@ -495,7 +497,7 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     else:
         source = str(path_or_frame)
         skipped: list[str] = []
-        raw, lines = read_csv_file(Path(path_or_frame), delimiter, {*_COLUMNS, *_KEPT}, skipped)
+        raw, lines = read_claim_files(path_or_frame, delimiter, {*_COLUMNS, *_KEPT}, skipped)
         _warn_unknown_columns(skipped, source)
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
     if source == "<frame>":

@@ -173,6 +173,8 @@ def _reconcile_command(args: argparse.Namespace) -> int:
 
     if args.output:
         _refuse_overwriting_inputs(args, report.outputs(args.format, args.output))
+    if args.engine == "dask":
+        return _reconcile_on_dask(args)
     progress = _Progress(args.file)
     claims, relations = _read_inputs(args)
     progress.say(f"reconciling {len(claims):,} claims")
@@ -200,6 +202,45 @@ def _report_command(args: argparse.Namespace) -> int:
     write_html(result, args.output, claims, title=args.title or f"Reconciliation of {args.file}",
                max_plots=args.max_plots)
     return 0
+
+
+def _reconcile_on_dask(args: argparse.Namespace) -> int:
+    """``reconcile --engine dask``: the claims partitioned by group on a Dask cluster."""
+    from estimates import report
+
+    for option, given in (("--lexicon", args.lexicon), ("--delimiter", args.delimiter != ",")):
+        if given:
+            raise UsageError(f"{option} is not available with --engine dask")
+    try:
+        import pyarrow.parquet as pq
+
+        from estimates import distributed
+    except ImportError as error:
+        raise UsageError(f"--engine dask needs Dask: pip install 'estimates[dask]' ({error})") from None
+    progress = _Progress(args.file, always=True)
+    options: dict[str, Any] = {"window": int(args.window), "progress": progress.enabled}
+    with distributed.local_client(args.workers, args.memory_limit, args.scheduler) as client:
+        progress.say(f"Dask dashboard: {client.dashboard_link}")
+        if args.format == "parquet":
+            if not args.output:
+                raise UsageError("--format parquet writes a folder of tables: name it with -o")
+            distributed.write_parquet(args.file, args.relations, args.output, client=client,
+                                      skip_invalid=args.skip_invalid, **options)
+            found = 0
+            if args.fail_on_contradiction:
+                found = pq.ParquetDataset(Path(args.output) / "contradictions.parquet").read(
+                    columns=["id"]).num_rows
+        else:
+            result = distributed.reconcile(args.file, args.relations, client=client, **options)
+            if not args.skip_invalid:
+                claims = result.claims
+                distributed.check_valid(claims[~claims["problem"].isna()][["line", "problem"]].compute(),
+                                        args.file)
+            local = result.compute()
+            report.write(local, args.format, args.output)
+            found = len(local.contradictions)
+    progress.say("done")
+    return FOUND_CONTRADICTION if args.fail_on_contradiction and found else 0
 
 
 def _validate_command(args: argparse.Namespace) -> int:
@@ -286,9 +327,9 @@ PROGRESS_BYTES = 10_000_000
 class _Progress:
     """Stage messages on stderr for large inputs, only when stderr is a terminal."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, always: bool = False) -> None:
         try:
-            large = Path(path).stat().st_size >= PROGRESS_BYTES
+            large = always or Path(path).stat().st_size >= PROGRESS_BYTES
         except OSError:
             large = False
         self.enabled = large and sys.stderr.isatty()
@@ -321,7 +362,8 @@ def _delimiter(text: str) -> str:
 
 
 def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:
-    command.add_argument("file", help="claims CSV (see docs/schema.md)")
+    command.add_argument("file", help="claims: a CSV or Parquet file, a folder or a glob of them "
+                                      "(see docs/schema.md)")
     if relations:
         command.add_argument("--relations", metavar="FILE",
                              help="relations between quantities, one per line")
@@ -376,11 +418,20 @@ def _build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument("--format", choices=_Formats(), default="table", metavar="FORMAT",
                            help="%(choices)s (default: table)")
     reconcile.add_argument("-o", "--output", metavar="OUT",
-                           help="write here (for csv: a directory of three tables) instead of stdout")
+                           help="write here (for csv and parquet: a folder of the tables) instead of stdout")
     reconcile.add_argument("--skip-invalid", action="store_true",
                            help="reconcile the good rows; list bad ones as invalid in the claims table")
     reconcile.add_argument("--fail-on-contradiction", action="store_true",
                            help="exit 1 when any contradiction is found")
+    reconcile.add_argument("--engine", choices=["inprocess", "dask"], default="inprocess",
+                           help="inprocess (default), or dask: partitioned by group of quantities "
+                                "on a Dask cluster (needs estimates[dask]; see docs/distributed.md)")
+    reconcile.add_argument("--scheduler", metavar="ADDRESS",
+                           help="with --engine dask: the scheduler to use (default: a local cluster)")
+    reconcile.add_argument("--workers", type=int, metavar="N",
+                           help="with --engine dask and no --scheduler: local workers (default: 2)")
+    reconcile.add_argument("--memory-limit", metavar="SIZE",
+                           help="with --engine dask and no --scheduler: memory per worker, e.g. 8GB")
     reconcile.set_defaults(run=_reconcile_command)
 
     report_page = commands.add_parser(

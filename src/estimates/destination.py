@@ -133,8 +133,10 @@ def _umask() -> int:
     return mask
 
 
-def write_folder(path: str | os.PathLike[str], tables: Mapping[str, Writer]) -> None:
-    """Write the files `tables` (name to writer) as the folder `path`, all or nothing.
+def write_folder(path: str | os.PathLike[str], tables: Mapping[str, Writer], binary: bool = False,
+                 ) -> None:
+    """Write the files `tables` (name to writer, of bytes when `binary`) as the folder `path`,
+    all or nothing.
 
     The folder is made beside `path` and renamed into place; an existing folder is replaced
     only when it holds nothing but files of those names (a previous output).
@@ -165,7 +167,7 @@ def write_folder(path: str | os.PathLike[str], tables: Mapping[str, Writer]) -> 
     try:
         os.chmod(fresh, 0o777 & ~_umask())
         for name, write in tables.items():
-            _replace(fresh / name, write, folder / name)
+            _replace(fresh / name, write, folder / name, binary)
         _swap_in(fresh, folder)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)

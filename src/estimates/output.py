@@ -12,16 +12,20 @@ tab or carriage return) are neutralised with a leading apostrophe.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -31,15 +35,20 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from estimates.destination import write_file
+from estimates.errors import UsageError
 
 __all__ = [
+    "atomic_folder",
     "atomic_write",
     "csv_text",
     "format_number",
     "joined_lists",
+    "json_document",
     "json_parts",
     "json_tables",
     "markdown_table",
+    "parquet_table",
+    "result_tables",
     "rounding_of",
     "spreadsheet_safe",
     "text_table",
@@ -59,6 +68,87 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], object
     'done\\n'
     """
     write_file(path, write)
+
+
+def atomic_folder(path: str | os.PathLike[str], write: Callable[[Path], object]) -> None:
+    """Write a folder of files through `write(folder)`: all of them, or (on any error) none.
+
+    The files are written into a hidden folder beside the target, which then takes the
+    target's place; a folder already there is replaced whole (never merged with), so a
+    reader never sees old and new tables side by side.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> atomic_folder(target, lambda folder: (folder / "a.txt").write_text("done"))
+    >>> sorted(p.name for p in target.iterdir())
+    ['a.txt']
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is a file; a folder of tables cannot replace it")
+    temporary = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        write(temporary)
+        os.chmod(temporary, 0o777 & ~_umask())  # a temporary folder is private; the output is not
+        if target.exists():
+            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
+            os.replace(target, old / target.name)
+            os.replace(temporary, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temporary, target)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def result_tables(result: Any) -> dict[str, pd.DataFrame]:
+    """Every table of a result (a dataclass of tables, as `estimates.reconcile.Reconciliation`),
+    by name in field order: what each output format writes, so a table added to the result
+    reaches every format.
+
+    >>> @dataclasses.dataclass
+    ... class Result:
+    ...     ranges: pd.DataFrame
+    ...     note: str = ""
+    >>> list(result_tables(Result(pd.DataFrame())))
+    ['ranges']
+    """
+    tables = {}
+    for field in dataclasses.fields(result):
+        table = getattr(result, field.name)
+        if hasattr(table, "columns") and hasattr(table, "dtypes"):  # pandas' or Dask's
+            tables[field.name] = table
+    return tables
+
+
+def parquet_table(frame: pd.DataFrame) -> pa.Table:
+    """A result table as Arrow, for Parquet: Categoricals as dictionaries of text, lists of
+    ids as lists, unbounded ends as infinities (Parquet holds them); cells Arrow cannot hold
+    (a lone surrogate, tuples) as text.
+
+    >>> parquet_table(pd.DataFrame({"high": [float("inf")]})).column("high").to_pylist()
+    [inf]
+    """
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        try:
+            array = pa.array(values, from_pandas=True)
+            # a column of nothing but missing text (no problem in any claim) is still text
+            columns[str(name)] = array.cast(pa.string()) if pa.types.is_null(array.type) else array
+        except (pa.ArrowException, UnicodeEncodeError):
+            text = _display(values) if values.dtype == object else values.astype(str).to_numpy(object)
+            columns[str(name)] = pa.array(
+                [cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for cell in text],
+                pa.string())
+    return pa.table(columns) if columns else pa.table({})
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _all_text(cells: NDArray[np.object_]) -> bool:
@@ -503,6 +593,17 @@ def json_parts(tables: dict[str, pd.DataFrame]) -> Iterator[str]:
         yield f"{', ' if position else ''}{json.dumps(name)}: "
         yield from _json_records(frame)
     yield "}"
+
+
+def json_document(tables: dict[str, pd.DataFrame]) -> Iterator[str]:
+    """The JSON document of a result, in parts: `json_parts` and a line end. The one JSON
+    writer: the command line writes these parts, ``Reconciliation.to_json()`` joins them.
+
+    >>> "".join(json_document({"changes": pd.DataFrame({"days": [3]})}))
+    '{"changes": [{"days": 3}]}\\n'
+    """
+    yield from json_parts(tables)
+    yield "\n"
 
 
 def json_tables(tables: dict[str, pd.DataFrame]) -> str:

@@ -1,7 +1,12 @@
-"""Rendering a reconciliation: a terminal table, markdown, CSV tables or JSON.
+"""Rendering a reconciliation: a terminal table, markdown, CSV tables, JSON or Parquet.
+
+Every format writes every table of the result (`estimates.output.result_tables`: ranges,
+contradictions, claims, changes and revisions), so a table added to the result reaches each
+format without a change here. The text formats show the tables after the first three as
+sections of their own (only when they have rows).
 
 >>> FORMATS
-('table', 'json', 'csv', 'markdown')
+('table', 'json', 'csv', 'markdown', 'parquet')
 """
 
 from __future__ import annotations
@@ -18,19 +23,25 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from estimates.destination import write_file, write_folder
+from estimates.errors import UsageError
 from estimates.output import (
     csv_text,
     joined_lists,
-    json_parts,
+    json_document,
     markdown_table,
+    parquet_table,
+    result_tables,
     spreadsheet_safe,
     text_table,
 )
 
-__all__ = ["FORMATS", "outputs", "render", "write"]
+__all__ = ["FOLDER_FORMATS", "FORMATS", "outputs", "render", "write"]
 
-FORMATS = ("table", "json", "csv", "markdown")
-_TABLES = ("ranges", "contradictions", "claims")
+FORMATS = ("table", "json", "csv", "markdown", "parquet")
+#: formats whose output is a folder of one file per table
+FOLDER_FORMATS = ("csv", "parquet")
+#: the tables every text format shows in its own way; the others follow as sections
+_MAIN_TABLES = ("ranges", "contradictions", "claims")
 #: the times of `as_of` as dates, for pandas; the text formats show `as_of` alone
 _DATES = ["as_of_start", "as_of_end"]
 _RANGE_COLUMNS = ["quantity", "as_of", "low", "high", "best", "unit", "claims_kept", "sources"]
@@ -81,14 +92,22 @@ def render(result: Any, fmt: str) -> str:
 def _parts(result: Any, fmt: str) -> Iterator[str]:
     """`render` in parts, so a large output is written without being held twice."""
     if fmt == "json":
-        yield from json_parts({name: getattr(result, name) for name in _TABLES})
-        yield "\n"
+        yield from json_document(result_tables(result))
         return
     if fmt == "csv":
-        for name in _TABLES:
-            yield from (f"# {name}\n", _csv(getattr(result, name)), "\n")
+        for name, table in result_tables(result).items():
+            yield from (f"# {name}\n", _csv(table), "\n")
         return
+    if fmt == "parquet":
+        raise UsageError("--format parquet writes a folder of tables: name it with -o")
     yield _render(result, fmt)
+
+
+def _other_tables(result: Any) -> dict[str, pd.DataFrame]:
+    """The tables after ranges, contradictions and claims (changes, revisions) that have rows."""
+    return {name: _flat(table.drop(columns=_DATES, errors="ignore"))
+            for name, table in result_tables(result).items()
+            if name not in _MAIN_TABLES and len(table)}
 
 
 def _render(result: Any, fmt: str) -> str:
@@ -110,6 +129,8 @@ def _render(result: Any, fmt: str) -> str:
         if derived:
             parts += ["", "## Derived ranges: what they come from", ""]
             parts += ["- " + line for line in derived]
+        for name, table in _other_tables(result).items():
+            parts += ["", f"## {name.capitalize()} ({len(table):,})", "", markdown_table(table)]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
@@ -125,6 +146,8 @@ def _render(result: Any, fmt: str) -> str:
     if derived:
         parts += ["", "Derived ranges: what they come from"]
         parts += ["  " + line for line in derived]
+    for name, table in _other_tables(result).items():
+        parts += ["", f"{name.capitalize()} ({len(table):,})", text_table(table)]
     parts += ["", f"Claims: {summary}", ""]
     return "\n".join(parts)
 
@@ -166,22 +189,36 @@ def _csv(frame: pd.DataFrame) -> str:
 
 def outputs(fmt: str, output: str) -> list[Path]:
     """Every file that `write` makes for `fmt` and `output` (to check none is an input)."""
-    if fmt == "csv":
-        return [Path(output) / f"{name}.csv" for name in _TABLES]
+    if fmt in FOLDER_FORMATS:
+        return [Path(output) / f"{name}.{fmt}" for name in (*_MAIN_TABLES, "changes", "revisions")]
     return [Path(output)]
 
 
 def write(result: Any, fmt: str, output: str | None, stream: IO[str] | None = None) -> None:
     """Write the reconciliation in `fmt` to `output` (atomically) or to `stream` (stdout).
 
-    For csv with an output, `output` is a directory that receives ranges.csv,
-    contradictions.csv and claims.csv.
+    For csv with an output, `output` is a folder that receives a CSV file per table
+    (ranges.csv, contradictions.csv, claims.csv, changes.csv, revisions.csv); for parquet, a
+    Parquet file per table. A folder is written as one unit: the old tables or the new ones,
+    never a mix (`estimates.destination.write_folder`).
     """
-    if output and fmt == "csv":  # one unit: the old tables or the new ones, never a mix
-        write_folder(output, {f"{name}.csv": partial(_put, [_csv(getattr(result, name))])
-                              for name in _TABLES})
+    if output and fmt == "csv":
+        write_folder(output, {f"{name}.csv": partial(_put, [_csv(table)])
+                              for name, table in result_tables(result).items()})
+        return
+    if fmt == "parquet":
+        if not output:
+            raise UsageError("--format parquet writes a folder of tables: name it with -o")
+        write_folder(output, {f"{name}.parquet": partial(_write_parquet, table)
+                              for name, table in result_tables(result).items()}, binary=True)
         return
     if output:
         write_file(output, partial(_put, _parts(result, fmt)))
     else:
         _put(_parts(result, fmt), stream or sys.stdout)
+
+
+def _write_parquet(table: pd.DataFrame, handle: IO[bytes]) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(parquet_table(table), handle)

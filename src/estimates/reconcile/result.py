@@ -7,11 +7,9 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -82,30 +80,12 @@ class Reconciliation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``estimates reconcile --format json`` (unbounded ends are None)."""
-        def number(value: Any) -> Any:
-            if isinstance(value, (float, np.floating)):
-                return None if not math.isfinite(value) else float(value)
-            if isinstance(value, np.integer):
-                return int(value)
-            if isinstance(value, np.bool_):
-                return bool(value)
-            if isinstance(value, tuple):
-                return list(value)
-            if isinstance(value, pd.Timestamp):  # dates as ISO text, like the command line
-                return value.isoformat() if value != value.normalize() else value.date().isoformat()
-            if value is pd.NaT:
-                return None
-            return value
+        result: dict[str, Any] = json.loads(self.to_json())
+        return result
 
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: number(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-        return {"ranges": records(self.ranges), "contradictions": records(self.contradictions),
-                "claims": records(self.claims), "changes": records(self.changes),
-                "revisions": records(self.revisions)}
-
-    def to_json(self, **options: Any) -> str:
-        """`to_dict` as JSON text.
+    def to_json(self) -> str:
+        """The JSON of ``estimates reconcile --format json``, byte for byte (one writer:
+        `estimates.output.json_document`): an object of every table as a list of records.
 
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "low": ["1"], "as_of": ["2024"]})
@@ -113,7 +93,9 @@ class Reconciliation:
         >>> json.loads(reconcile(frame).to_json())["ranges"][0]["high"] is None
         True
         """
-        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+        from estimates.output import json_document, result_tables  # the writers sit above
+
+        return "".join(json_document(result_tables(self)))
 
     def to_html(self, claims: pd.DataFrame | None = None, **options: Any) -> str:
         """One self-contained HTML page to share (`estimates.webpage.to_html`): pass the

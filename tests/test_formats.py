@@ -1,0 +1,172 @@
+"""Every table in every output format (issues 17 and 20): changes and revisions in the table,
+markdown, CSV folder, JSON and Parquet outputs; one JSON writer; Parquet and folders read in."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from estimates import report
+from estimates.claims import read_claims
+from estimates.cli import main
+from estimates.errors import ClaimsError
+from estimates.reconcile import Reconciliation, reconcile
+
+#: troops in Russia moved from about 3,000 to over 10,000 in two months: a change, not a contradiction
+CLAIMS = (
+    "id,quantity,value,as_of,kind,claimant,published\n"
+    "c1,dprk.troops,approximately 3000,2024-08-23,level,US officials,2024-08-24\n"
+    "c2,dprk.troops,over 10000,2024-10-25,level,NIS,2024-10-26\n"
+    "c3,dprk.troops,\"2,000\",2024-10-25,level,NIS,2024-10-27\n"
+    "c4,russia.losses,\"41,980\",2024-10-31,cumulative,author,2024-11-01\n"
+)
+
+
+@pytest.fixture
+def claims_file(tmp_path: Path) -> Path:
+    path = tmp_path / "claims.csv"
+    path.write_text(CLAIMS, encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class WithRevisions(Reconciliation):
+    """A result with a revisions table, as the reconciler gives once it finds revisions."""
+
+    revisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"quantity": ["dprk.troops"], "superseded": ["c3"], "by": ["c2"]}))
+
+
+def revised(claims_file: Path) -> WithRevisions:
+    result = reconcile(claims_file)
+    return WithRevisions(result.ranges, result.contradictions, result.claims, result.changes)
+
+
+def test_cli_json_is_to_json_byte_for_byte(claims_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert main(["reconcile", str(claims_file), "--format", "json", "-o", str(out)]) == 0
+    assert out.read_bytes() == reconcile(claims_file).to_json().encode("utf-8")
+    assert json.loads(out.read_text())["changes"][0]["quantity"] == "dprk.troops"
+
+
+def test_to_dict_is_the_json_document(claims_file: Path) -> None:
+    result = reconcile(claims_file)
+    assert result.to_dict() == json.loads(result.to_json())
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_text_formats_show_changes_and_revisions_after_the_contradictions(
+        claims_file: Path, fmt: str) -> None:
+    text = report.render(revised(claims_file), fmt)
+    changes, revisions = text.index("Changes (1)"), text.index("Revisions (1)")
+    assert text.index("Contradictions") < changes < revisions < text.index("Claims")
+    assert "/ day" in text[changes:revisions] and "c3" in text[revisions:]
+
+
+def test_text_formats_leave_out_a_table_without_rows(claims_file: Path) -> None:
+    result = reconcile(claims_file)
+    empty = WithRevisions(result.ranges, result.contradictions, result.claims, result.changes,
+                          revisions=pd.DataFrame(columns=["quantity", "superseded", "by"]))
+    assert "Revisions" not in report.render(empty, "table")
+
+
+def test_json_and_csv_hold_every_table(claims_file: Path, tmp_path: Path) -> None:
+    result = revised(claims_file)
+    document = json.loads(report.render(result, "json"))
+    assert list(document) == ["ranges", "contradictions", "claims", "changes", "revisions"]
+    assert document["revisions"] == [{"quantity": "dprk.troops", "superseded": "c3", "by": "c2"}]
+    report.write(result, "csv", str(tmp_path / "tables"))
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
+        "changes.csv", "claims.csv", "contradictions.csv", "ranges.csv", "revisions.csv"]
+    assert "# revisions\n" in report.render(result, "csv")
+
+
+def test_parquet_folder_holds_every_table_with_unbounded_ends_and_id_lists(
+        claims_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    report.write(revised(claims_file), "parquet", str(out))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "changes.parquet", "claims.parquet", "contradictions.parquet", "ranges.parquet",
+        "revisions.parquet"]
+    ranges = pd.read_parquet(out / "ranges.parquet").set_index("quantity")
+    assert ranges.loc["russia.losses", "claims"].tolist() == ["c4"]
+    contradictions = pq.read_table(out / "contradictions.parquet")
+    assert pa.types.is_list(contradictions.schema.field("claims").type) or \
+        pa.types.is_large_list(contradictions.schema.field("claims").type)
+    over = pd.read_parquet(out / "claims.parquet").set_index("id").loc["c2"]
+    assert over["high"] == float("inf") and bool(over["low_open"])
+
+
+def test_parquet_output_replaces_a_folder_whole_and_leaves_no_temporary_folder(
+        claims_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    out.mkdir()
+    (out / "stale.parquet").write_bytes(b"old")
+    assert main(["reconcile", str(claims_file), "--format", "parquet", "-o", str(out)]) == 0
+    assert "stale.parquet" not in {p.name for p in out.iterdir()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "tables"]
+
+
+def test_a_failed_parquet_write_leaves_the_old_folder(claims_file: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "tables"
+    out.mkdir()
+    (out / "ranges.parquet").write_bytes(b"old")
+
+    def broken(frame: pd.DataFrame) -> pa.Table:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "parquet_table", broken)
+    with pytest.raises(OSError, match="disk full"):
+        report.write(reconcile(claims_file), "parquet", str(out))
+    assert (out / "ranges.parquet").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "tables"]
+
+
+def test_parquet_to_the_terminal_is_a_usage_error(
+        claims_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reconcile", str(claims_file), "--format", "parquet"]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+# --- reading Parquet, folders and globs ---------------------------------------------------
+
+
+def test_parquet_claims_read_as_the_same_csv(claims_file: Path, tmp_path: Path) -> None:
+    frame = pd.read_csv(claims_file, dtype=str, keep_default_na=False)
+    frame.loc[3, "value"] = ""
+    frame.assign(low=["", "", "", "41980"]).to_csv(claims_file, index=False)
+    from_csv = read_claims(claims_file)
+    frame["low"] = [None, None, None, 41980.0]  # a typed column reads as its text
+    frame.to_parquet(tmp_path / "claims.parquet")
+    from_parquet = read_claims(tmp_path / "claims.parquet")
+    columns = ["id", "line", "quantity", "low", "high", "as_of_start", "kind", "weight"]
+    pd.testing.assert_frame_equal(from_parquet[columns].astype(str), from_csv[columns].astype(str))
+
+
+def test_a_folder_and_a_glob_read_their_files_in_name_order_with_lines_running_on(
+        claims_file: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    lines = CLAIMS.splitlines(keepends=True)
+    (folder / "a.csv").write_text("".join(lines[:3]))
+    pd.DataFrame([row.split(",") for row in ("c3,dprk.troops,2000,2024-10-25,level,NIS,2024-10-27",)],
+                 columns=lines[0].strip().split(",")).to_parquet(folder / "b.parquet")
+    (folder / "notes.txt").write_text("not a table")
+    for source in (folder, str(folder / "[ab].*")):
+        table = read_claims(source)
+        assert table["id"].tolist() == ["c1", "c2", "c3"]
+        assert table["line"].tolist() == [2, 3, 4]
+
+
+def test_an_empty_folder_and_an_empty_glob_name_themselves(tmp_path: Path) -> None:
+    with pytest.raises(ClaimsError, match=r"holds no \.csv or \.parquet file"):
+        read_claims(tmp_path)
+    with pytest.raises(ClaimsError, match="matches no file"):
+        read_claims(tmp_path / "*.parquet")
