@@ -107,10 +107,14 @@ def test_parquet_output_replaces_a_folder_whole_and_leaves_no_temporary_folder(
         claims_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables"
     out.mkdir()
-    (out / "stale.parquet").write_bytes(b"old")
+    (out / "ranges.parquet").write_bytes(b"old")  # a previous output: replaced whole
     assert main(["reconcile", str(claims_file), "--format", "parquet", "-o", str(out)]) == 0
-    assert "stale.parquet" not in {p.name for p in out.iterdir()}
+    assert (out / "ranges.parquet").read_bytes() != b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "tables"]
+    # a folder holding files that are not this output's is the user's: refused, left as it is
+    (out / "notes.txt").write_text("mine")
+    assert main(["reconcile", str(claims_file), "--format", "parquet", "-o", str(out)]) == 2
+    assert (out / "notes.txt").read_text() == "mine"
 
 
 def test_a_failed_parquet_write_leaves_the_old_folder(claims_file: Path, tmp_path: Path,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -417,7 +418,14 @@ def _final_table(part: _Part, name: str, numbers: np.ndarray) -> pd.DataFrame:
         table = table.assign(id=pd.array(new_ids, dtype=table["id"].dtype))
     elif "contradictions" in table.columns and name == "claims":
         table = table.assign(contradictions=_renamed_lists(table["contradictions"], new_ids))
+        if "why" in table.columns and len(new_ids):  # "excluded in C3, lighter than ..."
+            table = table.assign(why=table["why"].astype(object).str.replace(
+                _CONTRADICTION_ID, lambda found: new_ids[int(found.group(1)) - 1], regex=True))
     return _as_text(table)
+
+
+#: a contradiction id as the `why` of a claim names it
+_CONTRADICTION_ID = re.compile(r"\bC(\d+)\b")
 
 
 def _renamed_lists(lists: pd.Series, new_ids: np.ndarray) -> pd.Series:
