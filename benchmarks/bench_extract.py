@@ -123,14 +123,28 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _article_file(folder: Path, document: str, gold: list[dict[str, str]]) -> Path | None:
+    """The file of an annotated document: named by it, or, where the claims file names the
+    article by outlet and title (as data/estimates.csv does), the file whose number matches
+    its claims' id prefix (``s2-...`` is ``002_*.txt``)."""
+    if (folder / document).is_file():
+        return folder / document
+    prefixes = {re.match(r"s(\d+)-", r["id"]) for r in gold if r["document"] == document}
+    numbers = {int(m.group(1)) for m in prefixes if m}
+    if len(numbers) != 1:
+        return None
+    matches = sorted(folder.glob(f"{numbers.pop():03d}_*"))
+    return matches[0] if len(matches) == 1 else None
+
+
 def _articles(folder: Path, gold: list[dict[str, str]], meta: dict[str, dict[str, str]],
               ) -> list[tuple[str, str, str, str]]:
     """(document, text, published, author) of every annotated document in `folder`."""
     found = []
     for document in dict.fromkeys(row["document"] for row in gold):
-        path = folder / document
-        if not path.exists():
-            sys.exit(f"bench_extract: {path}: annotated in the claims file but missing")
+        path = _article_file(folder, document, gold)
+        if path is None:
+            sys.exit(f"bench_extract: {folder / document}: annotated in the claims file but missing")
         published = next(r["published"] for r in gold if r["document"] == document)
         author = meta.get(document, {}).get("author") or next(
             (r["claimant"].removesuffix(" (author)") for r in gold
