@@ -324,9 +324,9 @@ def _title(quantity: str, rows: pd.DataFrame, detail: str) -> str:
     return f"{quantity}: {len(rows)} claim{'s' if len(rows) != 1 else ''}, {detail}"
 
 
-def _status_handles(drawn: set[str] | None = None) -> list[Any]:
-    """The forest's legend entries; only those in `drawn` when it is given."""
-    every = [
+def _claim_handles() -> list[tuple[str, Any]]:
+    """The legend entries that the forest and the timeline share: each status, the range, the best."""
+    return [
         ("kept", Line2D([], [], color=KEPT, lw=2, label="kept")),
         ("contradicted", Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction")),
         ("excluded", Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded")),
@@ -334,6 +334,13 @@ def _status_handles(drawn: set[str] | None = None) -> list[Any]:
         ("disputed", Line2D([], [], color=DISPUTED, lw=2, label="disputed (a tie)")),
         ("range", Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range")),
         ("best", Line2D([], [], color=BEST, lw=1.6, label="reconciled best")),
+    ]
+
+
+def _status_handles(drawn: set[str] | None = None) -> list[Any]:
+    """The forest's legend entries; only those in `drawn` when it is given."""
+    every = [
+        *_claim_handles(),
         ("point", Line2D([], [], color=INK, marker="D", ls="", markersize=4, label="claim's point")),
         ("unbounded", Line2D([], [], color=INK, marker=r"$\rightarrow$", ls="", markersize=9,
                              label="no bound: to the axis edge")),
@@ -817,13 +824,7 @@ def _signed(value: float) -> str:
 def _timeline_handles(drawn: set[str]) -> list[Any]:
     """Legend entries for exactly what was drawn, in a fixed order."""
     every = [
-        ("kept", Line2D([], [], color=KEPT, lw=2, label="kept")),
-        ("contradicted", Line2D([], [], color=CONTRADICTED, lw=2, label="kept, in a contradiction")),
-        ("excluded", Line2D([], [], color=EXCLUDED, lw=2, ls=(0, (3, 1.5)), label="excluded")),
-        ("superseded", Line2D([], [], color=SUPERSEDED, lw=2, label="superseded (revised)")),
-        ("disputed", Line2D([], [], color=DISPUTED, lw=2, label="disputed (a tie)")),
-        ("range", Patch(facecolor=BAND, alpha=0.22, edgecolor=BAND, label="reconciled range")),
-        ("best", Line2D([], [], color=BEST, lw=1.6, label="reconciled best")),
+        *_claim_handles(),
         ("unbounded", Line2D([], [], color=INK, marker=r"$\uparrow$", ls="", markersize=9,
                              label="no upper bound")),
         ("cut", Line2D([], [], color=INK, marker=r"$\blacktriangleleft$", ls="", markersize=6,
