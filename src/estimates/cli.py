@@ -12,6 +12,7 @@ says so and how to report it).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -531,12 +532,9 @@ def _stopped_by_signals() -> Iterator[None]:
 
 def _quiet_broken_pipe() -> int:
     """The reader of stdout left (``| head``): end quietly, as Unix tools do (128 + SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush then goes nowhere
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.close()  # the failed flush still closes the stream: nothing is left to flush
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the interpreter's last flush goes here)
     return 128 + signal.SIGPIPE
 
 

@@ -32,15 +32,7 @@ Rules (see the README):
   given, else the middle of a finite interval, else its finite end), clipped to the range;
   with no such claim the middle of a finite range, else its finite end.
 
->>> import pandas as pd
->>> frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x"] * 3,
-...                       "low": ["10", "12", "50"], "high": ["20", "30", "60"],
-...                       "as_of": ["2024-10-01", "2024-10-02", "2024-10-03"]})
->>> result = reconcile(frame)
->>> result.ranges[["quantity", "low", "high"]].values.tolist()
-[['x', 12.0, 20.0]]
->>> result.contradictions["claims"].tolist()
-[['a', 'c']]
+The example is the package's (`estimates.reconcile`); `reconcile` below has its own.
 """
 
 from __future__ import annotations
