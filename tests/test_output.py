@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from estimates import output
 from estimates.output import (
     atomic_write,
     csv_text,
     format_number,
+    json_bytes,
     json_tables,
     markdown_table,
     rounding_of,
@@ -126,6 +129,9 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
                                         max_size=size)), dtype=object),
         "coded": pd.Series(draw(column(st.none() | st.sampled_from(["", "a", "b c", "=1", 'é,"']),
                                        min_size=size, max_size=size)), dtype="category"),
+        "why": pd.Series(draw(column(st.none() | _TEXT, min_size=size, max_size=size)), dtype="str"),
+        "as_of_start": pd.Series(draw(column(st.none() | st.dates(date(1900, 1, 1), date(2200, 1, 1)),
+                                             min_size=size, max_size=size)), dtype="datetime64[ns]"),
         # as `reconcile` gives the ids of a range (`ID_LISTS`): items with a quote, a
         # backslash or a control character take JSON's escaped path
         "ids": pd.Series(draw(column(st.none() | st.lists(
@@ -138,7 +144,8 @@ def _frames(draw: st.DrawFn) -> pd.DataFrame:
 
 @given(_frames())
 def test_csv_text_writes_what_to_csv_writes(frame: pd.DataFrame) -> None:
-    frame = frame.drop(columns="ids")  # lists are joined before CSV (`report._flat`)
+    frame = frame.drop(columns=["ids", "as_of_start"])  # lists are joined before CSV
+    # (`report._flat`), and dates written as dates
     assert csv_text(frame) == frame.to_csv(index=False, lineterminator="\r\n")
 
 
@@ -147,14 +154,33 @@ def test_json_tables_match_json_of_the_records(frame: pd.DataFrame) -> None:
     def plain(value: object) -> object:
         if isinstance(value, float) and not math.isfinite(value):
             return None
-        if value is pd.NA:
+        if value is pd.NA or value is pd.NaT:
             return None
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat()
         return list(value) if isinstance(value, tuple) else value
 
     records = [{k: plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
     expected = json.dumps({"t": records}, ensure_ascii=False)
     assert json_tables({"t": frame}) == expected
     assert json.loads(json_tables({"t": frame})) == json.loads(expected)
+    assert b"".join(json_bytes({"t": frame})) == (expected + "\n").encode("utf-8")
+
+
+def test_json_rows_are_joined_alike_across_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are joined a part at a time: a part boundary leaves no trace in the document."""
+    frame = pd.DataFrame({"id": ["c1", "c2", "c3"], "low": [1.0, float("inf"), 2.5]})
+    expected = json.dumps({"t": frame.replace(float("inf"), None).to_dict("records")})
+    monkeypatch.setattr(output, "_JSON_CHUNK", 2)
+    assert json_tables({"t": frame}) == expected
+
+
+def test_json_keeps_a_lone_surrogate_as_json_dumps_does() -> None:
+    """A Python string may hold a lone surrogate, which has no UTF-8 (Arrow cannot hold it)."""
+    frame = pd.DataFrame({"quote": pd.Series(["caf\udce9", None], dtype=object), "n": [1, 2]})
+    expected = json.dumps({"t": [{"quote": "caf\udce9", "n": 1}, {"quote": None, "n": 2}]},
+                          ensure_ascii=False)
+    assert json_tables({"t": frame}) == expected
 
 
 @given(_frames())
@@ -162,7 +188,7 @@ def test_tables_have_a_line_per_row_and_spreadsheet_safe_cells(frame: pd.DataFra
     def one_line(value: str | None) -> str | None:
         return value if value is None else value.replace("\n", " ").replace("\r", " ")
 
-    flat = frame.drop(columns="ids").assign(
+    flat = frame.drop(columns=["ids", "why"]).assign(
         claims=pd.Series([one_line("; ".join(v)) for v in frame["claims"]], dtype=object),
         text=pd.Series([one_line(v) for v in frame["text"]], dtype=object),
         problem=pd.Series([one_line(v) for v in frame["problem"]], dtype=object))

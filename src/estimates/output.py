@@ -43,8 +43,8 @@ __all__ = [
     "csv_text",
     "format_number",
     "joined_lists",
+    "json_bytes",
     "json_document",
-    "json_parts",
     "json_tables",
     "markdown_table",
     "parquet_table",
@@ -239,29 +239,6 @@ def joined_lists(values: pd.Series, separator: str, missing: str = "") -> NDArra
         lists = _rebuilt(lists, pc.fill_null(lists.flatten(), ""))
     joined = pc.binary_join(lists, pa.scalar(separator, lists.type.value_type))
     return np.asarray(pc.fill_null(joined, missing).to_numpy(zero_copy_only=False), dtype=object)
-
-
-def _json_lists(values: pd.Series) -> NDArray[np.object_] | None:
-    """Each cell of an Arrow list column of text as a JSON list (missing lists and items:
-    null), in one pass; None for any other column. Items that JSON escapes (quote, backslash, control
-    characters) go through `encode_basestring`; the rest are only quoted."""
-    lists = _arrow_lists(values)
-    if lists is None:
-        return None
-    items = lists.flatten()
-    text = lists.type.value_type
-    quoted = pc.binary_join_element_wise(pa.scalar('"', text), items, pa.scalar('"', text),
-                                         pa.scalar("", text))
-    quoted = pc.fill_null(quoted, "null")  # a missing item
-    escape = pc.fill_null(pc.match_substring_regex(items, r'["\\\x00-\x1f]'), False)
-    if pc.any(escape).as_py():
-        rows = np.flatnonzero(escape.to_numpy(zero_copy_only=False))
-        escaped = [encode_basestring(item) for item in items.take(rows).to_pylist()]
-        quoted = pc.replace_with_mask(quoted, escape, pa.array(escaped, text))
-    joined = pc.binary_join(_rebuilt(lists, quoted), pa.scalar(", ", text))
-    written = pc.binary_join_element_wise(pa.scalar("[", text), joined, pa.scalar("]", text),
-                                          pa.scalar("", text))
-    return np.asarray(pc.fill_null(written, "null").to_numpy(zero_copy_only=False), dtype=object)
 
 
 #: how many significant figures a number is shown with in the text formats
@@ -518,24 +495,145 @@ def _csv_cells(values: pd.Series) -> NDArray[np.object_]:
                     dtype=object)
 
 
-def _json_cells(values: pd.Series) -> NDArray[np.object_]:
-    """A column as JSON texts: non-finite numbers null, tuples lists, missing null."""
+#: JSON texts are Arrow bytes: UTF-8, with a lone surrogate (which has no UTF-8, but a Python
+#: string may hold one) as its ``surrogatepass`` bytes, so the document decodes back to it
+_BYTES = pa.large_binary()
+
+
+def _arrow_texts(texts: list[str]) -> pa.Array:
+    """Python texts as one Arrow array of bytes (`_BYTES`)."""
+    try:
+        return pa.array(texts, pa.large_string()).cast(_BYTES)
+    except UnicodeEncodeError:
+        return pa.array([text.encode("utf-8", "surrogatepass") for text in texts], _BYTES)
+
+
+def _json_bytes(text: str) -> pa.Scalar:
+    return pa.scalar(text.encode("utf-8", "surrogatepass"), _BYTES)
+
+
+def _taken(codes: NDArray[np.integer[Any]], texts: pa.Array, missing: str) -> pa.DictionaryArray:
+    """``texts[code]`` for each code, a code of -1 `missing`: as a dictionary array, whose
+    texts are copied out (`_plain`) a part at a time, when they are written."""
+    every = pa.concat_arrays([texts, _arrow_texts([missing])])
+    return pa.DictionaryArray.from_arrays(np.where(codes < 0, len(texts), codes), every)
+
+
+def _plain(texts: pa.Array) -> pa.Array:
+    """The texts of a dictionary array one by one; any other array as it is."""
+    return texts.dictionary.take(texts.indices) if isinstance(texts, pa.DictionaryArray) else texts
+
+
+def _prefixed(texts: list[str], before: str) -> pa.Array:
+    return _arrow_texts([before + text for text in texts])
+
+
+def _escaped_rows(text: pa.Array) -> NDArray[np.intp]:
+    """The items of an Arrow array of text that JSON escapes (a quote, a backslash or a
+    control character), found in one scan of its bytes."""
+    _, offsets, data = text.buffers()[:3]
+    if data is None:
+        return np.empty(0, np.intp)
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    bounds = np.frombuffer(offsets, width)[text.offset:text.offset + len(text) + 1]
+    scanned = np.frombuffer(data, np.uint8)[bounds[0]:bounds[-1]]
+    marks = np.flatnonzero((scanned < 0x20) | (scanned == 0x22) | (scanned == 0x5C)) + bounds[0]
+    return np.unique(np.searchsorted(bounds, marks, side="right") - 1)
+
+
+def _json_strings(text: pa.Array, before: str = "") -> pa.Array:
+    """Each item of an Arrow array of text as a JSON string after `before` (missing: null),
+    in one pass: quoted, and the few that JSON escapes through `encode_basestring`."""
+    sample = text.slice(0, 10_000)
+    if len(pc.unique(sample)) < len(sample) // 2:  # repeated texts: each written once
+        encoded = pc.dictionary_encode(text)
+        codes = encoded.indices.fill_null(-1).to_numpy()
+        return _plain(_taken(codes, _json_strings(encoded.dictionary, before), before + "null"))
+    quoted = pc.binary_join_element_wise(_json_bytes(before + '"'), text.cast(_BYTES),
+                                         _json_bytes('"'), _json_bytes(""))
+    rows = _escaped_rows(text)
+    if rows.size:
+        items = text.take(pa.array(rows)).to_pylist()
+        rows = rows[[item is not None for item in items]]
+        mask = np.zeros(len(text), bool)
+        mask[rows] = True
+        escaped = _prefixed([encode_basestring(item) for item in items if item is not None], before)
+        quoted = pc.replace_with_mask(quoted, pa.array(mask), escaped)
+    return pc.fill_null(quoted, _json_bytes(before + "null"))
+
+
+def _json_lists(values: pd.Series, before: str) -> pa.Array | None:
+    """Each cell of an Arrow list column of text as a JSON list after `before` (missing lists
+    and items: null), in one pass; None for any other column."""
+    lists = _arrow_lists(values)
+    if lists is None:
+        return None
+    joined = pc.binary_join(_rebuilt(lists, _json_strings(lists.flatten())), _json_bytes(", "))
+    written = pc.binary_join_element_wise(_json_bytes(before + "["), joined, _json_bytes("]"),
+                                          _json_bytes(""))
+    return pc.fill_null(written, _json_bytes(before + "null"))
+
+
+def _arrow_text(values: pd.Series) -> pa.Array | None:
+    """A column of text (Arrow-backed, or Python strings and missing cells) as one Arrow
+    array of text; None for any other column, or text Arrow cannot hold (a lone surrogate)."""
+    if isinstance(values.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        array = pa.array(values.array)
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
+    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return None
+    try:
+        return pa.array(values.to_numpy(object), pa.large_string(), from_pandas=True)
+    except UnicodeEncodeError:
+        return None
+
+
+def _json_numbers(values: pd.Series, before: str) -> pa.Array:
+    """Each float as Python's ``repr`` gives it (once per distinct value; 0.0 and -0.0 apart),
+    non-finite numbers and missing null."""
+    codes, uniques = pd.factorize(values.to_numpy(np.float64).view(np.int64))  # by bits
+    return _taken(codes, _prefixed([repr(v) if math.isfinite(v) else "null"
+                                    for v in uniques.view(np.float64).tolist()], before), "")
+
+
+def _json_dates(values: pd.Series, before: str) -> pa.Array:
+    """Dates as JSON strings (``"2024-11-15"``, with the time where one has a time), NaT null."""
+    codes, uniques = pd.factorize(values.to_numpy("datetime64[ns]"))
+    return _taken(codes, _prefixed(('"' + _dates(pd.Series(uniques)) + '"').tolist(), before),
+                  before + "null")
+
+
+def _json_column(values: pd.Series, before: str = "") -> pa.Array:
+    """A column's cells as JSON texts, each after `before` (Arrow bytes, `_BYTES`): non-finite
+    numbers null, tuples lists, missing null; made in Arrow, or once per distinct value."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return _per_category(values, _json_cells, "null")
-    if values.dtype.kind == "f":
-        return _per_number(values, lambda v: repr(float(v)) if math.isfinite(v) else "null", "null")
-    if values.dtype.kind == "b":
-        return _booleans(values, "true", "false")
-    if values.dtype.kind in "iu":
-        return _integers(values)
-    if values.dtype.kind == "M":  # dates: "2024-11-15", NaT null
-        return np.where(values.isna(), "null", '"' + _dates(values) + '"').astype(object)
-    lists = _json_lists(values)
+        categories = _plain(_json_column(pd.Series(values.cat.categories, copy=False), before))
+        return _taken(values.cat.codes.to_numpy(), categories, before + "null")
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
+    if kind == "f":
+        return _json_numbers(values, before)
+    if kind == "b":
+        return pc.if_else(values.to_numpy(), _json_bytes(before + "true"), _json_bytes(before + "false"))
+    if kind in ("i", "u"):
+        return pc.binary_join_element_wise(_json_bytes(before), pa.array(values.to_numpy()).cast(
+            pa.large_string()).cast(_BYTES), _json_bytes(""))
+    if kind == "M":
+        return _json_dates(values, before)
+    lists = _json_lists(values, before)
     if lists is not None:
         return lists
-    cells = values.to_numpy(object)
-    if _all_text(cells):
-        return _each_text(cells, encode_basestring)
+    text = _arrow_text(values)
+    if text is not None:
+        return _json_strings(text, before)
+    if pd.api.types.infer_dtype(values, skipna=True) == "empty":  # nothing but missing cells
+        return _taken(np.full(len(values), -1), _arrow_texts([]), before + "null")
+    return _prefixed(_json_objects(values.to_numpy(object)).tolist(), before)
+
+
+def _json_objects(cells: NDArray[np.object_]) -> NDArray[np.object_]:
+    """Python cells as JSON texts: tuples and lists of text, text, missing, anything else
+    through `json.dumps` (once per distinct value where cells are hashable)."""
     if all(map(isinstance, cells, repeat(tuple))):  # hashable: once per distinct where they repeat
         try:
             return _each_text(cells, _json_text_list)
@@ -562,48 +660,52 @@ def _json_value(value: object) -> str:
     return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
 
 
-_JSON_CHUNK = 100_000  # rows assembled at a time, to bound the memory of the pieces
+_JSON_CHUNK = 20_000  # rows joined at a time: a part of a few MB
 
 
-def _json_records(frame: pd.DataFrame) -> Iterator[str]:
-    """The frame as a JSON list of records, in parts, assembled from its columns' JSON texts."""
+def _json_records(frame: pd.DataFrame) -> Iterator[memoryview]:
+    """The frame as a JSON list of records, in parts of UTF-8 (`_BYTES`): each part's rows
+    joined in Arrow from the columns' JSON texts, each made after its key."""
     if frame.empty:
-        yield "[" + ", ".join(["{}"] * len(frame)) + "]"
+        yield memoryview(("[" + ", ".join(["{}"] * len(frame)) + "]").encode())
         return
-    keys = [json.dumps(str(c), ensure_ascii=False) for c in frame.columns]
-    cells = [_json_cells(frame[c]) for c in frame.columns]
-    yield "["
+    cells = [_json_column(frame[column], ("{" if k == 0 else ", ") +
+                          json.dumps(str(column), ensure_ascii=False) + ": ")
+             for k, column in enumerate(frame.columns)]
+    yield memoryview(b"[")
     for start in range(0, len(frame), _JSON_CHUNK):
-        rows = slice(start, start + _JSON_CHUNK)
-        pieces = np.empty((len(cells[0][rows]), 2 * len(cells) + 1), dtype=object)
-        for k, (key, column) in enumerate(zip(keys, cells, strict=True)):
-            pieces[:, 2 * k] = ("{" if k == 0 else ", ") + key + ": "
-            pieces[:, 2 * k + 1] = column[rows]
-        pieces[:, -1] = "}, "
-        if start + _JSON_CHUNK >= len(frame):
-            pieces[-1, -1] = "}"
-        yield "".join(pieces.ravel().tolist())
-    yield "]"
+        rows = pc.binary_join_element_wise(*(_plain(column[start:start + _JSON_CHUNK]) for column in cells),
+                                           _json_bytes("}, "), _json_bytes(""))
+        _, offsets, data = rows.buffers()
+        begin, end = np.frombuffer(offsets, np.int64)[[rows.offset, rows.offset + len(rows)]]
+        end -= 2 if start + _JSON_CHUNK >= len(frame) else 0  # no ", " after the last row
+        yield memoryview(data)[begin:end]
+    yield memoryview(b"]")
 
 
-def json_parts(tables: dict[str, pd.DataFrame]) -> Iterator[str]:
-    """`json_tables` in parts, to write without holding the whole text twice."""
-    yield "{"
+def json_bytes(tables: dict[str, pd.DataFrame]) -> Iterator[memoryview]:
+    """The JSON document of a result (`json_document`) as parts of UTF-8 bytes, for a file.
+
+    >>> b"".join(json_bytes({"changes": pd.DataFrame({"days": [3]})}))
+    b'{"changes": [{"days": 3}]}\\n'
+    """
+    yield memoryview(b"{")
     for position, (name, frame) in enumerate(tables.items()):
-        yield f"{', ' if position else ''}{json.dumps(name)}: "
+        yield memoryview(f"{', ' if position else ''}{json.dumps(name)}: ".encode())
         yield from _json_records(frame)
-    yield "}"
+    yield memoryview(b"}\n")
 
 
 def json_document(tables: dict[str, pd.DataFrame]) -> Iterator[str]:
-    """The JSON document of a result, in parts: `json_parts` and a line end. The one JSON
-    writer: the command line writes these parts, ``Reconciliation.to_json()`` joins them.
+    """The JSON document of a result, in parts, ending with a line end. The one JSON writer:
+    the command line writes its bytes (`json_bytes`), ``Reconciliation.to_json()`` joins
+    these parts.
 
     >>> "".join(json_document({"changes": pd.DataFrame({"days": [3]})}))
     '{"changes": [{"days": 3}]}\\n'
     """
-    yield from json_parts(tables)
-    yield "\n"
+    for part in json_bytes(tables):
+        yield str(part, "utf-8", "surrogatepass")
 
 
 def json_tables(tables: dict[str, pd.DataFrame]) -> str:
@@ -614,4 +716,4 @@ def json_tables(tables: dict[str, pd.DataFrame]) -> str:
     >>> json_tables({"ranges": pd.DataFrame({"low": [1.0], "high": [float("inf")]})})
     '{"ranges": [{"low": 1.0, "high": null}]}'
     """
-    return "".join(json_parts(tables))
+    return "".join(json_document(tables))[:-1]

@@ -27,6 +27,7 @@ from estimates.errors import UsageError
 from estimates.output import (
     csv_text,
     joined_lists,
+    json_bytes,
     json_document,
     markdown_table,
     parquet_table,
@@ -178,7 +179,7 @@ def _derivations(ranges: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _put(parts: Iterable[str], handle: IO[str]) -> None:
+def _put(parts: Iterable[Any], handle: IO[Any]) -> None:
     for part in parts:
         handle.write(part)
 
@@ -212,7 +213,9 @@ def write(result: Any, fmt: str, output: str | None, stream: IO[str] | None = No
         write_folder(output, {f"{name}.parquet": partial(_write_parquet, table)
                               for name, table in result_tables(result).items()}, binary=True)
         return
-    if output:
+    if output and fmt == "json":  # UTF-8 from Arrow's buffers, never decoded on the way
+        write_file(output, partial(_put, json_bytes(result_tables(result))), binary=True)
+    elif output:
         write_file(output, partial(_put, _parts(result, fmt)))
     else:
         _put(_parts(result, fmt), stream or sys.stdout)
