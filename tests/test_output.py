@@ -175,6 +175,14 @@ def test_json_rows_are_joined_alike_across_parts(monkeypatch: pytest.MonkeyPatch
     assert json_tables({"t": frame}) == expected
 
 
+def test_json_of_nullable_columns_has_null_for_missing_cells() -> None:
+    frame = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"),
+                          "x": pd.array([float("inf"), None], dtype="Float64"),
+                          "ok": pd.array([True, None], dtype="boolean")})
+    assert json.loads(json_tables({"t": frame}))["t"] == [{"n": 1, "x": None, "ok": True},
+                                                         {"n": None, "x": None, "ok": None}]
+
+
 def test_json_keeps_a_lone_surrogate_as_json_dumps_does() -> None:
     """A Python string may hold a lone surrogate, which has no UTF-8 (Arrow cannot hold it)."""
     frame = pd.DataFrame({"quote": pd.Series(["caf\udce9", None], dtype=object), "n": [1, 2]})

@@ -592,7 +592,8 @@ def _arrow_text(values: pd.Series) -> pa.Array | None:
 def _json_numbers(values: pd.Series, before: str) -> pa.Array:
     """Each float as Python's ``repr`` gives it (once per distinct value; 0.0 and -0.0 apart),
     non-finite numbers and missing null."""
-    codes, uniques = pd.factorize(values.to_numpy(np.float64).view(np.int64))  # by bits
+    numbers = values.to_numpy(np.float64, na_value=np.nan)
+    codes, uniques = pd.factorize(numbers.view(np.int64))  # by bits
     return _taken(codes, _prefixed([repr(v) if math.isfinite(v) else "null"
                                     for v in uniques.view(np.float64).tolist()], before), "")
 
@@ -610,16 +611,16 @@ def _json_column(values: pd.Series, before: str = "") -> pa.Array:
     if isinstance(values.dtype, pd.CategoricalDtype):
         categories = _plain(_json_column(pd.Series(values.cat.categories, copy=False), before))
         return _taken(values.cat.codes.to_numpy(), categories, before + "null")
-    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
-    if kind == "f":
+    kind = values.dtype.kind
+    if kind == "f":  # numpy's, or pandas' with missing cells
         return _json_numbers(values, before)
-    if kind == "b":
-        return pc.if_else(values.to_numpy(), _json_bytes(before + "true"), _json_bytes(before + "false"))
-    if kind in ("i", "u"):
-        return pc.binary_join_element_wise(_json_bytes(before), pa.array(values.to_numpy()).cast(
-            pa.large_string()).cast(_BYTES), _json_bytes(""))
     if kind == "M":
         return _json_dates(values, before)
+    if kind == "b" and isinstance(values.dtype, np.dtype):
+        return pc.if_else(values.to_numpy(), _json_bytes(before + "true"), _json_bytes(before + "false"))
+    if kind in ("i", "u") and isinstance(values.dtype, np.dtype):
+        return pc.binary_join_element_wise(_json_bytes(before), pa.array(values.to_numpy()).cast(
+            pa.large_string()).cast(_BYTES), _json_bytes(""))
     lists = _json_lists(values, before)
     if lists is not None:
         return lists
