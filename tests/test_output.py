@@ -189,6 +189,8 @@ def test_json_keeps_a_lone_surrogate_as_json_dumps_does() -> None:
     expected = json.dumps({"t": [{"quote": "caf\udce9", "n": 1}, {"quote": None, "n": 2}]},
                           ensure_ascii=False)
     assert json_tables({"t": frame}) == expected
+    as_text = frame.astype({"quote": pd.StringDtype("python")})  # pandas' text in Python strings
+    assert json_tables({"t": as_text}) == expected
 
 
 @given(_frames())

@@ -577,16 +577,17 @@ def _json_lists(values: pd.Series, before: str) -> pa.Array | None:
 def _arrow_text(values: pd.Series) -> pa.Array | None:
     """A column of text (Arrow-backed, or Python strings and missing cells) as one Arrow
     array of text; None for any other column, or text Arrow cannot hold (a lone surrogate)."""
-    if isinstance(values.dtype, (pd.StringDtype, pd.ArrowDtype)):
-        array = pa.array(values.array)
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-        return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
-    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=True) != "string":
-        return None
     try:
-        return pa.array(values.to_numpy(object), pa.large_string(), from_pandas=True)
-    except UnicodeEncodeError:
+        if isinstance(values.dtype, (pd.StringDtype, pd.ArrowDtype)):
+            array = pa.array(values.array)
+        elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "string":
+            array = pa.array(values.to_numpy(object), pa.large_string(), from_pandas=True)
+        else:
+            return None
+    except (UnicodeEncodeError, pa.ArrowException):
         return None
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
 
 
 def _json_numbers(values: pd.Series, before: str) -> pa.Array:
