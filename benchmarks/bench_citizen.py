@@ -5,9 +5,10 @@
    ``gc.collect()``; the resident memory (RSS) left above the start is compared with plain
    pandas work of the same size (read the same CSV, sort it, drop it). "A second call"
    measures the same after one unmeasured call of that size (what stays for good, as a
-   service calls again and again); "of it glibc free" is the part that is free memory in
-   glibc's heaps (``mallinfo2().fordblks``, read only), which glibc keeps because live
-   chunks stand above it; the rest is mostly Arrow's default pool (mimalloc).
+   service calls again and again); "of it glibc heap" is the part resident in glibc's main
+   heap (its ``[heap]`` mapping in /proc/self/smaps), free memory that glibc keeps because
+   chunks stand above it; the rest is mostly Arrow's default pool (mimalloc) and Python's
+   small-object arenas.
 2. One blank line: `read_claims` on N rows, and on the same rows with one blank line in the
    middle (time and peak memory, each in a fresh process; medians of the runs).
 
@@ -35,15 +36,16 @@ def peak():
             return int(line.split()[1]) / 1024
 """
 GIVEN_BACK = RSS + """
-import contextlib, ctypes, gc, sys
+import contextlib, gc, sys
 import pandas as pd
-class Mallinfo2(ctypes.Structure):  # glibc's figures, read only
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
-libc = ctypes.CDLL(None)
-libc.mallinfo2.restype = Mallinfo2
-def glibc_free():  # free memory glibc holds in its heaps, MB
-    return libc.mallinfo2().fordblks / 2**20
+def glibc_heap():  # resident memory of glibc's main heap (its [heap] mapping), MB
+    resident, inside = 0, False
+    for line in open("/proc/self/smaps"):
+        if line[:1] in "0123456789abcdef" and "-" in line.split()[0]:
+            inside = line.rstrip().endswith("[heap]")
+        elif inside and line.startswith("Rss:"):
+            resident += int(line.split()[1])
+    return resident / 1024
 from estimates.claims import read_claims
 from estimates.reconcile import reconcile
 try:
@@ -57,7 +59,7 @@ pd.read_csv(sys.argv[3], dtype=object).sort_values(["quantity", "as_of"])
 if sys.argv[2] == "estimates, second call":  # the first call of this size, not measured
     reconcile(read_claims(sys.argv[1]))
 gc.collect()
-start, start_free = rss(), glibc_free()
+start, start_heap = rss(), glibc_heap()
 if sys.argv[2].startswith("estimates"):
     result = reconcile(read_claims(sys.argv[1]))
     held = rss()
@@ -68,7 +70,7 @@ else:
     held = rss()
     del frame
 gc.collect()
-print(held - start, rss() - start, peak(), glibc_free() - start_free)
+print(held - start, rss() - start, peak(), glibc_heap() - start_heap)
 """
 READ = RSS + """
 import sys, time
@@ -105,7 +107,7 @@ def main() -> None:
         del data
         _run(READ, str(claims))  # warm-up: compiled kernels cached
         print(f"{'memory, MB (median of runs)':<34} {'held':>8} {'left after gc':>14} {'peak':>8} "
-              f"{'of it glibc free':>17}")
+              f"{'of it glibc heap':>17}")
         labels = {"estimates": "read_claims + reconcile",
                   "estimates, second call": "the same, a second call",
                   "pandas": "pandas read_csv + sort"}
