@@ -298,7 +298,7 @@ def _plot_command(args: argparse.Namespace) -> int:
 def _extract_command(args: argparse.Namespace) -> int:
     from estimates.destination import refuse_inputs
     from estimates.errors import ArticleError
-    from estimates.extract import draft_table, read_article, rejected_table, settle_quantities
+    from estimates.extract import draft_table, read_article, rejected_table, settle_drafts
     from estimates.extract.source import load_articles
     from estimates.lexicon import Lexicon
     from estimates.output import atomic_write, csv_text
@@ -327,7 +327,7 @@ def _extract_command(args: argparse.Namespace) -> int:
         rejected.extend(found.rejected_rows)
     if problems:
         raise ArticleError(problems)
-    draft = draft_table(settle_quantities(drafts))
+    draft = draft_table(settle_drafts(drafts))
     left_out = rejected_table(rejected)
     text = csv_text(draft)
     if args.output:
