@@ -369,3 +369,20 @@ def test_one_open_ended_count_gets_a_readable_axis_of_whole_numbers() -> None:
         ticks = [t for t in (ax.get_xticks() if axis == "x" else ax.get_yticks()) if low <= t <= high]
         assert high - low > 10_000
         assert all(float(t).is_integer() for t in ticks)
+
+
+def test_plots_without_the_claims_table_draw_periods_as_with_it() -> None:
+    """The README's form, `timeline(result, q)`, on a quantity with increases and rates over
+    periods: the same boxes as with the claims table (it crashed on the periods' days)."""
+    claims, result = seeds()
+    alone, given = timeline(result, "russia.losses"), timeline(result, "russia.losses", claims=claims)
+    spans = [[(p.get_x(), p.get_width()) for p in ax.patches if p.get_gid() == "claim-span"]
+             for figure in (alone, given) for ax in figure.axes[1:]]
+    assert spans[0] and spans[:2] == spans[2:]
+    assert "</svg>" in result.to_html()
+
+
+def test_forest_title_counts_disputed_claims_apart_from_excluded_ones() -> None:
+    _, result = seeds()
+    title = next(t.get_text() for t in forest(result, "russia.losses").texts if "claims" in t.get_text())
+    assert "2 disputed" in title and "0 excluded" in title

@@ -53,7 +53,7 @@ from estimates.errors import EstimatesError, UsageError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
 from estimates.output import format_number
-from estimates.timeline import MISSING, format_period, read_instants
+from estimates.timeline import format_period, read_instants, read_periods
 
 __all__ = ["KINDS", "forest", "plot_file", "save", "timeline"]
 
@@ -132,7 +132,6 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
                                        and c not in table.columns]]]
         table = table.merge(extra.drop_duplicates("id"), on="id", how="left")
     defaults: dict[str, Any] = {"claimant": "", "outlet": "", "measure": "value", "period": "",
-                                "period_start": MISSING, "period_end": MISSING,
                                 "as_of_from_published": False, "low_open": False,
                                 "high_open": False, "best": np.nan}
     for column, value in defaults.items():
@@ -143,6 +142,8 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
         table[column] = table[column].fillna(value)
     if "as_of_start" not in table.columns or table["as_of_start"].isna().any():
         table["as_of_start"], table["as_of_end"] = read_instants(table["as_of"])[:2]
+    if "period_start" not in table.columns or table["period_start"].isna().any():
+        table["period_start"], table["period_end"] = read_periods(table["period"].astype(str))[:2]
     table["written"] = table["value"].fillna("").astype(str)
     plain = (table["quantity"] == quantity).to_numpy()
     implied = np.zeros(len(table), dtype=bool)
@@ -322,6 +323,17 @@ def _title(quantity: str, rows: pd.DataFrame, detail: str) -> str:
     if not len(rows):
         return f"{quantity}: no claims of its own, ranges from the relations"
     return f"{quantity}: {len(rows)} claim{'s' if len(rows) != 1 else ''}, {detail}"
+
+
+def _status_counts(status: pd.Series) -> str:
+    """How many claims have each status, kept and excluded always, the others when present.
+
+    >>> _status_counts(pd.Series(["kept", "disputed", "kept", "disputed"]))
+    '2 kept, 0 excluded, 2 disputed'
+    """
+    counts = status.value_counts()
+    shown = ["kept", "excluded", *(s for s in ("disputed", "superseded") if counts.get(s, 0))]
+    return ", ".join(f"{int(counts.get(s, 0))} {s}" for s in shown)
 
 
 def _claim_handles() -> list[tuple[str, Any]]:
@@ -596,8 +608,7 @@ def _forest_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, qu
     plot_width = 5.2
     width = max(11.0, left + plot_width + value_width + 0.35)
     plot_width = width - left - value_width - 0.35
-    kept = int((rows["status"] == "kept").sum())
-    summary = _title(quantity, rows, f"{kept} kept, {len(rows) - kept} excluded")
+    summary = _title(quantity, rows, _status_counts(rows["status"]))
     title = figure.text(0, 0, summary, fontsize=_FONT + 2.5, fontweight="bold",
                         va="top", ha="left", transform=figure.dpi_scale_trans)
     legend = _legend(figure, _status_handles(drawn), width - 0.4)
