@@ -57,7 +57,7 @@ from estimates.csvfile import KEPT_TEXT
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
-from estimates.timeline import MISSING, read_instants, read_periods
+from estimates.timeline import MISSING, date_texts, read_instants, read_periods
 from estimates.units import conversion_factor, parse_unit, ureg
 
 __all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "UnknownColumnWarning", "read_claims"]
@@ -172,7 +172,12 @@ def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
 def _cells(values: pd.Series, all_text: bool) -> NDArray[np.object_]:
     """The cells of a column that is not Categorical as Python strings ("" where missing)."""
     cells = values.to_numpy(object)
-    if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
+    if all_text:
+        return cells
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind in ("datetime64", "datetime", "date"):  # pandas Timestamps, datetime.date: a day
+        return date_texts(values).to_numpy(object)
+    if pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
         cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
     return cells
 
