@@ -34,7 +34,7 @@ document, else the claim itself, so several outlets repeating one claimant are o
 >>> table = read_claims(pd.DataFrame({"id": ["a"], "quantity": ["x.troops"], "low": ["10"],
 ...                                   "high": ["20"], "as_of": ["2024-10"], "grade": ["B2"]}))
 >>> [float(table.loc[0, c]) for c in ("low", "high", "weight")], table.loc[0, "kind"]
-([10.0, 20.0, 0.81], 'level')
+([10.0, 20.0, 2.25], 'level')
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from estimates.claimfiles import read_claim_files
-from estimates.confidence import admiralty_grade, estimative_probability
+from estimates.confidence import admiralty_grade, confidence_weight, estimative_probability
 from estimates.csvfile import KEPT_TEXT
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
@@ -270,12 +270,12 @@ def _confidence_weight(text: str) -> float | None:
     match = _PROBABILITY.fullmatch(text.strip())
     if match is not None:
         value = float(match.group(1)) / (100 if match.group(2) else 1)
-        return value if 0 <= value <= 1 else None
+        return confidence_weight(value) if 0 <= value <= 1 else None
     try:
         interval = estimative_probability(text)
     except (EstimatesError, ValueError, TypeError):
         return None
-    return float(interval.low / 2 + interval.high / 2)
+    return confidence_weight(interval)
 
 
 def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64]:
