@@ -60,7 +60,8 @@ from estimates.interval import IntervalArray
 from estimates.timeline import MISSING, date_texts, read_instants, read_periods
 from estimates.units import conversion_factor, parse_unit, ureg
 
-__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "UnknownColumnWarning", "read_claims"]
+__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "PeriodWarning", "UnknownColumnWarning",
+           "read_claims"]
 
 #: A claims table is a DataFrame with `CLAIM_COLUMNS`.
 Claims: TypeAlias = pd.DataFrame
@@ -78,11 +79,28 @@ CLAIM_COLUMNS = ("id", "line", "quantity", "expression", "low", "high", "low_ope
 PROBLEM_COLUMNS = ("line", "column", "value", "problem")
 KINDS = ("level", "cumulative")
 
+def _warn_day_rates(lines: NDArray[np.int64], source: str) -> None:
+    """One warning for the rates with no period dated to a single day, naming the first lines:
+    each is read as the rate over that one day, which the reporter rarely means."""
+    if not lines.size:
+        return
+    more = f" and {lines.size - 5:,} more" if lines.size > 5 else ""
+    where = ", ".join(f"line {n}" for n in lines[:5].tolist()) + more
+    count = f"{lines.size:,} rates have" if lines.size > 1 else "a rate has"
+    warnings.warn(f"{source}: {count} no period and a one-day as_of ({where}): each is read as "
+                  "the average over that one day; give the period it is averaged over (e.g. 2024-10)",
+                  PeriodWarning, stacklevel=4)
+
+
 _PROBABILITY = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%?)")
 
 
 class UnknownColumnWarning(UserWarning):
     """A column that is not in the claims schema; it is read and ignored."""
+
+
+class PeriodWarning(UserWarning):
+    """A rate with no period on a one-day ``as_of``: read as the rate over that day."""
 
 
 class _Text(NamedTuple):
@@ -516,7 +534,8 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     _check_ids(texts, problems)
     table = _read_values(texts, problems, lexicon, halo)
     _read_times(texts, table, problems)
-    _read_quantities(texts, table, problems)
+    day_rates = _read_quantities(texts, table, problems)
+    _warn_day_rates(lines[day_rates & ~problems.bad], source)
     table["weight"] = _weights(texts, problems)
     table["source"] = _source(texts)
     table.update(kept)
@@ -697,7 +716,10 @@ def _read_times(texts: dict[str, _Text], table: dict[str, Any], problems: _Probl
     table["period_start"], table["period_end"] = period.each(period_start), period.each(period_end)
 
 
-def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems) -> None:
+def _read_quantities(texts: dict[str, _Text], table: dict[str, Any],
+                     problems: _Problems) -> NDArray[np.bool_]:
+    """Quantity names and expressions, units, measures and kinds; the rows that are rates
+    with no period dated to one day (read as the rate over that day)."""
     quantity = texts["quantity"]
     written_names = pd.Series(quantity.texts, dtype=object)  # each distinct name is read once
     expression = _is_expression(written_names).to_numpy(bool)
@@ -728,6 +750,7 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     negative_high = count & (table["high"] < 0) & ~negative & from_bounds  # no low, or low >= 0
     problems.add(negative_high, "high", texts["high"], "is negative: a count cannot be below zero")
     _settle_kinds(texts, table, problems, rate | has_period, quantity_codes)
+    return np.asarray(no_period_rate & (table["as_of_end"] == table["as_of_start"]), dtype=bool)
 
 
 def _is_expression(names: pd.Series) -> pd.Series:
