@@ -328,3 +328,16 @@ def test_large_inputs_show_progress_on_a_terminal_only(
     assert "reconciling 4 claims" not in run(capsys, "reconcile", path)[2]  # not a terminal
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     assert "reconciling 4 claims" in run(capsys, "reconcile", path)[2]
+
+
+def test_a_misspelt_required_column_is_named_once_with_its_likely_spelling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quantty` in the header: one line says quantity is missing and points at `quantty`;
+    no "quantity is empty" on every row as well."""
+    path = write(tmp_path, "id,quantty,value,as_of\na,x,5,2024-10-01\nb,x,6,2024-10-01\n")
+    code, _, err = run(capsys, "validate", path)
+    problems = [line for line in err.splitlines() if f"{path}:" in line and "problem" not in line]
+    assert code == 2
+    assert problems == [f"{path}:1:quantity: is a required column and is missing "
+                        "(the header has 'quantty': misspelt?)"]

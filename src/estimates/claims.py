@@ -39,9 +39,10 @@ document, else the claim itself, so several outlets repeating one claimant are o
 
 from __future__ import annotations
 
+import difflib
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias
@@ -526,7 +527,8 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     if source == "<frame>":
         _warn_unknown_columns([c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}], source)
     problems = _Problems(lines)
-    header = _header_problems(raw)
+    unknown = skipped if source != "<frame>" else [c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}]
+    header = _header_problems(raw, unknown)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}
     kept = {c: _kept_text(raw, c) for c in _KEPT}
@@ -558,19 +560,27 @@ def _warn_unknown_columns(unknown: list[str], source: str) -> None:
     warnings.warn(f"{source}:1: {count} ignored: {names}", UnknownColumnWarning, stacklevel=4)
 
 
-def _header_problems(raw: pd.DataFrame) -> list[tuple[str, str]]:
-    """Problems of the header: required columns missing, a column named twice."""
+def _header_problems(raw: pd.DataFrame, unknown: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Problems of the header: required columns missing (naming an unknown column that looks
+    like a misspelling of one), a column named twice.
+
+    >>> _header_problems(pd.DataFrame(columns=["id", "value", "as_of"]), ["quantty"])
+    [('quantity', "is a required column and is missing (the header has 'quantty': misspelt?)")]
+    """
     names = pd.Series(raw.columns)
     twice = names[names.duplicated(keep=False)]
     found = [(str(name), f"is named more than once in the header (columns "
                 f"{', '.join(str(p + 1) for p in positions)}): keep one")
                for name, positions in twice.groupby(twice, sort=False).groups.items()]
-    found += [(c, "is a required column and is missing") for c in ("id", "quantity")
-              if c not in raw]
+    missing = [(c, "is a required column and is missing") for c in ("id", "quantity") if c not in raw]
     if "value" not in raw and "low" not in raw and "high" not in raw:
-        found.append(("value", "is a required column (or low/high) and is missing"))
+        missing.append(("value", "is a required column (or low/high) and is missing"))
     if "as_of" not in raw and "published" not in raw:
-        found.append(("as_of", "is a required column (or published) and is missing"))
+        missing.append(("as_of", "is a required column (or published) and is missing"))
+    keys = {str(u).strip().lower().replace(" ", "_"): str(u) for u in unknown}
+    for column, problem in missing:
+        near = difflib.get_close_matches(column, list(keys), n=1, cutoff=0.75)
+        found.append((column, problem + (f" (the header has {keys[near[0]]!r}: misspelt?)" if near else "")))
     return found
 
 
@@ -806,6 +816,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     if header:
         head = pd.DataFrame({"row": -1, "line": 1, "column": [c for c, _ in header],
                              "value": "", "problem": [p for _, p in header]})
+        found = found[~found["column"].isin(head["column"])]  # not "is empty" on every row as well
         found = pd.concat([head, found], ignore_index=True)
     if len(found) and (not skip_invalid or header):
         raise ClaimsError(found[list(PROBLEM_COLUMNS)].reset_index(drop=True), source)
