@@ -183,3 +183,16 @@ def test_a_graded_confident_source_outweighs_an_ungraded_blog() -> None:
     weak = frame.assign(grade=["E5", ""], confidence=["unlikely", ""])  # graded, but poorly
     assert reconcile(weak).claims.set_index("id")["status"].to_dict() == {"graded": "excluded",
                                                                           "bare": "kept"}
+
+
+def test_a_library_call_that_keeps_bad_rows_as_invalid_says_so() -> None:
+    """`reconcile(frame)` keeps bad rows as `invalid` claims rather than failing; a notebook
+    user is told how many and where, not left to find them in the claims table."""
+    from estimates import reconcile
+    from estimates.claims import InvalidRowWarning
+
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x"] * 3, "value": ["5", "lots", "7"],
+                          "as_of": ["2024-10-01", "2024-10-01", "2024-13-01"]})
+    with pytest.warns(InvalidRowWarning, match=r"2 rows have problems \(lines 3, 4\)"):
+        result = reconcile(frame)
+    assert (result.claims["status"] == "invalid").sum() == 2

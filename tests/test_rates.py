@@ -167,7 +167,7 @@ def test_a_rate_with_no_period_on_one_day_is_read_over_that_day_with_a_warning()
 
     day = claims({"value": "1,354 per day", "as_of": "2024-10-01", "kind": "cumulative"},
                  {"value": "1,354 per day", "as_of": "2024-10-02", "kind": "cumulative"})
-    with pytest.warns(PeriodWarning, match=r"2 rates have no period .*\(line 3, line 4\)"):
+    with pytest.warns(PeriodWarning, match=r"2 rates have no period .*\(lines 3, 4\)"):
         table = read_claims(day)
     assert (table["period_end"] - table["period_start"]).tolist()[1:] == [1, 1]
     month = claims({"value": "1,354 per day", "as_of": "2024-10", "kind": "cumulative"})

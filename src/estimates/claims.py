@@ -61,8 +61,8 @@ from estimates.interval import IntervalArray
 from estimates.timeline import MISSING, date_texts, read_instants, read_periods
 from estimates.units import conversion_factor, parse_unit, ureg
 
-__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "PeriodWarning", "UnknownColumnWarning",
-           "read_claims"]
+__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "InvalidRowWarning", "PeriodWarning",
+           "UnknownColumnWarning", "read_claims"]
 
 #: A claims table is a DataFrame with `CLAIM_COLUMNS`.
 Claims: TypeAlias = pd.DataFrame
@@ -80,15 +80,32 @@ CLAIM_COLUMNS = ("id", "line", "quantity", "expression", "low", "high", "low_ope
 PROBLEM_COLUMNS = ("line", "column", "value", "problem")
 KINDS = ("level", "cumulative")
 
+def _lines_text(lines: NDArray[np.int64], shown: int = 5) -> str:
+    """Lines named in a warning: the first few, then how many more.
+
+    >>> _lines_text(np.array([3])), _lines_text(np.arange(3, 10))
+    ('line 3', 'lines 3, 4, 5, 6, 7 and 2 more')
+    """
+    more = f" and {lines.size - shown:,} more" if lines.size > shown else ""
+    first = ", ".join(str(n) for n in lines[:shown].tolist())
+    return f"line{'s' if lines.size > 1 else ''} {first}{more}"
+
+
+def _warn_invalid(lines: NDArray[np.int64], source: str) -> None:
+    """One warning for the rows read with problems and kept as ``invalid`` claims
+    (``skip_invalid``), naming the first lines: a library call never drops rows silently."""
+    count = f"{lines.size:,} rows have" if lines.size > 1 else "a row has"
+    warnings.warn(f"{source}: {count} problems ({_lines_text(lines)}): kept as invalid claims, "
+                  "not reconciled (see the claims' problem column)", InvalidRowWarning, stacklevel=5)
+
+
 def _warn_day_rates(lines: NDArray[np.int64], source: str) -> None:
     """One warning for the rates with no period dated to a single day, naming the first lines:
     each is read as the rate over that one day, which the reporter rarely means."""
     if not lines.size:
         return
-    more = f" and {lines.size - 5:,} more" if lines.size > 5 else ""
-    where = ", ".join(f"line {n}" for n in lines[:5].tolist()) + more
     count = f"{lines.size:,} rates have" if lines.size > 1 else "a rate has"
-    warnings.warn(f"{source}: {count} no period and a one-day as_of ({where}): each is read as "
+    warnings.warn(f"{source}: {count} no period and a one-day as_of ({_lines_text(lines)}): each is read as "
                   "the average over that one day; give the period it is averaged over (e.g. 2024-10)",
                   PeriodWarning, stacklevel=4)
 
@@ -98,6 +115,10 @@ _PROBABILITY = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%?)")
 
 class UnknownColumnWarning(UserWarning):
     """A column that is not in the claims schema; it is read and ignored."""
+
+
+class InvalidRowWarning(UserWarning):
+    """Rows with problems read with ``skip_invalid``: kept as ``invalid`` claims."""
 
 
 class PeriodWarning(UserWarning):
@@ -826,6 +847,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     problem[joined.index.to_numpy()] = joined.to_numpy()
     table["problem"] = problem
     if problems.bad.any():
+        _warn_invalid(lines[problems.bad], source)
         for column in ("low", "high", "best"):
             table[column] = np.where(problems.bad, np.nan, table[column])
     columns = [pd.Series(arrow_cells(*texts["id"]), name="id"),
