@@ -86,7 +86,7 @@ def test_weights_from_grade_and_confidence_and_sources_from_claimant() -> None:
                           "confidence": ["", "highly likely", ""],
                           "claimant": ["US Officials", "us  officials", ""], "outlet": ["", "", "AFP"]})
     table = read_claims(frame)
-    assert table["weight"].round(3).tolist() == [0.81, 0.85, 1.0]
+    assert table["weight"].round(3).tolist() == [2.25, 1.7, 1.0]  # B2, "highly likely", neither
     # one source whatever the case and spacing, shown as written (issue 17: not lowercased)
     assert table["source"].tolist() == ["US Officials", "US Officials", "AFP"]
 
@@ -167,3 +167,32 @@ def test_a_quote_or_id_with_a_lone_surrogate_is_kept_in_python_strings() -> None
 def test_edge_space_search_misses_no_text_that_strip_would_change(texts: list[str]) -> None:
     if any(text != text.strip() for text in texts):
         assert _EDGE_SPACE.search("\0".join(texts))
+
+
+def test_a_graded_confident_source_outweighs_an_ungraded_blog() -> None:
+    """The UK MoD, graded A1 and "almost certain", says 3,000; an anonymous blog, neither
+    graded nor qualified, says 9,000 on the same day: the analyst keeps the ministry."""
+    from estimates import reconcile
+
+    frame = pd.DataFrame({"id": ["graded", "bare"], "quantity": ["x.t"] * 2, "value": ["3000", "9000"],
+                          "unit": ["person"] * 2, "as_of": ["2024-10-01"] * 2,
+                          "claimant": ["UK MoD", "Anonymous blog"], "grade": ["A1", ""],
+                          "confidence": ["almost certain", ""]})
+    status = reconcile(frame).claims.set_index("id")["status"]
+    assert status.to_dict() == {"graded": "kept", "bare": "excluded"}
+    weak = frame.assign(grade=["E5", ""], confidence=["unlikely", ""])  # graded, but poorly
+    assert reconcile(weak).claims.set_index("id")["status"].to_dict() == {"graded": "excluded",
+                                                                          "bare": "kept"}
+
+
+def test_a_library_call_that_keeps_bad_rows_as_invalid_says_so() -> None:
+    """`reconcile(frame)` keeps bad rows as `invalid` claims rather than failing; a notebook
+    user is told how many and where, not left to find them in the claims table."""
+    from estimates import reconcile
+    from estimates.claims import InvalidRowWarning
+
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x"] * 3, "value": ["5", "lots", "7"],
+                          "as_of": ["2024-10-01", "2024-10-01", "2024-13-01"]})
+    with pytest.warns(InvalidRowWarning, match=r"2 rows have problems \(lines 3, 4\)"):
+        result = reconcile(frame)
+    assert (result.claims["status"] == "invalid").sum() == 2

@@ -301,6 +301,23 @@ def test_relation_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and "nobody.counted" in err and "warning" in err
 
 
+def test_names_without_claims_are_summed_up_not_listed_one_line_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A generated relations file names 50,000 quantities nobody has claims about, and
+    others follow: a handful of warning lines, not one per name (issue 16)."""
+    claims = write(tmp_path, HEADER + GOOD_ROWS)
+    names = " + ".join(f"n{i}" for i in range(50_000))
+    lines = [f"dprk.troops <= {names}"] + [f"dprk.troops <= other{i}" for i in range(20)]
+    relations = write(tmp_path, "\n".join(lines) + "\n", "relations.txt")
+    code, _, err = run(capsys, "validate", claims, "--relations", relations)
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert code == 0
+    assert f"{relations}:1: 50,000 names have no claims (n0, " in warnings[0]
+    assert "and 49,995 more" in warnings[0]
+    assert len(warnings) == 6 and "16 more relations name quantities without claims" in warnings[-1]
+
+
 def test_large_inputs_show_progress_on_a_terminal_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -311,3 +328,16 @@ def test_large_inputs_show_progress_on_a_terminal_only(
     assert "reconciling 4 claims" not in run(capsys, "reconcile", path)[2]  # not a terminal
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     assert "reconciling 4 claims" in run(capsys, "reconcile", path)[2]
+
+
+def test_a_misspelt_required_column_is_named_once_with_its_likely_spelling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quantty` in the header: one line says quantity is missing and points at `quantty`;
+    no "quantity is empty" on every row as well."""
+    path = write(tmp_path, "id,quantty,value,as_of\na,x,5,2024-10-01\nb,x,6,2024-10-01\n")
+    code, _, err = run(capsys, "validate", path)
+    problems = [line for line in err.splitlines() if f"{path}:" in line and "problem" not in line]
+    assert code == 2
+    assert problems == [f"{path}:1:quantity: is a required column and is missing "
+                        "(the header has 'quantty': misspelt?)"]

@@ -75,7 +75,7 @@ def test_unknown_scale_is_a_value_error() -> None:
 def test_every_admiralty_grade_reads(letter: str, digit: str) -> None:
     grade = admiralty_grade(f"{letter}{digit}")
     assert (grade.reliability, grade.credibility) == (letter, int(digit))
-    assert 0 < grade.weight <= 1
+    assert 0 < grade.weight <= round(1 / 0.36, 12)
 
 
 def test_admiralty_scores_follow_the_readme_scale_and_unjudged_is_between_d_and_c() -> None:
@@ -83,13 +83,14 @@ def test_admiralty_scores_follow_the_readme_scale_and_unjudged_is_between_d_and_
     assert scores == [1.0, 0.9, 0.75, 0.5, 0.25]
     assert [admiralty_grade(f"A{digit}").credibility_score for digit in "12345"] == scores
     for score in (admiralty_grade("F6").reliability_score, admiralty_grade("F6").credibility_score):
-        assert admiralty_grade("D4").weight < score < admiralty_grade("C3").reliability_score
-    assert admiralty_grade("B2").weight == pytest.approx(0.81)
+        assert admiralty_grade("D4").reliability_score < score < admiralty_grade("C3").reliability_score
+    assert admiralty_grade("F6").weight == 1  # an ungraded claim's weight
+    assert admiralty_grade("B2").weight == pytest.approx(0.81 / 0.36)
 
 
-@pytest.mark.parametrize(("code", "weight"), [("B", 0.9), ("2", 0.9), (" c ", 0.75)])
-def test_a_letter_or_a_digit_alone_grades_one_side(code: str, weight: float) -> None:
-    assert admiralty_grade(code).weight == weight
+@pytest.mark.parametrize(("code", "same"), [("B", "B6"), ("2", "F2"), (" c ", "C6")])
+def test_a_letter_or_a_digit_alone_grades_one_side_the_other_cannot_be_judged(code: str, same: str) -> None:
+    assert admiralty_grade(code).weight == admiralty_grade(same).weight
 
 
 def test_claims_are_weighed_by_admiralty_grade() -> None:

@@ -50,6 +50,30 @@ def test_every_row_too_wide_is_listed_with_its_line(tmp_path: Path) -> None:
     assert caught.value.problems["line"].tolist() == [2, 5]
 
 
+def test_ragged_rows_are_found_without_a_python_callback_in_pyarrow_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"over 10,000" unquoted, and a short row: both found, and pyarrow is never handed a
+    Python callback (its reader threads held one at exit and aborted the process about one
+    run in five: "terminate called without an active exception")."""
+    handlers = []
+    read_csv = csvfile.pa_csv.read_csv
+
+    def watched(*args: object, **kwargs: object) -> object:
+        handlers.append(getattr(kwargs.get("parse_options"), "invalid_row_handler", None))
+        return read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(csvfile.pa_csv, "read_csv", watched)
+    wide = tmp_path / "wide.csv"
+    wide.write_text("id,quantity,value,as_of\na,x,over 10,000,2024-10-01\nb,x,3000,2024-10-01\n")
+    with pytest.raises(ClaimsError, match="must be quoted"):
+        read_csv_file(wide)
+    short = tmp_path / "short.csv"
+    short.write_text("id,quantity,value\na,x\nb,y,3\n")
+    assert read_csv_file(short)[0]["value"].tolist() == ["", "3"]
+    assert handlers and handlers == [None] * len(handlers)
+
+
 def test_an_unclosed_quote_is_an_error_naming_the_line_where_it_opens(tmp_path: Path) -> None:
     path = tmp_path / "claims.csv"
     path.write_bytes(b'id,quote\na,"fine ""quoted"" text"\nb,"never ""closed\nc,x\nd,y\n')

@@ -174,3 +174,35 @@ def test_an_empty_folder_and_an_empty_glob_name_themselves(tmp_path: Path) -> No
         read_claims(tmp_path)
     with pytest.raises(ClaimsError, match="matches no file"):
         read_claims(tmp_path / "*.parquet")
+
+
+def test_dates_stored_as_timestamps_read_as_the_days_they_are(tmp_path: Path) -> None:
+    """A Parquet export from a spreadsheet or a database keeps `as_of` as a timestamp, and a
+    notebook's frame holds pandas Timestamps: both mean the day, as "2024-10-01" would."""
+    import datetime as dt
+
+    stamps = [dt.datetime(2024, 10, 1), dt.datetime(2024, 10, 3)]
+    columns = {"id": ["a", "b"], "quantity": ["x", "x"], "value": ["5", "7"], "unit": ["person"] * 2}
+    pq.write_table(pa.table({**columns, "as_of": pa.array(stamps, pa.timestamp("us"))}),
+                   tmp_path / "claims.parquet")
+    from_parquet = read_claims(tmp_path / "claims.parquet")
+    from_frame = read_claims(pd.DataFrame({**columns, "as_of": pd.to_datetime(stamps)}))
+    for claims in (from_parquet, from_frame):
+        assert claims["as_of"].tolist() == ["2024-10-01", "2024-10-03"]
+        assert claims["problem"].isna().all()
+
+
+def test_a_parquet_column_of_lists_is_an_input_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list column the schema knows (`note`) cannot be read as text: exit 2, its name and
+    type, no traceback; one the schema does not know (`tags`) is not even read."""
+    table = pa.table({"id": ["a"], "quantity": ["x"], "value": ["5"], "as_of": ["2024-10-01"],
+                      "tags": pa.array([["C1"]])})
+    pq.write_table(table, tmp_path / "tags.parquet")
+    assert main(["validate", str(tmp_path / "tags.parquet")]) == 0
+    pq.write_table(table.append_column("note", pa.array([["n"]])), tmp_path / "note.parquet")
+    code = main(["validate", str(tmp_path / "note.parquet")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"{tmp_path / 'note.parquet'}:1:note: holds lists" in err and "list<" in err

@@ -338,3 +338,51 @@ def test_forest_legend_lists_only_what_is_drawn_issue_17() -> None:
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert labels == ["kept", "disputed (a tie)", "reconciled range", "claim's point",
                       "no bound: to the axis edge"]
+
+
+def test_timeline_draws_a_claim_and_its_range_within_the_day_it_names() -> None:
+    """"Over 50,000" dated 1 October is a bar inside 1 October (not at the 2nd's midnight),
+    and a month's claim is a box from the month's first day to its last."""
+    frame = pd.DataFrame({"id": ["d", "m"], "quantity": ["x", "x"], "unit": ["person"] * 2,
+                          "value": ["over 50000", "about 70000"], "as_of": ["2024-10-01", "2024-11"]})
+    figure = timeline(estimates.reconcile(frame), "x")
+    ax = figure.axes[0]
+    (bar,) = [s for c in by_gid(figure, "claims") for s in c.get_segments()]
+    october_1 = mdates.date2num(dt.datetime(2024, 10, 1))
+    assert october_1 < bar[0][0] < october_1 + 1
+    (box,) = [p for p in ax.patches if p.get_gid() == "claim-span"]
+    assert box.get_x() == mdates.date2num(dt.datetime(2024, 11, 1))
+    assert box.get_x() + box.get_width() == mdates.date2num(dt.datetime(2024, 12, 1))
+    band = [s for c in by_gid(figure, "range") if isinstance(c, LineCollection) for s in c.get_segments()]
+    assert band and all(october_1 < segment[0][0] < october_1 + 1 for segment in band)
+
+
+def test_one_open_ended_count_gets_a_readable_axis_of_whole_numbers() -> None:
+    """A lone "over 50,000 troops" and its range from 50,001: the axis spans thousands of
+    troops with whole-number ticks, not 50,000 to 50,001 in steps of 0.2."""
+    frame = pd.DataFrame({"id": ["x"], "quantity": ["a"], "unit": ["person"], "value": ["over 50000"],
+                          "as_of": ["2024-10-01"]})
+    result = estimates.reconcile(frame)
+    for figure, axis in ((forest(result, "a"), "x"), (timeline(result, "a"), "y")):
+        ax = figure.axes[0]
+        low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        ticks = [t for t in (ax.get_xticks() if axis == "x" else ax.get_yticks()) if low <= t <= high]
+        assert high - low > 10_000
+        assert all(float(t).is_integer() for t in ticks)
+
+
+def test_plots_without_the_claims_table_draw_periods_as_with_it() -> None:
+    """The README's form, `timeline(result, q)`, on a quantity with increases and rates over
+    periods: the same boxes as with the claims table (it crashed on the periods' days)."""
+    claims, result = seeds()
+    alone, given = timeline(result, "russia.losses"), timeline(result, "russia.losses", claims=claims)
+    spans = [[(p.get_x(), p.get_width()) for p in ax.patches if p.get_gid() == "claim-span"]
+             for figure in (alone, given) for ax in figure.axes[1:]]
+    assert spans[0] and spans[:2] == spans[2:]
+    assert "</svg>" in result.to_html()
+
+
+def test_forest_title_counts_disputed_claims_apart_from_excluded_ones() -> None:
+    _, result = seeds()
+    title = next(t.get_text() for t in forest(result, "russia.losses").texts if "claims" in t.get_text())
+    assert "2 disputed" in title and "0 excluded" in title

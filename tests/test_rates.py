@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from fractions import Fraction
 
 import pandas as pd
@@ -156,3 +157,20 @@ def test_a_unit_written_with_rate_words_is_per_that_time(written: str, read: str
     from estimates.units import parse_unit
 
     assert str(parse_unit(written)) == read  # pint alone reads "a month" as a month times a year
+
+
+def test_a_rate_with_no_period_on_one_day_is_read_over_that_day_with_a_warning() -> None:
+    """"1,354 per day" dated 1 October with no period: read as that day's average, and the
+    analyst is told so (and where), since reporters rarely mean a single day; a rate dated
+    to a month is that month's average and needs no warning."""
+    from estimates.claims import PeriodWarning
+
+    day = claims({"value": "1,354 per day", "as_of": "2024-10-01", "kind": "cumulative"},
+                 {"value": "1,354 per day", "as_of": "2024-10-02", "kind": "cumulative"})
+    with pytest.warns(PeriodWarning, match=r"2 rates have no period .*\(lines 3, 4\)"):
+        table = read_claims(day)
+    assert (table["period_end"] - table["period_start"]).tolist()[1:] == [1, 1]
+    month = claims({"value": "1,354 per day", "as_of": "2024-10", "kind": "cumulative"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PeriodWarning)
+        read_claims(month)

@@ -162,12 +162,12 @@ def test_one_planted_running_total_against_many_honest_ones_is_the_one_excluded(
 
 
 def test_heaviest_running_totals_beats_dropping_the_lightest_of_each_pair() -> None:
-    # a (weight 1) at t1 is above b and c (weight 0.81 each) later: dropping a keeps 1.62
+    # a (weight 1) at t1 is above b and c (D4: weight 0.69 each) later: dropping a keeps 1.39
     rows = [{"quantity": "k", "low": "500", "high": "600", "as_of": "2024-01-01", "kind": "cumulative"},
             {"quantity": "k", "low": "100", "high": "200", "as_of": "2024-02-01", "kind": "cumulative",
-             "grade": "B2", "claimant": "X"},
+             "grade": "D4", "claimant": "X"},
             {"quantity": "k", "low": "150", "high": "250", "as_of": "2024-03-01", "kind": "cumulative",
-             "grade": "B2", "claimant": "Y"}]
+             "grade": "D4", "claimant": "Y"}]
     status = reconcile(frame(*rows)).claims.set_index("id")["status"].to_dict()
     assert status == {"c0": "excluded", "c1": "kept", "c2": "kept"}
 
@@ -222,9 +222,10 @@ def test_claim_excluded_on_its_quantity_is_readmitted_when_relations_exclude_its
         {"quantity": "r", "value": "3000", "as_of": "2024-10-24", "claimant": "NIS", "grade": "C3"},
         {"quantity": "r", "value": "more than 10,000", "as_of": "2024-10-25", "claimant": "S3",
          "grade": "B2"},
-        {"quantity": "k", "value": "eleven thousand", "as_of": "2024-10-24", "claimant": "Z"},
-        {"quantity": "k", "value": "over 10,000", "as_of": "2024-10-24", "claimant": "Y"},
-        {"quantity": "k", "value": "11,000", "as_of": "2024-10-24", "claimant": "X"}), ["k <= r"])
+        {"quantity": "k", "value": "eleven thousand", "as_of": "2024-10-24", "claimant": "Z", "grade": "B2"},
+        {"quantity": "k", "value": "over 10,000", "as_of": "2024-10-24", "claimant": "Y", "grade": "B2"},
+        {"quantity": "k", "value": "11,000", "as_of": "2024-10-24", "claimant": "X", "grade": "B2"}),
+        ["k <= r"])
     status = result.claims.set_index("id")["status"].to_dict()
     assert status == {"c0": "excluded", "c1": "excluded", "c2": "kept", "c3": "kept", "c4": "kept",
                       "c5": "kept"}
@@ -235,11 +236,11 @@ def test_claim_excluded_on_its_quantity_is_readmitted_when_relations_exclude_its
 
 def test_running_total_claim_dropped_greedily_is_readmitted_when_it_fits() -> None:
     rows = [{"quantity": "k", "low": "100", "high": "100", "as_of": "2024-09-30", "kind": "cumulative",
-             "claimant": "A"},
+             "claimant": "A", "grade": "A1"},
             {"quantity": "k", "low": "200", "high": "200", "as_of": "2024-10-31", "kind": "cumulative",
-             "claimant": "B"},
+             "claimant": "B", "grade": "A1"},
             {"quantity": "k", "low": "50", "high": "60", "period": "2024-10", "as_of": "2024-10-31",
-             "kind": "cumulative", "claimant": "C", "grade": "A1"},
+             "kind": "cumulative", "claimant": "C"},
             {"quantity": "k", "low": "95", "high": "105", "period": "2024-10", "as_of": "2024-10-31",
              "kind": "cumulative", "claimant": "D", "grade": "E5"}]
     result = reconcile(frame(*rows))

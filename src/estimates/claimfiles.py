@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 
 from estimates.csvfile import _NEARLY_UNIQUE, _column, _fail, read_csv_file
 from estimates.errors import ClaimsError
+from estimates.timeline import date_texts
 
 __all__ = ["PARQUET_SUFFIXES", "claim_files", "read_claim_files"]
 
@@ -73,35 +74,54 @@ def is_parquet(path: str | Path) -> bool:
     return Path(path).suffix.lower() in PARQUET_SUFFIXES
 
 
-def read_parquet_file(path: str | Path) -> tuple[pd.DataFrame, NDArray[np.int64]]:
-    """The rows of a Parquet file as text cells (as `read_csv_file` gives a CSV's), and their lines."""
+def read_parquet_file(path: str | Path, columns: Collection[str] | None = None,
+                      skipped: list[str] | None = None) -> tuple[pd.DataFrame, NDArray[np.int64]]:
+    """The rows of a Parquet file as text cells (as `read_csv_file` gives a CSV's), and their
+    lines. With `columns`, only those (stripped, lower case) are read; the others' names go
+    to `skipped`."""
     path = Path(path)
     try:
         names = pq.read_schema(path).names
+        if columns is not None:
+            if skipped is not None:
+                skipped.extend(n for n in names if n.strip().lower() not in columns and n not in skipped)
+            names = [n for n in names if n.strip().lower() in columns]
         coded = [name for name in names if name.strip().lower() not in _NEARLY_UNIQUE]
-        table = pq.read_table(path, read_dictionary=coded)  # each distinct text read once
+        table = pq.read_table(path, columns=names, read_dictionary=coded)  # each text read once
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
     except (pa.ArrowException, OSError) as error:
         raise _fail(path, f"is not a readable Parquet file ({error})") from None
     if table.num_rows == 0:
         raise _fail(path, "has no claims")
-    frame = text_frame(table)
+    frame = text_frame(table, str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, np.arange(2, len(frame) + 2, dtype=np.int64)
 
 
-def text_frame(table: pa.Table) -> pd.DataFrame:
+def text_frame(table: pa.Table, source: str = "<claims>") -> pd.DataFrame:
     """An Arrow table's columns as text ("" where missing): Categoricals of the distinct texts,
-    or Arrow-held "str" for the nearly unique columns (ids, quotes, notes)."""
+    or Arrow-held "str" for the nearly unique columns (ids, quotes, notes). Dates and
+    timestamps read as a claims file writes them (`estimates.timeline.date_texts`); a column
+    of lists, structures or bytes has no text and is a `ClaimsError` naming it."""
     columns = []
     table = table.unify_dictionaries()
+    nested = [n for n, kind in zip(table.column_names, table.schema.types, strict=True)
+              if pa.types.is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind)]
+    if nested:
+        raise ClaimsError(pd.DataFrame({
+            "line": 1, "column": nested, "value": [str(table.schema.field(n).type) for n in nested],
+            "problem": "holds lists, structures or bytes: a claims column holds text or numbers"}),
+            source)
     for name, column in zip(table.column_names, table.columns, strict=True):
         if _text_dictionary(column) and name.strip().lower() not in _NEARLY_UNIQUE:
             columns.append(_column(column.cast(pa.dictionary(pa.int32(), pa.string()))).rename(name))
             continue
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
+        if pa.types.is_temporal(column.type) and not pa.types.is_time(column.type) \
+                and not pa.types.is_duration(column.type):
+            column = pa.chunked_array([pa.array(date_texts(column.to_pandas()), pa.string())])
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = column.cast(pa.string())
         column = pc.fill_null(column.cast(pa.string()), "")
@@ -128,14 +148,7 @@ def read_claim_files(path: str | Path, delimiter: str = ",", columns: Collection
     parts = []
     for file in claim_files(path):
         if is_parquet(file):
-            frame, rows = read_parquet_file(file)
-            if columns is not None:
-                wanted = [str(c).strip().lower() in columns for c in frame.columns]
-                if skipped is not None:
-                    skipped.extend(str(c) for c, keep in zip(frame.columns, wanted, strict=True)
-                                   if not keep and str(c) not in skipped)
-                frame = frame.loc[:, wanted]
-            parts.append((frame, rows))
+            parts.append(read_parquet_file(file, columns, skipped))
         else:
             parts.append(read_csv_file(file, delimiter, columns, skipped))
     if len(parts) == 1:

@@ -34,14 +34,15 @@ document, else the claim itself, so several outlets repeating one claimant are o
 >>> table = read_claims(pd.DataFrame({"id": ["a"], "quantity": ["x.troops"], "low": ["10"],
 ...                                   "high": ["20"], "as_of": ["2024-10"], "grade": ["B2"]}))
 >>> [float(table.loc[0, c]) for c in ("low", "high", "weight")], table.loc[0, "kind"]
-([10.0, 20.0, 0.81], 'level')
+([10.0, 20.0, 2.25], 'level')
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple, TypeAlias
@@ -52,15 +53,16 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from estimates.claimfiles import read_claim_files
-from estimates.confidence import admiralty_grade, estimative_probability
+from estimates.confidence import admiralty_grade, confidence_weight, estimative_probability
 from estimates.csvfile import KEPT_TEXT
 from estimates.errors import ClaimsError, EstimatesError, ExpressionError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
-from estimates.timeline import MISSING, read_instants, read_periods
+from estimates.timeline import MISSING, date_texts, read_instants, read_periods
 from estimates.units import conversion_factor, parse_unit, ureg
 
-__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "UnknownColumnWarning", "read_claims"]
+__all__ = ["CLAIM_COLUMNS", "PROBLEM_COLUMNS", "Claims", "InvalidRowWarning", "PeriodWarning",
+           "UnknownColumnWarning", "read_claims"]
 
 #: A claims table is a DataFrame with `CLAIM_COLUMNS`.
 Claims: TypeAlias = pd.DataFrame
@@ -78,11 +80,49 @@ CLAIM_COLUMNS = ("id", "line", "quantity", "expression", "low", "high", "low_ope
 PROBLEM_COLUMNS = ("line", "column", "value", "problem")
 KINDS = ("level", "cumulative")
 
+def _lines_text(lines: NDArray[np.int64], shown: int = 5) -> str:
+    """Lines named in a warning: the first few, then how many more.
+
+    >>> _lines_text(np.array([3])), _lines_text(np.arange(3, 10))
+    ('line 3', 'lines 3, 4, 5, 6, 7 and 2 more')
+    """
+    more = f" and {lines.size - shown:,} more" if lines.size > shown else ""
+    first = ", ".join(str(n) for n in lines[:shown].tolist())
+    return f"line{'s' if lines.size > 1 else ''} {first}{more}"
+
+
+def _warn_invalid(lines: NDArray[np.int64], source: str) -> None:
+    """One warning for the rows read with problems and kept as ``invalid`` claims
+    (``skip_invalid``), naming the first lines: a library call never drops rows silently."""
+    count = f"{lines.size:,} rows have" if lines.size > 1 else "a row has"
+    warnings.warn(f"{source}: {count} problems ({_lines_text(lines)}): kept as invalid claims, "
+                  "not reconciled (see the claims' problem column)", InvalidRowWarning, stacklevel=5)
+
+
+def _warn_day_rates(lines: NDArray[np.int64], source: str) -> None:
+    """One warning for the rates with no period dated to a single day, naming the first lines:
+    each is read as the rate over that one day, which the reporter rarely means."""
+    if not lines.size:
+        return
+    count = f"{lines.size:,} rates have" if lines.size > 1 else "a rate has"
+    warnings.warn(f"{source}: {count} no period and a one-day as_of ({_lines_text(lines)}): each is read as "
+                  "the average over that one day; give the period it is averaged over (e.g. 2024-10)",
+                  PeriodWarning, stacklevel=4)
+
+
 _PROBABILITY = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%?)")
 
 
 class UnknownColumnWarning(UserWarning):
     """A column that is not in the claims schema; it is read and ignored."""
+
+
+class InvalidRowWarning(UserWarning):
+    """Rows with problems read with ``skip_invalid``: kept as ``invalid`` claims."""
+
+
+class PeriodWarning(UserWarning):
+    """A rate with no period on a one-day ``as_of``: read as the rate over that day."""
 
 
 class _Text(NamedTuple):
@@ -172,7 +212,12 @@ def _text(frame: pd.DataFrame, column: str, all_text: bool = False) -> _Text:
 def _cells(values: pd.Series, all_text: bool) -> NDArray[np.object_]:
     """The cells of a column that is not Categorical as Python strings ("" where missing)."""
     cells = values.to_numpy(object)
-    if not all_text and pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
+    if all_text:
+        return cells
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind in ("datetime64", "datetime", "date"):  # pandas Timestamps, datetime.date: a day
+        return date_texts(values).to_numpy(object)
+    if pd.api.types.infer_dtype(cells, skipna=False) != "string":  # NaN, None
         cells = values.astype(object).where(values.notna(), "").astype(str).to_numpy(object)
     return cells
 
@@ -265,12 +310,12 @@ def _confidence_weight(text: str) -> float | None:
     match = _PROBABILITY.fullmatch(text.strip())
     if match is not None:
         value = float(match.group(1)) / (100 if match.group(2) else 1)
-        return value if 0 <= value <= 1 else None
+        return confidence_weight(value) if 0 <= value <= 1 else None
     try:
         interval = estimative_probability(text)
     except (EstimatesError, ValueError, TypeError):
         return None
-    return float(interval.low / 2 + interval.high / 2)
+    return confidence_weight(interval)
 
 
 def _weights(texts: dict[str, _Text], problems: _Problems) -> NDArray[np.float64]:
@@ -503,7 +548,8 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     if source == "<frame>":
         _warn_unknown_columns([c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}], source)
     problems = _Problems(lines)
-    header = _header_problems(raw)
+    unknown = skipped if source != "<frame>" else [c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}]
+    header = _header_problems(raw, unknown)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}
     kept = {c: _kept_text(raw, c) for c in _KEPT}
@@ -511,7 +557,8 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
     _check_ids(texts, problems)
     table = _read_values(texts, problems, lexicon, halo)
     _read_times(texts, table, problems)
-    _read_quantities(texts, table, problems)
+    day_rates = _read_quantities(texts, table, problems)
+    _warn_day_rates(lines[day_rates & ~problems.bad], source)
     table["weight"] = _weights(texts, problems)
     table["source"] = _source(texts)
     table.update(kept)
@@ -534,19 +581,27 @@ def _warn_unknown_columns(unknown: list[str], source: str) -> None:
     warnings.warn(f"{source}:1: {count} ignored: {names}", UnknownColumnWarning, stacklevel=4)
 
 
-def _header_problems(raw: pd.DataFrame) -> list[tuple[str, str]]:
-    """Problems of the header: required columns missing, a column named twice."""
+def _header_problems(raw: pd.DataFrame, unknown: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """Problems of the header: required columns missing (naming an unknown column that looks
+    like a misspelling of one), a column named twice.
+
+    >>> _header_problems(pd.DataFrame(columns=["id", "value", "as_of"]), ["quantty"])
+    [('quantity', "is a required column and is missing (the header has 'quantty': misspelt?)")]
+    """
     names = pd.Series(raw.columns)
     twice = names[names.duplicated(keep=False)]
     found = [(str(name), f"is named more than once in the header (columns "
                 f"{', '.join(str(p + 1) for p in positions)}): keep one")
                for name, positions in twice.groupby(twice, sort=False).groups.items()]
-    found += [(c, "is a required column and is missing") for c in ("id", "quantity")
-              if c not in raw]
+    missing = [(c, "is a required column and is missing") for c in ("id", "quantity") if c not in raw]
     if "value" not in raw and "low" not in raw and "high" not in raw:
-        found.append(("value", "is a required column (or low/high) and is missing"))
+        missing.append(("value", "is a required column (or low/high) and is missing"))
     if "as_of" not in raw and "published" not in raw:
-        found.append(("as_of", "is a required column (or published) and is missing"))
+        missing.append(("as_of", "is a required column (or published) and is missing"))
+    keys = {str(u).strip().lower().replace(" ", "_"): str(u) for u in unknown}
+    for column, problem in missing:
+        near = difflib.get_close_matches(column, list(keys), n=1, cutoff=0.75)
+        found.append((column, problem + (f" (the header has {keys[near[0]]!r}: misspelt?)" if near else "")))
     return found
 
 
@@ -692,7 +747,10 @@ def _read_times(texts: dict[str, _Text], table: dict[str, Any], problems: _Probl
     table["period_start"], table["period_end"] = period.each(period_start), period.each(period_end)
 
 
-def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _Problems) -> None:
+def _read_quantities(texts: dict[str, _Text], table: dict[str, Any],
+                     problems: _Problems) -> NDArray[np.bool_]:
+    """Quantity names and expressions, units, measures and kinds; the rows that are rates
+    with no period dated to one day (read as the rate over that day)."""
     quantity = texts["quantity"]
     written_names = pd.Series(quantity.texts, dtype=object)  # each distinct name is read once
     expression = _is_expression(written_names).to_numpy(bool)
@@ -723,6 +781,7 @@ def _read_quantities(texts: dict[str, _Text], table: dict[str, Any], problems: _
     negative_high = count & (table["high"] < 0) & ~negative & from_bounds  # no low, or low >= 0
     problems.add(negative_high, "high", texts["high"], "is negative: a count cannot be below zero")
     _settle_kinds(texts, table, problems, rate | has_period, quantity_codes)
+    return np.asarray(no_period_rate & (table["as_of_end"] == table["as_of_start"]), dtype=bool)
 
 
 def _is_expression(names: pd.Series) -> pd.Series:
@@ -778,6 +837,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     if header:
         head = pd.DataFrame({"row": -1, "line": 1, "column": [c for c, _ in header],
                              "value": "", "problem": [p for _, p in header]})
+        found = found[~found["column"].isin(head["column"])]  # not "is empty" on every row as well
         found = pd.concat([head, found], ignore_index=True)
     if len(found) and (not skip_invalid or header):
         raise ClaimsError(found[list(PROBLEM_COLUMNS)].reset_index(drop=True), source)
@@ -787,6 +847,7 @@ def _finish(texts: dict[str, _Text], table: dict[str, Any], lines: NDArray[np.in
     problem[joined.index.to_numpy()] = joined.to_numpy()
     table["problem"] = problem
     if problems.bad.any():
+        _warn_invalid(lines[problems.bad], source)
         for column in ("low", "high", "best"):
             table[column] = np.where(problems.bad, np.nan, table[column])
     columns = [pd.Series(arrow_cells(*texts["id"]), name="id"),

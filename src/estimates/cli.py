@@ -134,11 +134,36 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
         relations = read_relations(args.relations) if getattr(args, "relations", None) else None
     for warning in caught:
         print(f"estimates: warning: {warning.message}", file=sys.stderr)
-    for relation in relations or ():
-        for name in sorted(set(relation.names) - _named_quantities(claims)):
-            print(f"estimates: warning: {args.relations}:{relation.line}: {name} has no claims; "
-                  "the relation can only bound it through the others", file=sys.stderr)
+    for warning in _unclaimed_names(relations or (), _named_quantities(claims), args.relations):
+        print(f"estimates: warning: {warning}", file=sys.stderr)
     return claims, relations
+
+
+def _unclaimed_names(relations: Any, named: set[str], source: str, shown: int = 5) -> list[str]:
+    """One warning per relation naming quantities without claims, for at most ``shown``
+    relations, each naming at most ``shown`` of its names, then one line for the rest.
+
+    >>> from estimates.expression import Relation
+    >>> _unclaimed_names([Relation.read("a = b + c", line=3)], {"b"}, "r.txt")
+    ['r.txt:3: 2 names have no claims (a, c); the relation can only bound them through the others']
+    """
+    warnings_ = []
+    for relation in relations:
+        missing = sorted(set(relation.names) - named)
+        if not missing:
+            continue
+        if len(missing) == 1:
+            what, them = f"{missing[0]} has no claims", "it"
+        else:
+            more = f" and {len(missing) - shown:,} more" if len(missing) > shown else ""
+            what = f"{len(missing):,} names have no claims ({', '.join(missing[:shown])}{more})"
+            them = "them"
+        warnings_.append(f"{source}:{relation.line}: {what}; the relation can only bound "
+                         f"{them} through the others")
+    if len(warnings_) > shown:
+        rest = len(warnings_) - shown
+        warnings_[shown:] = [f"{source}: {rest:,} more relations name quantities without claims"]
+    return warnings_
 
 
 def _named_quantities(claims: Any) -> set[str]:
@@ -273,7 +298,7 @@ def _plot_command(args: argparse.Namespace) -> int:
 def _extract_command(args: argparse.Namespace) -> int:
     from estimates.destination import refuse_inputs
     from estimates.errors import ArticleError
-    from estimates.extract import draft_table, read_article, rejected_table, settle_quantities
+    from estimates.extract import draft_table, read_article, rejected_table, settle_drafts
     from estimates.extract.source import load_articles
     from estimates.lexicon import Lexicon
     from estimates.output import atomic_write, csv_text
@@ -302,7 +327,7 @@ def _extract_command(args: argparse.Namespace) -> int:
         rejected.extend(found.rejected_rows)
     if problems:
         raise ArticleError(problems)
-    draft = draft_table(settle_quantities(drafts))
+    draft = draft_table(settle_drafts(drafts))
     left_out = rejected_table(rejected)
     text = csv_text(draft)
     if args.output:

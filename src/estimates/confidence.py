@@ -6,16 +6,24 @@ ICD 203 scale, or a probability written as a number ("0.8", "80%", "70-80%", rea
 with no halo). A word in both scales ("likely", "unlikely", "almost certain") is read by
 the scale asked for, PHIA by default; a word in one scale only is read by that scale.
 
-`admiralty_grade` reads an Admiralty (NATO) source grade such as ``B2`` into numbers in
-[0, 1], the scale claims are weighed by (see docs/rules.md): reliability A–E and credibility
-1–5 are 1.0, 0.9, 0.75, 0.5, 0.25; F ("reliability cannot be judged") and 6 ("truth cannot
-be judged") are 0.6, between D and C. A letter or a digit alone grades one side only; the
-other does not lower the weight.
+`admiralty_grade` reads an Admiralty (NATO) source grade such as ``B2`` into scores in
+[0, 1]: reliability A–E and credibility 1–5 are 1.0, 0.9, 0.75, 0.5, 0.25; F ("reliability
+cannot be judged") and 6 ("truth cannot be judged") are 0.6, between D and C. A side not
+given (a letter or a digit alone, or no grade at all) cannot be judged.
+
+Claims are weighed relative to a claim nothing qualifies (see docs/rules.md): an ungraded
+claim is graded F6 and weighs 1, so a grade better than "cannot be judged" weighs more
+(A1: 2.78) and a worse one less (E5: 0.17); a confidence weighs its probability against even
+odds ("almost certain" 1.95, no wording 1, "unlikely" 0.6). Grading or qualifying a source
+never makes its claims lighter than saying nothing about it would, unless the grade or the
+words say it is less than even.
 
 >>> estimative_probability("highly likely")
 Interval(0.8, 0.9)
 >>> admiralty_grade("B2").weight
-0.81
+2.25
+>>> confidence_weight(estimative_probability("highly likely"))
+1.7
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from estimates.errors import ParseError
 from estimates.interval import Interval
 from estimates.parse import parse
 
-__all__ = ["ICD203", "PHIA", "Grade", "admiralty_grade", "estimative_probability"]
+__all__ = ["ICD203", "PHIA", "Grade", "admiralty_grade", "confidence_weight", "estimative_probability"]
 
 #: UK Professional Head of Intelligence Assessment probability yardstick. "Realistic
 #: possibility" is 40 % to under 50 %, held here as [0.40, 0.50].
@@ -107,6 +115,22 @@ def estimative_probability(words: str, *, scale: str = "phia") -> Interval:
 
 _RELIABILITY = {"A": 1.0, "B": 0.9, "C": 0.75, "D": 0.5, "E": 0.25, "F": 0.6}
 _CREDIBILITY = {"1": 1.0, "2": 0.9, "3": 0.75, "4": 0.5, "5": 0.25, "6": 0.6}
+#: the score of a side that cannot be judged (F, 6, or not given)
+_UNJUDGED = 0.6
+#: the probability of a claim no estimative words qualify: even odds
+_EVEN = 0.5
+
+
+def confidence_weight(probability: Interval | float) -> float:
+    """The weight a confidence gives a claim: its probability (the middle of a band) against
+    even odds, so no wording weighs 1.
+
+    >>> confidence_weight(0.5), confidence_weight(Interval(0.95, 1.0))
+    (1.0, 1.95)
+    """
+    if isinstance(probability, Interval):
+        probability = float(probability.low) / 2 + float(probability.high) / 2
+    return round(float(probability) / _EVEN, 12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +156,19 @@ class Grade:
 
     @property
     def reliability_score(self) -> float:
-        """A 1.0, B 0.9, C 0.75, D 0.5, E 0.25; F (cannot be judged) 0.6; 1.0 when not given."""
-        return 1.0 if self.reliability is None else _RELIABILITY[self.reliability]
+        """A 1.0, B 0.9, C 0.75, D 0.5, E 0.25; F (cannot be judged) and not given 0.6."""
+        return _UNJUDGED if self.reliability is None else _RELIABILITY[self.reliability]
 
     @property
     def credibility_score(self) -> float:
-        """1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25; 6 (cannot be judged) 0.6; 1.0 when not given."""
-        return 1.0 if self.credibility is None else _CREDIBILITY[str(self.credibility)]
+        """1 1.0, 2 0.9, 3 0.75, 4 0.5, 5 0.25; 6 (cannot be judged) and not given 0.6."""
+        return _UNJUDGED if self.credibility is None else _CREDIBILITY[str(self.credibility)]
 
     @property
     def weight(self) -> float:
-        """reliability_score × credibility_score: the weight of a claim from this source."""
-        return self.reliability_score * self.credibility_score
+        """The weight of a claim from this source, relative to an ungraded claim (F6, 1):
+        reliability_score × credibility_score / 0.36."""
+        return round(self.reliability_score * self.credibility_score / _UNJUDGED**2, 12)
 
 
 _CODE = re.compile(r"\s*(?:([A-Fa-f])(?:[\s/-]*([1-6]))?|([1-6]))\s*")

@@ -28,7 +28,6 @@ import io
 import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -203,12 +202,23 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
     return frame, np.asarray(lines, dtype=np.int64)
 
 
+def _too_many(fields: int, width: int, delimiter: str) -> str:
+    """The problem of a record wider than the header, with the likely cause.
+
+    >>> _too_many(5, 4, ",")
+    'has 5 fields but the header has 4 (a value holding "," must be quoted: "over 10,000")'
+    """
+    example = f'"over 10{delimiter}000"'
+    return (f'has {fields} fields but the header has {width} (a value holding "{delimiter}" '
+            f"must be quoted: {example})")
+
+
 def _ragged_rows(path: Path, layout: _Layout, wide: NDArray[np.int64], fields: NDArray[np.int64],
                  width: int, delimiter: str) -> ClaimsError:
     """Every record with more fields than the header, from the `layout` of the file."""
     rows = [{"line": int(layout.lines[k]), "column": "",
              "value": layout.data[layout.starts[k]:layout.ends[k]][:80].decode("utf-8", "replace"),
-             "problem": f"has {fields[k]} fields but the header has {width}"} for k in wide.tolist()]
+             "problem": _too_many(int(fields[k]), width, delimiter)} for k in wide.tolist()]
     return ClaimsError(pd.DataFrame(rows), str(path))
 
 
@@ -226,7 +236,7 @@ def _ragged_rows_slowly(path: Path, text: str, delimiter: str) -> ClaimsError:
             width = len(record)
         elif len(record) > width:
             rows.append({"line": first, "column": "", "value": delimiter.join(record)[:80],
-                         "problem": f"has {len(record)} fields but the header has {width}"})
+                         "problem": _too_many(len(record), width, delimiter)})
     if not rows:
         rows.append({"line": 0, "column": "", "value": "", "problem": "is not a readable CSV file"})
     return ClaimsError(pd.DataFrame(rows), str(path))
@@ -239,21 +249,20 @@ def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout
     records than `layout` finds."""
     if wanted is not None and len(set(wanted)) < len(wanted):
         wanted = None  # a column named twice: all are read, for the header's problems
-    invalid: list[int] = []
-    table = _arrow_table(data, names, delimiter, invalid, wanted)
-    if table is None:
-        return None
-    if invalid:
+    table = _arrow_table(data, names, delimiter, wanted)
+    if table is None:  # a ragged record, or what only the slow path reads
         fields = layout.fields(delimiter)
         wide = np.flatnonzero(fields > len(names))
         if wide.size:
             raise _ragged_rows(path, layout, wide, fields, len(names), delimiter)
         short = np.flatnonzero(fields < len(names))
+        if not short.size:
+            return None
         octets = np.frombuffer(data, dtype=np.uint8)
         ends = layout.ends[short]
         ends = ends - ((ends > layout.starts[short]) & (octets[np.maximum(ends - 1, 0)] == ord("\r")))
         padded = np.insert(octets, np.repeat(ends, len(names) - fields[short]), ord(delimiter))
-        table = _arrow_table(padded.tobytes(), names, delimiter, invalid, wanted)
+        table = _arrow_table(padded.tobytes(), names, delimiter, wanted)
         if table is None:
             return None
     if table.num_rows != layout.starts.size - 1:
@@ -265,24 +274,23 @@ def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout
     return frame
 
 
-def _arrow_table(data: bytes, names: list[str], delimiter: str, invalid: list[int],
+def _arrow_table(data: bytes, names: list[str], delimiter: str,
                  wanted: list[str] | None) -> pa.Table | None:
-    """pyarrow's reading of `data` as text columns; rows of another width are skipped and
-    counted in `invalid`; None when pyarrow cannot read it."""
+    """pyarrow's reading of `data` as text columns; None when pyarrow cannot read it (a
+    record of another width than the header, among others).
+
+    No Python callback (``invalid_row_handler``) is given to pyarrow: its reader threads
+    would call into Python, and one still holding it when the interpreter exits aborts
+    the process ("terminate called without an active exception")."""
     text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
     types = {n: text if n.strip().lower() in _NEARLY_UNIQUE else coded for n in names}
     body = pa.py_buffer(data)
     if data.startswith(b"\xef\xbb\xbf"):
         body = body[3:]
 
-    def skip(row: Any) -> str:
-        invalid.append(1)
-        return "skip"
-
     try:
         return pa_csv.read_csv(
-            body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                                    invalid_row_handler=skip),
+            body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                                    quoted_strings_can_be_null=False,
                                                    include_columns=wanted))

@@ -45,7 +45,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Annotation, Text
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox, offset_copy
 
 from estimates.destination import write_file
@@ -53,7 +53,7 @@ from estimates.errors import EstimatesError, UsageError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
 from estimates.output import format_number
-from estimates.timeline import MISSING, format_period, read_instants
+from estimates.timeline import format_period, read_instants, read_periods
 
 __all__ = ["KINDS", "forest", "plot_file", "save", "timeline"]
 
@@ -132,7 +132,6 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
                                        and c not in table.columns]]]
         table = table.merge(extra.drop_duplicates("id"), on="id", how="left")
     defaults: dict[str, Any] = {"claimant": "", "outlet": "", "measure": "value", "period": "",
-                                "period_start": MISSING, "period_end": MISSING,
                                 "as_of_from_published": False, "low_open": False,
                                 "high_open": False, "best": np.nan}
     for column, value in defaults.items():
@@ -143,6 +142,8 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
         table[column] = table[column].fillna(value)
     if "as_of_start" not in table.columns or table["as_of_start"].isna().any():
         table["as_of_start"], table["as_of_end"] = read_instants(table["as_of"])[:2]
+    if "period_start" not in table.columns or table["period_start"].isna().any():
+        table["period_start"], table["period_end"] = read_periods(table["period"].astype(str))[:2]
     table["written"] = table["value"].fillna("").astype(str)
     plain = (table["quantity"] == quantity).to_numpy()
     implied = np.zeros(len(table), dtype=bool)
@@ -324,6 +325,17 @@ def _title(quantity: str, rows: pd.DataFrame, detail: str) -> str:
     return f"{quantity}: {len(rows)} claim{'s' if len(rows) != 1 else ''}, {detail}"
 
 
+def _status_counts(status: pd.Series) -> str:
+    """How many claims have each status, kept and excluded always, the others when present.
+
+    >>> _status_counts(pd.Series(["kept", "disputed", "kept", "disputed"]))
+    '2 kept, 0 excluded, 2 disputed'
+    """
+    counts = status.value_counts()
+    shown = ["kept", "excluded", *(s for s in ("disputed", "superseded") if counts.get(s, 0))]
+    return ", ".join(f"{int(counts.get(s, 0))} {s}" for s in shown)
+
+
 def _claim_handles() -> list[tuple[str, Any]]:
     """The legend entries that the forest and the timeline share: each status, the range, the best."""
     return [
@@ -418,11 +430,28 @@ def _x_limits(values: np.ndarray) -> tuple[float, float, bool]:
     positive = finite[finite > 0]
     if positive.size and lo >= 0 and hi / float(positive.min()) > 50:
         return float(positive.min()) / 1.6, hi * 1.6, True
-    pad = (hi - lo) * 0.08 if hi > lo else abs(hi) * 0.5 or 1.0
+    pad = max((hi - lo) * 0.08, _least_pad(lo, hi, 0.5))
     left = lo - pad
     if lo >= 0 > left:
         left = 0.0 if lo > 0 else -pad * 0.6
     return left, hi + pad, False
+
+
+def _least_pad(lo: float, hi: float, share: float) -> float:
+    """Room on each side when the values nearly coincide: a share of their size (a claim of
+    "over 50,000" and its range from 50,001 show 40,000 to 65,000, not 50,000 to 50,001).
+
+    >>> _least_pad(50_000, 50_001, 0.2)
+    10000.2
+    """
+    return max(abs(lo), abs(hi)) * share or 1.0
+
+
+def _whole_ticks(axis: Any, values: np.ndarray) -> None:
+    """Ticks at whole numbers only when every value drawn is whole (counts: no 2.5 persons)."""
+    finite = values[np.isfinite(values)]
+    if finite.size and np.all(finite == np.round(finite)):
+        axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
@@ -459,6 +488,8 @@ def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
     left, right, log = _x_limits(values)
     if log:
         ax.set_xscale("log")
+    else:
+        _whole_ticks(ax.xaxis, values.astype(float))
     ax.set_xlim(left, right)
     ax.set_ylim(len(lines) - 0.4, -0.6)
 
@@ -577,8 +608,7 @@ def _forest_layout(figure: Figure, ax: Axes, result: Any, rows: pd.DataFrame, qu
     plot_width = 5.2
     width = max(11.0, left + plot_width + value_width + 0.35)
     plot_width = width - left - value_width - 0.35
-    kept = int((rows["status"] == "kept").sum())
-    summary = _title(quantity, rows, f"{kept} kept, {len(rows) - kept} excluded")
+    summary = _title(quantity, rows, _status_counts(rows["status"]))
     title = figure.text(0, 0, summary, fontsize=_FONT + 2.5, fontweight="bold",
                         va="top", ha="left", transform=figure.dpi_scale_trans)
     legend = _legend(figure, _status_handles(drawn), width - 0.4)
@@ -619,7 +649,7 @@ def _date_text(day: float) -> str:
 def _time_window(rows: pd.DataFrame, ranges: pd.DataFrame) -> tuple[float, float]:
     """The days to show: every instant, span and period end, and each period's start unless
     it lies far before the rest (a long period is cut at the edge, its start written there)."""
-    ends = np.concatenate([rows["x1"], rows.loc[~rows["periodic"], "x0"], ranges["start"], ranges["end"]])
+    ends = np.concatenate([rows["x1"], rows.loc[~rows["periodic"], "x0"], ranges["start"] - 1, ranges["end"]])
     ends = ends[np.isfinite(ends.astype(float))].astype(float)
     starts = rows.loc[rows["periodic"], "x0"].to_numpy(float)
     if not ends.size:
@@ -643,7 +673,7 @@ def _value_limits(low: np.ndarray, high: np.ndarray) -> tuple[float, float, bool
     positive = finite[finite > 0]
     if positive.size and lo >= 0 and hi / float(positive.min()) > 100:
         return float(positive.min()) / 2, hi * 3, True
-    pad = (hi - lo) * 0.12 if hi > lo else abs(hi) * 0.2 or 1.0
+    pad = max((hi - lo) * 0.12, _least_pad(lo, hi, 0.2))
     bottom = lo - pad
     if lo >= 0 and (bottom < 0 or lo < (hi - lo) * 0.6):
         bottom = 0.0  # near zero: start there, so sizes read true
@@ -680,7 +710,7 @@ def timeline(result: Any, quantity: str, *, claims: pd.DataFrame | None = None) 
     order = sorted(rows.index, key=lambda i: (rows.at[i, "period_start"] if rows.at[i, "periodic"]
                                               else rows.at[i, "as_of_start"], rows.at[i, "id"]))
     rows = rows.loc[order].reset_index(drop=True)
-    rows["x0"] = np.where(rows["periodic"], rows["period_start"], rows["as_of_start"]).astype(float)
+    rows["x0"] = np.where(rows["periodic"], rows["period_start"], rows["as_of_start"] - 1).astype(float)
     rows["x1"] = np.where(rows["periodic"], rows["period_end"], rows["as_of_end"]).astype(float)
     rows["number"] = np.arange(1, len(rows) + 1)
     measures = [m for m, _ in PANELS if (rows["measure"] == m).any()]
@@ -725,6 +755,8 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
         ax.set_yscale("log")
         drawn.add("log")
     ax.set_ylim(bottom, ceiling)
+    if not log:
+        _whole_ticks(ax.yaxis, np.r_[rows["low"], rows["high"], ranges["low"], ranges["high"]].astype(float))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
     _range_bands(ax, ranges, bottom, ceiling, drawn)
@@ -739,8 +771,8 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
             row.status, "contradicted" if row.tags else "kept")
         drawn.add(status)
         x0, x1 = max(float(row.x0), left), float(row.x1)
-        if x1 - float(row.x0) <= 1.0 and not row.periodic:  # a day: a bar
-            x = _day(row.x0)
+        if x1 - float(row.x0) <= 1.0 and not row.periodic:  # a day: a bar at its middle
+            x = _day(float(row.x0) + 0.5)
             bars.append((x, low, high, row.color, dashed, unbounded))
         else:  # a span: a box over it
             x = _day((x0 + x1) / 2)
@@ -769,15 +801,19 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
 
 
 def _range_bands(ax: Axes, ranges: pd.DataFrame, bottom: float, ceiling: float, drawn: set[str]) -> None:
-    """The reconciled range at each time: a box over a span, a band at a day; best as a tick."""
-    wide = (ranges["end"] - ranges["start"]).to_numpy(float) > 1
-    for r in ranges[wide].itertuples():
+    """The reconciled range at each time: a box over a span, a band at a day; best as a tick.
+    A range's ``as_of`` runs from the end of its first day to the end of its last, so it is
+    drawn from its first day's start."""
+    first = ranges["start"].to_numpy(float) - 1
+    last = ranges["end"].to_numpy(float)
+    wide = last - first > 1
+    for r, start, end in zip(ranges[wide].itertuples(), first[wide], last[wide], strict=True):
         low, high = max(float(r.low), bottom), min(float(r.high), ceiling)
-        ax.add_patch(Rectangle((_day(r.start), low), float(r.end - r.start), high - low, facecolor=BAND,
+        ax.add_patch(Rectangle((_day(start), low), end - start, high - low, facecolor=BAND,
                                alpha=0.22, edgecolor=BAND, lw=0.8, gid="range", zorder=1))
     days = ranges[~wide]
     if len(days):
-        x = [_day(d) for d in days["start"]]
+        x = [_day(d + 0.5) for d in first[~wide]]
         ax.vlines(x, np.maximum(days["low"], bottom), np.minimum(days["high"], ceiling), colors=BAND,
                   alpha=0.4, lw=9, gid="range", zorder=1)
     if len(ranges):
@@ -785,8 +821,7 @@ def _range_bands(ax: Axes, ranges: pd.DataFrame, bottom: float, ceiling: float, 
     best = ranges["best"].to_numpy(float)
     shown = np.isfinite(best) & (best >= bottom) & (best <= ceiling)
     if shown.any():
-        middle = (ranges["start"].to_numpy(float) + np.maximum(ranges["end"].to_numpy(float),
-                                                               ranges["start"].to_numpy(float) + 1)) / 2
+        middle = (first + last) / 2
         ax.scatter([_day(m) for m in middle[shown]], best[shown], marker="_", s=260, linewidths=2.2,
                    c=BEST, gid="range-best", zorder=2)
         drawn.add("best")
@@ -799,7 +834,7 @@ def _changes(ax: Axes, result: Any, quantity: str, drawn: set[str]) -> list[str]
     for change in changes.itertuples():
         a, b = _spans(pd.Series([change.from_as_of, change.to_as_of]))
         ya, yb = _middle(change.from_low, change.from_high), _middle(change.to_low, change.to_high)
-        ax.add_patch(FancyArrowPatch((_day((a[0] + b[0]) / 2), ya), (_day((a[1] + b[1]) / 2), yb),
+        ax.add_patch(FancyArrowPatch((_day((a[0] - 1 + b[0]) / 2), ya), (_day((a[1] - 1 + b[1]) / 2), yb),
                                      arrowstyle="-|>", mutation_scale=12, color=BEST, lw=1.3,
                                      linestyle=(0, (4, 2)), gid="change", zorder=4))
         drawn.add("change")

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["as_dates", "day_number", "format_span", "read_instants", "read_periods", "to_date"]
+__all__ = ["as_dates", "date_texts", "day_number", "format_span", "read_instants", "read_periods",
+           "to_date"]
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -177,3 +178,22 @@ def as_dates(days: NDArray[np.int64]) -> NDArray[np.datetime64]:
     out = (np.where(missing, 0, days) - 1).astype("datetime64[D]").astype("datetime64[ns]")
     out[missing] = np.datetime64("NaT")
     return out
+
+
+def date_texts(values: pd.Series) -> pd.Series:
+    """Dates and timestamps (pandas or Parquet ``datetime``/``date`` cells) as the text a
+    claims file holds: ``2024-10-01`` at midnight, with the time of day otherwise (which the
+    reader then refuses, naming it: a claim's finest time is a day); missing is "".
+
+    >>> stamps = pd.to_datetime(["2024-10-01", None, "2024-10-02T13:30"], format="ISO8601")
+    >>> date_texts(pd.Series(stamps)).tolist()
+    ['2024-10-01', '', '2024-10-02T13:30:00']
+    >>> date_texts(pd.Series([dt.date(2024, 10, 1)], dtype=object)).tolist()
+    ['2024-10-01']
+    """
+    stamps = pd.to_datetime(values, errors="coerce")
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    midnight = stamps == stamps.dt.normalize()
+    text = stamps.dt.strftime("%Y-%m-%d").where(midnight, stamps.dt.strftime("%Y-%m-%dT%H:%M:%S"))
+    return text.where(stamps.notna(), "").astype(object)

@@ -48,7 +48,7 @@ def _word_set(text: str) -> frozenset[str]:
 
 
 __all__ = ["DRAFT_COLUMNS", "NOTES", "REASONS", "REJECTED_COLUMNS", "Extraction", "draft_table",
-           "extract", "read_article", "rejected_table", "settle_quantities"]
+           "extract", "read_article", "rejected_table", "settle_drafts"]
 
 #: Columns of the draft, in the order of the claims CSV schema.
 DRAFT_COLUMNS = ("id", "quantity", "value", "unit", "low", "high", "best", "as_of", "period",
@@ -350,7 +350,7 @@ def _rejected_row(document: str, text: str, sentence: Sentence, mention: Mention
 def _finish(rows: list[dict[str, str]], document: str) -> tuple[dict[str, str], ...]:
     """Restatements flagged, quantities made consistent, ids given."""
     _flag_restatements(rows)
-    _settle_quantities(rows)
+    _settle_drafts(rows)
     stem = _slug(Path(document).stem) if document else "claim"
     for number, row in enumerate(rows, start=1):
         row["id"] = f"{stem}-{number:03d}"
@@ -379,7 +379,7 @@ def _flag_restatements(rows: list[dict[str, str]]) -> None:
         flagged["note"] = f"{flagged['note']}; {note}" if flagged["note"] else note
 
 
-def settle_quantities(rows: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+def settle_drafts(rows: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
     """Draft rows (of one or many articles) with one kind and one unit per quantity.
 
     A claims file needs each quantity to have one kind and one count unit: a quantity
@@ -387,16 +387,16 @@ def settle_quantities(rows: Sequence[Mapping[str, str]]) -> list[dict[str, str]]
     is a running total anywhere (a rate, a period, "since") is cumulative everywhere.
     `estimates extract` applies this to all its articles' rows together.
 
-    >>> settle_quantities([{"quantity": "troops", "unit": "person", "kind": "level"},
+    >>> settle_drafts([{"quantity": "troops", "unit": "person", "kind": "level"},
     ...                    {"quantity": "troops", "unit": "person / day", "kind": "cumulative"}])[0]["kind"]
     'cumulative'
     """
     settled = [dict(row) for row in rows]
-    _settle_quantities(settled)
+    _settle_drafts(settled)
     return settled
 
 
-def _settle_quantities(rows: list[dict[str, str]]) -> None:
+def _settle_drafts(rows: list[dict[str, str]]) -> None:
     """One kind and one unit dimension per suggested quantity, as the claims file needs."""
     units: dict[str, set[str]] = {}
     for row in rows:
