@@ -46,10 +46,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from dask.delayed import delayed
-from distributed import Client, Future, LocalCluster, wait
+from distributed import Client, Future, LocalCluster, as_completed, wait
+from distributed import progress as progress_bar
+from numpy.typing import NDArray
 
 from estimates.claimfiles import claim_files, is_parquet, text_frame
 from estimates.claims import UnknownColumnWarning, _is_expression, read_claims
+from estimates.csvfile import _NEARLY_UNIQUE
 from estimates.errors import ClaimsError, EstimatesError, UsageError
 from estimates.expression import Relation, read_expression, read_relations
 from estimates.output import atomic_folder, parquet_table, result_tables
@@ -63,6 +66,8 @@ __all__ = ["PARTITION_ROWS", "DistributedReconciliation", "check_valid", "local_
 #: per-partition cost is small beside the work, small enough that a 2 GB worker holds one
 PARTITION_ROWS = 1_000_000
 _LINE, _GROUP = "_estimates_line", "_estimates_group"
+#: the text columns' type in the shuffle (hashed by it as fast as a Categorical)
+_GROUP_TYPE = pd.StringDtype("pyarrow")
 _SEPARATOR = "\x00"  # between a contradiction key's parts: sorts before every other character
 
 
@@ -105,15 +110,26 @@ class DistributedReconciliation:
         writes = []
         for name in names:
             table = self.tables[name]
-            (folder / f"{name}.parquet").mkdir(exist_ok=True)
             for number, part in enumerate(table.to_delayed()):
-                writes.append(delayed(_write_part)(part, folder / f"{name}.parquet" /
-                                                   f"part.{number}.parquet"))
+                writes.append(delayed(_write_part)(part, _part_path(folder, name, number)))
         dask.compute(*writes)
 
 
+def _part_path(folder: Path, name: str, number: int) -> Path:
+    return folder / f"{name}.parquet" / f"part.{number}.parquet"
+
+
 def _write_part(frame: pd.DataFrame, path: Path) -> None:
-    pq.write_table(parquet_table(frame), path)
+    """Write a table's part (its folder made if need be); dictionaries of text with 32-bit
+    indices in every part, whatever the number of distinct texts, so the parts read as one."""
+    table = parquet_table(frame)
+    for position, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):  # of no text at all (no category): of text
+            texts = pa.string() if pa.types.is_null(field.type.value_type) else field.type.value_type
+            table = table.set_column(position, field.name, table.column(position).cast(
+                pa.dictionary(pa.int32(), texts)))
+    path.parent.mkdir(exist_ok=True)
+    pq.write_table(table, path)
 
 
 def _unify_empty_parts(folder: Path) -> None:
@@ -162,7 +178,11 @@ def reconcile(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[str | 
     With `progress`, Dask's progress bar shows the partitions being reconciled.
     """
     client = client or Client.current()
-    parts = _reconciled_parts(client, claims, relations, window, partition_rows, progress, None)
+    parts = _tagged_claims(claims, relations, partition_rows).each_partition(
+        client, _reconcile_part, int(window))
+    if progress:
+        progress_bar(parts)
+    wait(parts)
     return _renumbered(client, parts)
 
 
@@ -173,15 +193,25 @@ def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[st
                   skip_invalid: bool = True) -> None:
     """`reconcile` and write every table to `folder` as ``NAME.parquet/part.N.parquet``, the
     folder as one unit; with ``skip_invalid=False``, a `ClaimsError` listing every invalid
-    row instead (and no folder). Each partition writes its ranges and changes as soon as it is
-    reconciled; only its claims and contradictions wait in the cluster (spilled to disk
-    when memory runs short) for the contradictions' numbers, so the cluster holds about a
-    third of the results, not all of them."""
+    row instead (and no folder). Each partition writes its tables as soon as it is
+    reconciled, its contradictions numbered within it; the driver then ranks the
+    contradictions' keys of all partitions and each partition with contradictions rewrites
+    them, and the claims that name them, with their final ids. The cluster holds no table."""
     client = client or Client.current()
 
     def write(target: Path) -> None:
-        parts = _reconciled_parts(client, claims, relations, window, partition_rows, progress, target)
-        _renumbered(client, parts)._write_tables(target, _NUMBERED)
+        pending = target / _PENDING
+        pending.mkdir()
+        tagged = _tagged_claims(claims, relations, partition_rows)
+        parts = tagged.each_partition(client, _write_reconciled_part, int(window), target)
+        if progress:
+            progress_bar(parts)
+        keys = _gathered_keys(client, parts)
+        renamed = [client.submit(_write_renumbered_part, target, number, numbers, len(keys), pure=False)
+                   for number, numbers in enumerate(_ranks(keys)) if len(numbers)]
+        wait(renamed)
+        client.gather(renamed)  # raises a task's error
+        pending.rmdir()
         _unify_empty_parts(target)
         if not skip_invalid:
             check_valid(pd.read_parquet(target / "claims.parquet", columns=["line", "problem"],
@@ -204,31 +234,69 @@ def check_valid(claims: pd.DataFrame, source: str) -> None:
     raise ClaimsError(pd.DataFrame(rows, columns=["line", "column", "value", "problem"]), source)
 
 
-#: the tables whose contradiction ids are numbered across partitions (the others are final
-#: when a partition is reconciled)
-_NUMBERED = ("contradictions", "claims")
+#: a hidden folder inside the output, for the tables that wait for their contradiction ids
+_PENDING = ".pending"
 
 
-def _reconciled_parts(client: Client, claims: Any, relations: Any, window: int, partition_rows: int,
-                      progress: bool, folder: Path | None) -> list[Future]:
-    """Each partition reconciled on the cluster (futures of `_Part`); with a `folder`, each
-    writes its tables other than `_NUMBERED` there at once and keeps only those."""
-    frame = _claims_frame(claims)
+@dataclass(frozen=True)
+class _Tagged:
+    """The claims with their line and their group's key, ready to be shuffled by group."""
+
+    #: the raw claim columns, with `_LINE` and `_GROUP`
+    frame: dd.DataFrame
+    #: how many partitions to shuffle them into
+    partitions: int
+    #: each relation with its group's key
+    rules: list[tuple[str, Relation]]
+
+    def each_partition(self, client: Client, task: Any, *arguments: Any) -> list[Future]:
+        """``task(partition, rules, *arguments, number)`` on each partition after the shuffle."""
+        shuffled = self.frame.shuffle(on=_GROUP, npartitions=self.partitions)
+        shared = client.scatter([self.rules], broadcast=True)[0] if self.rules else self.rules
+        futures: list[Future] = client.compute([
+            delayed(task)(part, shared, *arguments, number)
+            for number, part in enumerate(shuffled.to_delayed())])
+        return futures
+
+
+def _tagged_claims(claims: Any, relations: Any, partition_rows: int) -> _Tagged:
+    """The claims read (a first pass finds each partition's length, for line numbers, and the
+    expression claims, for the groups) and tagged with their line and group.
+
+    Parquet files are read by row group: their lengths come from the files' footers and the
+    expressions from the ``quantity`` column alone, so the claims are read whole only once."""
     rules = () if relations is None else read_relations(relations)
-    _warn_unknown_columns(frame)
-    frame, groups, linked = _tagged(frame, rules, partition_rows)
-    shuffled = frame.shuffle(on=_GROUP, npartitions=groups)
+    pieces = _parquet_pieces(claims)
+    if pieces is None:
+        frame = _claims_frame(claims)
+        if "quantity" not in frame.columns:
+            raise UsageError("the claims have no quantity column")
+        lengths, expressions = dask.compute(
+            frame.map_partitions(len, meta=(None, int)),
+            frame["quantity"].map_partitions(_expressions, meta=(None, object)))
+    else:
+        lengths = [rows for _, _, rows in pieces]
+        expressions = dask.compute(*[delayed(_parquet_expressions)(path, group)
+                                     for path, group, _ in pieces])
+        expressions = [name for names in expressions for name in names]
+    starts = np.r_[0, np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]] + 2
+    linked = _linked_groups(rules, pd.unique(np.asarray(expressions, dtype=object)))
+    if pieces is None:
+        parts = [delayed(_tag)(part, int(start), linked)
+                 for part, start in zip(frame.to_delayed(), starts, strict=True)]
+        meta = frame._meta.assign(**{_LINE: np.zeros(0, np.int64),
+                                     _GROUP: pd.array(np.zeros(0, object), dtype=_GROUP_TYPE)})
+        tagged = dd.from_delayed(parts, meta=meta, verify_meta=False)
+    else:
+        columns = _united_columns(path for path, _, _ in pieces)
+        meta = _tag(_read_piece(pieces[0][0], 0, columns, 0), 2, {})
+        tagged = dd.from_map(_read_tagged_piece, [(path, group, int(start)) for (path, group, _), start
+                                                  in zip(pieces, starts, strict=True)],
+                             names=columns, linked=linked, label="read-claims",
+                             meta=meta, enforce_metadata=False)
+    _warn_unknown_columns(tagged.columns.drop([_LINE, _GROUP]))
     by_group = [(linked[rule.names[0]], rule) if rule.names else ("", rule) for rule in rules]
-    shared = client.scatter([by_group], broadcast=True)[0] if by_group else by_group  # a copy a worker
-    parts: list[Future] = client.compute([
-        delayed(_reconcile_part)(part, shared, int(window), folder, number)
-        for number, part in enumerate(shuffled.to_delayed())])
-    if progress:
-        from distributed import progress as progress_bar
-
-        progress_bar(parts)
-    wait(parts)
-    return parts
+    return _Tagged(tagged, max(1, math.ceil(int(np.sum(lengths)) / partition_rows)), by_group)
 
 
 def _claims_frame(claims: Any) -> dd.DataFrame:
@@ -237,19 +305,96 @@ def _claims_frame(claims: Any) -> dd.DataFrame:
         return claims
     if isinstance(claims, pd.DataFrame):
         return dd.from_pandas(claims.astype(object), npartitions=max(1, math.ceil(len(claims) / 1e6)))
-    paths = [claims] if isinstance(claims, (str, Path)) else list(claims)
-    files = [file for path in paths for file in claim_files(path)]
-    if not files:
-        raise UsageError("no claim files given")
-    if all(map(is_parquet, files)):
-        return dd.read_parquet([str(file) for file in files])
+    files = _claim_files(claims)
     if any(map(is_parquet, files)):
         raise UsageError("the Dask engine reads CSV or Parquet files, not both at once")
     return dd.read_csv([str(file) for file in files], dtype=str, keep_default_na=False,
                        blocksize=None)
 
 
-def _warn_unknown_columns(frame: dd.DataFrame) -> None:
+def _claim_files(claims: str | Path | Sequence[str | Path]) -> list[Path]:
+    paths = [claims] if isinstance(claims, (str, Path)) else list(claims)
+    files = [file for path in paths for file in claim_files(path)]
+    if not files:
+        raise UsageError("no claim files given")
+    return files
+
+
+def _parquet_pieces(claims: Any) -> list[tuple[str, int, int]] | None:
+    """Each row group of the Parquet files `claims` names, as (path, row group, rows); None
+    when `claims` are not only Parquet files."""
+    if isinstance(claims, (dd.DataFrame, pd.DataFrame)):
+        return None
+    files = _claim_files(claims)
+    if not all(map(is_parquet, files)):
+        return None
+    pieces = []
+    for file in files:
+        footer = pq.ParquetFile(file).metadata
+        pieces += [(str(file), group, footer.row_group(group).num_rows)
+                   for group in range(footer.num_row_groups) if footer.row_group(group).num_rows]
+    if not pieces:
+        raise UsageError("the claim files hold no rows")
+    return pieces
+
+
+def _united_columns(paths: Iterable[str]) -> list[str]:
+    """The columns of every file, in order of first appearance (as the in-process reader unites them)."""
+    columns: list[str] = []
+    for path in dict.fromkeys(paths):
+        columns += [name for name in pq.read_schema(path).names if name not in columns]
+    if "quantity" not in columns:
+        raise UsageError("the claims have no quantity column")
+    return columns
+
+
+def _read_piece(path: str, group: int, columns: Sequence[str], rows: int | None = None) -> pd.DataFrame:
+    """A row group's cells as text (`text_frame`), with the `columns` of all files (those it
+    lacks empty); the first `rows` only when given."""
+    names = pq.read_schema(path).names
+    coded = [name for name in names if name.strip().lower() not in _NEARLY_UNIQUE]
+    table = pq.ParquetFile(path, read_dictionary=coded).read_row_group(group)
+    if rows is not None:
+        table = table.slice(0, rows)
+    for name in columns:
+        if name not in names:
+            table = table.append_column(name, pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(table.num_rows, np.int32)), pa.array([""])))
+    frame = text_frame(table.select(list(columns)))
+    # Arrow strings, not Categoricals: the shuffle cannot join Categoricals whose codes are of
+    # different widths (8, 16 or 32 bits, by their number of texts)
+    return frame.assign(**{name: _arrow_text(frame[name]) for name in frame.columns
+                           if isinstance(frame[name].dtype, pd.CategoricalDtype)})
+
+
+def _arrow_text(column: pd.Series) -> pd.Series:
+    """A Categorical of text as Arrow strings (no Python string per cell)."""
+    array = pa.DictionaryArray.from_arrays(pa.array(column.cat.codes.to_numpy(np.int32)),
+                                           pa.array(column.cat.categories.to_numpy(object), pa.string()))
+    return pd.Series(pd.array(array.cast(pa.large_string()), dtype=_GROUP_TYPE), index=column.index)
+
+
+def _read_tagged_piece(piece: tuple[str, int, int], names: Sequence[str],
+                       linked: Mapping[str, str]) -> pd.DataFrame:
+    """Row group ``piece[1]`` of file ``piece[0]``, tagged, its first row on line ``piece[2]``."""
+    path, group, start = piece
+    return _tag(_read_piece(path, group, names), start, linked)
+
+
+def _parquet_expressions(path: str, group: int) -> list[str]:
+    """The expressions among the quantities of a row group, read from its quantity column alone."""
+    column = pq.ParquetFile(path, read_dictionary=["quantity"]).read_row_group(
+        group, columns=["quantity"]).column(0)
+    if pa.types.is_dictionary(column.type):
+        names = pc.unique(pa.chunked_array([chunk.dictionary for chunk in column.chunks],
+                                           column.type.value_type))
+    else:
+        names = pc.unique(column)
+    texts = pd.Series(names.cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+    return _expressions(texts.fillna("")).tolist()
+
+
+def _warn_unknown_columns(columns: Iterable[Any]) -> None:
     """The in-process reader's warning for each unknown column, once, from the driver."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownColumnWarning)
@@ -257,38 +402,25 @@ def _warn_unknown_columns(frame: dd.DataFrame) -> None:
                                               "as_of": ["2024"]})).columns)
     known |= {"value", "period", "kind", "outlet", "published", "document", "quote", "confidence",
               "grade", "note"}
-    for position, column in enumerate(frame.columns, start=1):
+    for position, column in enumerate(columns, start=1):
         if str(column).strip().lower() not in known:
             warnings.warn(f"<claims>:1:{column}: unknown column {column!r} (column {position}) "
-                          "is ignored", UnknownColumnWarning, stacklevel=3)
-
-
-def _tagged(frame: dd.DataFrame, rules: Sequence[Relation],
-            partition_rows: int) -> tuple[dd.DataFrame, int, dict[str, str]]:
-    """The claims with their line and their group's key, how many partitions to shuffle
-    them into, and the linked names' group keys. One pass over the input finds each
-    partition's length and the expressions."""
-    quantity = frame["quantity"] if "quantity" in frame.columns else None
-    if quantity is None:
-        raise UsageError("the claims have no quantity column")
-    lengths, expressions = dask.compute(frame.map_partitions(len, meta=(None, int)),
-                                        quantity.map_partitions(_expressions, meta=(None, object)))
-    lengths = np.asarray(lengths, dtype=np.int64)
-    starts = np.r_[0, np.cumsum(lengths)[:-1]] + 2
-    linked = _linked_groups(rules, pd.unique(np.asarray(expressions, dtype=object)))
-    parts = [delayed(_tag)(part, int(start), linked)
-             for part, start in zip(frame.to_delayed(), starts, strict=True)]
-    meta = frame._meta.assign(**{_LINE: np.zeros(0, np.int64), _GROUP: np.zeros(0, object)})
-    tagged = dd.from_delayed(parts, meta=meta, verify_meta=False)
-    return tagged, max(1, math.ceil(int(lengths.sum()) / partition_rows)), linked
+                          "is ignored", UnknownColumnWarning, stacklevel=4)
 
 
 def _expressions(quantity: pd.Series) -> pd.Series:
     """The distinct quantities of a partition that are expressions, as the reader writes them."""
-    names = pd.Series(pd.unique(quantity.astype(object).fillna("").astype(str).to_numpy()),
-                      dtype=object).str.strip()
-    return pd.Series([" ".join(text.split()) for text in names[_is_expression(names).to_numpy(bool)]],
-                     dtype=object)
+    names = _quantity_names(pd.unique(quantity.astype(object).fillna("").astype(str).to_numpy()))
+    return pd.Series(names[_is_expression(names).to_numpy(bool)], dtype=object)
+
+
+def _quantity_names(texts: Any) -> pd.Series:
+    """Quantity texts as the claims reader names them: stripped, an expression's spacing made one."""
+    names = pd.Series(texts, dtype=object).fillna("").astype(str).str.strip()
+    expression = _is_expression(names).to_numpy(bool)
+    if expression.any():
+        names[expression] = [" ".join(text.split()) for text in names[expression]]
+    return names
 
 
 def _linked_groups(rules: Sequence[Relation], expressions: Iterable[str]) -> dict[str, str]:
@@ -323,14 +455,12 @@ def _linked_groups(rules: Sequence[Relation], expressions: Iterable[str]) -> dic
 
 
 def _tag(part: pd.DataFrame, start: int, linked: Mapping[str, str]) -> pd.DataFrame:
-    """A partition with each row's line and its group's key."""
-    quantity = part["quantity"].astype(object).fillna("").astype(str).str.strip()
-    expression = _is_expression(quantity).to_numpy(bool)
-    if expression.any():
-        quantity[expression] = [" ".join(text.split()) for text in quantity[expression]]
-    group = quantity.map(linked).fillna(quantity) if linked else quantity
-    return part.assign(**{_LINE: np.arange(start, start + len(part), dtype=np.int64),
-                          _GROUP: group.to_numpy(object)})
+    """A partition with each row's line and its group's key (each distinct quantity named once)."""
+    codes, texts = pd.factorize(part["quantity"])
+    names = _quantity_names(np.asarray(texts, dtype=object))
+    keys = (names.map(linked).fillna(names) if linked else names).to_numpy(object)
+    group = pd.array(np.append(keys, "")[codes], dtype=_GROUP_TYPE)  # a missing quantity (code -1): ""
+    return part.assign(**{_LINE: np.arange(start, start + len(part), dtype=np.int64), _GROUP: group})
 
 
 @dataclass(frozen=True)
@@ -343,11 +473,10 @@ class _Part:
     keys: pa.Array
 
 
-def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int,
-                    folder: Path | None = None, number: int = 0) -> _Part:
-    """Reconcile one partition with the in-process engine, on the relations of its groups
-    (`rules`: each relation with its group's key); with a `folder`, write the tables other
-    than `_NUMBERED` there as part `number` and keep only their empty frames."""
+def _reconciled_tables(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]],
+                       window: int) -> dict[str, pd.DataFrame]:
+    """One partition reconciled by the in-process engine, on the relations of its groups
+    (`rules`: each relation with its group's key), its contradictions numbered C1.. in it."""
     part = part.sort_values(_LINE, kind="stable")
     # text as a claims file's reader gives it (Categoricals made by Arrow): no Python string
     # per cell, which Dask's Arrow strings would cost the claims reader
@@ -355,19 +484,54 @@ def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], w
     raw = text_frame(cells).assign(line=part[_LINE].to_numpy(), problem=None)
     groups = set(part[_GROUP].unique())
     touching = [rule for group, rule in rules if group in groups]
+    del part, cells
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownColumnWarning)  # line, problem: told once by the driver
-        table = read_claims(raw.reset_index(drop=True), skip_invalid=True)
-    result = reconcile_in_process(table, touching, window=window)
-    tables = result_tables(result)
-    del result
-    if folder is not None:
-        for name, table in tables.items():
-            if name not in _NUMBERED:
-                (folder / f"{name}.parquet").mkdir(exist_ok=True)
-                _write_part(_as_text(table), folder / f"{name}.parquet" / f"part.{number}.parquet")
-                tables[name] = table.iloc[:0]
+        table = read_claims(raw, skip_invalid=True)
+    del raw
+    return result_tables(reconcile_in_process(table, touching, window=window))
+
+
+def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int,
+                    number: int) -> _Part:
+    """A partition's tables, kept in the cluster for `_renumbered`."""
+    tables = _reconciled_tables(part, rules, window)
     return _Part(tables, _contradiction_keys(tables["contradictions"]))
+
+
+def _write_reconciled_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int,
+                           folder: Path, number: int) -> pa.Array:
+    """Reconcile a partition and write its tables into `folder` as part `number`: final,
+    except its contradictions and the claims that name them, which go to `_PENDING` for
+    `_write_renumbered_part`. Returns the contradictions' keys."""
+    tables = _reconciled_tables(part, rules, window)
+    contradictions = tables["contradictions"]
+    if len(contradictions):
+        claims = tables.pop("claims")
+        named = _names_contradictions(claims)
+        _write_part(claims[~named], _part_path(folder, "claims", number))
+        _write_part(claims[named], folder / _PENDING / f"claims.{number}.parquet")
+        _write_part(tables.pop("contradictions"), folder / _PENDING / f"contradictions.{number}.parquet")
+    for name, table in tables.items():
+        _write_part(table, _part_path(folder, name, number))
+    return _contradiction_keys(contradictions)
+
+
+def _names_contradictions(claims: pd.DataFrame) -> NDArray[np.bool_]:
+    """True for each claim whose contradictions or `why` name a contradiction's id."""
+    named = np.zeros(len(claims), dtype=bool)
+    if "contradictions" in claims.columns:
+        named |= _list_lengths(claims["contradictions"]) > 0
+    if "why" in claims.columns:
+        named |= claims["why"].astype(str).str.contains(_CONTRADICTION_ID.pattern.replace("(", "(?:"))\
+            .to_numpy(bool)
+    return named
+
+
+def _list_lengths(lists: pd.Series) -> NDArray[np.int64]:
+    if isinstance(lists.dtype, pd.ArrowDtype):
+        return pc.fill_null(pc.list_value_length(pa.array(lists.array)), 0).to_numpy()
+    return lists.map(len, na_action="ignore").fillna(0).to_numpy(np.int64)
 
 
 def _contradiction_keys(contradictions: pd.DataFrame) -> pa.Array:
@@ -378,18 +542,61 @@ def _contradiction_keys(contradictions: pd.DataFrame) -> pa.Array:
     return pa.array(keys, pa.large_string())
 
 
-def _renumbered(client: Client, parts: list[Future]) -> DistributedReconciliation:
-    """The tables of every partition, contradictions numbered by their rank in all of them."""
-    keys = client.gather([client.submit(_keys_of, part, pure=False) for part in parts])
+def _gathered_keys(client: Client, parts: list[Future]) -> list[pa.Array]:
+    """Each partition's contradiction keys, gathered as the partitions finish (each future
+    released once gathered), in partition order."""
+    keys: list[pa.Array | None] = [None] * len(parts)
+    number = {part.key: position for position, part in enumerate(parts)}
+    for part, found in as_completed(parts, with_results=True):
+        keys[number[part.key]] = found
+        part.release()
+    return [key for key in keys if key is not None]
+
+
+def _ranks(keys: Sequence[pa.Array]) -> list[NDArray[np.int64]]:
+    """Each partition's contradictions' numbers: their keys' ranks (from 1) among all keys."""
     sizes = [len(k) for k in keys]
     order = pc.sort_indices(pa.chunked_array(keys, pa.large_string())).to_numpy()
     rank = np.empty(order.size, dtype=np.int64)
     rank[order] = np.arange(1, order.size + 1)
-    numbers = np.split(rank, np.cumsum(sizes)[:-1]) if sizes else []
+    return np.split(rank, np.cumsum(sizes)[:-1]) if sizes else []
+
+
+def _write_renumbered_part(folder: Path, number: int, numbers: NDArray[np.int64], partitions: int) -> None:
+    """Write part `number`'s pending contradictions and the claims naming them with their
+    final ids (the claims as part ``partitions + number``: the partition's others are part
+    `number`)."""
+    new_ids = np.strings.add("C", numbers.astype(str)).astype(object)
+    for name, part in (("contradictions", number), ("claims", partitions + number)):
+        pending = folder / _PENDING / f"{name}.{number}.parquet"
+        table = pq.read_table(pending)
+        if name == "contradictions":
+            table = _replaced(table, "id", pa.array(new_ids, pa.string()))
+        else:
+            table = _replaced(table, "contradictions", _renamed_list_array(
+                table.column("contradictions").combine_chunks(), new_ids))
+            if "why" in table.column_names:
+                why = table.column("why").to_pandas().astype(object)
+                table = _replaced(table, "why", pa.array(_renamed_why(why, new_ids), pa.string()))
+        _part_path(folder, name, part).parent.mkdir(exist_ok=True)
+        pq.write_table(table, _part_path(folder, name, part))
+        pending.unlink()
+
+
+def _replaced(table: pa.Table, name: str, column: pa.Array) -> pa.Table:
+    """`table` with its column `name` replaced by `column`, cast to the type it had."""
+    position = table.column_names.index(name)
+    field = table.schema.field(position)
+    return table.set_column(position, field, column.cast(field.type))
+
+
+def _renumbered(client: Client, parts: list[Future]) -> DistributedReconciliation:
+    """The tables of every partition, contradictions numbered by their rank in all of them."""
+    numbers = _ranks(client.gather([client.submit(_keys_of, part, pure=False) for part in parts]))
     metas = client.gather(client.submit(_empty_tables, parts[0], pure=False)) if parts else {}
     tables = {}
     for name, meta in metas.items():
-        pieces = [delayed(_final_table)(part, name, number)
+        pieces = [delayed(_final_part_table)(part, name, number)
                   for part, number in zip(parts, numbers, strict=True)]
         tables[name] = dd.from_delayed(pieces, meta=meta, verify_meta=False)
     return DistributedReconciliation(tables)
@@ -410,18 +617,20 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**columns) if columns else frame
 
 
-def _final_table(part: _Part, name: str, numbers: np.ndarray) -> pd.DataFrame:
-    """Table `name` of a partition, its contradiction ids ``C<number>`` of all partitions."""
-    table = part.tables[name]
+def _final_part_table(part: _Part, name: str, numbers: NDArray[np.int64]) -> pd.DataFrame:
+    return _as_text(_final_table(part.tables[name], name, numbers))
+
+
+def _final_table(table: pd.DataFrame, name: str, numbers: NDArray[np.int64]) -> pd.DataFrame:
+    """A partition's table `name` with its contradiction ids ``C<k>`` renamed ``C<numbers[k-1]>``."""
     new_ids = np.strings.add("C", numbers.astype(str)).astype(object)
     if name == "contradictions" and len(table):
         table = table.assign(id=pd.array(new_ids, dtype=table["id"].dtype))
     elif "contradictions" in table.columns and name == "claims":
         table = table.assign(contradictions=_renamed_lists(table["contradictions"], new_ids))
         if "why" in table.columns and len(new_ids):  # "excluded in C3, lighter than ..."
-            table = table.assign(why=table["why"].astype(object).str.replace(
-                _CONTRADICTION_ID, lambda found: new_ids[int(found.group(1)) - 1], regex=True))
-    return _as_text(table)
+            table = table.assign(why=_renamed_why(table["why"].astype(object), new_ids))
+    return table
 
 
 #: a contradiction id as the `why` of a claim names it
@@ -433,12 +642,21 @@ def _renamed_lists(lists: pd.Series, new_ids: np.ndarray) -> pd.Series:
     if isinstance(lists.dtype, pd.ArrowDtype):
         array = pa.array(lists.array)
         array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-        items = array.flatten()
-        if len(items) == 0:
-            return lists
-        local = pc.cast(pc.utf8_slice_codeunits(items, 1), pa.int64()).to_numpy() - 1
-        renamed = pa.array(new_ids[local], items.type)
-        offsets = pc.subtract(array.offsets, array.offsets[0])
-        rebuilt = type(array).from_arrays(offsets, renamed, mask=array.is_null())
-        return pd.Series(pd.array(rebuilt, dtype=lists.dtype), index=lists.index)
+        return pd.Series(pd.array(_renamed_list_array(array, new_ids), dtype=lists.dtype), index=lists.index)
     return lists.map(lambda ids: tuple(new_ids[int(i[1:]) - 1] for i in ids))
+
+
+def _renamed_list_array(array: pa.Array, new_ids: np.ndarray) -> pa.Array:
+    """`_renamed_lists` on an Arrow array of lists."""
+    items = array.flatten()
+    if len(items) == 0:
+        return array
+    local = pc.cast(pc.utf8_slice_codeunits(items, 1), pa.int64()).to_numpy() - 1
+    renamed = pa.array(new_ids[local], items.type)
+    offsets = pc.subtract(array.offsets, array.offsets[0])
+    return type(array).from_arrays(offsets, renamed, mask=array.is_null())
+
+
+def _renamed_why(why: pd.Series, new_ids: np.ndarray) -> pd.Series:
+    """Each contradiction id ``C<k>`` that the texts `why` name renamed ``new_ids[k - 1]``."""
+    return why.str.replace(_CONTRADICTION_ID, lambda found: new_ids[int(found.group(1)) - 1], regex=True)
