@@ -50,7 +50,7 @@ from distributed import Client, Future, LocalCluster, as_completed, wait
 from distributed import progress as progress_bar
 from numpy.typing import NDArray
 
-from estimates.claimfiles import claim_files, is_parquet, text_frame
+from estimates.claimfiles import _text_dictionary, claim_files, is_parquet, text_frame
 from estimates.claims import UnknownColumnWarning, _is_expression, read_claims
 from estimates.csvfile import _NEARLY_UNIQUE
 from estimates.errors import ClaimsError, EstimatesError, UsageError
@@ -65,9 +65,7 @@ __all__ = ["PARTITION_ROWS", "DistributedReconciliation", "check_valid", "local_
 #: claims per partition after the shuffle, unless told otherwise: large enough that the
 #: per-partition cost is small beside the work, small enough that a 2 GB worker holds one
 PARTITION_ROWS = 1_000_000
-_LINE, _GROUP = "_estimates_line", "_estimates_group"
-#: the text columns' type in the shuffle (hashed by it as fast as a Categorical)
-_GROUP_TYPE = pd.StringDtype("pyarrow")
+_LINE = "_estimates_line"
 _SEPARATOR = "\x00"  # between a contradiction key's parts: sorts before every other character
 
 
@@ -240,63 +238,67 @@ _PENDING = ".pending"
 
 @dataclass(frozen=True)
 class _Tagged:
-    """The claims with their line and their group's key, ready to be shuffled by group."""
+    """The claims read in pieces (Arrow tables of text, with each row's line), ready to be
+    shuffled by group."""
 
-    #: the raw claim columns, with `_LINE` and `_GROUP`
-    frame: dd.DataFrame
+    #: a Delayed `pa.Table` per piece of the input, in the input's order
+    pieces: list[Any]
     #: how many partitions to shuffle them into
     partitions: int
+    #: each quantity name that a relation or an expression links, with its group's key
+    linked: dict[str, str]
     #: each relation with its group's key
     rules: list[tuple[str, Relation]]
 
     def each_partition(self, client: Client, task: Any, *arguments: Any) -> list[Future]:
-        """``task(partition, rules, *arguments, number)`` on each partition after the shuffle."""
-        shuffled = self.frame.shuffle(on=_GROUP, npartitions=self.partitions)
-        shared = client.scatter([self.rules], broadcast=True)[0] if self.rules else self.rules
+        """``task(tables, linked, rules, *arguments, number)`` on each partition of the
+        shuffle: `tables`, a part of each piece, hold every claim of the partition's groups,
+        in the input's order.
+
+        The shuffle is a graph of two steps, each piece split by group (`_split`), each
+        partition's parts joined by `task`: Arrow tables, whose text columns stay dictionaries,
+        cost a tenth of `dask.dataframe.DataFrame.shuffle`'s pandas frames (docs/distributed.md)."""
+        linked, rules = client.scatter([self.linked, self.rules], broadcast=True)
+        splits = [delayed(_split, nout=self.partitions)(piece, linked, self.partitions)
+                  for piece in self.pieces]
         futures: list[Future] = client.compute([
-            delayed(task)(part, shared, *arguments, number)
-            for number, part in enumerate(shuffled.to_delayed())])
+            delayed(task)([split[number] for split in splits], linked, rules, *arguments, number)
+            for number in range(self.partitions)])
         return futures
 
 
 def _tagged_claims(claims: Any, relations: Any, partition_rows: int) -> _Tagged:
-    """The claims read (a first pass finds each partition's length, for line numbers, and the
-    expression claims, for the groups) and tagged with their line and group.
+    """The claims read in pieces with their lines, and the groups that relations and
+    expressions link (a first pass finds each piece's length, for line numbers, and the
+    expression claims, for the groups).
 
     Parquet files are read by row group: their lengths come from the files' footers and the
     expressions from the ``quantity`` column alone, so the claims are read whole only once."""
     rules = () if relations is None else read_relations(relations)
-    pieces = _parquet_pieces(claims)
-    if pieces is None:
+    row_groups = _parquet_pieces(claims)
+    if row_groups is None:
         frame = _claims_frame(claims)
         if "quantity" not in frame.columns:
             raise UsageError("the claims have no quantity column")
+        columns = [str(name) for name in frame.columns]
         lengths, expressions = dask.compute(
             frame.map_partitions(len, meta=(None, int)),
             frame["quantity"].map_partitions(_expressions, meta=(None, object)))
+        sources = frame.to_delayed()
     else:
-        lengths = [rows for _, _, rows in pieces]
+        columns = _united_columns(path for path, _, _ in row_groups)
+        lengths = [rows for _, _, rows in row_groups]
         expressions = dask.compute(*[delayed(_parquet_expressions)(path, group)
-                                     for path, group, _ in pieces])
+                                     for path, group, _ in row_groups])
         expressions = [name for names in expressions for name in names]
+        sources = [(path, group) for path, group, _ in row_groups]
+    _warn_unknown_columns(columns)
     starts = np.r_[0, np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]] + 2
     linked = _linked_groups(rules, pd.unique(np.asarray(expressions, dtype=object)))
-    if pieces is None:
-        parts = [delayed(_tag)(part, int(start), linked)
-                 for part, start in zip(frame.to_delayed(), starts, strict=True)]
-        meta = frame._meta.assign(**{_LINE: np.zeros(0, np.int64),
-                                     _GROUP: pd.array(np.zeros(0, object), dtype=_GROUP_TYPE)})
-        tagged = dd.from_delayed(parts, meta=meta, verify_meta=False)
-    else:
-        columns = _united_columns(path for path, _, _ in pieces)
-        meta = _tag(_read_piece(pieces[0][0], 0, columns, 0), 2, {})
-        tagged = dd.from_map(_read_tagged_piece, [(path, group, int(start)) for (path, group, _), start
-                                                  in zip(pieces, starts, strict=True)],
-                             names=columns, linked=linked, label="read-claims",
-                             meta=meta, enforce_metadata=False)
-    _warn_unknown_columns(tagged.columns.drop([_LINE, _GROUP]))
+    pieces = [delayed(_piece)(source, columns, int(start))
+              for source, start in zip(sources, starts, strict=True)]
     by_group = [(linked[rule.names[0]], rule) if rule.names else ("", rule) for rule in rules]
-    return _Tagged(tagged, max(1, math.ceil(int(np.sum(lengths)) / partition_rows)), by_group)
+    return _Tagged(pieces, max(1, math.ceil(int(np.sum(lengths)) / partition_rows)), linked, by_group)
 
 
 def _claims_frame(claims: Any) -> dd.DataFrame:
@@ -348,37 +350,56 @@ def _united_columns(paths: Iterable[str]) -> list[str]:
     return columns
 
 
-def _read_piece(path: str, group: int, columns: Sequence[str], rows: int | None = None) -> pd.DataFrame:
-    """A row group's cells as text (`text_frame`), with the `columns` of all files (those it
-    lacks empty); the first `rows` only when given."""
-    names = pq.read_schema(path).names
-    coded = [name for name in names if name.strip().lower() not in _NEARLY_UNIQUE]
-    table = pq.ParquetFile(path, read_dictionary=coded).read_row_group(group)
-    if rows is not None:
-        table = table.slice(0, rows)
+def _piece(source: pd.DataFrame | tuple[str, int], columns: Sequence[str], start: int) -> pa.Table:
+    """A piece of the input (a pandas partition, or a Parquet file's row group) as an Arrow
+    table of the `columns` of all pieces (those it lacks empty) and `_LINE`, its first row on
+    line `start`. Text of few distinct values is a dictionary with 32-bit indices, the rest
+    plain text, so that every piece has one schema."""
+    if isinstance(source, pd.DataFrame):
+        table = pa.Table.from_pandas(source.astype(object), preserve_index=False)
+    else:
+        path, group = source
+        coded = [name for name in pq.read_schema(path).names if name.strip().lower() not in _NEARLY_UNIQUE]
+        table = pq.ParquetFile(path, read_dictionary=coded).read_row_group(group)
+    texts = {}
     for name in columns:
-        if name not in names:
-            table = table.append_column(name, pa.DictionaryArray.from_arrays(
-                pa.array(np.zeros(table.num_rows, np.int32)), pa.array([""])))
-    frame = text_frame(table.select(list(columns)))
-    # Arrow strings, not Categoricals: the shuffle cannot join Categoricals whose codes are of
-    # different widths (8, 16 or 32 bits, by their number of texts)
-    return frame.assign(**{name: _arrow_text(frame[name]) for name in frame.columns
-                           if isinstance(frame[name].dtype, pd.CategoricalDtype)})
+        column = table.column(name) if name in table.column_names else \
+            pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+        if name.strip().lower() in _NEARLY_UNIQUE:
+            texts[name] = _plain_text(column).cast(pa.large_string())
+        elif _text_dictionary(column):
+            texts[name] = column.cast(_DICTIONARY)
+        else:
+            texts[name] = pa.chunked_array([_plain_text(column).combine_chunks().dictionary_encode()],
+                                           pa.dictionary(pa.int32(), pa.string())).cast(_DICTIONARY)
+    texts[_LINE] = pa.chunked_array([pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))])
+    return pa.table(texts)
 
 
-def _arrow_text(column: pd.Series) -> pd.Series:
-    """A Categorical of text as Arrow strings (no Python string per cell)."""
-    array = pa.DictionaryArray.from_arrays(pa.array(column.cat.codes.to_numpy(np.int32)),
-                                           pa.array(column.cat.categories.to_numpy(object), pa.string()))
-    return pd.Series(pd.array(array.cast(pa.large_string()), dtype=_GROUP_TYPE), index=column.index)
+#: the type of the text columns with few distinct texts in the shuffle
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
 
-def _read_tagged_piece(piece: tuple[str, int, int], names: Sequence[str],
-                       linked: Mapping[str, str]) -> pd.DataFrame:
-    """Row group ``piece[1]`` of file ``piece[0]``, tagged, its first row on line ``piece[2]``."""
-    path, group, start = piece
-    return _tag(_read_piece(path, group, names), start, linked)
+def _plain_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as text, as `estimates.claimfiles.text_frame` reads it (numbers as their text)."""
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column.cast(pa.string())
+
+
+def _split(table: pa.Table, linked: Mapping[str, str], partitions: int) -> tuple[pa.Table, ...]:
+    """A piece's rows, split by the partition of their group (a hash of its key), each part
+    in the piece's order."""
+    quantity = table.column("quantity").combine_chunks()
+    names = _quantity_names(quantity.dictionary.to_numpy(zero_copy_only=False))
+    keys = (names.map(linked).fillna(names) if linked else names).to_numpy(object)
+    target = (pd.util.hash_array(np.append(keys, "")) % np.uint64(partitions)).astype(np.int64)
+    rows = target[pc.fill_null(quantity.indices, len(keys)).to_numpy()]  # no quantity: key ""
+    order = np.argsort(rows, kind="stable")
+    ends = np.cumsum(np.bincount(rows, minlength=partitions))
+    ordered = table.take(pa.array(order))
+    return tuple(ordered.slice(end - size, size) for end, size in
+                 zip(ends, np.diff(np.r_[0, ends]), strict=True))
 
 
 def _parquet_expressions(path: str, group: int) -> list[str]:
@@ -454,15 +475,6 @@ def _linked_groups(rules: Sequence[Relation], expressions: Iterable[str]) -> dic
     return {name: root(name) for name in parent}
 
 
-def _tag(part: pd.DataFrame, start: int, linked: Mapping[str, str]) -> pd.DataFrame:
-    """A partition with each row's line and its group's key (each distinct quantity named once)."""
-    codes, texts = pd.factorize(part["quantity"])
-    names = _quantity_names(np.asarray(texts, dtype=object))
-    keys = (names.map(linked).fillna(names) if linked else names).to_numpy(object)
-    group = pd.array(np.append(keys, "")[codes], dtype=_GROUP_TYPE)  # a missing quantity (code -1): ""
-    return part.assign(**{_LINE: np.arange(start, start + len(part), dtype=np.int64), _GROUP: group})
-
-
 @dataclass(frozen=True)
 class _Part:
     """One partition's reconciliation, with its contradictions' sort keys."""
@@ -473,38 +485,40 @@ class _Part:
     keys: pa.Array
 
 
-def _reconciled_tables(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]],
-                       window: int) -> dict[str, pd.DataFrame]:
-    """One partition reconciled by the in-process engine, on the relations of its groups
-    (`rules`: each relation with its group's key), its contradictions numbered C1.. in it."""
-    part = part.sort_values(_LINE, kind="stable")
-    # text as a claims file's reader gives it (Categoricals made by Arrow): no Python string
-    # per cell, which Dask's Arrow strings would cost the claims reader
-    cells = pa.Table.from_pandas(part.drop(columns=[_LINE, _GROUP]), preserve_index=False)
-    raw = text_frame(cells).assign(line=part[_LINE].to_numpy(), problem=None)
-    groups = set(part[_GROUP].unique())
+def _reconciled_tables(parts: Sequence[pa.Table], linked: Mapping[str, str],
+                       rules: Sequence[tuple[str, Relation]], window: int) -> dict[str, pd.DataFrame]:
+    """A partition (`parts` of the pieces, in the input's order) reconciled by the in-process
+    engine, on the relations of its groups (`rules`: each relation with its group's key), its
+    contradictions numbered C1.. in it."""
+    table = pa.concat_tables(parts)
+    # text as a claims file's reader gives it (Categoricals made by Arrow)
+    raw = text_frame(table.drop_columns([_LINE])).assign(line=table.column(_LINE).to_numpy(), problem=None)
+    del table
+    names = _quantity_names(raw["quantity"].cat.categories)
+    groups = set(names.map(linked).fillna(names)) if linked else set(names)
     touching = [rule for group, rule in rules if group in groups]
-    del part, cells
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnknownColumnWarning)  # line, problem: told once by the driver
-        table = read_claims(raw, skip_invalid=True)
+        claims = read_claims(raw, skip_invalid=True)
     del raw
-    return result_tables(reconcile_in_process(table, touching, window=window))
+    return result_tables(reconcile_in_process(claims, touching, window=window))
 
 
-def _reconcile_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int,
-                    number: int) -> _Part:
+def _reconcile_part(parts: Sequence[pa.Table], linked: Mapping[str, str],
+                    rules: Sequence[tuple[str, Relation]], window: int, number: int) -> _Part:
     """A partition's tables, kept in the cluster for `_renumbered`."""
-    tables = _reconciled_tables(part, rules, window)
+    tables = _reconciled_tables(parts, linked, rules, window)
     return _Part(tables, _contradiction_keys(tables["contradictions"]))
 
 
-def _write_reconciled_part(part: pd.DataFrame, rules: Sequence[tuple[str, Relation]], window: int,
-                           folder: Path, number: int) -> pa.Array:
+def _write_reconciled_part(parts: Sequence[pa.Table], linked: Mapping[str, str],
+                           rules: Sequence[tuple[str, Relation]], window: int, folder: Path,
+                           number: int) -> pa.Array:
     """Reconcile a partition and write its tables into `folder` as part `number`: final,
     except its contradictions and the claims that name them, which go to `_PENDING` for
     `_write_renumbered_part`. Returns the contradictions' keys."""
-    tables = _reconciled_tables(part, rules, window)
+    tables = _reconciled_tables(parts, linked, rules, window)
+    del parts
     contradictions = tables["contradictions"]
     if len(contradictions):
         claims = tables.pop("claims")
