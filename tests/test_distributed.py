@@ -19,6 +19,7 @@ from distributed import Client, LocalCluster
 
 from estimates import distributed
 from estimates.cli import main
+from estimates.errors import OutputError
 from estimates.reconcile import Reconciliation, reconcile
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
@@ -184,6 +185,19 @@ def test_parquet_tables_read_whole_when_some_partitions_have_no_rows(tmp_path: P
     assert contradictions[["id", "quantity"]].values.tolist() == [["C1", "x"]]
     assert sorted(pd.read_parquet(tmp_path / "out" / "claims.parquet")["id"]) == ["a", "b", "c"]
     assert len(pd.read_parquet(tmp_path / "out" / "changes.parquet")) == 0
+
+
+def test_parquet_folder_holding_the_users_other_files_is_refused_as_in_process(
+        tmp_path: Path, client: Client) -> None:
+    frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "value": ["10"], "as_of": ["2024-01-01"]})
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="holds other files"):
+        distributed.write_parquet(frame, None, tmp_path, client=client)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    distributed.write_parquet(frame, None, tmp_path / "out", client=client)
+    distributed.write_parquet(frame, None, tmp_path / "out", client=client)  # an earlier output is replaced
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "changes.parquet", "claims.parquet", "contradictions.parquet", "ranges.parquet", "revisions.parquet"]
 
 
 def test_seed_articles_reconcile_alike_on_dask_in_json(

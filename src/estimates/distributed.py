@@ -53,9 +53,10 @@ from numpy.typing import NDArray
 from estimates.claimfiles import _text_dictionary, claim_files, is_parquet, text_frame
 from estimates.claims import UnknownColumnWarning, _is_expression, read_claims
 from estimates.csvfile import _NEARLY_UNIQUE
+from estimates.destination import fill_folder
 from estimates.errors import ClaimsError, EstimatesError, UsageError
 from estimates.expression import Relation, read_expression, read_relations
-from estimates.output import atomic_folder, parquet_table, result_tables
+from estimates.output import parquet_table, result_tables
 from estimates.reconcile import DEFAULT_WINDOW, Reconciliation
 from estimates.reconcile import reconcile as reconcile_in_process
 
@@ -96,8 +97,9 @@ class DistributedReconciliation:
 
     def to_parquet(self, folder: str | Path) -> None:
         """Write every table as ``folder/NAME.parquet/part.N.parquet``, computed together
-        (each partition reconciled once), the folder as one unit (`atomic_folder`)."""
-        atomic_folder(folder, self._write_parts)
+        (each partition reconciled once), the folder as one unit
+        (`estimates.destination.fill_folder`)."""
+        fill_folder(folder, self._write_parts, [f"{name}.parquet" for name in self.tables])
 
     def _write_parts(self, folder: Path) -> None:
         self._write_tables(folder, tuple(self.tables))
@@ -201,7 +203,7 @@ def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[st
         pending = target / _PENDING
         pending.mkdir()
         tagged = _tagged_claims(claims, relations, partition_rows)
-        parts = tagged.each_partition(client, _write_reconciled_part, int(window), target)
+        parts = tagged.each_partition(client, _write_reconciled_part, int(window), target, folder=pending)
         if progress:
             progress_bar(parts)
         keys = _gathered_keys(client, parts)
@@ -215,7 +217,7 @@ def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[st
             check_valid(pd.read_parquet(target / "claims.parquet", columns=["line", "problem"],
                                         filters=[("problem", "!=", "")]), str(claims))
 
-    atomic_folder(folder, write)
+    fill_folder(folder, write, [f"{name}.parquet" for name in Reconciliation.__dataclass_fields__])
 
 
 def check_valid(claims: pd.DataFrame, source: str) -> None:
@@ -250,17 +252,21 @@ class _Tagged:
     #: each relation with its group's key
     rules: list[tuple[str, Relation]]
 
-    def each_partition(self, client: Client, task: Any, *arguments: Any) -> list[Future]:
+    def each_partition(self, client: Client, task: Any, *arguments: Any,
+                       folder: Path | None = None) -> list[Future]:
         """``task(tables, linked, rules, *arguments, number)`` on each partition of the
         shuffle: `tables`, a part of each piece, hold every claim of the partition's groups,
         in the input's order.
 
         The shuffle is a graph of two steps, each piece split by group (`_split`), each
         partition's parts joined by `task`: Arrow tables, whose text columns stay dictionaries,
-        cost a tenth of `dask.dataframe.DataFrame.shuffle`'s pandas frames (docs/distributed.md)."""
+        cost a fraction of `dask.dataframe.DataFrame.shuffle`'s pandas frames
+        (docs/distributed.md). With a `folder`, the parts are Arrow files there (`_Spilled`),
+        not held in the workers' memory until every piece is split: a worker then holds one
+        piece or one partition at a time, whatever the size of the input."""
         linked, rules = client.scatter([self.linked, self.rules], broadcast=True)
-        splits = [delayed(_split, nout=self.partitions)(piece, linked, self.partitions)
-                  for piece in self.pieces]
+        splits = [delayed(_split, nout=self.partitions)(piece, linked, self.partitions, folder, number)
+                  for number, piece in enumerate(self.pieces)]
         futures: list[Future] = client.compute([
             delayed(task)([split[number] for split in splits], linked, rules, *arguments, number)
             for number in range(self.partitions)])
@@ -387,9 +393,32 @@ def _plain_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column.cast(pa.string())
 
 
-def _split(table: pa.Table, linked: Mapping[str, str], partitions: int) -> tuple[pa.Table, ...]:
+@dataclass(frozen=True)
+class _Spilled:
+    """A part of a piece, written as an Arrow file."""
+
+    #: the file
+    path: Path
+
+    def read(self) -> pa.Table:
+        """The part, memory-mapped; the file is removed (its pages stay while they are mapped)."""
+        with pa.memory_map(str(self.path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+        self.path.unlink()
+        return table
+
+    @classmethod
+    def write(cls, table: pa.Table, path: Path) -> _Spilled:
+        options = pa.ipc.IpcWriteOptions(unify_dictionaries=True)
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema, options=options) as file:
+            file.write_table(table)
+        return cls(path)
+
+
+def _split(table: pa.Table, linked: Mapping[str, str], partitions: int, folder: Path | None = None,
+           number: int = 0) -> tuple[pa.Table | _Spilled, ...]:
     """A piece's rows, split by the partition of their group (a hash of its key), each part
-    in the piece's order."""
+    in the piece's order; with a `folder`, each part written there as ``split.NUMBER.PART.arrow``."""
     quantity = table.column("quantity").combine_chunks()
     names = _quantity_names(quantity.dictionary.to_numpy(zero_copy_only=False))
     keys = (names.map(linked).fillna(names) if linked else names).to_numpy(object)
@@ -398,8 +427,11 @@ def _split(table: pa.Table, linked: Mapping[str, str], partitions: int) -> tuple
     order = np.argsort(rows, kind="stable")
     ends = np.cumsum(np.bincount(rows, minlength=partitions))
     ordered = table.take(pa.array(order))
-    return tuple(ordered.slice(end - size, size) for end, size in
-                 zip(ends, np.diff(np.r_[0, ends]), strict=True))
+    parts = [ordered.slice(end - size, size) for end, size in zip(ends, np.diff(np.r_[0, ends]), strict=True)]
+    if folder is None:
+        return tuple(parts)
+    return tuple(_Spilled.write(part, folder / f"split.{number}.{position}.arrow")
+                 for position, part in enumerate(parts))
 
 
 def _parquet_expressions(path: str, group: int) -> list[str]:
@@ -485,12 +517,12 @@ class _Part:
     keys: pa.Array
 
 
-def _reconciled_tables(parts: Sequence[pa.Table], linked: Mapping[str, str],
+def _reconciled_tables(parts: Sequence[pa.Table | _Spilled], linked: Mapping[str, str],
                        rules: Sequence[tuple[str, Relation]], window: int) -> dict[str, pd.DataFrame]:
     """A partition (`parts` of the pieces, in the input's order) reconciled by the in-process
     engine, on the relations of its groups (`rules`: each relation with its group's key), its
     contradictions numbered C1.. in it."""
-    table = pa.concat_tables(parts)
+    table = pa.concat_tables([part.read() if isinstance(part, _Spilled) else part for part in parts])
     # text as a claims file's reader gives it (Categoricals made by Arrow)
     raw = text_frame(table.drop_columns([_LINE])).assign(line=table.column(_LINE).to_numpy(), problem=None)
     del table
@@ -511,7 +543,7 @@ def _reconcile_part(parts: Sequence[pa.Table], linked: Mapping[str, str],
     return _Part(tables, _contradiction_keys(tables["contradictions"]))
 
 
-def _write_reconciled_part(parts: Sequence[pa.Table], linked: Mapping[str, str],
+def _write_reconciled_part(parts: Sequence[pa.Table | _Spilled], linked: Mapping[str, str],
                            rules: Sequence[tuple[str, Relation]], window: int, folder: Path,
                            number: int) -> pa.Array:
     """Reconcile a partition and write its tables into `folder` as part `number`: final,
