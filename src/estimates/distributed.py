@@ -362,7 +362,7 @@ def _piece(source: pd.DataFrame | tuple[str, int], columns: Sequence[str], start
     line `start`. Text of few distinct values is a dictionary with 32-bit indices, the rest
     plain text, so that every piece has one schema."""
     if isinstance(source, pd.DataFrame):
-        table = pa.Table.from_pandas(source.astype(object), preserve_index=False)
+        table = pa.Table.from_pandas(source, preserve_index=False)
     else:
         path, group = source
         coded = [name for name in pq.read_schema(path).names if name.strip().lower() not in _NEARLY_UNIQUE]
