@@ -427,7 +427,8 @@ def _split(table: pa.Table, linked: Mapping[str, str], partitions: int, folder: 
     order = np.argsort(rows, kind="stable")
     ends = np.cumsum(np.bincount(rows, minlength=partitions))
     ordered = table.take(pa.array(order))
-    parts = [ordered.slice(end - size, size) for end, size in zip(ends, np.diff(np.r_[0, ends]), strict=True)]
+    parts = [_compacted(ordered.slice(end - size, size))
+             for end, size in zip(ends, np.diff(np.r_[0, ends]), strict=True)]
     if folder is None:
         return tuple(parts)
     return tuple(_Spilled.write(part, folder / f"split.{number}.{position}.arrow")
@@ -515,6 +516,18 @@ class _Part:
     tables: dict[str, pd.DataFrame]
     #: each contradiction's key: its quantity, then its sorted claim ids, joined by NUL
     keys: pa.Array
+
+
+def _compacted(part: pa.Table) -> pa.Table:
+    """A part with each dictionary larger than its rows made anew from its rows' texts: a
+    slice keeps the whole dictionary of its piece (all the quantities of a row group), which
+    a file or a transfer would copy into every part."""
+    for position, column in enumerate(part.columns):
+        if pa.types.is_dictionary(column.type) and \
+                sum(len(chunk.dictionary) for chunk in column.chunks) > part.num_rows:
+            part = part.set_column(position, part.field(position),
+                                   column.cast(column.type.value_type).cast(column.type))
+    return part
 
 
 def _reconciled_tables(parts: Sequence[pa.Table | _Spilled], linked: Mapping[str, str],
