@@ -422,7 +422,8 @@ def _split(table: pa.Table, linked: Mapping[str, str], partitions: int, folder: 
     quantity = table.column("quantity").combine_chunks()
     names = _quantity_names(quantity.dictionary.to_numpy(zero_copy_only=False))
     keys = (names.map(linked).fillna(names) if linked else names).to_numpy(object)
-    target = (pd.util.hash_array(np.append(keys, "")) % np.uint64(partitions)).astype(np.int64)
+    hashes = pd.util.hash_array(np.append(keys, ""), categorize=False)  # the same in every process
+    target = (hashes % np.uint64(partitions)).astype(np.int64)
     rows = target[pc.fill_null(quantity.indices, len(keys)).to_numpy()]  # no quantity: key ""
     order = np.argsort(rows, kind="stable")
     ends = np.cumsum(np.bincount(rows, minlength=partitions))
