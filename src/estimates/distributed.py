@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import shutil
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -211,7 +212,7 @@ def write_parquet(claims: dd.DataFrame | pd.DataFrame | str | Path | Sequence[st
                    for number, numbers in enumerate(_ranks(keys)) if len(numbers)]
         wait(renamed)
         client.gather(renamed)  # raises a task's error
-        pending.rmdir()
+        shutil.rmtree(pending)
         _unify_empty_parts(target)
         if not skip_invalid:
             check_valid(pd.read_parquet(target / "claims.parquet", columns=["line", "problem"],
@@ -401,11 +402,10 @@ class _Spilled:
     path: Path
 
     def read(self) -> pa.Table:
-        """The part, memory-mapped; the file is removed (its pages stay while they are mapped)."""
+        """The part, memory-mapped (its file is removed by `_write_reconciled_part` once the
+        partition is written, so that a task run again on another worker finds it)."""
         with pa.memory_map(str(self.path)) as source:
-            table = pa.ipc.open_file(source).read_all()
-        self.path.unlink()
-        return table
+            return pa.ipc.open_file(source).read_all()
 
     @classmethod
     def write(cls, table: pa.Table, path: Path) -> _Spilled:
@@ -564,7 +564,6 @@ def _write_reconciled_part(parts: Sequence[pa.Table | _Spilled], linked: Mapping
     except its contradictions and the claims that name them, which go to `_PENDING` for
     `_write_renumbered_part`. Returns the contradictions' keys."""
     tables = _reconciled_tables(parts, linked, rules, window)
-    del parts
     contradictions = tables["contradictions"]
     if len(contradictions):
         claims = tables.pop("claims")
@@ -574,6 +573,9 @@ def _write_reconciled_part(parts: Sequence[pa.Table | _Spilled], linked: Mapping
         _write_part(tables.pop("contradictions"), folder / _PENDING / f"contradictions.{number}.parquet")
     for name, table in tables.items():
         _write_part(table, _part_path(folder, name, number))
+    for part in parts:
+        if isinstance(part, _Spilled):
+            part.path.unlink(missing_ok=True)
     return _contradiction_keys(contradictions)
 
 
