@@ -2,9 +2,10 @@
 
 Claims about quantities that no relation and no expression claim links are independent, so
 the table splits into *groups*: the driver finds the connected groups from the relations and
-the distinct expression claims (both small), every claim is tagged with its group's key, the
-claims are shuffled by that key (`dask.dataframe.DataFrame.shuffle`), and each partition is
-reconciled by the in-process engine, `estimates.reconcile.reconcile`, unchanged. The results
+the distinct expression claims (both small), the claims are shuffled by their group's key
+(each piece of the input split by the key's hash into Arrow tables, each partition's parts
+joined: `_Tagged.each_partition`), and each partition is reconciled by the in-process
+engine, `estimates.reconcile.reconcile`, unchanged. The results
 equal the in-process ones on the same input: the same ranges, the same contradictions (the
 same ids: a contradiction's number is its rank in the in-process order, by quantity and then
 by its claim ids, found by the driver from one short key per contradiction), the same
