@@ -9,12 +9,13 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from estimates.cli import _Stopped, _stopped_by_signals
-from estimates.destination import refuse_inputs, write_file, write_folder
+from estimates.destination import fill_folder, refuse_inputs, write_file, write_folder
 from estimates.errors import OutputError, UsageError
 
 
@@ -95,6 +96,37 @@ def test_a_folder_holding_other_files_is_refused_not_replaced(tmp_path: Path) ->
     with pytest.raises(OutputError, match="holds other files"):
         write_folder(tmp_path, {"a.csv": lambda h: h.write("x")})
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_filled_folder_of_part_folders_replaces_the_earlier_output_whole(tmp_path: Path) -> None:
+    """The Dask engine's output: tables as folders of part files, written by one function."""
+    out = tmp_path / "results"
+
+    def tables(names: tuple[str, ...]) -> Callable[[Path], None]:
+        def fill(fresh: Path) -> None:
+            for name in names:
+                (fresh / name).mkdir()
+                (fresh / name / "part.0.parquet").write_text(name)
+        return fill
+
+    fill_folder(out, tables(("ranges.parquet", "revisions.parquet")), ["ranges.parquet", "revisions.parquet"])
+    fill_folder(out, tables(("ranges.parquet",)), ["ranges.parquet", "revisions.parquet"])
+    assert [p.name for p in out.iterdir()] == ["ranges.parquet"]  # never merged with the old tables
+    assert _leftovers(tmp_path) == []
+
+
+def test_an_interrupted_fill_keeps_the_old_folder_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    fill_folder(out, lambda fresh: (fresh / "a.parquet").write_text("old"), ["a.parquet"])
+
+    def interrupted(fresh: Path) -> None:
+        (fresh / "a.parquet").write_text("half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fill_folder(out, interrupted, ["a.parquet"])
+    assert (out / "a.parquet").read_text() == "old"
+    assert _leftovers(tmp_path) == []
 
 
 def test_an_input_reached_by_another_path_is_never_an_output(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ import pytest
 pytest.importorskip("distributed", reason="the Dask engine needs estimates[dask]")
 from distributed import Client, LocalCluster
 
-from estimates import distributed
+from estimates import distributed, report
 from estimates.cli import main
+from estimates.errors import OutputError
 from estimates.reconcile import Reconciliation, reconcile
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
@@ -184,6 +185,37 @@ def test_parquet_tables_read_whole_when_some_partitions_have_no_rows(tmp_path: P
     assert contradictions[["id", "quantity"]].values.tolist() == [["C1", "x"]]
     assert sorted(pd.read_parquet(tmp_path / "out" / "claims.parquet")["id"]) == ["a", "b", "c"]
     assert len(pd.read_parquet(tmp_path / "out" / "changes.parquet")) == 0
+
+
+def test_parquet_tables_of_many_partitions_carry_the_in_process_contradiction_ids(
+        tmp_path: Path, client: Client) -> None:
+    """write_parquet numbers contradictions from the partitions' files (issue 20): ids, the
+    claims' lists and their `why` equal the in-process tables across a dozen partitions."""
+    claims, relations = analyst_tables(seed=11)
+    distributed.write_parquet(claims, relations, tmp_path / "out", client=client, partition_rows=500)
+    report.write(reconcile(claims, relations), "parquet", str(tmp_path / "expected"))
+    assert len(list((tmp_path / "out" / "ranges.parquet").iterdir())) > 10
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "expected").iterdir())  # no .pending folder left
+    for path in (tmp_path / "expected").iterdir():
+        table = path.name.removesuffix(".parquet")
+        pd.testing.assert_frame_equal(comparable(pd.read_parquet(tmp_path / "out" / path.name), table),
+                                      comparable(pd.read_parquet(path), table), obj=table)
+    why = pd.read_parquet(tmp_path / "out" / "claims.parquet")["why"].dropna()
+    assert why.str.contains(r"\bC\d+\b").any()  # the renamed ids in the claims' reasons
+
+
+def test_parquet_folder_holding_the_users_other_files_is_refused_as_in_process(
+        tmp_path: Path, client: Client) -> None:
+    frame = pd.DataFrame({"id": ["a"], "quantity": ["x"], "value": ["10"], "as_of": ["2024-01-01"]})
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="holds other files"):
+        distributed.write_parquet(frame, None, tmp_path, client=client)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    distributed.write_parquet(frame, None, tmp_path / "out", client=client)
+    distributed.write_parquet(frame, None, tmp_path / "out", client=client)  # an earlier output is replaced
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "changes.parquet", "claims.parquet", "contradictions.parquet", "ranges.parquet", "revisions.parquet"]
 
 
 def test_seed_articles_reconcile_alike_on_dask_in_json(

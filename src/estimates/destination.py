@@ -8,7 +8,9 @@
   opened and written, never renamed over.
 - A folder of tables is written whole beside its target and swapped in by renaming, so the
   folder holds the old tables or the new ones, never a mix. A folder that holds anything
-  besides the tables being written is refused rather than replaced.
+  besides the tables being written is refused rather than replaced. This is the one way a
+  folder is written: `write_folder` for files written by writers, `fill_folder` for a writer
+  of the folder itself (the Dask engine's tables of part files).
 - No file that a command writes may be one of its inputs (compared as files, so a link or a
   second path to an input counts), not only the path given.
 
@@ -27,13 +29,13 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from estimates.errors import OutputError, UsageError
 
-__all__ = ["refuse_inputs", "write_file", "write_folder"]
+__all__ = ["fill_folder", "refuse_inputs", "write_file", "write_folder"]
 
 Writer = Callable[[IO[Any]], object]
 
@@ -136,10 +138,7 @@ def _umask() -> int:
 def write_folder(path: str | os.PathLike[str], tables: Mapping[str, Writer], binary: bool = False,
                  ) -> None:
     """Write the files `tables` (name to writer, of bytes when `binary`) as the folder `path`,
-    all or nothing.
-
-    The folder is made beside `path` and renamed into place; an existing folder is replaced
-    only when it holds nothing but files of those names (a previous output).
+    all or nothing (`fill_folder`).
 
     >>> import pathlib, tempfile
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "tables"
@@ -147,12 +146,35 @@ def write_folder(path: str | os.PathLike[str], tables: Mapping[str, Writer], bin
     >>> sorted(p.name for p in out.iterdir())
     ['a.csv', 'b.csv']
     """
+    shown = Path(path)
+
+    def fill(fresh: Path) -> None:
+        for name, write in tables.items():
+            _replace(fresh / name, write, shown / name, binary)
+
+    fill_folder(path, fill, tables)
+
+
+def fill_folder(path: str | os.PathLike[str], fill: Callable[[Path], object], names: Collection[str],
+                ) -> None:
+    """Make the folder `path` through `fill(fresh)`, all or nothing: `fill` writes into a
+    fresh hidden folder beside `path`, which then takes its place. A folder already there is
+    replaced whole (never merged with), and only when it holds nothing but entries `names`
+    (an earlier output); on any error or interruption it stays as it was, and the fresh
+    folder is removed.
+
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "tables"
+    >>> fill_folder(out, lambda fresh: (fresh / "a.txt").write_text("done"), ["a.txt"])
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt']
+    """
     folder = Path(path)
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir():
             raise OutputError(folder, "is a file; this output is a folder of tables: give a "
                               "folder name")
-        others = sorted(p.name for p in folder.iterdir() if p.name not in tables)
+        others = sorted(p.name for p in folder.iterdir() if p.name not in names)
         if others:
             raise OutputError(folder, f"holds other files ({', '.join(others[:3])}"
                               f"{', ...' if len(others) > 3 else ''}); give a new or empty folder")
@@ -165,9 +187,8 @@ def write_folder(path: str | os.PathLike[str], tables: Mapping[str, Writer], bin
     except OSError as error:
         raise OutputError(folder, error) from None
     try:
-        os.chmod(fresh, 0o777 & ~_umask())
-        for name, write in tables.items():
-            _replace(fresh / name, write, folder / name, binary)
+        os.chmod(fresh, 0o777 & ~_umask())  # a temporary folder is private; the output is not
+        fill(fresh)
         _swap_in(fresh, folder)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)

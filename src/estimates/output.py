@@ -18,14 +18,11 @@ import json
 import math
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from functools import partial
 from itertools import repeat
 from json.encoder import encode_basestring
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -35,10 +32,8 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from estimates.destination import write_file
-from estimates.errors import UsageError
 
 __all__ = [
-    "atomic_folder",
     "atomic_write",
     "csv_text",
     "format_number",
@@ -68,38 +63,6 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], object
     'done\\n'
     """
     write_file(path, write)
-
-
-def atomic_folder(path: str | os.PathLike[str], write: Callable[[Path], object]) -> None:
-    """Write a folder of files through `write(folder)`: all of them, or (on any error) none.
-
-    The files are written into a hidden folder beside the target, which then takes the
-    target's place; a folder already there is replaced whole (never merged with), so a
-    reader never sees old and new tables side by side.
-
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
-    >>> atomic_folder(target, lambda folder: (folder / "a.txt").write_text("done"))
-    >>> sorted(p.name for p in target.iterdir())
-    ['a.txt']
-    """
-    target = Path(path)
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} is a file; a folder of tables cannot replace it")
-    temporary = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o777 & ~_umask())  # a temporary folder is private; the output is not
-        if target.exists():
-            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old"))
-            os.replace(target, old / target.name)
-            os.replace(temporary, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
 
 
 def result_tables(result: Any) -> dict[str, pd.DataFrame]:
@@ -143,12 +106,6 @@ def parquet_table(frame: pd.DataFrame) -> pa.Table:
                 [cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for cell in text],
                 pa.string())
     return pa.table(columns) if columns else pa.table({})
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _all_text(cells: NDArray[np.object_]) -> bool:
