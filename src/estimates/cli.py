@@ -134,8 +134,8 @@ def _read_inputs(args: argparse.Namespace) -> tuple[Any, Any]:
         relations = read_relations(args.relations) if getattr(args, "relations", None) else None
     for warning in caught:
         print(f"estimates: warning: {warning.message}", file=sys.stderr)
-    for warning in _unclaimed_names(relations or (), _named_quantities(claims), args.relations):
-        print(f"estimates: warning: {warning}", file=sys.stderr)
+    for unclaimed in _unclaimed_names(relations or (), _named_quantities(claims), args.relations):
+        print(f"estimates: warning: {unclaimed}", file=sys.stderr)
     return claims, relations
 
 
@@ -203,7 +203,9 @@ def _reconcile_command(args: argparse.Namespace) -> int:
         return _reconcile_on_dask(args)
     progress = _Progress(args.file)
     claims, relations = _read_inputs(args)
-    progress.say(f"reconciling {len(claims):,} claims")
+    from estimates.output import plural
+
+    progress.say(f"reconciling {plural(len(claims), 'claim')}")
     result = reconcile(claims, relations, window=args.window, at=args.at, revisions=args.revisions)
     try:
         report.write(result, args.format, args.output)
@@ -271,6 +273,7 @@ def _reconcile_on_dask(args: argparse.Namespace) -> int:
 
 def _validate_command(args: argparse.Namespace) -> int:
     from estimates.errors import ClaimsError, DimensionError
+    from estimates.output import plural
     from estimates.quantities import settle_quantities
 
     try:
@@ -278,10 +281,9 @@ def _validate_command(args: argparse.Namespace) -> int:
         settle_quantities(claims, relations)  # units across relations, as reconcile settles them
     except (ClaimsError, DimensionError) as error:
         print(str(error).split("\n", 1)[-1], file=sys.stderr)
-        count = len(error.problems)  # type: ignore[arg-type]
-        print(f"{args.file}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        print(f"{args.file}: {plural(len(error.problems), 'problem')}", file=sys.stderr)  # type: ignore[arg-type]
         return BAD_INPUT
-    print(f"{args.file}: {len(claims):,} claims, no problems")
+    print(f"{args.file}: {plural(len(claims), 'claim')}, no problems")
     return 0
 
 
@@ -301,7 +303,7 @@ def _extract_command(args: argparse.Namespace) -> int:
     from estimates.extract import draft_table, read_article, rejected_table, settle_drafts
     from estimates.extract.source import load_articles
     from estimates.lexicon import Lexicon
-    from estimates.output import atomic_write, csv_text
+    from estimates.output import atomic_write, csv_text, plural
 
     refuse_inputs([name for name in (args.output, args.rejected) if name], [*args.files, args.lexicon])
     if args.output and args.rejected and Path(args.output).resolve() == Path(args.rejected).resolve():
@@ -340,9 +342,9 @@ def _extract_command(args: argparse.Namespace) -> int:
     if not len(draft):
         print("estimates: warning: no claim was drafted; the draft holds its header only, which "
               "`estimates validate` reports as a file with no claims", file=sys.stderr)
-    print(f"estimates: {len(draft):,} claims drafted, {len(left_out):,} number mentions left out "
-          f"({'listed in ' + args.rejected if args.rejected else 'list them with --rejected FILE'}), "
-          f"from {len(args.files):,} article{'s' if len(args.files) != 1 else ''}", file=sys.stderr)
+    where = f"listed in {args.rejected}" if args.rejected else "list them with --rejected FILE"
+    print(f"estimates: {plural(len(draft), 'claim')} drafted, {plural(len(left_out), 'number mention')} "
+          f"left out ({where}), from {plural(len(args.files), 'article')}", file=sys.stderr)
     return 0
 
 

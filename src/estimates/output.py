@@ -43,6 +43,7 @@ __all__ = [
     "json_tables",
     "markdown_table",
     "parquet_table",
+    "plural",
     "result_tables",
     "rounding_of",
     "spreadsheet_safe",
@@ -204,6 +205,15 @@ FIGURES = 6
 #: (``1499.999999999999``), not information
 _NOISE = Decimal("1e-9")
 _EXACT = Context(prec=2000)  # room for any float's digits (not the thread's context)
+
+
+def plural(count: int, noun: str) -> str:
+    """`count` `noun`s, written for reading: "1 claim", "2 claims", "1,354 days".
+
+    >>> plural(1, "claim"), plural(1354, "day")
+    ('1 claim', '1,354 days')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def format_number(value: float | None, rounding: str = "nearest") -> str:

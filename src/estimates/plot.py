@@ -52,7 +52,7 @@ from estimates.destination import write_file
 from estimates.errors import EstimatesError, UsageError
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
-from estimates.output import format_number
+from estimates.output import format_number, plural
 from estimates.timeline import format_period, read_instants, read_periods
 
 __all__ = ["KINDS", "forest", "plot_file", "save", "timeline"]
@@ -172,7 +172,7 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
         days = (table["period_end"] - table["period_start"]).to_numpy(np.float64)[rate]
         total = IntervalArray(low[rate], high[rate]) * IntervalArray(days, days)
         low[rate], high[rate], best[rate] = total.low, total.high, best[rate] * days
-        table.loc[rate, "written"] = [f"{w} × {d:.0f} days" for w, d in
+        table.loc[rate, "written"] = [f"{w} × {plural(round(d), 'day')}" for w, d in
                                       zip(table.loc[rate, "written"], days, strict=True)]
     table["low"], table["high"], table["best"] = low, high, best
     rows = table.loc[keep].copy()
@@ -384,7 +384,8 @@ def _forest_groups(rows: pd.DataFrame, ranges: pd.DataFrame) -> list[dict[str, A
     for index, row in rows.iterrows():
         if row["periodic"]:
             key: tuple[Any, ...] = ("period", int(row["period_start"]), int(row["period_end"]))
-            title = f"increase over {row['when']} ({int(row['period_end'] - row['period_start'])} days)"
+            days = plural(int(row["period_end"] - row["period_start"]), "day")
+            title = f"increase over {row['when']} ({days})"
             group = groups.setdefault(key, {"title": title, "sort": (key[2], key[1]), "rows": [],
                                             "band": None})
         else:
@@ -838,7 +839,8 @@ def _changes(ax: Axes, result: Any, quantity: str, drawn: set[str]) -> list[str]
                                      arrowstyle="-|>", mutation_scale=12, color=BEST, lw=1.3,
                                      linestyle=(0, (4, 2)), gid="change", zorder=4))
         drawn.add("change")
-        lines.append(f"Change from {change.from_as_of} to {change.to_as_of} ({change.days} days): "
+        days = plural(int(change.days), "day")
+        lines.append(f"Change from {change.from_as_of} to {change.to_as_of} ({days}): "
                      f"{_signed(change.rate_low)} to {_signed(change.rate_high)} {change.unit}")
     return lines
 
