@@ -230,22 +230,22 @@ def _explain(t: Table, m: Findings, reason: NDArray[np.int64], member: NDArray[n
     separator[last] = " and "
     listing = np.add.reduceat(separator + texts, first)
     quantity = t.names_at(member[first])
-    relations_code = REASON_CODES.index(Reason.RELATIONS)
+    # how each conflict's arithmetic is written (`Reason.working`)
+    working_of = np.array([r.working for r in REASON_CODES], dtype=object)[reason]
     within = np.where(~t.is_value[member[first]], "over the same period",
                       np.where(t.cumulative[member[first]], "at the same time",
                                f"within {t.window} days")).astype(object)
-    relations = np.array(["; ".join(t.relation_text(r, code == relations_code)
-                                    for r in numbers) if numbers else ""
-                          for code, numbers in zip(reason.tolist(), rules, strict=True)],
+    relations = np.array(["; ".join(t.relation_text(r, how == "") for r in numbers) if numbers else ""
+                          for how, numbers in zip(working_of.tolist(), rules, strict=True)],
                          dtype=object)
     with_rules = np.where(relations != "", " with " + relations, "").astype(object)
     # the arithmetic: each claim's interval (of its quantity where relations link several)
-    linked = np.repeat(reason == REASON_CODES.index(Reason.RELATION), np.diff(bounds))
+    linked = np.repeat(working_of == "named", np.diff(bounds))
     plain, named = _workings(t, rows)
     separator[:] = "; "
     separator[first] = ": "
     working = np.add.reduceat(separator + np.where(linked, named[codes], plain[codes]), first)
-    for i in np.flatnonzero(reason == REASON_CODES.index(Reason.RELATION)).tolist():
+    for i in np.flatnonzero(working_of == "named").tolist():
         chain = _through_order(t, member[bounds[i]:bounds[i + 1]], rules[i])
         if chain:
             working[i] = chain
@@ -262,21 +262,21 @@ def _explain(t: Table, m: Findings, reason: NDArray[np.int64], member: NDArray[n
         fields = {"claims": listing[which], "first": texts[first[which]],
                   "last": texts[last[which]], "quantity": quantity[which],
                   "when": within[which],
-                  "relations": (relations if rule is Reason.RELATIONS else with_rules)[which]}
+                  "relations": (relations if rule.working == "" else with_rules)[which]}
         out[which] = fill(rule.sentence, fields)
-        if rule is Reason.RELATIONS:
+        if rule.working == "":
             continue
         out[which] = out[which] + working[which]
         short = which & known
         if rule.shortfall and short.any():
             out[short] = out[short] + fill(rule.shortfall, {"gap": gaps[short]})
     if m.tied:
-        pairs = np.array([t for t in m.tied if len(t) == 2], dtype=np.int64).reshape(-1, 2)
+        pairs = np.array([tie for tie in m.tied if len(tie) == 2], dtype=np.int64).reshape(-1, 2)
         two = np.flatnonzero(np.diff(bounds) == 2)
         low, high = member[bounds[two]], member[bounds[two] + 1]
         key = np.minimum(low, high) * t.n + np.maximum(low, high)
         undecided = two[np.isin(key, pairs[:, 0] * t.n + pairs[:, 1])]
-        larger = [t for t in m.tied if len(t) != 2]
+        larger = [tie for tie in m.tied if len(tie) != 2]
         if larger:
             many = np.flatnonzero(np.diff(bounds) > 2)
             undecided = np.r_[undecided, [i for i in many.tolist() if tuple(sorted(
