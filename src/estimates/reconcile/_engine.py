@@ -87,7 +87,6 @@ def _run(frame: pd.DataFrame, rules: Sequence[Relation], window: int, at: NDArra
     """The stages in order; each outcome is dropped (``del``) after its last reader."""
     sources = read_sources(frame)
     t = read_table(frame, rules, window, at, revising)
-    del frame
     groups = find_groups(t, unclaimed)
     t = close(t, groups)
     t = supersede(t, sources, groups)
@@ -103,7 +102,7 @@ def _run(frame: pd.DataFrame, rules: Sequence[Relation], window: int, at: NDArra
     ranges = range_table(t, sources, quantities, join_parts(parts, lp_first), linked_sources)
     del sources, linked_sources
     changes = find_changes(t.window, quantities, ranges)
-    frame = ranges.frame
+    table = ranges.frame
     del ranges  # its quantity numbers and days, before the claims table, the output's largest
     contradictions, claims = contradictions_and_claims(t, findings)
-    return Reconciliation(frame, contradictions, claims, changes=changes, revisions=revision_table(t))
+    return Reconciliation(table, contradictions, claims, changes=changes, revisions=revision_table(t))
