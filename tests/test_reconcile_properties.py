@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimates import read_claims, reconcile
-from estimates.reconcile._engine import _id_lists, _lexsort, _ranks
+from estimates.reconcile.columns import _id_lists
+from estimates.reconcile.sorting import _lexsort, _ranks
 from strategies_claims import claim_rows, claims_around_truth, count_claims, history_claims
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

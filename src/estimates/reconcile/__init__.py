@@ -8,6 +8,9 @@ dynamic programme), ties are disputed rather than broken; increases, rates and r
 are resolved greedily with linear programmes; ranges are exact for linear constraints and
 reported at every time a claim names (and at the dates asked for with ``at=``).
 
+The engine is a pipeline of stages, each a function from frozen inputs to a frozen outcome
+(`_engine` calls them in order; ``docs/design.md`` lists what each takes and gives).
+
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"id": ["a", "b", "c"], "quantity": ["x"] * 3,
 ...                       "low": ["10", "12", "50"], "high": ["20", "30", "60"],

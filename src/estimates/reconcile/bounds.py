@@ -90,3 +90,11 @@ def whole(low: NDArray[np.float64], high: NDArray[np.float64], mask: NDArray[np.
     [[2.0, 1.5], [3.0, 3.5]]
     """
     return np.where(mask, np.ceil(low), low), np.where(mask, np.floor(high), high)
+
+
+def _middle(low: NDArray[np.float64], high: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The middle of each interval when finite, else its finite end (infinite when none)."""
+    out = low / 2
+    out += high / 2
+    np.copyto(out, np.where(np.isfinite(low), low, high), where=~(np.isfinite(low) & np.isfinite(high)))
+    return out

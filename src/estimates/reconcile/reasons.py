@@ -9,10 +9,14 @@ sentence, whose fields are filled per conflict:
 - ``{quantity}``: the quantity; ``{when}``: "within 7 days" or "at the same time";
 - ``{relations}``: the relations the conflict needs, with their lines.
 
-Then comes the arithmetic that fails: ``": "`` and each claim's interval in its unit, as
-`interval_words` writes it ("712,610 is exactly 712,610 person"; a rate times its
-period's days is the increase it claims), and the reason's `shortfall` with ``{gap}``,
-how far apart they are (left out when the gap is unknown).
+Then comes the arithmetic that fails, as the reason's `working` says: ``"intervals"`` (the
+default), ``": "`` and each claim's interval in its unit, as `interval_words` writes it
+("712,610 is exactly 712,610 person"; a rate times its period's days is the increase it
+claims); ``"named"``, the same with each claim's quantity named (claims on several
+quantities), or for two claims joined only by relations ``x <= y`` what one needs of the
+other; ``""``, none (``{relations}`` then lists the relations with their lines). Last, the
+reason's `shortfall` with ``{gap}``, how far apart they are (left out when the gap is
+unknown).
 
 >>> Reason.DISJOINT.sentence
 '{claims} cannot both hold for {quantity} {when}'
@@ -44,12 +48,16 @@ class Reason(StrEnum):
     sentence: str
     #: how far apart the claims are, with ``{gap}`` (the conflict's gap and unit)
     shortfall: str
+    #: how the arithmetic is written: "intervals", "named" or "" (none; see the module)
+    working: str
 
-    def __new__(cls, code: str, sentence: str, shortfall: str = "") -> Reason:
+    def __new__(cls, code: str, sentence: str, shortfall: str = "",
+                working: str = "intervals") -> Reason:
         member = str.__new__(cls, code)
         member._value_ = code
         member.sentence = sentence
         member.shortfall = shortfall
+        member.working = working
         return member
 
     #: ranges on one quantity at one time do not meet
@@ -72,10 +80,10 @@ class Reason(StrEnum):
                           "; they miss by at least {gap}")
     #: claims on linked quantities break a relation or an expression claim
     RELATION = ("relation", "{claims} cannot all hold together{relations}",
-                "; through the relations they miss by at least {gap}")
+                "; through the relations they miss by at least {gap}", "named")
     #: the relations cannot all hold whatever the claims say
     RELATIONS = ("relations", "the relations {relations} cannot all hold together, whatever the "
-                              "claims say")
+                              "claims say", "", "")
 
     def __str__(self) -> str:
         return self.value

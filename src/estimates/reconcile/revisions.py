@@ -20,6 +20,7 @@ earlier points to the one with the least id.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["Revisions", "find_revisions"]
+from estimates.reconcile.bounds import _middle
+from estimates.reconcile.columns import _coded, _distinct, _interval_text, _strings, _text_at
+from estimates.reconcile.groups import Groups
+from estimates.reconcile.result import REVISION_COLUMNS
+from estimates.reconcile.sorting import _ranks
+from estimates.reconcile.table import Sources, Table
+from estimates.timeline import MISSING, format_period, format_span, read_instants
+
+__all__ = ["Revisions", "find_revisions", "revision_table", "supersede"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +111,57 @@ def find_revisions(keys: Sequence[NDArray[Any]], published: NDArray[np.int64],
     known = follower >= 0
     out[rows[known]] = rows[follower[known]]
     return Revisions(out)
+
+
+def supersede(t: Table, s: Sources, g: Groups) -> Table:
+    """`t` with the claims superseded by a later reading of their source (`find_revisions`)
+    marked, and no longer valid: they take no part."""
+    if not t.revising:
+        return t
+    frame = t.frame
+    codes, texts = _coded(frame["published"])
+    start, end, _ = read_instants(texts)
+    measure = t.is_value.astype(np.int8) + 2 * t.is_rate.astype(np.int8)
+    expression = np.zeros(t.n, dtype=np.int32)  # which expression, for expression claims
+    if t.expressions:
+        rows = np.fromiter(t.expressions, dtype=np.int64)
+        expression[rows] = 1 + pd.factorize(_text_at(frame["quantity"], rows))[0]
+    found = find_revisions(
+        (s.codes, g.q, expression, measure, t.start, t.end, t.pstart, t.pend),
+        codes, (start, end), t.valid & (start != MISSING)[codes],
+        lambda rows: _ranks(t.ids_at(rows)))
+    return dataclasses.replace(t, superseded_by=found.superseded_by, valid=t.valid & ~found.superseded)
+
+
+def revision_table(t: Table) -> pd.DataFrame:
+    """One row per superseded claim: what it was about, both readings and the change."""
+    earlier = np.flatnonzero(t.superseded_by >= 0)
+    if earlier.size == 0:
+        return pd.DataFrame(columns=list(REVISION_COLUMNS))
+    later = t.superseded_by[earlier]
+    frame = t.frame
+    low, high = frame["low"].to_numpy(np.float64), frame["high"].to_numpy(np.float64)
+    point = _middle(low, high)
+    given = frame["best"].to_numpy(np.float64)
+    point = np.where(np.isnan(given), point, given)
+    written = _text_at(frame["value"], np.r_[earlier, later])
+    bounds = np.r_[earlier, later]
+    blank = written == ""
+    written[blank] = [_interval_text(a, b) for a, b in zip(
+        low[bounds[blank]].tolist(), high[bounds[blank]].tolist(), strict=True)]
+    period = np.full(earlier.size, "", dtype=object)
+    over = np.flatnonzero(~t.is_value[earlier])
+    codes, periods = _distinct(format_period, t.pstart[earlier[over]], t.pend[earlier[over]])
+    period[over] = periods[codes]
+    codes, spans = _distinct(format_span, t.start[earlier], t.end[earlier])
+    return pd.DataFrame({
+        "quantity": _strings(_text_at(frame["quantity"], earlier)),
+        "as_of": _strings(spans[codes]), "period": _strings(period),
+        "source": _strings(_text_at(frame["source"], earlier)),
+        "earlier": _strings(t.ids_at(earlier)), "later": _strings(t.ids_at(later)),
+        "earlier_value": _strings(written[:earlier.size]),
+        "later_value": _strings(written[earlier.size:]),
+        "earlier_low": low[earlier], "earlier_high": high[earlier],
+        "later_low": low[later], "later_high": high[later],
+        "change": point[later] - point[earlier],
+        "unit": _strings(_text_at(frame["unit"], earlier))}, columns=list(REVISION_COLUMNS))
