@@ -132,6 +132,7 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
         if failing[end] > failing[start]:
             _resolve_group(c, w, b, infeasible=True)
+    _bulk_ties(c, w, built)
     blocked = _blocked(c, w)
     for b in built:
         _readmit(c, w, b, blocked)
@@ -371,6 +372,28 @@ def _resolve_group(c: _Context, w: _Work, b: _Group, infeasible: bool = False) -
         w.m.excluded[loser] = True
         active.remove(loser)
         w.undecided.setdefault(id(b), []).append((loser, conflict))
+
+
+def _bulk_ties(c: _Context, w: _Work, built: list[_Group]) -> None:
+    """The conflicts of two linked claims that the stages before found in bulk (they leave
+    ties in linked groups to this one) where both weigh the same: each is undecided, so
+    re-admission settles it as a tie when the excluded claim could take the kept one's place."""
+    if not w.m.pairs:
+        return
+    first = np.concatenate([p[1] for p in w.m.pairs])
+    second = np.concatenate([p[2] for p in w.m.pairs])
+    pick = np.flatnonzero(c.g.in_linked[first] & c.g.in_linked[second]
+                          & (c.g.group[first] == c.g.group[second])
+                          & (c.t.weight[first] == c.t.weight[second])
+                          & (w.m.excluded[first] != w.m.excluded[second])
+                          & ~w.m.disputed[first] & ~w.m.disputed[second])
+    if pick.size == 0:
+        return
+    by_group = {int(c.g.group[b.every[0]]): b for b in built if b.every.size}
+    for a, b in zip(first[pick].tolist(), second[pick].tolist(), strict=True):
+        group = by_group.get(int(c.g.group[a]))
+        if group is not None:
+            w.undecided.setdefault(id(group), []).append((a if w.m.excluded[a] else b, [a, b]))
 
 
 def _blocked(c: _Context, w: _Work, since: int = 0, out: dict[int, list[list[int]]] | None = None,

@@ -1,0 +1,39 @@
+"""Issue 15, "right answers": wrong answers a new analyst found in the reconciler, each an
+analyst's case (claims, relations, what a careful analyst concludes)."""
+
+import pandas as pd
+
+from estimates import reconcile
+
+
+def frame(*rows: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"id": f"c{i}", **row} for i, row in enumerate(rows)]).fillna("")
+
+
+def claims(*rows: tuple[str, ...], header: str) -> pd.DataFrame:
+    """Claims as rows of a CSV file with `header` (the ids in the first column)."""
+    names = header.split(",")
+    return pd.DataFrame([dict(zip(names, row, strict=True)) for row in rows])
+
+
+def statuses(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {str(k): str(v) for k, v in result.claims.set_index("id")["status"].items()}
+
+
+def why(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {str(k): str(v) for k, v in result.claims.set_index("id")["why"].items()}
+
+
+# ------------------------------------------------- 1. ties once relations are involved
+def test_equal_weights_stay_disputed_when_a_relation_links_the_quantity_issue_15() -> None:
+    # "1,000 in Russia" (A) against "at least 3,000" (B), equal weight, and 500 in Kursk,
+    # which is part of Russia: either reading fits Kursk, so the weights cannot decide
+    result = reconcile(claims(
+        ("a", "x.in_russia", "1000", "person", "2024-10-01", "A"),
+        ("b", "x.in_russia", "at least 3000", "person", "2024-10-01", "B"),
+        ("k", "x.kursk", "500", "person", "2024-10-01", "K"),
+        header="id,quantity,value,unit,as_of,claimant"), ["x.kursk <= x.in_russia"])
+    assert statuses(result) == {"a": "disputed", "b": "disputed", "k": "kept"}
+    assert result.contradictions["explanation"].str.contains("could not decide").all()
+    (russia,) = result.ranges[result.ranges["quantity"] == "x.in_russia"].itertuples()
+    assert russia.low <= 950 and russia.high == float("inf")  # covers both readings
