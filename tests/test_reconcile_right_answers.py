@@ -37,3 +37,46 @@ def test_equal_weights_stay_disputed_when_a_relation_links_the_quantity_issue_15
     assert result.contradictions["explanation"].str.contains("could not decide").all()
     (russia,) = result.ranges[result.ranges["quantity"] == "x.in_russia"].itertuples()
     assert russia.low <= 950 and russia.high == float("inf")  # covers both readings
+
+
+# ------------------------------------------------- 2. three-way ties
+def pairs_listed(result) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]
+    return {frozenset(ids) for ids in result.contradictions["claims"]}
+
+
+INCREASES = "id,quantity,value,unit,as_of,period,kind,claimant"
+
+
+def test_three_equal_increases_over_one_month_are_all_disputed_issue_15() -> None:
+    # 41,000, 60,000 and 4,500 losses in October from three equally trusted sources: any
+    # one could be right, no two can, so each is disputed and each pair is a contradiction
+    result = reconcile(claims(
+        ("a", "y", "41,000", "person", "2024-10-31", "2024-10", "cumulative", "A"),
+        ("b", "y", "60,000", "person", "2024-10-31", "2024-10", "cumulative", "B"),
+        ("c", "y", "4,500", "person", "2024-10-31", "2024-10", "cumulative", "C"),
+        header=INCREASES))
+    assert statuses(result) == {"a": "disputed", "b": "disputed", "c": "disputed"}
+    assert pairs_listed(result) == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
+    assert result.contradictions["explanation"].str.contains("could not decide").all()
+    assert all("tied with" in text for text in why(result).values())
+
+
+def test_three_equal_rates_over_one_month_are_all_disputed_issue_15() -> None:
+    result = reconcile(claims(
+        ("a", "r", "1,354 per day", "person/day", "2024-10-31", "2024-10", "cumulative", "A"),
+        ("b", "r", "2,000 per day", "person/day", "2024-10-31", "2024-10", "cumulative", "B"),
+        ("c", "r", "1,000 per week", "person/week", "2024-10-31", "2024-10", "cumulative", "C"),
+        header=INCREASES))
+    assert statuses(result) == {"a": "disputed", "b": "disputed", "c": "disputed"}
+    assert pairs_listed(result) == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
+    assert set(result.contradictions["reason"]) == {"rate_vs_totals"}
+
+
+def test_three_disjoint_levels_on_one_day_list_every_pair_issue_15() -> None:
+    result = reconcile(claims(
+        ("a", "x", "1000", "person", "2024-10-01", "A"),
+        ("b", "x", "2000", "person", "2024-10-01", "B"),
+        ("c", "x", "3000", "person", "2024-10-01", "C"),
+        header="id,quantity,value,unit,as_of,claimant"))
+    assert statuses(result) == {"a": "disputed", "b": "disputed", "c": "disputed"}
+    assert pairs_listed(result) == {frozenset("ab"), frozenset("ac"), frozenset("bc")}

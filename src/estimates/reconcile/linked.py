@@ -34,7 +34,7 @@ from estimates.expression import Linear, Ratio
 from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.reconcile.bounds import whole
-from estimates.reconcile.findings import Findings, Marks, by_weight, lightest, reason_of, settle_ties
+from estimates.reconcile.findings import Findings, Found, Marks, by_weight, lightest, reason_of, settle_ties
 from estimates.reconcile.groups import Groups
 from estimates.reconcile.sorting import _run_numbers, _runs
 from estimates.reconcile.table import Table
@@ -426,7 +426,18 @@ def _readmit(c: _Context, w: _Work, b: _Group, blocked: dict[int, list[list[int]
             w.m.excluded[k] = False
     undecided = w.undecided.pop(id(b), [])
     if undecided:
-        settle_ties(c.t, w.m, undecided, set(active), lambda kept: b.system.feasible(sorted(kept)))
+        settle_ties(c.t, w.m, undecided, set(active), lambda kept: b.system.feasible(sorted(kept)),
+                    lambda claims: _conflict_in(c, b, claims))
+
+
+def _conflict_in(c: _Context, b: _Group, claims: set[int]) -> Found | None:
+    """A minimal conflict among `claims` of group `b` (None when they hold)."""
+    active = sorted(claims)
+    conflict = b.system.minimal_conflict(active, by_weight(c.t, active))
+    if not conflict:
+        return None
+    return (reason_of(c.t, c.g, conflict), conflict, b.system.violation(conflict),
+            tuple(b.system.needed_rules(conflict)))
 
 
 def _report_group(c: _Context, w: _Work, b: _Group, low: NDArray[np.float64],

@@ -34,6 +34,7 @@ from estimates.reconcile.bounds import whole
 from estimates.reconcile.findings import (
     REASON_CODES,
     Findings,
+    Found,
     Marks,
     by_weight,
     lightest,
@@ -389,24 +390,31 @@ def _break_cycles(t: Table, g: Groups, nd: Nodes, m: Marks, block: int, u: NDArr
     def cycle_with(claims: set[int]) -> NDArray[np.int64]:
         return negative_cycle(n, u, v, w, fixed | np.isin(tag, list(claims)))
 
-    live = {int(x) for x in tag if x >= 0 and not m.excluded[x]}
-    undecided: list[tuple[int, list[int]]] = []
-    while (cycle := cycle_with(live)).size:
+    def conflict_in(claims: set[int]) -> Found | None:
+        """A minimal conflict among `claims` (None when they hold)."""
+        cycle = cycle_with(claims)
+        if not cycle.size:
+            return None
         conflict = sorted({int(x) for x in tag[cycle] if x >= 0}, key=lambda k: -t.weight[k])
         for k in list(conflict):
             if cycle_with(set(conflict) - {k}).size:
                 conflict = [c for c in conflict if c != k]
-        gap = -sum(w[cycle].tolist())
-        loser = lightest(t, conflict)
-        live.discard(loser)
-        m.excluded[loser] = True
         ids = dict(zip(conflict, t.ids_at(conflict).tolist(), strict=True))
         rows = sorted(conflict, key=lambda k: (t.start[k], t.end[k], ids[k]))
+        return reason_of(t, g, rows), rows, float(-sum(w[cycle].tolist())), ()
+
+    live = {int(x) for x in tag if x >= 0 and not m.excluded[x]}
+    undecided: list[tuple[int, list[int]]] = []
+    while (found := conflict_in(live)) is not None:
+        rows = found[1]
+        loser = lightest(t, rows)
+        live.discard(loser)
+        m.excluded[loser] = True
         undecided.append((loser, rows))
-        m.found.append((reason_of(t, g, rows), rows, float(gap), ()))
+        m.found.append(found)
     # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
     for k in by_weight(t, sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
         if not m.disputed[k] and not cycle_with(live | {k}).size:
             live.add(k)
             m.excluded[k] = False
-    settle_ties(t, m, undecided, live, lambda kept: not cycle_with(kept).size)
+    settle_ties(t, m, undecided, live, lambda kept: not cycle_with(kept).size, conflict_in)
