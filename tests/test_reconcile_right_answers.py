@@ -80,3 +80,29 @@ def test_three_disjoint_levels_on_one_day_list_every_pair_issue_15() -> None:
         header="id,quantity,value,unit,as_of,claimant"))
     assert statuses(result) == {"a": "disputed", "b": "disputed", "c": "disputed"}
     assert pairs_listed(result) == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
+
+
+# ------------------------------------------------- 3. ranges of disputed increases
+def test_two_equal_increases_give_a_total_covering_both_readings_issue_15() -> None:
+    # 41,000 or 60,000 losses in October, equally trusted: by the end of October the running
+    # total is at least the smaller reading (nothing bounds it above)
+    result = reconcile(claims(
+        ("a", "y", "41,000", "person", "2024-10-31", "2024-10", "cumulative", "A"),
+        ("b", "y", "60,000", "person", "2024-10-31", "2024-10", "cumulative", "B"),
+        header=INCREASES))
+    assert statuses(result) == {"a": "disputed", "b": "disputed"}
+    (row,) = result.ranges.itertuples()
+    assert (row.as_of, row.low, row.high) == ("2024-10-31", 40_500, float("inf"))
+
+
+def test_a_total_after_two_equal_increases_covers_both_readings_issue_15() -> None:
+    # 100,000 (95,000 to 105,000 as written) by the end of September, then 41,000 or 60,000
+    # in October: the total at the end of October is 135,500 to 165,500, whichever holds
+    result = reconcile(claims(
+        ("s", "y", "100,000", "person", "2024-09-30", "", "cumulative", "S"),
+        ("a", "y", "41,000", "person", "2024-10-31", "2024-10", "cumulative", "A"),
+        ("b", "y", "60,000", "person", "2024-10-31", "2024-10", "cumulative", "B"),
+        header=INCREASES))
+    assert statuses(result) == {"s": "kept", "a": "disputed", "b": "disputed"}
+    october = result.ranges.set_index("as_of").loc["2024-10-31"]
+    assert (october["low"], october["high"]) == (135_500, 165_500)

@@ -253,7 +253,7 @@ def _total_ranges(g: Groups, totals: Totals, m: Findings) -> list[NDArray[Any]] 
     value_nodes = nd.value_node[live]
     report = np.zeros(nd.node_q.size, dtype=bool)
     report[value_nodes] = True
-    report[nd.period_nodes[1][~m.excluded[nd.cum_period]]] = True
+    report[nd.period_nodes[1][~m.excluded[nd.cum_period] | m.disputed[nd.cum_period]]] = True
     report &= ~linked_q
     nodes = np.flatnonzero(report)
     index = np.full(nd.node_q.size, -1, dtype=np.int64)

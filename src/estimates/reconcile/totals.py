@@ -349,7 +349,35 @@ def _totals_bounds(t: Table, g: Groups, nd: Nodes, m: Marks,
     tag = edges[4]
     live = (tag < 0) | ~m.excluded[np.maximum(tag, 0)]
     _bounds_of(nd, cyclic, tuple(a[live] for a in edges), node_low, node_high)
+    disputed = np.unique(tag[(tag >= 0) & m.disputed[np.maximum(tag, 0)]])
+    if disputed.size:
+        _cover_disputed(nd, edges, live, disputed, node_low, node_high)
     return node_low, node_high
+
+
+def _cover_disputed(nd: Nodes, edges: tuple[NDArray[Any], ...], live: NDArray[np.bool_],
+                    disputed: NDArray[np.int64], node_low: NDArray[np.float64],
+                    node_high: NDArray[np.float64]) -> None:
+    """Where increases or rates of a total are disputed, its nodes' bounds cover each tied
+    choice: the hull, over the disputed claims, of the bounds the kept claims give with
+    that one (`edges`: of the totals with cycles, in block order; `live`: the kept ones)."""
+    block, tag = edges[0], edges[4]
+    scratch_low, scratch_high = np.zeros_like(node_low), np.zeros_like(node_high)
+    hulls: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+    for k in disputed.tolist():
+        b = int(block[np.flatnonzero(tag == k)[0]])
+        lo, hi = np.searchsorted(block, [b, b + 1])
+        take = live[lo:hi] | (tag[lo:hi] == k)
+        _bounds_of(nd, np.array([b]), tuple(a[lo:hi][take] for a in edges),
+                   scratch_low, scratch_high)
+        first, last = nd.q_blocks[b], nd.q_blocks[b + 1]
+        low, high = scratch_low[first:last].copy(), scratch_high[first:last].copy()
+        if b in hulls:
+            low, high = np.minimum(hulls[b][0], low), np.maximum(hulls[b][1], high)
+        hulls[b] = (low, high)
+    for b, (low, high) in hulls.items():
+        node_low[nd.q_blocks[b]:nd.q_blocks[b + 1]] = low
+        node_high[nd.q_blocks[b]:nd.q_blocks[b + 1]] = high
 
 
 def _bounds_of(nd: Nodes, blocks: NDArray[np.int64], edges: tuple[NDArray[Any], ...],
