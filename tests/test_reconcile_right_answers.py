@@ -106,3 +106,17 @@ def test_a_total_after_two_equal_increases_covers_both_readings_issue_15() -> No
     assert statuses(result) == {"s": "kept", "a": "disputed", "b": "disputed"}
     october = result.ranges.set_index("as_of").loc["2024-10-31"]
     assert (october["low"], october["high"]) == (135_500, 165_500)
+
+
+# ------------------------------------------------- 4. a rate's revision keeps its time unit
+def test_a_revised_rate_is_listed_per_day_issue_15() -> None:
+    # the ministry's October average, 1,354 a day, revised a fortnight later to 1,500 a day
+    result = reconcile(claims(
+        ("m5", "russia.losses", "1,354 per day", "person/day", "2024-10-31", "2024-10",
+         "cumulative", "Ministry", "2024-11-05"),
+        ("m5r", "russia.losses", "1,500 per day", "person/day", "2024-10-31", "2024-10",
+         "cumulative", "Ministry", "2024-11-20"),
+        header=INCREASES + ",published"))
+    (revision,) = result.revisions.itertuples()
+    assert (revision.earlier, revision.later, revision.change) == ("m5", "m5r", 146)
+    assert revision.unit == "person / day"
