@@ -1,9 +1,11 @@
 """Issue 15, "right answers": wrong answers a new analyst found in the reconciler, each an
 analyst's case (claims, relations, what a careful analyst concludes)."""
 
+from pathlib import Path
+
 import pandas as pd
 
-from estimates import reconcile
+from estimates import read_claims, read_relations, reconcile
 
 
 def frame(*rows: dict[str, str]) -> pd.DataFrame:
@@ -120,3 +122,27 @@ def test_a_revised_rate_is_listed_per_day_issue_15() -> None:
     (revision,) = result.revisions.itertuples()
     assert (revision.earlier, revision.later, revision.change) == ("m5", "m5r", 146)
     assert revision.unit == "person / day"
+
+
+# ------------------------------------------------- 5. provenance of ranges from increases
+def test_a_total_bounded_by_an_increase_and_a_rate_names_them_issue_15() -> None:
+    # "41,980 in October" (an op-ed) and "1,354 a day" in October (the ministry): the total
+    # at the end of October is their range, and it says where it comes from
+    result = reconcile(claims(
+        ("m6", "russia.losses", "41,980", "person", "2024-10-31", "2024-10", "cumulative",
+         "Sakhuja"),
+        ("m5", "russia.losses", "1,354 per day", "person/day", "2024-10-31", "2024-10",
+         "cumulative", "Healey"),
+        header=INCREASES))
+    (row,) = result.ranges.itertuples()
+    assert list(row.claims) == ["m5", "m6"] and list(row.sources) == ["Healey", "Sakhuja"]
+    assert not row.derived
+    assert row.best == row.low  # the total's best is not an increase's middle
+
+
+def test_seed_ranges_from_increases_list_their_claims_issue_15() -> None:
+    data = Path(__file__).resolve().parents[1] / "data"
+    result = reconcile(read_claims(data / "estimates.csv"), read_relations(data / "relations.txt"))
+    ranges = result.ranges
+    provenance = ranges["claims"].map(len) + ranges["derived_from"].map(len)
+    assert (provenance > 0).all(), ranges.loc[provenance == 0, ["quantity", "as_of"]]
