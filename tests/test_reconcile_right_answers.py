@@ -146,3 +146,13 @@ def test_seed_ranges_from_increases_list_their_claims_issue_15() -> None:
     ranges = result.ranges
     provenance = ranges["claims"].map(len) + ranges["derived_from"].map(len)
     assert (provenance > 0).all(), ranges.loc[provenance == 0, ["quantity", "as_of"]]
+
+
+def test_a_linked_total_bounded_by_an_increase_names_it_issue_15() -> None:
+    result = reconcile(claims(
+        ("m6", "x.losses", "41,980", "person", "2024-10-31", "2024-10", "cumulative", "S"),
+        ("k", "x.killed", "10,000", "person", "2024-10-31", "", "cumulative", "K"),
+        header=INCREASES), ["x.killed <= x.losses"])
+    losses = result.ranges.set_index("quantity").loc["x.losses"]
+    assert list(losses["claims"]) == ["m6"] and list(losses["sources"]) == ["S"]
+    assert losses["low"] == 41_975

@@ -463,6 +463,8 @@ def _report_variables(c: _Context, w: _Work, b: _Group, low: NDArray[np.float64]
     for k, name, time in zip(plain.tolist(), c.quantity[plain].tolist(),
                              c.time_of[plain].tolist(), strict=True):
         direct.setdefault(_slot(c, name, time), []).append(k)
+    for k in active[~c.t.is_value[active]].tolist():  # an increase or rate: at its period's end
+        direct.setdefault(next(iter(b.spoken_by[k])), []).append(k)
     lows, highs = low.tolist(), high.tolist()
     asked = set(c.t.at.tolist())
     spans: dict[int, tuple[int, int]] = {}  # each cluster's first and last day
