@@ -1,6 +1,7 @@
 """Issue 15, "right answers": wrong answers a new analyst found in the reconciler, each an
 analyst's case (claims, relations, what a careful analyst concludes)."""
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +157,40 @@ def test_a_linked_total_bounded_by_an_increase_names_it_issue_15() -> None:
     losses = result.ranges.set_index("quantity").loc["x.losses"]
     assert list(losses["claims"]) == ["m6"] and list(losses["sources"]) == ["S"]
     assert losses["low"] == 41_975
+
+
+# ------------------------------------------------- 6. open ends on ratios
+RATIOS = "id,quantity,value,unit,as_of,claimant"
+
+
+def test_more_than_half_and_less_than_half_of_one_ratio_contradict_issue_15() -> None:
+    # "more than half of them were killed" and "less than half": no count makes both true
+    # (0 of 0 is no share at all), so they contradict, with nothing else in the set
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no numpy warnings on the way
+        result = reconcile(claims(("a", "k / c", "more than half", "", "2025-03", "A"),
+                                  ("b", "k / c", "less than half", "", "2025-03", "B"),
+                                  header=RATIOS))
+    assert pairs_listed(result) == {frozenset("ab")}
+    assert statuses(result) == {"a": "disputed", "b": "disputed"}
+
+
+def test_a_count_beside_two_contradicting_ratios_stands_issue_15() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = reconcile(claims(("a", "k / c", "more than half", "", "2025-03", "A"),
+                                  ("b", "k / c", "less than half", "", "2025-03", "B"),
+                                  ("c1", "c", "100", "person", "2025-03", "C"),
+                                  header=RATIOS))
+    assert pairs_listed(result) == {frozenset("ab")}  # minimal: c1 is no part of it
+    assert statuses(result) == {"a": "disputed", "b": "disputed", "c1": "kept"}
+    c = result.ranges.set_index("quantity").loc["c"]
+    assert (c["low"], c["high"]) == (95, 105)
+
+
+def test_more_than_half_of_a_hundred_is_at_least_48_issue_15() -> None:
+    result = reconcile(claims(("a", "k / c", "more than half", "", "2025-03", "A"),
+                              ("c1", "c", "100", "person", "2025-03", "C"), header=RATIOS))
+    assert result.contradictions.empty
+    k = result.ranges.set_index("quantity").loc["k"]
+    assert k["low"] == 48  # over half of at least 95: more than 47.5

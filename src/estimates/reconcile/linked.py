@@ -83,6 +83,9 @@ class _Context:
     time_index: dict[tuple[int, int, int], int]
     #: each value claim's time row (-1 for others)
     time_of: NDArray[np.int64]
+    #: whether each claim's low and high ends are excluded ("over", "fewer than")
+    low_open: NDArray[np.bool_]
+    high_open: NDArray[np.bool_]
     #: the names of the running totals
     cumulative_names: set[str]
     #: the increase over its period of each rate claim (rate times days)
@@ -132,6 +135,8 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
         if failing[end] > failing[start]:
             _resolve_group(c, w, b, infeasible=True)
+        elif b.system.has_strict:  # may hold only at an excluded end, which bounds miss
+            _resolve_group(c, w, b)
     _bulk_ties(c, w, built)
     blocked = _blocked(c, w)
     for b in built:
@@ -202,6 +207,7 @@ def _context(t: Table, g: Groups, rows: NDArray[np.int64]) -> _Context:
         cluster_of_time=time_cluster.tolist(),
         time_spans=list(zip(time_start.tolist(), time_end.tolist(), strict=True)),
         time_index=time_index, time_of=time_of,
+        low_open=t.frame["low_open"].to_numpy(bool), high_open=t.frame["high_open"].to_numpy(bool),
         cumulative_names={name for name, i in g.names.items() if g.kind_of_q[i] == "cumulative"},
         rate_totals=_rate_totals(t, g, rows),
         group_rows={int(g.group[order[a]]): order[a:b] for a, b in itertools.pairwise(starts)},
@@ -512,17 +518,23 @@ def _claim_rows(c: _Context, system: System, k: int, var: Any, group: int) -> se
                 numerator = _coefficients(expression.numerator, lambda n: var(n, time))
                 denominator = _coefficients(expression.denominator, lambda n: var(n, time))
                 shift = float(expression.numerator.constant)
-                for bound, lo, hi in ((low, 0.0, math.inf), (high, -math.inf, 0.0)):
+                # an excluded end holds with a margin; a ratio of 0 / 0 is no ratio, so
+                # "more than half" and "less than half" cannot both hold
+                for bound, lo, hi, strict in ((low, 0.0, math.inf, (bool(c.low_open[k]), False)),
+                                              (high, -math.inf, 0.0, (False, bool(c.high_open[k])))):
                     if math.isfinite(bound):
                         row = dict(numerator)
                         for i, coefficient in denominator.items():
                             row[i] = row.get(i, 0.0) - bound * coefficient
+                        row = {i: value for i, value in row.items() if value != 0.0}
                         constant = shift - bound * float(expression.denominator.constant)
-                        system.add(row, lo - constant, hi - constant, k)
+                        if row:
+                            system.add(row, lo - constant, hi - constant, k, strict=strict)
                 return spoken
             coefficients = _coefficients(expression, lambda n: var(n, time))
             constant = float(expression.constant)
-            system.add(coefficients, low - constant, high - constant, k)
+            system.add(coefficients, low - constant, high - constant, k,
+                       strict=(bool(c.low_open[k]), bool(c.high_open[k])))
             return spoken
         name = c.quantity[k]
         system.add({var(name, time): 1.0}, low, high, k)
