@@ -43,6 +43,7 @@ from estimates.sweep import anchor_clusters
 __all__ = ["Linked", "LinkedRange", "link_groups"]
 
 _BATCH = 16  # linked groups solved side by side in one programme (HiGHS's fixed cost is shared)
+_SWAPS_TOGETHER = 64  # fewer tie swaps than this are each tried by the solver (`_swaps_fail`)
 
 #: a range of a linked group: (quantity, first day, last day, low, high, the claims on the
 #: variable itself, derived: no claim is on the variable itself)
@@ -141,6 +142,7 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     blocked = _blocked(c, w)
     for b in built:
         _readmit(c, w, b, blocked)
+    _settle(c, w, built)
     changed = [i for i, b in enumerate(built) if _live(w, b) != live[i]]
     if changed:  # bounds again where the claims kept have changed
         again, _ = System.stack([built[i].system for i in changed])
@@ -270,6 +272,7 @@ def _group_ranges(c: _Context, w: _Work, b: _Group, bounds: tuple[NDArray[Any], 
         if id(b) in w.broken_groups:
             return np.full(b.system.n, np.nan), np.full(b.system.n, np.nan)
         _readmit(c, w, b, _blocked(c, w, since, blocked))
+        _settle(c, w, [b])
         return b.system.ranges(_live(w, b))
 
 
@@ -430,10 +433,57 @@ def _readmit(c: _Context, w: _Work, b: _Group, blocked: dict[int, list[list[int]
         if b.system.feasible([*active, k]):
             active.append(k)
             w.m.excluded[k] = False
-    undecided = w.undecided.pop(id(b), [])
-    if undecided:
-        settle_ties(c.t, w.m, undecided, set(active), lambda kept: b.system.feasible(sorted(kept)),
-                    lambda claims: _conflict_in(c, b, claims))
+
+
+def _settle(c: _Context, w: _Work, groups: list[_Group]) -> None:
+    """Settle the ties of `groups` after re-admission (`findings.settle_ties`). The first
+    swaps the ties ask about are tried for all groups at once first (`_swaps_fail`)."""
+    todo = [b for b in groups if w.undecided.get(id(b))]
+    if not todo:
+        return
+    known = _swaps_fail(c, w, todo)
+    for b in todo:
+        undecided = w.undecided.pop(id(b))
+
+        def holds(kept: set[int], b: _Group = b) -> bool:
+            verdict = known.get((id(b), frozenset(kept)))
+            return b.system.feasible(sorted(kept)) if verdict is None else verdict
+
+        def conflict_in(claims: set[int], b: _Group = b) -> Found | None:
+            return _conflict_in(c, b, claims)
+
+        settle_ties(c.t, w.m, undecided, set(_live(w, b)), holds, conflict_in)
+
+
+def _swaps_fail(c: _Context, w: _Work, groups: list[_Group]) -> dict[tuple[int, frozenset[int]], bool]:
+    """Which swaps cannot hold: a group's kept claims with an undecided claim in place of a
+    kept rival of its weight, where bound propagation over the groups side by side (a round
+    per swap of a group) proves some variable has no value. The rest, and groups with
+    excluded ends, are left to `System.feasible`."""
+    trials: list[list[tuple[_Group, frozenset[int]]]] = []
+    for b in groups:
+        if b.system.has_strict:
+            continue
+        live = set(_live(w, b))
+        swaps = {frozenset((live - {k}) | {loser}) for loser, conflict in w.undecided[id(b)]
+                 for k in conflict if k != loser and k in live
+                 and float(c.t.weight[k]) == float(c.t.weight[loser])}
+        for depth, kept in enumerate(sorted(swaps, key=sorted)):
+            if depth == len(trials):
+                trials.append([])
+            trials[depth].append((b, kept))
+    known: dict[tuple[int, frozenset[int]], bool] = {}
+    for round_ in trials:
+        if len(round_) < _SWAPS_TOGETHER:  # propagation costs about the same for a few
+            break
+        stacked, _ = System.stack([b.system for b, _ in round_])
+        low, high, _ = stacked.bounds([k for _, kept in round_ for k in kept], rays=False)
+        refuted = np.zeros(len(round_), dtype=bool)
+        refuted[stacked.block[low > high]] = True
+        for (b, kept), fails in zip(round_, refuted.tolist(), strict=True):
+            if fails:
+                known[id(b), kept] = False
+    return known
 
 
 def _conflict_in(c: _Context, b: _Group, claims: set[int]) -> Found | None:

@@ -360,24 +360,29 @@ def _cover_disputed(nd: Nodes, edges: tuple[NDArray[Any], ...], live: NDArray[np
                     node_high: NDArray[np.float64]) -> None:
     """Where increases or rates of a total are disputed, its nodes' bounds cover each tied
     choice: the hull, over the disputed claims, of the bounds the kept claims give with
-    that one (`edges`: of the totals with cycles, in block order; `live`: the kept ones)."""
+    that one (`edges`: of the totals with cycles, in block order; `live`: the kept ones).
+    A round per disputed claim of a total, each over all such totals at once."""
     block, tag = edges[0], edges[4]
-    scratch_low, scratch_high = np.zeros_like(node_low), np.zeros_like(node_high)
-    hulls: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
-    for k in disputed.tolist():
-        b = int(block[np.flatnonzero(tag == k)[0]])
-        lo, hi = np.searchsorted(block, [b, b + 1])
-        take = live[lo:hi] | (tag[lo:hi] == k)
-        _bounds_of(nd, np.array([b]), tuple(a[lo:hi][take] for a in edges),
-                   scratch_low, scratch_high)
-        first, last = nd.q_blocks[b], nd.q_blocks[b + 1]
-        low, high = scratch_low[first:last].copy(), scratch_high[first:last].copy()
-        if b in hulls:
-            low, high = np.minimum(hulls[b][0], low), np.maximum(hulls[b][1], high)
-        hulls[b] = (low, high)
-    for b, (low, high) in hulls.items():
-        node_low[nd.q_blocks[b]:nd.q_blocks[b + 1]] = low
-        node_high[nd.q_blocks[b]:nd.q_blocks[b + 1]] = high
+    owner = np.full(int(disputed.max()) + 1, -1, dtype=np.int64)
+    at = np.flatnonzero(np.isin(tag, disputed))
+    owner[tag[at]] = block[at]
+    claim_block = owner[disputed]
+    order = np.lexsort((disputed, claim_block))
+    claim_block, claims = claim_block[order], disputed[order]
+    depth = np.arange(claims.size) - np.searchsorted(claim_block, claim_block)
+    hull_low, hull_high = np.full(node_low.size, np.inf), np.full(node_high.size, -np.inf)
+    scratch_low, scratch_high = node_low.copy(), node_high.copy()
+    for d in range(int(depth.max()) + 1):
+        blocks, chosen = claim_block[depth == d], claims[depth == d]
+        pick = np.full(nd.q_blocks.size - 1, -2, dtype=np.int64)
+        pick[blocks] = chosen
+        take = np.isin(block, blocks) & (live | (tag == pick[block]))
+        _bounds_of(nd, blocks, tuple(a[take] for a in edges), scratch_low, scratch_high)
+        nodes = np.flatnonzero(np.isin(nd.block_of_node, blocks))
+        hull_low[nodes] = np.minimum(hull_low[nodes], scratch_low[nodes])
+        hull_high[nodes] = np.maximum(hull_high[nodes], scratch_high[nodes])
+    nodes = np.flatnonzero(np.isin(nd.block_of_node, np.unique(claim_block)))
+    node_low[nodes], node_high[nodes] = hull_low[nodes], hull_high[nodes]
 
 
 def _bounds_of(nd: Nodes, blocks: NDArray[np.int64], edges: tuple[NDArray[Any], ...],
