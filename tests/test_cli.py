@@ -102,13 +102,13 @@ def test_csv_output_writes_every_table(tmp_path: Path, capsys: pytest.CaptureFix
     assert sorted(p.name for p in out.iterdir()) == ["changes.csv", "claims.csv", "contradictions.csv",
                                                      "ranges.csv", "revisions.csv"]
     # lists of ids are joined with "; " (c1 and c2 disagree with equal weight: C1, both disputed; and the
-    # losses at the end of October are worked out from c3 and c4, which speak of the month)
+    # losses at the end of October are bounded by c3 and c4, which speak of the month, and name them)
     contradictions = pd.read_csv(out / "contradictions.csv", keep_default_na=False)
     assert contradictions["claims"].tolist() == ["c1; c2"]
     claims = pd.read_csv(out / "claims.csv", keep_default_na=False).set_index("id")
     assert claims["contradictions"].to_dict() == {"c1": "C1", "c2": "C1", "c3": "", "c4": ""}
     ranges = pd.read_csv(out / "ranges.csv", keep_default_na=False).set_index("quantity")
-    assert ranges["claims"].to_dict() == {"dprk.troops": "c1; c2", "russia.losses": ""}
+    assert ranges["claims"].to_dict() == {"dprk.troops": "c1; c2", "russia.losses": "c3; c4"}
 
 
 def test_output_naming_the_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

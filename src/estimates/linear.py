@@ -94,6 +94,8 @@ class System:
         self.block = np.zeros(n, dtype=np.int64)
         self._pending: list[tuple[tuple[int, ...], tuple[float, ...], float, float, int, int]] = []
         self._compiled: _Rows | None = None
+        #: the rows (in order of `add`) whose low or high end is excluded: (row, low, high)
+        self._strict: list[tuple[int, bool, bool]] = []
 
     @classmethod
     def stack(cls, systems: Sequence[System]) -> tuple[System, NDArray[np.int64]]:
@@ -113,12 +115,16 @@ class System:
         return stacked, offsets[:-1]
 
     def add(self, coefficients: dict[int, float], low: float, high: float, tag: int,
-            rule: int = -1) -> None:
+            rule: int = -1, strict: tuple[bool, bool] = (False, False)) -> None:
         """Add ``low <= sum(c * x[i]) <= high`` (infinite ends allowed) tagged `tag`.
 
         A row of a relation (``tag`` -1) may name its ``rule``, so `needed_rules` can tell
-        which relations a conflict needs.
+        which relations a conflict needs. `strict` excludes the low or the high end: the
+        system then holds only with a margin there (`feasible`).
         """
+        if (strict[0] and math.isfinite(low)) or (strict[1] and math.isfinite(high)):
+            self._strict.append((len(self._pending), strict[0] and math.isfinite(low),
+                                 strict[1] and math.isfinite(high)))
         self.add_row(tuple(coefficients), tuple(map(float, coefficients.values())), low, high,
                      tag, rule)
 
@@ -144,6 +150,11 @@ class System:
                 np.array(low, dtype=np.float64), np.array(high, dtype=np.float64),
                 np.array(tag, dtype=np.int64), np.array(rule, dtype=np.int64))
         return self._compiled
+
+    @property
+    def has_strict(self) -> bool:
+        """Whether some row excludes an end (`add`'s `strict`)."""
+        return bool(self._strict)
 
     def tags(self) -> list[int]:
         """The claim tags present, each once, in order of first appearance."""
@@ -175,7 +186,18 @@ class System:
                  ) -> bool:
         """True when some x satisfies the rows of the `active` tags and of the `rules` (all
         rules when None) and every untagged row."""
-        return self._model().run(np.zeros(self.n), self._on(active, rules)) == _OPTIMAL
+        on = self._on(active, rules)
+        if self._model().run(np.zeros(self.n), on) != _OPTIMAL:
+            return False
+        if not self._strict:
+            return True
+        row, low, high = (np.array(column) for column in zip(*self._strict, strict=True))
+        keep = on[row]
+        if not keep.any():
+            return True
+        strict_low, strict_high = np.zeros(on.size, dtype=bool), np.zeros(on.size, dtype=bool)
+        strict_low[row[keep]], strict_high[row[keep]] = low[keep], high[keep]
+        return _margin(self.n, self.compiled, on, strict_low, strict_high) > _WITNESS
 
     def _elastic(self, on: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Least stretching of the tagged rows in `on`: (stretch per row, row duals)."""
@@ -280,6 +302,64 @@ class System:
         tight_high = _tighten(model, box, -1.0, ~endless, self.block)
         tight_high[endless] = np.inf
         return tight_low, tight_high
+
+
+def _margin(n: int, rows: _Rows, on: NDArray[np.bool_], strict_low: NDArray[np.bool_],
+            strict_high: NDArray[np.bool_]) -> float:
+    """The greatest margin t (at most 1) by which the rows `on` can hold their strict ends
+    (`strict_low`, `strict_high`), each scaled by the row's largest coefficient: the rows hold
+    with those ends excluded when it is positive (a second programme, one column more).
+
+    >>> rows = _Rows(np.array([0, 1, 2]), np.array([0, 0]), np.array([1.0, 1.0]),
+    ...              np.array([1.0, -np.inf]), np.array([np.inf, 1.0]), np.array([0, 1]),
+    ...              np.array([-1, -1]))
+    >>> _margin(1, rows, np.array([True, True]), np.array([True, False]), np.array([False, False]))
+    0.0
+    >>> _margin(1, rows, np.array([True, False]), np.array([True, False]), np.array([False, False]))
+    1.0
+    """
+    lengths = np.diff(rows.indptr)
+    scale = np.zeros(lengths.size)
+    has = lengths > 0
+    scale[has] = np.maximum.reduceat(np.abs(rows.data), rows.indptr[:-1][has]) if rows.data.size else 0.0
+    copies = [(on, rows.low, rows.high, np.zeros(lengths.size)),
+              (on & strict_low, rows.low, np.full(lengths.size, np.inf), -scale),
+              (on & strict_high, np.full(lengths.size, -np.inf), rows.high, scale)]
+    starts, indices, values, lower, upper = [], [], [], [], []
+    at = 0
+    for which, lo, hi, t in copies:
+        part = rows.take(which)
+        extra = t[which] != 0
+        length = np.diff(part.indptr) + extra
+        row_of = np.repeat(np.arange(part.low.size), np.diff(part.indptr))
+        index = np.concatenate([part.indices, np.full(int(extra.sum()), n)])
+        value = np.concatenate([part.data, t[which][extra]])
+        order = np.argsort(np.concatenate([row_of, np.flatnonzero(extra)]), kind="stable")
+        starts.append(at + _starts(length)[:-1])
+        at += int(length.sum())
+        indices.append(index[order])
+        values.append(value[order])
+        lower.append(lo[which])
+        upper.append(hi[which])
+    lp = highspy.HighsLp()
+    lp.num_col_ = n + 1
+    lp.num_row_ = int(sum(part.size for part in lower))
+    lp.col_cost_ = np.r_[np.zeros(n), -1.0]
+    lp.col_lower_ = np.zeros(n + 1)
+    lp.col_upper_ = np.r_[np.full(n, np.inf), 1.0]
+    lp.row_lower_ = np.concatenate(lower)
+    lp.row_upper_ = np.concatenate(upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.asarray(np.r_[np.concatenate(starts), at], dtype=np.int32)
+    lp.a_matrix_.index_ = np.asarray(np.concatenate(indices), dtype=np.int32)
+    lp.a_matrix_.value_ = np.asarray(np.concatenate(values), dtype=np.float64)
+    highs = _quiet()
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != _OPTIMAL:
+        return 0.0
+    margin = float(highs.getSolution().col_value[n])
+    return margin if margin > 0 else 0.0
 
 
 def _plain_bounds(rows: _Rows) -> NDArray[np.bool_]:

@@ -17,6 +17,7 @@ numbers of the relations it needs). The `conflicts` stage turns them into the ta
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from estimates.reconcile.groups import Groups
 from estimates.reconcile.reasons import Reason
 from estimates.reconcile.table import Table
 
-__all__ = ["REASON_CODES", "Findings", "Marks", "by_weight", "lightest", "reason_of", "settle_ties"]
+__all__ = ["REASON_CODES", "Findings", "Found", "Marks", "by_weight", "lightest", "reason_of", "settle_ties"]
 
 #: the reasons in code order: ``pairs`` hold each conflict's reason as its place here
 REASON_CODES = list(Reason)
@@ -96,22 +97,55 @@ def lightest(t: Table, rows: list[int]) -> int:
 
 
 def settle_ties(t: Table, m: Marks, undecided: list[tuple[int, list[int]]], live: set[int],
-                holds: Callable[[set[int]], bool]) -> None:
+                holds: Callable[[set[int]], bool],
+                conflict_of: Callable[[set[int]], Found | None] | None = None) -> None:
     """Ties left by the greedy stages: a claim excluded from a conflict, and a claim of the
     same weight in that conflict that is kept where swapping the two still `holds` (the
     weights could not decide between them). Both are disputed and set aside, so the
-    range covers either choice; the conflict's sentence says so."""
+    range covers either choice; the conflict's sentence says so. A claim excluded only
+    in favour of claims of its weight that are now disputed, and that holds with the
+    claims kept, is disputed too (three readings of one thing, each alone a heaviest
+    choice). Then every pair of disputed claims that cannot hold together with the kept
+    claims and shares no conflict gets one (`conflict_of`: a minimal conflict of a set
+    that does not hold), so each such pair is covered by a listed contradiction."""
+    weight = t.weight
     for loser, conflict in undecided:
         if m.disputed[loser] or not m.excluded[loser]:
             continue
         rivals = [k for k in conflict if k != loser and k in live and not m.disputed[k]
-                  and float(t.weight[k]) == float(t.weight[loser])]
+                  and float(weight[k]) == float(weight[loser])]
         swapped = [k for k in rivals if holds((live - {k}) | {loser})]
         if swapped:
             m.disputed[[loser, *swapped]] = True
             m.excluded[swapped] = True
             live.difference_update(swapped)
             m.tied.add(tuple(sorted(conflict)))
+    changed = True
+    while changed:
+        changed = False
+        for loser, conflict in undecided:
+            if m.disputed[loser] or not m.excluded[loser]:
+                continue
+            others = [k for k in conflict if k != loser]
+            if others and all(m.disputed[k] and float(weight[k]) == float(weight[loser])
+                              for k in others) and holds(live | {loser}):
+                m.disputed[loser] = True
+                m.tied.add(tuple(sorted(conflict)))
+                changed = True
+    if conflict_of is None:
+        return
+    disputed = sorted({k for _, conflict in undecided for k in conflict if m.disputed[k]})
+    shared = {frozenset(pair) for _, conflict in undecided
+              for pair in itertools.combinations(conflict, 2)}
+    for x, y in itertools.combinations(disputed, 2):
+        if frozenset((x, y)) in shared or holds(live | {x, y}) \
+                or not (holds(live | {x}) and holds(live | {y})):
+            continue
+        found = conflict_of(live | {x, y})  # holding with either alone: it has both
+        if found is not None:
+            m.found.append(found)
+            m.tied.add(tuple(sorted(found[1])))
+            shared.update(frozenset(pair) for pair in itertools.combinations(found[1], 2))
 
 
 def reason_of(t: Table, g: Groups, conflict: list[int]) -> Reason:

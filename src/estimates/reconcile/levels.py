@@ -127,13 +127,33 @@ def _ties(t: Table, g: Groups, m: Marks, rows: NDArray[np.int64], slot: NDArray[
     out[sub[at]] = first
     disputed = holds_any & ~holds_all
     m.disputed[rows[sub[at[disputed]]]] = True
-    # each disputed claim outside the first choice against one of that choice it does not
-    # meet: the minimal conflicts the weights could not decide
+    # every two disputed claims of a slot that do not meet: the minimal conflicts the
+    # weights could not decide (in one dimension, a set that cannot hold has such a pair)
     mine = rows[sub[at]]
-    mate = partners(s, low, high, first, t.tie(mine))
-    outside = np.flatnonzero(disputed & ~first)
-    a, b = mine[outside], mine[mate[outside]]
-    gap = np.maximum(t.low[a] - t.high[b], t.low[b] - t.high[a])
+    lower, upper = _disjoint_pairs(s[disputed], low[disputed], high[disputed])
+    b, a = mine[disputed][lower], mine[disputed][upper]
+    gap = t.low[a] - t.high[b]
     m.pairs.append((np.full(a.size, REASON_CODES.index(Reason.DISJOINT)), b, a, gap))
     m.tied.update(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
     return out, (slots, tie_low, tie_high)
+
+
+def _disjoint_pairs(slot: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
+                    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Every two intervals of one slot that do not meet, as (lower, upper) positions: the
+    upper's low above the lower's high.
+
+    >>> _disjoint_pairs(np.array([0, 0, 0]), np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
+    (array([0, 0, 1]), array([1, 2, 2]))
+    """
+    values, rank = np.unique(np.r_[low, high], return_inverse=True)
+    span = values.size + 1
+    low_key, high_key = slot * span + rank[:low.size], slot * span + rank[low.size:]
+    order = np.argsort(low_key, kind="stable")
+    keys = low_key[order]
+    first = np.searchsorted(keys, high_key, side="right")
+    end = np.searchsorted(keys, (slot + 1) * span, side="left")
+    count = np.maximum(end - first, 0)
+    lower = np.repeat(np.arange(slot.size), count)
+    step = np.arange(lower.size) - np.repeat(np.cumsum(count) - count, count)
+    return lower, order[np.repeat(first, count) + step]

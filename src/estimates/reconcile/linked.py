@@ -34,7 +34,7 @@ from estimates.expression import Linear, Ratio
 from estimates.interval import IntervalArray
 from estimates.linear import System
 from estimates.reconcile.bounds import whole
-from estimates.reconcile.findings import Findings, Marks, by_weight, lightest, reason_of, settle_ties
+from estimates.reconcile.findings import Findings, Found, Marks, by_weight, lightest, reason_of, settle_ties
 from estimates.reconcile.groups import Groups
 from estimates.reconcile.sorting import _run_numbers, _runs
 from estimates.reconcile.table import Table
@@ -43,6 +43,7 @@ from estimates.sweep import anchor_clusters
 __all__ = ["Linked", "LinkedRange", "link_groups"]
 
 _BATCH = 16  # linked groups solved side by side in one programme (HiGHS's fixed cost is shared)
+_SWAPS_TOGETHER = 64  # fewer tie swaps than this are each tried by the solver (`_swaps_fail`)
 
 #: a range of a linked group: (quantity, first day, last day, low, high, the claims on the
 #: variable itself, derived: no claim is on the variable itself)
@@ -83,6 +84,9 @@ class _Context:
     time_index: dict[tuple[int, int, int], int]
     #: each value claim's time row (-1 for others)
     time_of: NDArray[np.int64]
+    #: whether each claim's low and high ends are excluded ("over", "fewer than")
+    low_open: NDArray[np.bool_]
+    high_open: NDArray[np.bool_]
     #: the names of the running totals
     cumulative_names: set[str]
     #: the increase over its period of each rate claim (rate times days)
@@ -132,9 +136,13 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     for b, start, end in zip(built, offsets.tolist(), ends, strict=True):
         if failing[end] > failing[start]:
             _resolve_group(c, w, b, infeasible=True)
+        elif b.system.has_strict:  # may hold only at an excluded end, which bounds miss
+            _resolve_group(c, w, b)
+    _bulk_ties(c, w, built)
     blocked = _blocked(c, w)
     for b in built:
         _readmit(c, w, b, blocked)
+    _settle(c, w, built)
     changed = [i for i, b in enumerate(built) if _live(w, b) != live[i]]
     if changed:  # bounds again where the claims kept have changed
         again, _ = System.stack([built[i].system for i in changed])
@@ -201,6 +209,7 @@ def _context(t: Table, g: Groups, rows: NDArray[np.int64]) -> _Context:
         cluster_of_time=time_cluster.tolist(),
         time_spans=list(zip(time_start.tolist(), time_end.tolist(), strict=True)),
         time_index=time_index, time_of=time_of,
+        low_open=t.frame["low_open"].to_numpy(bool), high_open=t.frame["high_open"].to_numpy(bool),
         cumulative_names={name for name, i in g.names.items() if g.kind_of_q[i] == "cumulative"},
         rate_totals=_rate_totals(t, g, rows),
         group_rows={int(g.group[order[a]]): order[a:b] for a, b in itertools.pairwise(starts)},
@@ -263,6 +272,7 @@ def _group_ranges(c: _Context, w: _Work, b: _Group, bounds: tuple[NDArray[Any], 
         if id(b) in w.broken_groups:
             return np.full(b.system.n, np.nan), np.full(b.system.n, np.nan)
         _readmit(c, w, b, _blocked(c, w, since, blocked))
+        _settle(c, w, [b])
         return b.system.ranges(_live(w, b))
 
 
@@ -373,6 +383,28 @@ def _resolve_group(c: _Context, w: _Work, b: _Group, infeasible: bool = False) -
         w.undecided.setdefault(id(b), []).append((loser, conflict))
 
 
+def _bulk_ties(c: _Context, w: _Work, built: list[_Group]) -> None:
+    """The conflicts of two linked claims that the stages before found in bulk (they leave
+    ties in linked groups to this one) where both weigh the same: each is undecided, so
+    re-admission settles it as a tie when the excluded claim could take the kept one's place."""
+    if not w.m.pairs:
+        return
+    first = np.concatenate([p[1] for p in w.m.pairs])
+    second = np.concatenate([p[2] for p in w.m.pairs])
+    pick = np.flatnonzero(c.g.in_linked[first] & c.g.in_linked[second]
+                          & (c.g.group[first] == c.g.group[second])
+                          & (c.t.weight[first] == c.t.weight[second])
+                          & (w.m.excluded[first] != w.m.excluded[second])
+                          & ~w.m.disputed[first] & ~w.m.disputed[second])
+    if pick.size == 0:
+        return
+    by_group = {int(c.g.group[b.every[0]]): b for b in built if b.every.size}
+    for a, b in zip(first[pick].tolist(), second[pick].tolist(), strict=True):
+        group = by_group.get(int(c.g.group[a]))
+        if group is not None:
+            w.undecided.setdefault(id(group), []).append((a if w.m.excluded[a] else b, [a, b]))
+
+
 def _blocked(c: _Context, w: _Work, since: int = 0, out: dict[int, list[list[int]]] | None = None,
              ) -> dict[int, list[list[int]]]:
     """For each claim of a linked group, the other members of the conflicts it is in: the
@@ -401,9 +433,67 @@ def _readmit(c: _Context, w: _Work, b: _Group, blocked: dict[int, list[list[int]
         if b.system.feasible([*active, k]):
             active.append(k)
             w.m.excluded[k] = False
-    undecided = w.undecided.pop(id(b), [])
-    if undecided:
-        settle_ties(c.t, w.m, undecided, set(active), lambda kept: b.system.feasible(sorted(kept)))
+
+
+def _settle(c: _Context, w: _Work, groups: list[_Group]) -> None:
+    """Settle the ties of `groups` after re-admission (`findings.settle_ties`). The first
+    swaps the ties ask about are tried for all groups at once first (`_swaps_fail`)."""
+    todo = [b for b in groups if w.undecided.get(id(b))]
+    if not todo:
+        return
+    known = _swaps_fail(c, w, todo)
+    for b in todo:
+        undecided = w.undecided.pop(id(b))
+
+        def holds(kept: set[int], b: _Group = b) -> bool:
+            verdict = known.get((id(b), frozenset(kept)))
+            return b.system.feasible(sorted(kept)) if verdict is None else verdict
+
+        def conflict_in(claims: set[int], b: _Group = b) -> Found | None:
+            return _conflict_in(c, b, claims)
+
+        settle_ties(c.t, w.m, undecided, set(_live(w, b)), holds, conflict_in)
+
+
+def _swaps_fail(c: _Context, w: _Work, groups: list[_Group]) -> dict[tuple[int, frozenset[int]], bool]:
+    """Which swaps cannot hold: a group's kept claims with an undecided claim in place of a
+    kept rival of its weight, where bound propagation over the groups side by side (a round
+    per swap of a group) proves some variable has no value. The rest, and groups with
+    excluded ends, are left to `System.feasible`."""
+    trials: list[list[tuple[_Group, frozenset[int]]]] = []
+    for b in groups:
+        if b.system.has_strict:
+            continue
+        live = set(_live(w, b))
+        swaps = {frozenset((live - {k}) | {loser}) for loser, conflict in w.undecided[id(b)]
+                 for k in conflict if k != loser and k in live
+                 and float(c.t.weight[k]) == float(c.t.weight[loser])}
+        for depth, kept in enumerate(sorted(swaps, key=sorted)):
+            if depth == len(trials):
+                trials.append([])
+            trials[depth].append((b, kept))
+    known: dict[tuple[int, frozenset[int]], bool] = {}
+    for round_ in trials:
+        if len(round_) < _SWAPS_TOGETHER:  # propagation costs about the same for a few
+            break
+        stacked, _ = System.stack([b.system for b, _ in round_])
+        low, high, _ = stacked.bounds([k for _, kept in round_ for k in kept], rays=False)
+        refuted = np.zeros(len(round_), dtype=bool)
+        refuted[stacked.block[low > high]] = True
+        for (b, kept), fails in zip(round_, refuted.tolist(), strict=True):
+            if fails:
+                known[id(b), kept] = False
+    return known
+
+
+def _conflict_in(c: _Context, b: _Group, claims: set[int]) -> Found | None:
+    """A minimal conflict among `claims` of group `b` (None when they hold)."""
+    active = sorted(claims)
+    conflict = b.system.minimal_conflict(active, by_weight(c.t, active))
+    if not conflict:
+        return None
+    return (reason_of(c.t, c.g, conflict), conflict, b.system.violation(conflict),
+            tuple(b.system.needed_rules(conflict)))
 
 
 def _report_group(c: _Context, w: _Work, b: _Group, low: NDArray[np.float64],
@@ -429,6 +519,8 @@ def _report_variables(c: _Context, w: _Work, b: _Group, low: NDArray[np.float64]
     for k, name, time in zip(plain.tolist(), c.quantity[plain].tolist(),
                              c.time_of[plain].tolist(), strict=True):
         direct.setdefault(_slot(c, name, time), []).append(k)
+    for k in active[~c.t.is_value[active]].tolist():  # an increase or rate: at its period's end
+        direct.setdefault(next(iter(b.spoken_by[k])), []).append(k)
     lows, highs = low.tolist(), high.tolist()
     asked = set(c.t.at.tolist())
     spans: dict[int, tuple[int, int]] = {}  # each cluster's first and last day
@@ -476,17 +568,23 @@ def _claim_rows(c: _Context, system: System, k: int, var: Any, group: int) -> se
                 numerator = _coefficients(expression.numerator, lambda n: var(n, time))
                 denominator = _coefficients(expression.denominator, lambda n: var(n, time))
                 shift = float(expression.numerator.constant)
-                for bound, lo, hi in ((low, 0.0, math.inf), (high, -math.inf, 0.0)):
+                # an excluded end holds with a margin; a ratio of 0 / 0 is no ratio, so
+                # "more than half" and "less than half" cannot both hold
+                for bound, lo, hi, strict in ((low, 0.0, math.inf, (bool(c.low_open[k]), False)),
+                                              (high, -math.inf, 0.0, (False, bool(c.high_open[k])))):
                     if math.isfinite(bound):
                         row = dict(numerator)
                         for i, coefficient in denominator.items():
                             row[i] = row.get(i, 0.0) - bound * coefficient
+                        row = {i: value for i, value in row.items() if value != 0.0}
                         constant = shift - bound * float(expression.denominator.constant)
-                        system.add(row, lo - constant, hi - constant, k)
+                        if row:
+                            system.add(row, lo - constant, hi - constant, k, strict=strict)
                 return spoken
             coefficients = _coefficients(expression, lambda n: var(n, time))
             constant = float(expression.constant)
-            system.add(coefficients, low - constant, high - constant, k)
+            system.add(coefficients, low - constant, high - constant, k,
+                       strict=(bool(c.low_open[k]), bool(c.high_open[k])))
             return spoken
         name = c.quantity[k]
         system.add({var(name, time): 1.0}, low, high, k)

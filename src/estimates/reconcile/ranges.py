@@ -251,20 +251,25 @@ def _total_ranges(g: Groups, totals: Totals, m: Findings) -> list[NDArray[Any]] 
     linked_q = g.linked[g.component[nd.node_q]]
     live = ~m.excluded[nd.cum_value] | m.disputed[nd.cum_value]
     value_nodes = nd.value_node[live]
+    periodic = ~m.excluded[nd.cum_period] | m.disputed[nd.cum_period]
+    period_end = nd.period_nodes[1][periodic]
     report = np.zeros(nd.node_q.size, dtype=bool)
     report[value_nodes] = True
-    report[nd.period_nodes[1][~m.excluded[nd.cum_period]]] = True
+    report[period_end] = True
     report &= ~linked_q
     nodes = np.flatnonzero(report)
     index = np.full(nd.node_q.size, -1, dtype=np.int64)
     index[nodes] = np.arange(nodes.size)
-    has = np.zeros(nd.node_q.size, dtype=bool)
-    has[value_nodes] = True
     by_node = nd.value_by_node[live[nd.value_by_node]]  # so ranges come in order
     take = by_node[index[nd.value_node[by_node]] >= 0]
+    # the members: the values at the node, and the increases and rates that end there
+    rows = np.r_[nd.cum_value[take], nd.cum_period[periodic][index[period_end] >= 0]]
+    number = np.r_[index[nd.value_node[take]], index[period_end][index[period_end] >= 0]]
+    order = np.argsort(number, kind="stable")
+    has = np.zeros(nodes.size, dtype=bool)
+    has[number] = True
     return [nd.node_q[nodes], nd.node_start[nodes], nd.node_end[nodes],
-            totals.node_low[nodes], totals.node_high[nodes], ~has[nodes],
-            nd.cum_value[take], index[nd.value_node[take]]]
+            totals.node_low[nodes], totals.node_high[nodes], ~has, rows[order], number[order]]
 
 
 def _lp_ranges(lp: list[LinkedRange]) -> list[NDArray[Any]] | None:
@@ -319,7 +324,7 @@ def _best(t: Table, mrow: NDArray[np.int64], mrange: NDArray[np.int64], size: in
     given = t.frame["best"].to_numpy(np.float64)[mrow]
     np.copyto(p, given, where=~np.isnan(given))
     del given  # each array here is as long as all the ranges' claims: hold few at once
-    usable = np.isfinite(p)
+    usable = np.isfinite(p) & t.is_value[mrow]  # an increase's or rate's point is no total
     r, w = mrange, t.weight[mrow]
     if not usable.all():
         r, p, w = r[usable], p[usable], w[usable]

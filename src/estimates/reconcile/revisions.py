@@ -164,4 +164,5 @@ def revision_table(t: Table) -> pd.DataFrame:
         "earlier_low": low[earlier], "earlier_high": high[earlier],
         "later_low": low[later], "later_high": high[later],
         "change": point[later] - point[earlier],
-        "unit": _strings(_text_at(frame["unit"], earlier))}, columns=list(REVISION_COLUMNS))
+        "unit": _strings(np.where(t.is_rate[earlier], _text_at(frame["unit"], earlier) + " / day",
+                                  _text_at(frame["unit"], earlier)))}, columns=list(REVISION_COLUMNS))

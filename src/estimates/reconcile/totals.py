@@ -34,6 +34,7 @@ from estimates.reconcile.bounds import whole
 from estimates.reconcile.findings import (
     REASON_CODES,
     Findings,
+    Found,
     Marks,
     by_weight,
     lightest,
@@ -348,7 +349,40 @@ def _totals_bounds(t: Table, g: Groups, nd: Nodes, m: Marks,
     tag = edges[4]
     live = (tag < 0) | ~m.excluded[np.maximum(tag, 0)]
     _bounds_of(nd, cyclic, tuple(a[live] for a in edges), node_low, node_high)
+    disputed = np.unique(tag[(tag >= 0) & m.disputed[np.maximum(tag, 0)]])
+    if disputed.size:
+        _cover_disputed(nd, edges, live, disputed, node_low, node_high)
     return node_low, node_high
+
+
+def _cover_disputed(nd: Nodes, edges: tuple[NDArray[Any], ...], live: NDArray[np.bool_],
+                    disputed: NDArray[np.int64], node_low: NDArray[np.float64],
+                    node_high: NDArray[np.float64]) -> None:
+    """Where increases or rates of a total are disputed, its nodes' bounds cover each tied
+    choice: the hull, over the disputed claims, of the bounds the kept claims give with
+    that one (`edges`: of the totals with cycles, in block order; `live`: the kept ones).
+    A round per disputed claim of a total, each over all such totals at once."""
+    block, tag = edges[0], edges[4]
+    owner = np.full(int(disputed.max()) + 1, -1, dtype=np.int64)
+    at = np.flatnonzero(np.isin(tag, disputed))
+    owner[tag[at]] = block[at]
+    claim_block = owner[disputed]
+    order = np.lexsort((disputed, claim_block))
+    claim_block, claims = claim_block[order], disputed[order]
+    depth = np.arange(claims.size) - np.searchsorted(claim_block, claim_block)
+    hull_low, hull_high = np.full(node_low.size, np.inf), np.full(node_high.size, -np.inf)
+    scratch_low, scratch_high = node_low.copy(), node_high.copy()
+    for d in range(int(depth.max()) + 1):
+        blocks, chosen = claim_block[depth == d], claims[depth == d]
+        pick = np.full(nd.q_blocks.size - 1, -2, dtype=np.int64)
+        pick[blocks] = chosen
+        take = np.isin(block, blocks) & (live | (tag == pick[block]))
+        _bounds_of(nd, blocks, tuple(a[take] for a in edges), scratch_low, scratch_high)
+        nodes = np.flatnonzero(np.isin(nd.block_of_node, blocks))
+        hull_low[nodes] = np.minimum(hull_low[nodes], scratch_low[nodes])
+        hull_high[nodes] = np.maximum(hull_high[nodes], scratch_high[nodes])
+    nodes = np.flatnonzero(np.isin(nd.block_of_node, np.unique(claim_block)))
+    node_low[nodes], node_high[nodes] = hull_low[nodes], hull_high[nodes]
 
 
 def _bounds_of(nd: Nodes, blocks: NDArray[np.int64], edges: tuple[NDArray[Any], ...],
@@ -389,24 +423,31 @@ def _break_cycles(t: Table, g: Groups, nd: Nodes, m: Marks, block: int, u: NDArr
     def cycle_with(claims: set[int]) -> NDArray[np.int64]:
         return negative_cycle(n, u, v, w, fixed | np.isin(tag, list(claims)))
 
-    live = {int(x) for x in tag if x >= 0 and not m.excluded[x]}
-    undecided: list[tuple[int, list[int]]] = []
-    while (cycle := cycle_with(live)).size:
+    def conflict_in(claims: set[int]) -> Found | None:
+        """A minimal conflict among `claims` (None when they hold)."""
+        cycle = cycle_with(claims)
+        if not cycle.size:
+            return None
         conflict = sorted({int(x) for x in tag[cycle] if x >= 0}, key=lambda k: -t.weight[k])
         for k in list(conflict):
             if cycle_with(set(conflict) - {k}).size:
                 conflict = [c for c in conflict if c != k]
-        gap = -sum(w[cycle].tolist())
-        loser = lightest(t, conflict)
-        live.discard(loser)
-        m.excluded[loser] = True
         ids = dict(zip(conflict, t.ids_at(conflict).tolist(), strict=True))
         rows = sorted(conflict, key=lambda k: (t.start[k], t.end[k], ids[k]))
+        return reason_of(t, g, rows), rows, float(-sum(w[cycle].tolist())), ()
+
+    live = {int(x) for x in tag if x >= 0 and not m.excluded[x]}
+    undecided: list[tuple[int, list[int]]] = []
+    while (found := conflict_in(live)) is not None:
+        rows = found[1]
+        loser = lightest(t, rows)
+        live.discard(loser)
+        m.excluded[loser] = True
         undecided.append((loser, rows))
-        m.found.append((reason_of(t, g, rows), rows, float(gap), ()))
+        m.found.append(found)
     # greedy re-admission, heaviest first: a claim comes back when no cycle returns with it
     for k in by_weight(t, sorted({int(x) for x in tag if x >= 0} - live))[::-1]:
         if not m.disputed[k] and not cycle_with(live | {k}).size:
             live.add(k)
             m.excluded[k] = False
-    settle_ties(t, m, undecided, live, lambda kept: not cycle_with(kept).size)
+    settle_ties(t, m, undecided, live, lambda kept: not cycle_with(kept).size, conflict_in)
