@@ -68,7 +68,7 @@ def test_running_total_stage_adds_to_the_findings_before_it_without_changing_the
 def test_linked_stage_gives_the_ranges_of_the_group_and_keeps_earlier_findings_apart() -> None:
     table, _, groups = _input([_claim("k", "killed", "10", "20", "2024-10-31"),
                                _claim("w", "wounded", "5", "8", "2024-10-31"),
-                               _claim("c", "casualties", "100", "200", "2024-10-31", grade="C3")],
+                               _claim("c", "casualties", "100", "200", "2024-10-31", grade="D4")],
                               ["casualties = killed + wounded"])
     start = Findings.start(table.n, table.broken)
     linked = link_groups(table, groups, start)
