@@ -341,3 +341,23 @@ def test_a_misspelt_required_column_is_named_once_with_its_likely_spelling(
     assert code == 2
     assert problems == [f"{path}:1:quantity: is a required column and is missing "
                         "(the header has 'quantty': misspelt?)"]
+
+
+def test_validate_finds_every_row_that_reconcile_would_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"fewer than 0" persons and 0.5 to 0.7 persons hold no whole number: `validate` lists
+    both (it said "no problems"), and `reconcile` without --skip-invalid exits 2 listing them
+    and writes nothing (it went ahead with "2 invalid")."""
+    rows = ("id,quantity,value,unit,low,high,as_of\n"
+            "h,x.troops,fewer than 0,person,,,2024-10-01\n"
+            "i,x.troops,,person,0.5,0.7,2024-10-01\n"
+            "ok,x.troops,3,person,,,2024-10-02\n")
+    path = write(tmp_path, rows)
+    for command in (["validate"], ["reconcile", "--format", "json", "-o", str(tmp_path / "out.json")]):
+        code, _, err = run(capsys, *command, path)
+        assert code == 2
+        assert f"{path}:2:value: holds no whole number" in err
+        assert f"{path}:3:low: holds no whole number" in err
+    assert not (tmp_path / "out.json").exists()
+    assert run(capsys, "reconcile", path, "--skip-invalid")[0] == 0

@@ -206,3 +206,17 @@ def test_a_parquet_column_of_lists_is_an_input_error_naming_it(
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert f"{tmp_path / 'note.parquet'}:1:note: holds lists" in err and "list<" in err
+
+
+def test_a_claim_dated_by_its_publication_says_so_in_every_format(tmp_path: Path) -> None:
+    """No `as_of`, only `published`: the claim is dated 2024-11-20 and the output says the
+    date is the publication's, in the claims table and in the text the analyst reads."""
+    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x.t"] * 2, "value": ["3000", "3100"],
+                          "unit": ["person"] * 2, "as_of": ["", "2024-11-20"],
+                          "published": ["2024-11-20", "2024-11-21"]})
+    result = reconcile(frame)
+    assert result.claims["as_of_from_published"].tolist() == [True, False]
+    assert result.claims["as_of"].tolist() == ["2024-11-20", "2024-11-20"]
+    for fmt in ("table", "markdown"):
+        assert "Dated by their publication, having no as_of (1): a (2024-11-20)" in report.render(result, fmt)
+    assert json.loads(result.to_json())["claims"][0]["as_of_from_published"] is True

@@ -207,6 +207,13 @@ def _reconcile_command(args: argparse.Namespace) -> int:
 
     progress.say(f"reconciling {plural(len(claims), 'claim')}")
     result = reconcile(claims, relations, window=args.window, at=args.at, revisions=args.revisions)
+    if not args.skip_invalid:  # the reader's problems stopped it already; these are counts'
+        unwhole = claims[(result.claims["status"] == "invalid").to_numpy(bool)]
+        if len(unwhole):
+            from estimates.errors import ClaimsError
+            from estimates.reconcile.closing import problem_rows
+
+            raise ClaimsError(problem_rows(unwhole), str(args.file))
     try:
         report.write(result, args.format, args.output)
         sys.stdout.flush()
@@ -275,10 +282,14 @@ def _validate_command(args: argparse.Namespace) -> int:
     from estimates.errors import ClaimsError, DimensionError
     from estimates.output import plural
     from estimates.quantities import settle_quantities
+    from estimates.reconcile.closing import count_problems
 
     try:
         claims, relations = _read_inputs(args)
-        settle_quantities(claims, relations)  # units across relations, as reconcile settles them
+        settled = settle_quantities(claims, relations)  # units across relations, as reconcile does
+        unwhole = count_problems(settled.claims, relations or (), settled.unclaimed)
+        if len(unwhole):
+            raise ClaimsError(unwhole, str(args.file))
     except (ClaimsError, DimensionError) as error:
         print(str(error).split("\n", 1)[-1], file=sys.stderr)
         print(f"{args.file}: {plural(len(error.problems), 'problem')}", file=sys.stderr)  # type: ignore[arg-type]

@@ -133,6 +133,8 @@ def _render(result: Any, fmt: str) -> str:
         for name, table in _other_tables(result).items():
             parts += ["", f"## {name.capitalize()} ({len(table):,})", "", markdown_table(table)]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
+        note = _published_note(result.claims)
+        parts += [line + "." for line in note] + ([""] if note else [])
         parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
     parts = [f"Ranges ({len(ranges):,})", text_table(ranges), "",
@@ -149,8 +151,27 @@ def _render(result: Any, fmt: str) -> str:
         parts += ["  " + line for line in derived]
     for name, table in _other_tables(result).items():
         parts += ["", f"{name.capitalize()} ({len(table):,})", text_table(table)]
-    parts += ["", f"Claims: {summary}", ""]
+    parts += ["", f"Claims: {summary}", *_published_note(result.claims), ""]
     return "\n".join(parts)
+
+
+def _published_note(claims: pd.DataFrame, shown: int = 10) -> list[str]:
+    """The line that says which claims are dated by their publication (no ``as_of``), the
+    first few by id and date; none when every claim has its ``as_of``.
+
+    >>> _published_note(pd.DataFrame({"id": ["a", "b"], "as_of": ["2024-11-20", "2024-11-21"],
+    ...                               "as_of_from_published": [True, False]}))
+    ['Dated by their publication, having no as_of (1): a (2024-11-20)']
+    """
+    if "as_of_from_published" not in claims.columns:
+        return []
+    dated = claims[claims["as_of_from_published"].to_numpy(bool)]
+    if dated.empty:
+        return []
+    named = (dated["id"].astype(str) + " (" + dated["as_of"].astype(str) + ")").tolist()
+    more = f" and {len(named) - shown:,} more" if len(named) > shown else ""
+    return [f"Dated by their publication, having no as_of ({len(named):,}): "
+            f"{', '.join(named[:shown])}{more}"]
 
 
 def _not_kept(claims: pd.DataFrame) -> pd.DataFrame:

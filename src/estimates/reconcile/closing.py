@@ -18,15 +18,20 @@ coefficients). A claim of a count with no whole number in it is invalid.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
-from estimates.expression import Linear
+from estimates.expression import Linear, Relation
 from estimates.reconcile.bounds import closed_bounds
-from estimates.reconcile.groups import Groups
-from estimates.reconcile.table import Table
+from estimates.reconcile.groups import Groups, find_groups
+from estimates.reconcile.table import DEFAULT_WINDOW, Table, read_table
 
-__all__ = ["close"]
+__all__ = ["NO_WHOLE_NUMBER", "close", "count_problems", "problem_rows"]
+
+#: the problem of a count's claim with no whole number in it
+NO_WHOLE_NUMBER = "holds no whole number, and counts are whole"
 
 
 def close(t: Table, g: Groups) -> Table:
@@ -44,7 +49,30 @@ def close(t: Table, g: Groups) -> Table:
     problem, valid = t.problem, t.valid
     if empty.any():
         problem = frame["problem"].astype(object).copy()
-        problem[empty] = "holds no whole number, and counts are whole"
+        problem[empty] = NO_WHOLE_NUMBER
         valid = valid & ~empty
     return dataclasses.replace(t, low=closed.low, high=closed.high, problem=problem, valid=valid,
                                invalid=~valid)
+
+
+def count_problems(settled: pd.DataFrame, relations: Sequence[Relation],
+                   unclaimed: pd.DataFrame) -> pd.DataFrame:
+    """The valid claims that `close` makes invalid (a count with no whole number in it), as
+    problem rows (line, column, value, problem): what `estimates validate` reports beside the
+    reader's problems, so that it finds every row `reconcile` sets aside. `settled` and
+    `unclaimed` are `estimates.settle_quantities`' outcome.
+    """
+    t = read_table(settled.reset_index(drop=True), relations, DEFAULT_WINDOW,
+                   np.zeros(0, dtype=np.int64), False)
+    closed = close(t, find_groups(t, unclaimed))
+    return problem_rows(settled.iloc[np.flatnonzero(closed.invalid & t.valid)])
+
+
+def problem_rows(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims made invalid by closing, as problem rows naming the cell read: ``value``, or
+    ``low`` where the value is empty."""
+    value = claims["value"].astype(object).fillna("").astype(str)
+    column = np.where(value != "", "value", "low")
+    shown = value.where(value != "", claims["low"].astype(str) + " to " + claims["high"].astype(str))
+    return pd.DataFrame({"line": claims["line"].to_numpy(np.int64), "column": column,
+                         "value": shown.to_numpy(object), "problem": NO_WHOLE_NUMBER})

@@ -115,6 +115,7 @@ def contradictions_and_claims(t: Table, m: Findings) -> tuple[pd.DataFrame, pd.D
         pd.Index(np.asarray(distinct, dtype=object), dtype=object)))
     codes, texts = _coded(frame["as_of"])
     published, dates = _coded(frame["published"])
+    from_published = (texts == "")[codes] & (dates != "")[published]
     codes = np.where((texts == "")[codes], published + texts.size, codes)
     as_of = as_categorical(codes, np.r_[texts, dates])
     codes, texts = _coded(frame["period"])
@@ -126,6 +127,7 @@ def contradictions_and_claims(t: Table, m: Findings) -> tuple[pd.DataFrame, pd.D
         "id": frame["id"], "line": frame["line"], "quantity": frame["quantity"],
         "claimant": frame["claimant"],
         "as_of": as_of, "as_of_start": as_dates(t.start), "as_of_end": as_dates(t.end),
+        "as_of_from_published": from_published,
         "measure": frame["measure"], "period": period, "value": frame["value"],
         "low": frame["low"], "high": frame["high"], "low_open": frame["low_open"].to_numpy(bool),
         "high_open": frame["high_open"].to_numpy(bool), "best": frame["best"],

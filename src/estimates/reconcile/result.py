@@ -20,7 +20,7 @@ RANGE_COLUMNS = ("quantity", "as_of", "as_of_start", "as_of_end", "low", "high",
                  "kind", "claims", "sources", "derived", "derived_from", "relations")
 CONTRADICTION_COLUMNS = ("id", "reason", "quantity", "claims", "explanation", "gap", "unit")
 CLAIM_STATUS_COLUMNS = ("id", "line", "quantity", "claimant", "as_of", "as_of_start",
-                        "as_of_end", "measure", "period",
+                        "as_of_end", "as_of_from_published", "measure", "period",
                         "value", "low", "high", "low_open", "high_open", "best", "unit",
                         "weight", "source", "status", "superseded_by", "contradictions", "problem",
                         "why")
