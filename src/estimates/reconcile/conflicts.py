@@ -236,7 +236,7 @@ def _explain(t: Table, m: Findings, reason: NDArray[np.int64], member: NDArray[n
     working_of = np.array([r.working for r in REASON_CODES], dtype=object)[reason]
     within = np.where(~t.is_value[member[first]], "over the same period",
                       np.where(t.cumulative[member[first]], "at the same time",
-                               f"within {t.window} days")).astype(object)
+                               f"within {t.window} day{'' if t.window == 1 else 's'}")).astype(object)
     relations = np.array(["; ".join(t.relation_text(r, how == "") for r in numbers) if numbers else ""
                           for how, numbers in zip(working_of.tolist(), rules, strict=True)],
                          dtype=object)
@@ -327,7 +327,7 @@ def _workings(t: Table, rows: NDArray[np.int64]) -> tuple[NDArray[np.object_], N
     for i in np.flatnonzero(t.is_rate[rows]).tolist():  # few: a loop
         k = int(rows[i])
         days = float(t.pend[k] - t.pstart[k])
-        text[i] += (f"{unit[i]} / day, so over {number_words(days)} days "
+        text[i] += (f"{unit[i]} / day, so over {number_words(days)} day{'' if days == 1 else 's'} "
                     f"{interval_words(low[i] * days, high[i] * days)}")
     plain = text + unit
     named = plain + " of " + t.names_at(rows)
