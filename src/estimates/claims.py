@@ -55,7 +55,7 @@ from numpy.typing import NDArray
 from estimates.claimfiles import read_claim_files
 from estimates.confidence import admiralty_grade, confidence_weight, estimative_probability
 from estimates.csvfile import KEPT_TEXT
-from estimates.errors import ClaimsError, EstimatesError, ExpressionError
+from estimates.errors import ClaimsError, EstimatesError, ExpressionError, first_few
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
 from estimates.timeline import MISSING, date_texts, read_instants, read_periods
@@ -86,9 +86,7 @@ def _lines_text(lines: NDArray[np.int64], shown: int = 5) -> str:
     >>> _lines_text(np.array([3])), _lines_text(np.arange(3, 10))
     ('line 3', 'lines 3, 4, 5, 6, 7 and 2 more')
     """
-    more = f" and {lines.size - shown:,} more" if lines.size > shown else ""
-    first = ", ".join(str(n) for n in lines[:shown].tolist())
-    return f"line{'s' if lines.size > 1 else ''} {first}{more}"
+    return f"line{'s' if lines.size > 1 else ''} {first_few(lines.tolist(), shown)}"
 
 
 def _warn_invalid(lines: NDArray[np.int64], source: str) -> None:
@@ -575,8 +573,7 @@ def _warn_unknown_columns(unknown: list[str], source: str) -> None:
     """One warning for all the columns outside the schema, naming the first few."""
     if not unknown:
         return
-    more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
-    names = ", ".join(map(repr, unknown[:5])) + more
+    names = first_few([repr(name) for name in unknown])
     count = f"{len(unknown):,} unknown columns are" if len(unknown) > 1 else "unknown column is"
     warnings.warn(f"{source}:1: {count} ignored: {names}", UnknownColumnWarning, stacklevel=4)
 

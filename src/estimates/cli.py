@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from estimates import __version__
-from estimates.errors import EstimatesError, OutputError, UsageError
+from estimates.errors import EstimatesError, OutputError, UsageError, first_few
 
 __all__ = ["main"]
 
@@ -155,8 +155,7 @@ def _unclaimed_names(relations: Any, named: set[str], source: str, shown: int = 
         if len(missing) == 1:
             what, them = f"{missing[0]} has no claims", "it"
         else:
-            more = f" and {len(missing) - shown:,} more" if len(missing) > shown else ""
-            what = f"{len(missing):,} names have no claims ({', '.join(missing[:shown])}{more})"
+            what = f"{len(missing):,} names have no claims ({first_few(missing, shown)})"
             them = "them"
         warnings_.append(f"{source}:{relation.line}: {what}; the relation can only bound "
                          f"{them} through the others")

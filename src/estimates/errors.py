@@ -13,6 +13,8 @@ low 3.0 is above high 1.0: an interval needs low <= high (use Interval.empty() f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "ArticleError",
     "ClaimsError",
@@ -28,7 +30,18 @@ __all__ = [
     "UnitError",
     "UnitMismatchError",
     "UsageError",
+    "first_few",
 ]
+
+
+def first_few(items: Sequence[object], shown: int = 5) -> str:
+    """The first `shown` of `items`, then how many more, for a message that names a few.
+
+    >>> first_few(["a", "b"]), first_few(range(3, 10))
+    ('a, b', '3, 4, 5, 6, 7 and 2 more')
+    """
+    more = f" and {len(items) - shown:,} more" if len(items) > shown else ""
+    return ", ".join(str(item) for item in items[:shown]) + more
 
 
 class EstimatesError(Exception):

@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from estimates.destination import write_file, write_folder
-from estimates.errors import UsageError
+from estimates.errors import UsageError, first_few
 from estimates.output import (
     csv_text,
     joined_lists,
@@ -169,9 +169,7 @@ def _published_note(claims: pd.DataFrame, shown: int = 10) -> list[str]:
     if dated.empty:
         return []
     named = (dated["id"].astype(str) + " (" + dated["as_of"].astype(str) + ")").tolist()
-    more = f" and {len(named) - shown:,} more" if len(named) > shown else ""
-    return [f"Dated by their publication, having no as_of ({len(named):,}): "
-            f"{', '.join(named[:shown])}{more}"]
+    return [f"Dated by their publication, having no as_of ({len(named):,}): {first_few(named, shown)}"]
 
 
 def _not_kept(claims: pd.DataFrame) -> pd.DataFrame:
