@@ -410,6 +410,11 @@ def _add_input_options(command: argparse.ArgumentParser, relations: bool = True)
     command.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
 
 
+def _add_window(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--window", type=_days, default=7.0, metavar="DAYS",
+                         help="level claims this close in time are compared (default: 7)")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="estimates",
@@ -447,8 +452,7 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_options(reconcile)
-    reconcile.add_argument("--window", type=_days, default=7.0, metavar="DAYS",
-                           help="level claims this close in time are compared (default: 7)")
+    _add_window(reconcile)
     reconcile.add_argument("--at", type=_dates, default=None, metavar="DATE[,DATE...]",
                            help="also give ranges at these dates (YYYY-MM-DD)")
     reconcile.add_argument("--no-revisions", dest="revisions", action="store_false",
@@ -482,8 +486,7 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_options(report_page)
-    report_page.add_argument("--window", type=float, default=7.0, metavar="DAYS",
-                             help="level claims this close in time are compared (default: 7)")
+    _add_window(report_page)
     report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html")
     report_page.add_argument("--title", help="the page's title (default: names the file)")
     report_page.add_argument("--max-plots", type=int, default=60, metavar="N",
@@ -511,8 +514,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(plot)
     plot.add_argument("--quantity", required=True, help="the quantity to draw")
-    plot.add_argument("--kind", choices=["forest", "timeline"], default="forest")
-    plot.add_argument("--window", type=_days, default=7.0, metavar="DAYS")
+    plot.add_argument("--kind", choices=["forest", "timeline"], default="forest",
+                      help="forest (default): the claims side by side; timeline: over time")
+    _add_window(plot)
     plot.add_argument("-o", "--output", required=True, metavar="FIG.png")
     plot.set_defaults(run=_plot_command)
 
