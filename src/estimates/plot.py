@@ -193,9 +193,11 @@ def _claim_rows(result: Any, quantity: str, claims: pd.DataFrame | None, *,
     rows["point"] = rows["best"].where(np.isfinite(rows["best"]), middle)
     rows["tags"] = [tuple(t) if isinstance(t, (tuple, list)) else () for t in rows["contradictions"]]
     status = rows["status"]
-    rows["color"] = np.select([status == "excluded", status == "superseded", status == "disputed",
-                               rows["tags"].map(len) > 0],
-                              [EXCLUDED, SUPERSEDED, DISPUTED, CONTRADICTED], KEPT)
+    rows["look"] = np.select([status == "excluded", status == "superseded", status == "disputed",
+                              rows["tags"].map(len) > 0],
+                             ["excluded", "superseded", "disputed", "contradicted"], "kept")
+    rows["color"] = rows["look"].map({"kept": KEPT, "contradicted": CONTRADICTED, "excluded": EXCLUDED,
+                                      "superseded": SUPERSEDED, "disputed": DISPUTED})
     rows["periodic"] = periodic
     return rows.reset_index(drop=True)
 
@@ -349,15 +351,15 @@ def _claim_handles() -> list[tuple[str, Any]]:
     ]
 
 
-def _status_handles(drawn: set[str] | None = None) -> list[Any]:
-    """The forest's legend entries; only those in `drawn` when it is given."""
+def _status_handles(drawn: set[str]) -> list[Any]:
+    """The forest's legend entries for what is `drawn`."""
     every = [
         *_claim_handles(),
         ("point", Line2D([], [], color=INK, marker="D", ls="", markersize=4, label="claim's point")),
         ("unbounded", Line2D([], [], color=INK, marker=r"$\rightarrow$", ls="", markersize=9,
                              label="no bound: to the axis edge")),
     ]
-    return [handle for key, handle in every if drawn is None or key in drawn]
+    return [handle for key, handle in every if key in drawn]
 
 
 def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], color: str,
@@ -585,8 +587,7 @@ def forest(result: Any, quantity: str, *, claims: pd.DataFrame | None = None,
     for spine in ("top", "right", "left"):
         ax.spines[spine].set_visible(False)
     if own:
-        drawn = {{KEPT: "kept", CONTRADICTED: "contradicted", EXCLUDED: "excluded",
-                  SUPERSEDED: "superseded", DISPUTED: "disputed"}[c] for c in rows["color"]}
+        drawn = set(rows["look"])
         bands = [g["band"] for g in groups if g["band"] is not None]
         drawn |= {"range"} if bands else set()
         drawn |= {"best"} if any(math.isfinite(b[2]) for b in bands) else set()
@@ -754,7 +755,6 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
                                          np.r_[rows["high"], ranges["high"]])
     if log:
         ax.set_yscale("log")
-        drawn.add("log")
     ax.set_ylim(bottom, ceiling)
     if not log:
         _whole_ticks(ax.yaxis, np.r_[rows["low"], rows["high"], ranges["low"], ranges["high"]].astype(float))
@@ -768,9 +768,7 @@ def _panel(ax: Axes, rows: pd.DataFrame, ranges: pd.DataFrame, window: tuple[flo
         low = max(float(row.low), bottom)
         high = min(float(row.high), ceiling)
         unbounded = float(row.high) > ceiling
-        status = {"excluded": "excluded", "superseded": "superseded", "disputed": "disputed"}.get(
-            row.status, "contradicted" if row.tags else "kept")
-        drawn.add(status)
+        drawn.add(row.look)
         x0, x1 = max(float(row.x0), left), float(row.x1)
         if x1 - float(row.x0) <= 1.0 and not row.periodic:  # a day: a bar at its middle
             x = _day(float(row.x0) + 0.5)
