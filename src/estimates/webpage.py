@@ -28,11 +28,10 @@ import base64
 import hashlib
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from html import escape
-from typing import IO, Any
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -481,9 +480,4 @@ def write_html(result: Any, output: str | os.PathLike[str], claims: pd.DataFrame
     2
     """
     page = to_html(result, claims, **options)
-    atomic_write(output, partial(_write, [page]))
-
-
-def _write(parts: Iterable[str], handle: IO[str]) -> None:
-    for part in parts:
-        handle.write(part)
+    atomic_write(output, lambda handle: handle.write(page))
