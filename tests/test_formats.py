@@ -55,11 +55,6 @@ def test_cli_json_is_to_json_byte_for_byte(claims_file: Path, tmp_path: Path) ->
     assert json.loads(out.read_text())["changes"][0]["quantity"] == "dprk.troops"
 
 
-def test_to_dict_is_the_json_document(claims_file: Path) -> None:
-    result = reconcile(claims_file)
-    assert result.to_dict() == json.loads(result.to_json())
-
-
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_text_formats_show_changes_and_revisions_after_the_contradictions(
         claims_file: Path, fmt: str) -> None:

@@ -35,8 +35,6 @@ __all__ = ["main"]
 FOUND_CONTRADICTION = 1
 BAD_INPUT = 2
 INTERNAL_ERROR = 3
-#: the longest --window accepted, in days (a century, as `estimates.reconcile.MAX_WINDOW`)
-MAX_WINDOW = 36_525
 
 
 class _Formats(Sequence[str]):
@@ -380,7 +378,9 @@ class _Progress:
 
 
 def _days(text: str) -> float:
-    """A --window: a finite number of days from 0 to `MAX_WINDOW`."""
+    """A --window: a finite number of days from 0 to `estimates.reconcile.MAX_WINDOW`."""
+    from estimates.reconcile.table import MAX_WINDOW  # only commands that reconcile read it
+
     try:
         days = float(text)
     except ValueError:

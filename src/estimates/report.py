@@ -11,6 +11,7 @@ sections of their own (only when they have rows).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -210,7 +211,9 @@ def _csv(frame: pd.DataFrame) -> str:
 def outputs(fmt: str, output: str) -> list[Path]:
     """Every file that `write` makes for `fmt` and `output` (to check none is an input)."""
     if fmt in FOLDER_FORMATS:
-        return [Path(output) / f"{name}.{fmt}" for name in (*_MAIN_TABLES, "changes", "revisions")]
+        from estimates.reconcile.result import Reconciliation  # every table it holds
+
+        return [Path(output) / f"{table.name}.{fmt}" for table in dataclasses.fields(Reconciliation)]
     return [Path(output)]
 
 
