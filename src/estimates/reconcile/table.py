@@ -185,9 +185,15 @@ def read_table(frame: pd.DataFrame, relations: Sequence[Relation], window: int,
         start=t["as_of_start"].to_numpy(np.int64), end=t["as_of_end"].to_numpy(np.int64),
         pstart=t["period_start"].to_numpy(np.int64), pend=t["period_end"].to_numpy(np.int64),
         weight=t["weight"].to_numpy(np.float64), ids=_arrow_text(t["id"].array),
-        expressions={int(k): read_expression(t.at[k, "quantity"])
-                     for k in np.flatnonzero(expression & valid)},
+        expressions=_expressions(t["quantity"], np.flatnonzero(expression & valid)),
         superseded_by=np.full(n, -1, dtype=np.int64))
+
+
+def _expressions(quantity: pd.Series, rows: NDArray[np.int64]) -> dict[int, Any]:
+    """The expression of each expression claim in `rows`, each distinct text read once."""
+    texts = quantity.to_numpy(object)[rows]
+    read = {text: read_expression(text) for text in set(texts.tolist())}
+    return {int(k): read[text] for k, text in zip(rows.tolist(), texts.tolist(), strict=True)}
 
 
 def read_sources(frame: pd.DataFrame) -> Sources:
