@@ -126,14 +126,6 @@ def _new_noun(written: str, word: str, singular: str) -> tuple[str, str | None]:
         return "", str(error)
 
 
-def _product(factors: Iterable[Rational]) -> Rational:
-    """The exact product of multiplier factors (1 for none)."""
-    result: Rational = 1
-    for factor in factors:
-        result = result * factor
-    return result
-
-
 @lru_cache(maxsize=1)
 def _inflect() -> Any:
     """The inflect engine that puts nouns in the singular (loaded on first unknown noun)."""
@@ -560,7 +552,7 @@ class _Grammar:
                 value, end, fractional, ambiguous = value + part[0], part[1], True, False
             factors, end = self.multiplier_run(toks, end)
             if factors:
-                factor = _product(factors)
+                factor = math.prod(factors)
                 value, rounded = value * factor, rounded * factor
                 literal = literal * factor if literal != 1 else 1
                 part = self.fraction_after(toks, end) if not fractional else None
@@ -683,7 +675,7 @@ class _Grammar:
             more, end = self.multiplier_run(toks, end)
             if not more and factors and part is not None:  # "three million and a quarter"
                 value = total + (current or 0) + fraction * factors[-1]
-            scale = _product(more)
+            scale = math.prod(more)
             return _Num(value * scale, self.figures(value * scale), False, more, False,
                         index), end
         rounded = 10 ** _trailing_zeros(str(value))
@@ -713,7 +705,7 @@ class _Grammar:
         at = at + 1 if at < n and words[at] in self.one else at
         factors, after = self.multiplier_run(toks, at)
         if factors and (at > end or words[end] in self.multipliers):
-            count = value * _product(factors)
+            count = value * math.prod(factors)
             return _Num(count, self.figures(count), False, (), False, index), after
         return _Num(value, None, True, (), False, index), end
 
@@ -846,7 +838,7 @@ class _Grammar:
             at = index + 1 if index < len(words) and words[index] == "of" else index
             factors, end = self.multiplier_run(toks, at)
             if factors:  # "several hundred thousand", "tens of thousands"
-                factor = _product(factors)
+                factor = math.prod(factors)
                 low, high, index = low * factor, high * factor, end
             return ("vague", low, high, low_open, high_open), index
         first = self.value(text, toks, index)
@@ -902,9 +894,9 @@ class _Grammar:
         # "two hundred to three hundred thousand"
         shared = len(first.multiplier)
         if second.multiplier[:shared] == first.multiplier and len(second.multiplier) > shared:
-            rest = _product(second.multiplier[shared:])
-            mantissa = Fraction(second.value) / _product(second.multiplier)
-            if Fraction(low) / _product(first.multiplier) < mantissa:
+            rest = math.prod(second.multiplier[shared:])
+            mantissa = Fraction(second.value) / math.prod(second.multiplier)
+            if Fraction(low) / math.prod(first.multiplier) < mantissa:
                 low = low * rest
         if not first.ratio and second.percent:
             low = Fraction(low, 100)
