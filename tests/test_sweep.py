@@ -7,7 +7,7 @@ from estimates.sweep import heaviest_point, key_counts
 
 
 def test_heaviest_point_keeps_the_heaviest_overlapping_set() -> None:
-    kept, point = heaviest_point(np.array([0, 0, 0, 1]), np.array([1.0, 2.0, 10.0, 5.0]),
+    kept, point, _ = heaviest_point(np.array([0, 0, 0, 1]), np.array([1.0, 2.0, 10.0, 5.0]),
                                  np.array([3.0, 4.0, 11.0, 6.0]), np.array([1, 1, 3, 1]))
     assert kept.tolist() == [False, False, True, True] and point.tolist() == [10.0, 5.0]
 
@@ -18,7 +18,7 @@ def test_heaviest_point_is_the_least_point_of_greatest_covering_weight(
         claims: list[tuple[int, int, int, int]]) -> None:
     group, low, width, weight = (np.array(c) for c in zip(*claims, strict=True))
     high = low + width
-    kept, point = heaviest_point(group, low.astype(float), high.astype(float), weight)
+    kept, point, _ = heaviest_point(group, low.astype(float), high.astype(float), weight)
     for g in np.unique(group):
         mine = group == g
         cover = {x: weight[mine & (low <= x) & (x <= high)].sum() for x in low[mine].tolist()}

@@ -6,7 +6,7 @@ point of greatest covering weight. A sweep over each group's ends in order (a co
 kernel, one group after another) finds that point for every group; weights are integers so
 the sums are exact and the answer does not depend on the order of the claims.
 
->>> kept, point = heaviest_point(np.array([0, 0, 0]), np.array([1.0, 2.0, 10.0]),
+>>> kept, point, _ = heaviest_point(np.array([0, 0, 0]), np.array([1.0, 2.0, 10.0]),
 ...                              np.array([3.0, 4.0, 11.0]), np.array([1, 1, 1]))
 >>> kept.tolist(), point.tolist()
 ([True, True, False], [2.0])
@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from estimates._kernel import njit
 
-__all__ = ["anchor_clusters", "heaviest_point", "heaviest_point_ties", "key_counts", "partners",
+__all__ = ["anchor_clusters", "heaviest_point", "key_counts", "partners",
            "prefix_max_before", "tied_points"]
 
 
@@ -98,36 +98,25 @@ def tied_points(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArra
 
 
 def heaviest_point(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
-                   weight: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+                   weight: NDArray[np.int64],
+                   ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.bool_]]:
     """For groups 0..G-1 of closed intervals, keep those holding the heaviest point (the smallest).
 
-    Returns (kept mask per interval, point per group; NaN for a group with no interval).
+    Returns the kept mask per interval, the point per group (NaN for a group with no
+    interval), and per group whether another set of intervals is as heavy as the one kept (a
+    tie, whose choices `tied_points` lists).
+
+    >>> kept, point, tied = heaviest_point(np.array([0, 0]), np.array([1.0, 5.0]),
+    ...                                    np.array([2.0, 6.0]), np.array([1, 1]))
+    >>> kept.tolist(), tied.tolist()
+    ([True, False], [True])
     """
     size = int(group.max()) + 1 if group.size else 0
     # in group order already (as `reconcile` gives them): views, not copies
     order = slice(None) if np.all(group[1:] >= group[:-1]) else np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(size + 1))
-    point, _ = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
-                      np.asarray(weight[order], np.int64))
-    at = point[group]
-    return (low <= at) & (at <= high), point
-
-
-def heaviest_point_ties(group: NDArray[np.int64], low: NDArray[np.float64], high: NDArray[np.float64],
-                        weight: NDArray[np.int64],
-                        ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.bool_]]:
-    """`heaviest_point` for intervals sorted by group, and whether another set of intervals
-    is as heavy as the one kept (a tie, whose choices `tied_points` lists).
-
-    >>> kept, point, tied = heaviest_point_ties(np.array([0, 0]), np.array([1.0, 5.0]),
-    ...                                         np.array([2.0, 6.0]), np.array([1, 1]))
-    >>> kept.tolist(), tied.tolist()
-    ([True, False], [True])
-    """
-    size = int(group.max()) + 1 if group.size else 0
-    bounds = np.searchsorted(group, np.arange(size + 1))
-    point, tied = _sweep(bounds, np.asarray(low, np.float64), np.asarray(high, np.float64),
-                         np.asarray(weight, np.int64))
+    point, tied = _sweep(bounds, np.asarray(low[order], np.float64), np.asarray(high[order], np.float64),
+                         np.asarray(weight[order], np.int64))
     at = point[group]
     return (low <= at) & (at <= high), point, tied
 

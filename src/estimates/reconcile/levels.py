@@ -29,7 +29,7 @@ from estimates.reconcile.groups import Groups
 from estimates.reconcile.reasons import Reason
 from estimates.reconcile.sorting import _lexsort, _run_numbers
 from estimates.reconcile.table import Sources, Table
-from estimates.sweep import anchor_clusters, heaviest_point_ties, partners, tied_points
+from estimates.sweep import anchor_clusters, heaviest_point, partners, tied_points
 
 __all__ = ["Levels", "weigh_levels"]
 
@@ -66,7 +66,7 @@ def weigh_levels(t: Table, s: Sources, g: Groups, before: Findings) -> Levels:
                            np.full(rows.size, t.window, dtype=np.int64), ordered=True)
     weight = s.shares(t.weight, slot, rows)
     low, high = t.low[rows], t.high[rows]
-    kept, _, tied = heaviest_point_ties(slot, low, high, weight)
+    kept, _, tied = heaviest_point(slot, low, high, weight)
     if kept.all():
         return Levels(rows, slot, no_ties, m.close())
     # partners only where something was excluded (tie-break by id, so order does not matter)
