@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from estimates.errors import LexiconError, UnitError
-from estimates.units import countable, currency, parse_unit
+from estimates.units import countable, counts_things, currency, parse_unit
 
 __all__ = ["RULES", "Lexicon", "lexicon_markdown", "lexicon_reference", "phrase_words"]
 
@@ -43,9 +43,6 @@ RULES: Mapping[str, str] = MappingProxyType({
 
 _SECTIONS = ("numbers", "multipliers", "fractions", "hedges", "ranges", "vague", "units",
              "money", "rates", "fillers")
-#: pint's own dimensions: a unit in one of them measures, it does not count
-_MEASURES = frozenset({"[length]", "[mass]", "[time]", "[current]", "[temperature]",
-                       "[substance]", "[luminosity]", "[printing_unit]", "[information]"})
 _VULGAR = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 _HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _PHRASE_WORD = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
@@ -270,9 +267,7 @@ class _Checker:
                 parsed = countable(unit)
         except UnitError as error:
             raise self.fail(key, str(error)) from None
-        dimensions = dict(parsed.dimensionality)
-        if not time and (len(dimensions) != 1 or list(dimensions.values()) != [1]
-                         or next(iter(dimensions)) in _MEASURES):
+        if not time and not counts_things(parsed):
             raise self.fail(key, f"{unit!r} measures {parsed.dimensionality}: a noun's unit "
                                  "must be a count (a countable or a currency)")
         if time and parsed.dimensionality != parse_unit("day").dimensionality:

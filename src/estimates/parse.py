@@ -67,8 +67,8 @@ from numpy.typing import NDArray
 
 from estimates.errors import ParseError, UnitError
 from estimates.interval import Interval
-from estimates.lexicon import _MEASURES, Lexicon, phrase_words
-from estimates.units import countable, parse_unit, ureg
+from estimates.lexicon import Lexicon, phrase_words
+from estimates.units import countable, counts_things, parse_unit, ureg
 
 if TYPE_CHECKING:  # pandas loads with the first table read, not with `parse` (issue 16)
     import pandas as pd
@@ -107,9 +107,7 @@ def _pint_knows(name: str) -> bool:
 
 def _counts(name: str) -> bool:
     """Whether pint's unit `name` counts things (one dimension of ours, power one)."""
-    dimensions = dict(ureg.parse_units(name).dimensionality)
-    return len(dimensions) == 1 and list(dimensions.values()) == [1] \
-        and str(next(iter(dimensions))) not in _MEASURES
+    return counts_things(ureg.parse_units(name))
 
 
 @lru_cache(maxsize=4096)

@@ -7,7 +7,7 @@ kernel, one group after another) finds that point for every group; weights are i
 the sums are exact and the answer does not depend on the order of the claims.
 
 >>> kept, point, _ = heaviest_point(np.array([0, 0, 0]), np.array([1.0, 2.0, 10.0]),
-...                              np.array([3.0, 4.0, 11.0]), np.array([1, 1, 1]))
+...                                 np.array([3.0, 4.0, 11.0]), np.array([1, 1, 1]))
 >>> kept.tolist(), point.tolist()
 ([True, True, False], [2.0])
 """

@@ -24,8 +24,12 @@ import pint
 
 from estimates.errors import UnitError, UnitMismatchError
 
-__all__ = ["COUNTABLE_DEFINITIONS", "Unit", "conversion_factor", "countable", "currency", "is_currency",
-           "parse_unit", "ureg"]
+__all__ = ["COUNTABLE_DEFINITIONS", "Unit", "conversion_factor", "countable", "counts_things", "currency",
+           "is_currency", "parse_unit", "ureg"]
+
+#: pint's own dimensions: a unit in one of them measures, it does not count
+_MEASURED = frozenset({"[length]", "[mass]", "[time]", "[current]", "[temperature]",
+                       "[substance]", "[luminosity]", "[printing_unit]", "[information]"})
 
 #: Countables added to pint's default registry: one dimension each.
 COUNTABLE_DEFINITIONS = """
@@ -138,6 +142,18 @@ def currency(code: str) -> pint.Unit:
     if not _CURRENCY.fullmatch(code):
         raise UnitError(code, "is not a currency code such as USD")
     return _add(code, f"[currency_{code}]")
+
+
+def counts_things(unit: pint.Unit) -> bool:
+    """Whether `unit` counts things: one dimension of ours (a countable or a currency) to the
+    power one, not one of pint's measured dimensions.
+
+    >>> counts_things(parse_unit("person")), counts_things(parse_unit("km")), counts_things(currency("USD"))
+    (True, False, True)
+    """
+    dimensions = dict(unit.dimensionality)
+    return len(dimensions) == 1 and list(dimensions.values()) == [1] \
+        and str(next(iter(dimensions))) not in _MEASURED
 
 
 def is_currency(unit: pint.Unit) -> bool:

@@ -26,13 +26,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from estimates.errors import EstimatesError
-from estimates.units import parse_unit
+from estimates.units import counts_things, is_currency, parse_unit
 
 __all__ = ["ClosedBounds", "closed_bounds", "counted", "whole"]
 
-#: pint's dimensions that are measured, not counted
-_MEASURED = frozenset({"[length]", "[mass]", "[time]", "[current]", "[temperature]",
-                       "[substance]", "[luminosity]", "[printing_unit]", "[information]"})
 
 
 @cache
@@ -43,13 +40,10 @@ def counted(unit: str) -> bool:
     (True, True, False, False)
     """
     try:
-        dimensions = dict(parse_unit(unit).dimensionality)
+        parsed = parse_unit(unit)
     except EstimatesError:
         return False
-    if len(dimensions) != 1:
-        return False
-    ((name, power),) = dimensions.items()
-    return power == 1 and name not in _MEASURED and "currency" not in name
+    return counts_things(parsed) and not is_currency(parsed)
 
 
 @dataclass(frozen=True, slots=True)
