@@ -1387,8 +1387,8 @@ def parse_many(values: Iterable[object], *, lexicon: Lexicon | None = None,
     if pd.api.types.infer_dtype(texts, skipna=False) == "string":
         strings = np.arange(len(texts))
     else:
-        strings = np.flatnonzero([isinstance(value, str) for value in texts])
         texts = np.array([_as_text(value) for value in texts], dtype=object)
+        strings = np.flatnonzero(texts != None)  # noqa: E711  (numbers as their digits too)
     slow = np.ones(len(uniques), dtype=bool)
     if len(strings):
         done, found = _bulk(lexicon or Lexicon.default()).read(texts[strings], policy)
