@@ -215,3 +215,16 @@ def test_a_claim_dated_by_its_publication_says_so_in_every_format(tmp_path: Path
     for fmt in ("table", "markdown"):
         assert "Dated by their publication, having no as_of (1): a (2024-11-20)" in report.render(result, fmt)
     assert json.loads(result.to_json())["claims"][0]["as_of_from_published"] is True
+
+
+def test_files_with_different_columns_read_as_one_table(tmp_path: Path) -> None:
+    """One file names claimants, the next outlets: the table has both, empty where a file
+    lacks the column, and each claim's source is the one its own file gives."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "1.csv").write_text("id,quantity,value,as_of,claimant\na,x,5,2024-10-01,A\nb,y,6,2024-10-01,\n")
+    (folder / "2.csv").write_text("id,quantity,value,as_of,outlet\nc,x,7,2024-10-02,O\n")
+    table = read_claims(folder)
+    assert table["claimant"].astype(str).tolist() == ["A", "", ""]
+    assert table["outlet"].astype(str).tolist() == ["", "", "O"]
+    assert table["source"].astype(str).tolist() == ["A", "claim b", "O"]

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
+from pandas.api.types import union_categoricals
 
 from estimates.csvfile import _NEARLY_UNIQUE, _column, _fail, read_csv_file
 from estimates.errors import ClaimsError
@@ -168,13 +169,24 @@ def _united(frames: list[pd.DataFrame]) -> pd.DataFrame:
             raise ClaimsError(pd.DataFrame({"line": [1], "column": [""], "value": [""],
                                             "problem": ["names a column twice"]}), "<files>")
         names += [name for name in frame.columns if name not in names]
+    kept_text = pd.StringDtype("pyarrow", na_value=np.nan)
     columns = {}
     for name in names:
-        texts = [frame[name].astype(object) if name in frame else
-                 pd.Series("", index=frame.index, dtype=object) for frame in frames]
-        joined = pd.concat(texts, ignore_index=True)
-        if name.strip().lower() in _NEARLY_UNIQUE:
-            columns[name] = joined.astype(pd.StringDtype("pyarrow", na_value=np.nan))
-        else:
-            columns[name] = joined.astype("category")
+        if name.strip().lower() in _NEARLY_UNIQUE:  # Arrow-held text, joined as it is
+            columns[name] = pd.concat([frame[name].astype(kept_text) if name in frame else
+                                       pd.Series("", index=frame.index, dtype=kept_text)
+                                       for frame in frames], ignore_index=True)
+        else:  # Categoricals: their categories united, no Python string per cell
+            columns[name] = pd.Series(union_categoricals(
+                [_object_categories(frame[name]) if name in frame else
+                 pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), pd.Index([""], dtype=object))
+                 for frame in frames], ignore_order=True))
     return pd.DataFrame(columns)
+
+
+def _object_categories(column: pd.Series) -> pd.Categorical:
+    """A column of text as a Categorical whose categories are Python strings (as every file's
+    are, so that `union_categoricals` joins them)."""
+    categorical = pd.Categorical(column)
+    return pd.Categorical.from_codes(categorical.codes,
+                                     pd.Index(categorical.categories.astype(object), dtype=object))
