@@ -5,10 +5,11 @@
    ``gc.collect()``; the resident memory (RSS) left above the start is compared with plain
    pandas work of the same size (read the same CSV, sort it, drop it). "A second call"
    measures the same after one unmeasured call of that size (what stays for good, as a
-   service calls again and again); "of it glibc heap" is the part resident in glibc's main
-   heap (its ``[heap]`` mapping in /proc/self/smaps), free memory that glibc keeps because
-   chunks stand above it; the rest is mostly Arrow's default pool (mimalloc) and Python's
-   small-object arenas.
+   service calls again and again); "a second later" measures again 1.5 s after the call,
+   and a small call of the same kind (Arrow's pools give freed memory back at a later
+   allocation). "Of it glibc heap" is the part resident in glibc's main heap (its ``[heap]``
+   mapping in /proc/self/smaps); the rest is mostly free memory in Arrow's pools (which hold
+   no live bytes after the call: checked) and Python's small-object arenas.
 2. One blank line: `read_claims` on N rows, and on the same rows with one blank line in the
    middle (time and peak memory, each in a fresh process; medians of the runs).
 
@@ -46,6 +47,14 @@ def glibc_heap():  # resident memory of glibc's main heap (its [heap] mapping), 
         elif inside and line.startswith("Rss:"):
             resident += int(line.split()[1])
     return resident / 1024
+def arrow_pools():  # bytes the pools have handed out and not taken back (none at rest)
+    import pyarrow as pa
+    pools = [pa.default_memory_pool()]
+    try:
+        pools.append(pa.jemalloc_memory_pool())
+    except NotImplementedError:
+        pass
+    return sum(pool.bytes_allocated() for pool in pools)
 from estimates.claims import read_claims
 from estimates.reconcile import reconcile
 try:
@@ -70,7 +79,18 @@ else:
     held = rss()
     del frame
 gc.collect()
-print(held - start, rss() - start, peak(), glibc_heap() - start_heap)
+left = rss() - start
+if sys.argv[2].endswith("a second later"):  # the next, small, call of the same kind
+    import time
+    time.sleep(1.5)
+    if sys.argv[2].startswith("estimates"):
+        read_claims(sys.argv[3])
+    else:
+        pd.read_csv(sys.argv[3], dtype=object)
+    gc.collect()
+    left = rss() - start
+assert arrow_pools() == 0  # nothing stays referenced
+print(held - start, left, peak(), glibc_heap() - start_heap)
 """
 READ = RSS + """
 import sys, time
@@ -109,8 +129,10 @@ def main() -> None:
         print(f"{'memory, MB (median of runs)':<34} {'held':>8} {'left after gc':>14} {'peak':>8} "
               f"{'of it glibc heap':>17}")
         labels = {"estimates": "read_claims + reconcile",
+                  "estimates, a second later": "the same, a second later",
                   "estimates, second call": "the same, a second call",
-                  "pandas": "pandas read_csv + sort"}
+                  "pandas": "pandas read_csv + sort",
+                  "pandas, a second later": "pandas, a second later"}
         for who, label in labels.items():
             runs = [_run(GIVEN_BACK, str(claims), who, str(small)) for _ in range(args.runs)]
             held, left, peak, free = (statistics.median(r[k] for r in runs) for k in range(4))

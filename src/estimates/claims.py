@@ -50,8 +50,10 @@ from typing import Any, NamedTuple, TypeAlias
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from estimates._given_back import arrow_pool, given_back
 from estimates.claimfiles import read_claim_files
 from estimates.confidence import admiralty_grade, confidence_weight, estimative_probability
 from estimates.csvfile import KEPT_TEXT
@@ -246,10 +248,11 @@ def arrow_cells(codes: NDArray[np.intp] | None, texts: NDArray[np.object_],
     ['b', 'a', 'b']
     """
     try:
-        array = pa.array(texts, type=pa.string())
+        array = pa.array(texts, type=pa.large_string(), memory_pool=arrow_pool())  # pandas' own
     except (UnicodeEncodeError, pa.ArrowException):
         return pd.array(texts if codes is None else texts[codes], dtype=TEXT)
-    return pd.array(array if codes is None else array.take(codes), dtype=KEPT_TEXT)
+    return pd.array(array if codes is None else pc.take(array, codes, memory_pool=arrow_pool()),
+                    dtype=KEPT_TEXT)
 
 
 def categorical_text(values: pd.Series) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
@@ -525,7 +528,8 @@ def read_claims(path_or_frame: str | Path | pd.DataFrame, *, lexicon: Any = None
     ...     print(error.problems[["line", "column"]].values.tolist())
     [[3, 'as_of'], [3, 'id'], [3, 'low']]
     """
-    return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
+    with given_back():  # the memory it takes goes back to the system when freed
+        return _read_claims(path_or_frame, lexicon, halo, skip_invalid, delimiter)
 
 
 def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: str,

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from numpy.typing import NDArray
 
+from estimates._given_back import arrow_pool
 from estimates.errors import ClaimsError
 
 __all__ = ["KEPT_TEXT", "read_csv_file", "read_text_file"]
@@ -267,7 +268,7 @@ def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout
             return None
     if table.num_rows != layout.starts.size - 1:
         return None
-    table = table.unify_dictionaries()
+    table = table.unify_dictionaries(arrow_pool())
     columns = [_column(table.column(i)) for i in range(table.num_columns)]
     frame = pd.concat(columns, axis=1) if columns else pd.DataFrame()
     frame.columns = table.column_names
@@ -282,7 +283,8 @@ def _arrow_table(data: bytes, names: list[str], delimiter: str,
     No Python callback (``invalid_row_handler``) is given to pyarrow: its reader threads
     would call into Python, and one still holding it when the interpreter exits aborts
     the process ("terminate called without an active exception")."""
-    text, coded = pa.string(), pa.dictionary(pa.int32(), pa.string())
+    # large_string: how pandas holds its "str" (no cast of the column in Arrow's default pool)
+    text, coded = pa.large_string(), pa.dictionary(pa.int32(), pa.string())
     types = {n: text if n.strip().lower() in _NEARLY_UNIQUE else coded for n in names}
     body = pa.py_buffer(data)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -293,7 +295,8 @@ def _arrow_table(data: bytes, names: list[str], delimiter: str,
             body, parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                                    quoted_strings_can_be_null=False,
-                                                   include_columns=wanted))
+                                                   include_columns=wanted),
+            memory_pool=arrow_pool())
     except pa.ArrowInvalid:
         return None
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from estimates._given_back import given_back
 from estimates.claims import Claims, is_claims_table, read_claims
 from estimates.expression import Relation, read_relations
 from estimates.quantities import settle_quantities
@@ -74,12 +75,13 @@ def reconcile(claims: Claims | str | Path | pd.DataFrame,
     >>> round(float(ranges.loc["k", "low"]), 9)
     1500.0
     """
-    table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
-        read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
-    rules = () if relations is None else read_relations(relations)
-    settled = settle_quantities(table, rules)  # units across relations; DimensionError
-    return _run(settled.claims.reset_index(drop=True), rules, _window_days(window), _days(at),
-                revisions, settled.unclaimed)
+    with given_back():  # the memory it takes goes back to the system when freed
+        table = claims if isinstance(claims, pd.DataFrame) and is_claims_table(claims) else \
+            read_claims(claims, lexicon=lexicon, halo=halo, skip_invalid=True)
+        rules = () if relations is None else read_relations(relations)
+        settled = settle_quantities(table, rules)  # units across relations; DimensionError
+        return _run(settled.claims.reset_index(drop=True), rules, _window_days(window), _days(at),
+                    revisions, settled.unclaimed)
 
 
 def _run(frame: pd.DataFrame, rules: Sequence[Relation], window: int, at: NDArray[np.int64], revising: bool,

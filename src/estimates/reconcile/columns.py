@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from estimates._given_back import arrow_pool
 from estimates.claims import TEXT, arrow_cells, as_categorical, categorical_text
 from estimates.csvfile import KEPT_TEXT
 from estimates.reconcile.sorting import _by_size
@@ -143,22 +144,24 @@ def _id_lists(values: pa.Array | NDArray[np.object_], bounds: NDArray[np.int64],
     """
     if isinstance(values, np.ndarray):
         return pd.array(_tuples(values, bounds, ordered=ordered, rows=rows), dtype=object)
+    pool = arrow_pool()
     if encoded and rows is not None:
-        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), values)
+        taken = pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32(), memory_pool=pool), values)
     else:
-        taken = values if rows is None else pc.take(values, rows)
+        taken = values if rows is None else pc.take(values, rows, memory_pool=pool)
     if ordered and len(taken) > 1:
         # already in order (as when ids ascend with the rows): a run of comparisons, no sort
-        later = np.array(pc.greater(taken[:-1], taken[1:]))
+        later = np.array(pc.greater(taken[:-1], taken[1:], memory_pool=pool))
         edges = bounds[1:-1]  # the last of one list against the first of the next
         later[edges[(edges > 0) & (edges < len(taken))] - 1] = False
         if later.any():
             group = np.repeat(np.arange(bounds.size - 1), np.diff(bounds))
             order = pc.sort_indices(pa.table({"group": group, "id": taken}),
-                                    sort_keys=[("group", "ascending"), ("id", "ascending")])
-            taken = pc.take(taken, order)
-    offsets = pa.array(bounds, pa.int32())
-    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken))
+                                    sort_keys=[("group", "ascending"), ("id", "ascending")],
+                                    memory_pool=pool)
+            taken = pc.take(taken, order, memory_pool=pool)
+    offsets = pa.array(bounds, pa.int32(), memory_pool=pool)
+    return pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, taken, pool=pool))
 
 
 def _distinct(function: Any, a: NDArray[Any], b: NDArray[Any], *, ordered: bool = False,
