@@ -14,8 +14,9 @@ tasks keep theirs), and inside a `given_back` block numpy takes its arrays from 
   huge pages, as numpy's own allocator lets its large arrays do;
 - while a block runs, a freed mapping of up to `KEPT_UP_TO` bytes is kept (at most `SLOTS`
   of them, `KEPT_AT_MOST` bytes in all) for the next large array, as glibc's heap keeps
-  what is freed: the smallest that is long enough (cut when it is over twice as long), else
-  the longest, lengthened (``mremap`` moves its pages without copying them). Fresh memory
+  what is freed: the smallest that is long enough (split when it is over twice as long, the
+  rest kept on its own), else the longest, lengthened (``mremap`` moves its pages without
+  copying them). Fresh memory
   costs a page fault per 4 KiB written: without this, reconciling a million claims took
   twice as long. What is kept goes back when the last block ends;
 - an array keeps the allocator it was made with: one freed after the call (``del result``)
@@ -115,8 +116,8 @@ define internal void @unmap(ptr %base, i64 %length) {{
 }}
 
 ; A kept mapping made `length` bytes long, null if none is kept: the smallest that is long
-; enough (cut to `length` when it is over twice that), else the longest, lengthened (its pages
-; move, they are not copied).
+; enough (split when it is over twice that: the rest is kept on its own), else the longest,
+; lengthened (its pages move, they are not copied).
 define internal ptr @reuse(i64 %length) {{
 entry:
   %i = alloca i64
@@ -186,9 +187,26 @@ take:
   %r2 = call i32 inttoptr (i64 {pthread_mutex_unlock} to ptr)(ptr @lock)
   %twice = shl i64 %length, 1
   %too_long = icmp ugt i64 %had, %twice
+  br i1 %too_long, label %split, label %short_or_whole
+split:
+  ; the part past `length` becomes a kept mapping of its own (its pages stay resident for the
+  ; next arrays), or goes back if there is no room for it
+  %tail = getelementptr i8, ptr %base, i64 %length
+  %rest = sub i64 %had, %length
+  store i64 %rest, ptr %tail
+  %tail_kind = getelementptr i64, ptr %tail, i64 1
+  store i64 1, ptr %tail_kind
+  %tail_kept = call i1 @keep(ptr %tail, i64 %rest)
+  br i1 %tail_kept, label %split_done, label %drop_tail
+drop_tail:
+  call void @unmap(ptr %tail, i64 %rest)
+  br label %split_done
+split_done:
+  store i64 %length, ptr %base
+  ret ptr %base
+short_or_whole:
   %too_short = icmp ult i64 %had, %length
-  %other = or i1 %too_long, %too_short
-  br i1 %other, label %resize, label %whole
+  br i1 %too_short, label %resize, label %whole
 resize:
   %q = call ptr inttoptr (i64 {mremap} to ptr)(ptr %base, i64 %had, i64 %length, i32 1)
   %failed = icmp eq ptr %q, inttoptr (i64 -1 to ptr)
