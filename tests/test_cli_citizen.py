@@ -162,3 +162,16 @@ def test_skip_invalid_with_relations_lists_a_row_naming_a_bad_quantity_with_its_
     invalid = {c["id"]: c for c in out["claims"] if c["status"] == "invalid"}
     assert sorted(invalid) == ["c2", "c3"]
     assert invalid["c2"]["line"] == 3 and "quantity" in invalid["c2"]["problem"]
+
+
+@pytest.mark.parametrize("command", ["validate", "reconcile"])
+def test_unit_cells_with_powers_pint_would_compute_for_ever_are_errors_naming_each_line_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    nested = "(" * 10 + "9**12" + ")**12" * 10
+    path = tmp_path / "claims.csv"
+    path.write_text(f"id,quantity,value,unit,as_of\nc1,a.b,5,{nested},2024\nc2,a.b,5,week⁹⁹⁹⁹⁹⁹⁹⁹⁹,2024\n"
+                    "c3,a.b,5,week**1_000_000,2024\n")
+    code, err = _run(capsys, command, path)
+    assert code == 2
+    for line, unit in ((2, nested), (3, "week⁹⁹⁹⁹⁹⁹⁹⁹⁹"), (4, "week**1_000_000")):
+        assert f"claims.csv:{line}:unit: is not a unit estimates reads" in err and repr(unit) in err

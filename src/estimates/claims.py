@@ -55,7 +55,7 @@ from numpy.typing import NDArray
 from estimates.claimfiles import read_claim_files
 from estimates.confidence import admiralty_grade, confidence_weight, estimative_probability
 from estimates.csvfile import KEPT_TEXT
-from estimates.errors import ClaimsError, EstimatesError, ExpressionError, first_few
+from estimates.errors import ClaimsError, EstimatesError, ExpressionError, UnitError, first_few
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
 from estimates.timeline import MISSING, date_texts, read_instants, read_periods
@@ -399,13 +399,17 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     low, high, best = table["low"].copy(), table["high"].copy(), table["best"].copy()
     codes, texts = written.codes, written.texts
     units: list[Any] = []
-    for text in texts:
+    why = np.full(len(texts), "is not a unit estimates knows", dtype=object)
+    for at, text in enumerate(texts):
         try:
             units.append(_unit_of(text))
+        except UnitError as error:  # its reason: unknown, or not read (a power too large)
+            units.append(_BAD)
+            why[at] = str(error).removeprefix(f"unit {error.unit!r} ")
         except EstimatesError:
             units.append(_BAD)
     bad_unit = written.each(np.array([u is _BAD for u in units], dtype=bool))
-    problems.add(bad_unit & unit_given, "unit", written, "is not a unit estimates knows")
+    problems.add(bad_unit & unit_given, "unit", written, lambda rows: why[codes[rows]])
     problems.add(bad_unit & ~unit_given, "value", written, "has a unit estimates does not know")
     day = ureg.day
     is_rate = [_is_rate(u) for u in units]
