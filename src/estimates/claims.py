@@ -400,12 +400,12 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     codes, texts = written.codes, written.texts
     units: list[Any] = []
     why = np.full(len(texts), "is not a unit estimates knows", dtype=object)
-    for at, text in enumerate(texts):
+    for code, text in enumerate(texts):
         try:
             units.append(_unit_of(text))
         except UnitError as error:  # its reason: unknown, or not read (a power too large)
             units.append(_BAD)
-            why[at] = str(error).removeprefix(f"unit {error.unit!r} ")
+            why[code] = str(error).removeprefix(f"unit {error.unit!r} ")
         except EstimatesError:
             units.append(_BAD)
     bad_unit = written.each(np.array([u is _BAD for u in units], dtype=bool))

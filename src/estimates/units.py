@@ -60,6 +60,8 @@ def _small_powers(text: str) -> bool:
     """Whether every power in the unit text is a whole number up to `MAX_POWER` written
     out, raised to nothing else: the text as pint will read it (its own spellings of a power,
     ``^`` and superscripts, included) is parsed into pint's own tree, never evaluated."""
+    from tokenize import TokenInfo
+
     from pint.pint_eval import EvalTreeNode, build_eval_tree, tokenizer
     from pint.util import string_preprocessor
 
@@ -79,13 +81,17 @@ def _small_powers(text: str) -> bool:
             stack.extend(part for part in (node.left, node.right) if isinstance(part, EvalTreeNode))
         return found
 
-    def small_exponent(node: EvalTreeNode) -> bool:
-        if node.right is None and node.operator is not None and node.operator.string in "+-":
+    def small_exponent(node: EvalTreeNode | TokenInfo | None) -> bool:
+        if isinstance(node, EvalTreeNode) and node.right is None and node.operator is not None \
+                and node.operator.string in ("+", "-"):
             node = node.left  # a sign
-        return isinstance(node, EvalTreeNode) and node.operator is None and node.right is None \
-            and bool(_SMALL_WHOLE.fullmatch(node.left.string)) and float(node.left.string) <= MAX_POWER
+        if not isinstance(node, EvalTreeNode) or node.operator is not None or node.right is not None \
+                or not isinstance(node.left, TokenInfo):
+            return False
+        return bool(_SMALL_WHOLE.fullmatch(node.left.string)) and float(node.left.string) <= MAX_POWER
 
-    return all(small_exponent(power.right) and not powers(power.left)  # type: ignore[arg-type]
+    return all(small_exponent(power.right)
+               and not (isinstance(power.left, EvalTreeNode) and powers(power.left))  # a power's power
                for power in powers(tree))
 
 
