@@ -343,8 +343,11 @@ def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[st
     names = next(csv.reader([header.rstrip("\r")], delimiter=delimiter))
     wanted = None if columns is None else [n for n in names if n.strip().lower() in columns]
     if wanted is not None and skipped is not None:
-        skipped.extend(n.strip() for n in names  # once each, over several files
-                       if n.strip().lower() not in columns and n.strip() not in skipped)  # type: ignore[operator]
+        told = set(skipped)  # each name once, over several files (a set: 100,000 names are common)
+        for name in (n.strip() for n in names if n.strip().lower() not in columns):  # type: ignore[operator]
+            if name not in told:
+                told.add(name)
+                skipped.append(name)
     frame = None if layout is None else _read_fast(path, data, names, delimiter, layout, wanted)
     if frame is None or layout is None:
         frame, lines = _read_slowly(path, text or data.decode("ascii"), delimiter)
