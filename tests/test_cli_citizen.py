@@ -109,6 +109,19 @@ def test_an_internal_error_says_how_to_report_it_with_the_command_and_the_input_
     assert f"command: estimates validate {SEEDS}" in err
     assert "lines, header: id,quantity" in err
     assert "http" not in err  # no made-up address
+    assert "its package names no address" in err  # `pip show estimates` shows none either
+
+
+def test_an_internal_error_names_the_address_the_install_s_metadata_gives_issue_16(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from email.message import Message
+    from importlib import metadata
+
+    meta = Message()
+    meta["Name"] = "estimates"
+    meta["Project-URL"] = "Issues, https://tracker.example.org/estimates"
+    monkeypatch.setattr(metadata, "metadata", lambda name: meta)
+    assert cli._where_to_report() == "to the maintainers of estimates (https://tracker.example.org/estimates)"
 
 
 def test_100000_unknown_columns_are_one_warning_naming_the_first_few_issue_16(
