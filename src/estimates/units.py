@@ -114,10 +114,20 @@ def _cache_folder() -> Path:
     return platformdirs.user_cache_path("estimates", appauthor=False) / f"pint-{pint.__version__}-{key}"
 
 
+def _cached_registry() -> pint.UnitRegistry:
+    """The registry, its definitions cached on disk where the user's cache folder can be written
+    and read; without the disk cache where it cannot (a read-only home in a container, a service
+    account without one, a cache file another process is still writing)."""
+    try:
+        return _registry(cache_folder=_cache_folder())
+    except Exception:  # OSError, or pint's cache half written: parse the definitions instead
+        return _registry()
+
+
 #: The registry every quantity in `estimates` uses. Its parsed definitions are cached on
 #: disk by pint, in a folder of the user's cache for this install (`_cache_folder`), which
 #: makes loading it 0.03 s instead of 0.2 s.
-ureg: pint.UnitRegistry = _registry(cache_folder=_cache_folder())
+ureg: pint.UnitRegistry = _cached_registry()
 
 
 #: Definitions added while running (`countable`, `currency`), replayed in the exact twin.
