@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -116,3 +117,16 @@ def test_two_installs_never_share_pint_s_disk_cache_issue_16(monkeypatch: pytest
     monkeypatch.setattr(pint, "__file__", "/elsewhere/venv/site-packages/pint/__init__.py")
     assert units._cache_folder() != here
     assert units.ureg.cache_folder == here
+
+
+def test_a_half_written_or_unwritable_disk_cache_of_pint_leaves_the_registry_working_issue_16(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from estimates import units
+
+    monkeypatch.setattr(units, "_cache_folder", lambda: tmp_path / "pint")
+    units._cached_registry()  # fills the cache
+    for cached in (tmp_path / "pint").glob("*.pickle"):
+        cached.write_bytes(cached.read_bytes()[:10])  # as another process still writing it
+    assert str(units._cached_registry().parse_units("troops / day")) == "person / day"
+    monkeypatch.setattr(units, "_cache_folder", lambda: tmp_path / "pint" / "x.pickle" / "under a file")
+    assert str(units._cached_registry().parse_units("troops / day")) == "person / day"
