@@ -536,21 +536,23 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
                  skip_invalid: bool, delimiter: str) -> Claims:
     source = "<frame>"
     if isinstance(path_or_frame, pd.DataFrame):
-        raw = path_or_frame.reset_index(drop=True)
+        # the columns outside the schema are not copied (100,000 of them took seconds)
+        names = [str(c).strip().lower() for c in path_or_frame.columns]
+        unknown = [name for name in names if name not in {*_COLUMNS, *_KEPT}]
+        raw = path_or_frame.iloc[:, [k for k, name in enumerate(names)
+                                     if name in {*_COLUMNS, *_KEPT, "line", "problem"}]]
+        raw = raw.reset_index(drop=True)
         if "line" in raw and "problem" in raw:
             lines = raw["line"].to_numpy(np.int64)
         else:
             lines = np.arange(2, len(raw) + 2, dtype=np.int64)
     else:
         source = str(path_or_frame)
-        skipped: list[str] = []
-        raw, lines = read_claim_files(path_or_frame, delimiter, {*_COLUMNS, *_KEPT}, skipped)
-        _warn_unknown_columns(skipped, source)
+        unknown = []
+        raw, lines = read_claim_files(path_or_frame, delimiter, {*_COLUMNS, *_KEPT}, unknown)
+    _warn_unknown_columns(unknown, source)
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
-    if source == "<frame>":
-        _warn_unknown_columns([c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}], source)
     problems = _Problems(lines)
-    unknown = skipped if source != "<frame>" else [c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}]
     header = _header_problems(raw, unknown)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}

@@ -590,8 +590,8 @@ def _where_to_report() -> str:
     except metadata.PackageNotFoundError:
         meta = None
     places = [url.partition(",")[2].strip() for url in (meta.get_all("Project-URL") or [])] if meta else []
-    places += [meta[field] or "" for field in ("Home-page", "Author-email", "Maintainer-email",
-                                               "Author", "Maintainer")] if meta else []
+    places += [value for field in ("Home-page", "Author-email", "Maintainer-email", "Author", "Maintainer")
+               for value in (meta.get_all(field) or [])] if meta else []
     places = [place for place in dict.fromkeys(places) if place and place != "UNKNOWN"]
     if places:
         return "to the maintainers of estimates (" + ", ".join(places) + ")"
