@@ -196,3 +196,15 @@ def test_a_library_call_that_keeps_bad_rows_as_invalid_says_so() -> None:
     with pytest.warns(InvalidRowWarning, match=r"2 rows have problems \(lines 3, 4\)"):
         result = reconcile(frame)
     assert (result.claims["status"] == "invalid").sum() == 2
+
+
+def test_a_frame_of_100000_unknown_columns_gives_one_warning_naming_the_first_few_issue_16() -> None:
+    from estimates.claims import UnknownColumnWarning
+
+    names = ["id", "quantity", "value", "as_of", *(f"x{i}" for i in range(100_000))]
+    frame = pd.DataFrame([["c1", "a.b", "5", "2024", *[""] * 100_000]], columns=names, dtype=object)
+    with pytest.warns(UnknownColumnWarning) as caught:
+        claims = read_claims(frame)
+    assert len(caught) == 1
+    assert "100,000 unknown columns are ignored: 'x0', 'x1'" in str(caught[0].message)
+    assert claims["id"].tolist() == ["c1"]

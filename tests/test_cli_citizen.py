@@ -109,6 +109,19 @@ def test_an_internal_error_says_how_to_report_it_with_the_command_and_the_input_
     assert f"command: estimates validate {SEEDS}" in err
     assert "lines, header: id,quantity" in err
     assert "http" not in err  # no made-up address
+    assert "its package names no address" in err  # `pip show estimates` shows none either
+
+
+def test_an_internal_error_names_the_address_the_install_s_metadata_gives_issue_16(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from email.message import Message
+    from importlib import metadata
+
+    meta = Message()
+    meta["Name"] = "estimates"
+    meta["Project-URL"] = "Issues, https://tracker.example.org/estimates"
+    monkeypatch.setattr(metadata, "metadata", lambda name: meta)
+    assert cli._where_to_report() == "to the maintainers of estimates (https://tracker.example.org/estimates)"
 
 
 def test_100000_unknown_columns_are_one_warning_naming_the_first_few_issue_16(
@@ -162,3 +175,16 @@ def test_skip_invalid_with_relations_lists_a_row_naming_a_bad_quantity_with_its_
     invalid = {c["id"]: c for c in out["claims"] if c["status"] == "invalid"}
     assert sorted(invalid) == ["c2", "c3"]
     assert invalid["c2"]["line"] == 3 and "quantity" in invalid["c2"]["problem"]
+
+
+@pytest.mark.parametrize("command", ["validate", "reconcile"])
+def test_unit_cells_with_powers_pint_would_compute_for_ever_are_errors_naming_each_line_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    nested = "(" * 10 + "9**12" + ")**12" * 10
+    path = tmp_path / "claims.csv"
+    path.write_text(f"id,quantity,value,unit,as_of\nc1,a.b,5,{nested},2024\nc2,a.b,5,week⁹⁹⁹⁹⁹⁹⁹⁹⁹,2024\n"
+                    "c3,a.b,5,week**1_000_000,2024\n")
+    code, err = _run(capsys, command, path)
+    assert code == 2
+    for line, unit in ((2, nested), (3, "week⁹⁹⁹⁹⁹⁹⁹⁹⁹"), (4, "week**1_000_000")):
+        assert f"claims.csv:{line}:unit: is not a unit estimates reads" in err and repr(unit) in err

@@ -42,6 +42,18 @@ def test_a_short_row_is_padded_on_the_fast_path(tmp_path: Path, no_slow_path: No
         {"id": ["a", "b"], "quantity": ["x", "y"], "value": ["", "3"]}, [2, 4])
 
 
+@pytest.mark.parametrize("data", [b"\n  \t\nid,quantity\na,x\n   \nb,y\n\t\n",
+                                  b"\xef\xbb\xbf\r\n \r\nid,quantity\r\na,x\r\n  \r\nb,y\r\n"])
+def test_lines_of_white_space_and_blank_lines_before_the_header_are_blank_on_the_fast_path_issue_16(
+        tmp_path: Path, no_slow_path: None, data: bytes) -> None:
+    assert _read(tmp_path, data) == ({"id": ["a", "b"], "quantity": ["x", "y"]}, [4, 6])
+
+
+def test_lines_of_white_space_are_blank_on_the_slow_path_too(tmp_path: Path) -> None:
+    data = b'\n\nid,note\na,12" gun\n   \nb,x\n'
+    assert _read(tmp_path, data) == ({"id": ["a", "b"], "note": ['12" gun', "x"]}, [4, 6])
+
+
 def test_every_row_too_wide_is_listed_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "claims.csv"
     path.write_bytes(b"id,quantity\na,x,1\nb,y\n\nc,z,2,3\n")

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,3 +66,41 @@ def test_a_large_call_runs_compiled() -> None:
     _outward.add_arrays(values, values, values, values, low, high)
     assert _outward.add_arrays.compiled is not None
     assert high[0] == 2.0
+
+
+@_kernel.njit(cache=True)
+def _total(values):
+    result = 0.0
+    for value in values:
+        result += value
+    return result
+
+
+def test_a_kernel_compiles_for_the_process_where_numba_finds_no_folder_to_cache_in_issue_16(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import numba
+
+    njit = numba.njit
+
+    def no_cache_folder(*args: object, **options: object) -> object:
+        if options.get("cache"):  # as numba says for a read-only install and user cache folder
+            raise RuntimeError("cannot cache function '_total': no locator available for file")
+        return njit(*args, **options)
+
+    monkeypatch.setattr(numba, "njit", no_cache_folder)
+    with _kernel.forced(True):
+        assert _total(np.arange(4.0)) == 6.0
+    assert _total.compiled is not None
+
+
+def test_every_command_works_where_the_user_s_cache_folder_cannot_be_written_issue_16(
+        tmp_path: Path) -> None:
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")  # no folder can be made under it, not even by root
+    environment = {**os.environ, "XDG_CACHE_HOME": str(blocked), "MPLCONFIGDIR": str(tmp_path)}
+    for argv in (["parse", "over 10,000 troops"],
+                 ["reconcile", "data/estimates.csv", "--relations", "data/relations.txt"]):
+        run = subprocess.run([sys.executable, "-m", "estimates", *argv], capture_output=True, text=True,
+                             env=environment)
+        assert run.returncode == 0, run.stderr
+        assert "Traceback" not in run.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -78,7 +79,7 @@ def test_conversion_to_the_same_unit_changes_nothing(magnitude: Interval, scale:
     assert QuantityInterval(magnitude * scale, "person").to("troops").magnitude == magnitude * scale
 
 
-@pytest.mark.parametrize("text", ["{", "person/(", "1/0 day", "**", "person day day /", "person ** 1e400"])
+@pytest.mark.parametrize("text", ["{", "person/(", "1/0 day", "**", "person day day /"])
 def test_malformed_units_are_unit_errors(text: str) -> None:
     with pytest.raises(UnitError):
         parse_unit(text)
@@ -91,10 +92,20 @@ def test_no_text_makes_parse_unit_raise_anything_but_unit_error(text: str) -> No
 
 
 @pytest.mark.parametrize("text", ["week**1000000", "9**9**9", "week^13", "week**(10**10)",
-                                  "m**2.5", "person/" + "day*" * 100])
+                                  "m**2.5", "person/" + "day*" * 100, "person ** 1e400",
+                                  # powers of powers, other spellings of a power (issue 16)
+                                  "(" * 10 + "9**12" + ")**12" * 10, "(" * 10 + "week**12" + ")**12" * 10,
+                                  "week**1_000_000", "week⁹⁹⁹⁹⁹⁹⁹⁹⁹", "week^(10^10)", "week**12 * week"])
 def test_unit_powers_that_pint_would_compute_for_ever_are_refused_first_issue_16(text: str) -> None:
     with pytest.raises(UnitError, match="powers of whole numbers"):
         parse_unit(text)
+
+
+@pytest.mark.parametrize(("text", "unit"), [("m**+12", "meter ** 12"), ("km^(2)", "kilometer ** 2"),
+                                            ("(km/h)**2", "kilometer ** 2 / hour ** 2"), ("m²", "meter ** 2"),
+                                            ("person/day**2", "person / day ** 2")])
+def test_small_powers_in_any_spelling_still_read(text: str, unit: str) -> None:
+    assert str(parse_unit(text)) == unit
 
 
 def test_two_installs_never_share_pint_s_disk_cache_issue_16(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,3 +117,16 @@ def test_two_installs_never_share_pint_s_disk_cache_issue_16(monkeypatch: pytest
     monkeypatch.setattr(pint, "__file__", "/elsewhere/venv/site-packages/pint/__init__.py")
     assert units._cache_folder() != here
     assert units.ureg.cache_folder == here
+
+
+def test_a_half_written_or_unwritable_disk_cache_of_pint_leaves_the_registry_working_issue_16(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from estimates import units
+
+    monkeypatch.setattr(units, "_cache_folder", lambda: tmp_path / "pint")
+    units._cached_registry()  # fills the cache
+    for cached in (tmp_path / "pint").glob("*.pickle"):
+        cached.write_bytes(cached.read_bytes()[:10])  # as another process still writing it
+    assert str(units._cached_registry().parse_units("troops / day")) == "person / day"
+    monkeypatch.setattr(units, "_cache_folder", lambda: tmp_path / "pint" / "x.pickle" / "under a file")
+    assert str(units._cached_registry().parse_units("troops / day")) == "person / day"

@@ -4,9 +4,10 @@ numba compiles a loop on its first call: seconds per kernel (16 s and 0.9 GB for
 them on the 27 seed claims), then keeps the machine code in a disk cache. A small job pays
 that for nothing. A kernel made with `njit` here runs as plain Python (the same function, no
 numba import) when a call's arrays hold fewer than `COMPILE_FROM` items, and compiled (with
-numba's disk cache) from that size on, or as soon as this process has compiled it once. A
-kernel called from another kernel runs as its caller does: the choice is made once, at the
-outermost call. Kernels of one module are compiled together, so that they call each other
+numba's disk cache, where numba finds a folder it can write: beside the module, else in the
+user's cache folder; else for the process alone) from that size on, or as soon as this process
+has compiled it once. A kernel called from another kernel runs as its caller does: the choice
+is made once, at the outermost call. Kernels of one module are compiled together, so that they call each other
 as machine code; `intrinsic` gives LLVM code to compiled kernels and a Python twin to plain
 ones.
 
@@ -146,7 +147,11 @@ def _compile(kernel: Kernel) -> Callable[..., Any]:
     namespace = dict(home)  # filled in below
     for value in list(namespace.values()):
         if isinstance(value, Kernel) and value.function.__globals__ is home:
-            value.compiled = numba_njit(**value.options)(_rebound(value.function, namespace))
+            function = _rebound(value.function, namespace)
+            try:
+                value.compiled = numba_njit(**value.options)(function)
+            except RuntimeError:  # numba finds no folder to cache in: compiled for this process only
+                value.compiled = numba_njit(**{**value.options, "cache": False})(function)
     for name, value in namespace.items():
         if isinstance(value, Kernel):
             namespace[name] = value.compiled or _compile(value)

@@ -57,7 +57,7 @@ from estimates._given_back import arrow_pool, given_back
 from estimates.claimfiles import read_claim_files
 from estimates.confidence import admiralty_grade, confidence_weight, estimative_probability
 from estimates.csvfile import KEPT_TEXT
-from estimates.errors import ClaimsError, EstimatesError, ExpressionError, first_few
+from estimates.errors import ClaimsError, EstimatesError, ExpressionError, UnitError, first_few
 from estimates.expression import Linear, read_expression
 from estimates.interval import IntervalArray
 from estimates.timeline import MISSING, date_texts, read_instants, read_periods
@@ -402,13 +402,17 @@ def _settle_units(table: dict[str, Any], written: _Text, unit_given: NDArray[np.
     low, high, best = table["low"].copy(), table["high"].copy(), table["best"].copy()
     codes, texts = written.codes, written.texts
     units: list[Any] = []
-    for text in texts:
+    why = np.full(len(texts), "is not a unit estimates knows", dtype=object)
+    for code, text in enumerate(texts):
         try:
             units.append(_unit_of(text))
+        except UnitError as error:  # its reason: unknown, or not read (a power too large)
+            units.append(_BAD)
+            why[code] = str(error).removeprefix(f"unit {error.unit!r} ")
         except EstimatesError:
             units.append(_BAD)
     bad_unit = written.each(np.array([u is _BAD for u in units], dtype=bool))
-    problems.add(bad_unit & unit_given, "unit", written, "is not a unit estimates knows")
+    problems.add(bad_unit & unit_given, "unit", written, lambda rows: why[codes[rows]])
     problems.add(bad_unit & ~unit_given, "value", written, "has a unit estimates does not know")
     day = ureg.day
     is_rate = [_is_rate(u) for u in units]
@@ -536,21 +540,23 @@ def _read_claims(path_or_frame: str | Path | pd.DataFrame, lexicon: Any, halo: s
                  skip_invalid: bool, delimiter: str) -> Claims:
     source = "<frame>"
     if isinstance(path_or_frame, pd.DataFrame):
-        raw = path_or_frame.reset_index(drop=True)
+        # the columns outside the schema are not copied (100,000 of them took seconds)
+        names = [str(c).strip().lower() for c in path_or_frame.columns]
+        unknown = [name for name in names if name not in {*_COLUMNS, *_KEPT}]
+        raw = path_or_frame.iloc[:, [k for k, name in enumerate(names)
+                                     if name in {*_COLUMNS, *_KEPT, "line", "problem"}]]
+        raw = raw.reset_index(drop=True)
         if "line" in raw and "problem" in raw:
             lines = raw["line"].to_numpy(np.int64)
         else:
             lines = np.arange(2, len(raw) + 2, dtype=np.int64)
     else:
         source = str(path_or_frame)
-        skipped: list[str] = []
-        raw, lines = read_claim_files(path_or_frame, delimiter, {*_COLUMNS, *_KEPT}, skipped)
-        _warn_unknown_columns(skipped, source)
+        unknown = []
+        raw, lines = read_claim_files(path_or_frame, delimiter, {*_COLUMNS, *_KEPT}, unknown)
+    _warn_unknown_columns(unknown, source)
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
-    if source == "<frame>":
-        _warn_unknown_columns([c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}], source)
     problems = _Problems(lines)
-    unknown = skipped if source != "<frame>" else [c for c in raw.columns if c not in {*_COLUMNS, *_KEPT}]
     header = _header_problems(raw, unknown)
     raw = raw.loc[:, ~raw.columns.duplicated()]  # a column named twice is reported, not read
     texts = {c: _text(raw, c, all_text=source != "<frame>") for c in _COLUMNS}

@@ -16,6 +16,7 @@ import contextlib
 import json
 import math
 import os
+import platform
 import signal
 import sys
 import threading
@@ -579,6 +580,25 @@ def _quiet_broken_pipe() -> int:
     return 128 + signal.SIGPIPE
 
 
+def _where_to_report() -> str:
+    """Where to report a bug, from this install's own metadata (its project URLs, home page or
+    authors' addresses); when it names none, to those the user got estimates from."""
+    from importlib import metadata
+
+    try:
+        meta = metadata.metadata("estimates")
+    except metadata.PackageNotFoundError:
+        meta = None
+    places = [url.partition(",")[2].strip() for url in (meta.get_all("Project-URL") or [])] if meta else []
+    places += [value for field in ("Home-page", "Author-email", "Maintainer-email", "Author", "Maintainer")
+               for value in (meta.get_all(field) or [])] if meta else []
+    places = [place for place in dict.fromkeys(places) if place and place != "UNKNOWN"]
+    if places:
+        return "to the maintainers of estimates (" + ", ".join(places) + ")"
+    return ("to the maintainers of the copy of estimates you use (its package names no address: "
+            "the person, team or repository you got it from)")
+
+
 def _internal_error(argv: Sequence[str], args: argparse.Namespace) -> str:
     """What to tell and send when estimates fails: the command, the input's shape, the trace."""
     shape = ""
@@ -593,10 +613,11 @@ def _internal_error(argv: Sequence[str], args: argparse.Namespace) -> str:
         except OSError:
             shape = ""
     return ("estimates: internal error (a bug in estimates, not in your input).\n"
-            "Please report it to the maintainers of estimates (see `pip show estimates`), with\n"
+            f"Please report it {_where_to_report()}, with\n"
             f"command: estimates {' '.join(argv)}\n{shape}"
-            "the version (estimates --version), the shape of your input above (not its data, "
-            "unless you can share it), and this trace:\n" + traceback.format_exc())
+            f"version: estimates {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+            "the shape of your input above (not its data, unless you can share it), and this trace:\n"
+            + traceback.format_exc())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -133,13 +133,16 @@ class _Layout:
 
 
 def _layout(path: Path, data: bytes, delimiter: str, offset: int) -> _Layout | None:
-    """The `_Layout` of `data` from byte `offset` (past a byte-order mark), or None when a quote
-    stands inside an unquoted cell or a CR alone ends a line (Python's csv module reads such
-    files); raises `ClaimsError` for a quoted cell that is never closed."""
+    """The `_Layout` of `data` from byte `offset` (the header's first byte: past a byte-order
+    mark and blank lines), or None when a quote stands inside an unquoted cell or a CR alone
+    ends a line (Python's csv module reads such files); raises `ClaimsError` for a quoted
+    cell that is never closed."""
     octets = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(octets == ord('"'))
-    feeds = np.flatnonzero(octets == ord("\n"))
+    every_feed = np.flatnonzero(octets == ord("\n"))  # the file's lines
+    feeds = every_feed[np.searchsorted(every_feed, offset):]  # the records' ends
     returns = np.flatnonzero(octets == ord("\r"))
+    returns = returns[np.searchsorted(returns, offset):]
     openers, closers = quotes[0::2], quotes[1::2]
     edge = np.array([ord(delimiter), ord("\n"), ord("\r")], dtype=np.uint8)
     before = octets[np.maximum(openers - 1, 0)]
@@ -156,7 +159,7 @@ def _layout(path: Path, data: bytes, delimiter: str, offset: int) -> _Layout | N
     if (np.searchsorted(quotes, lone) % 2 == 0).any():
         return None  # a CR alone ends a line here (pyarrow's reading) but not in the count
     if quotes.size % 2:
-        raise _unclosed(path, data, quotes, feeds)
+        raise _unclosed(path, data, quotes, every_feed)
     ends = feeds[np.searchsorted(quotes, feeds) % 2 == 0]
     starts = np.r_[offset, ends + 1]
     ends = np.r_[ends, octets.size]
@@ -164,7 +167,8 @@ def _layout(path: Path, data: bytes, delimiter: str, offset: int) -> _Layout | N
                                                         == ord("\r")))
     keep = ~blank & (starts < octets.size)
     starts, ends = starts[keep], ends[keep]
-    return _Layout(data, quotes, starts, ends, np.asarray(np.searchsorted(feeds, starts) + 1, dtype=np.int64))
+    return _Layout(data, quotes, starts, ends,
+                   np.asarray(np.searchsorted(every_feed, starts) + 1, dtype=np.int64))
 
 
 def _unclosed(path: Path, data: bytes, quotes: NDArray[np.int64], feeds: NDArray[np.int64]) -> ClaimsError:
@@ -190,8 +194,8 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
     previous = 0
     for record in reader:
         first, previous = previous + 1, reader.line_num
-        if not record:
-            continue  # a blank line
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue  # a blank line, or one of white space alone
         if header is None:
             header = record
             continue
@@ -250,7 +254,9 @@ def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout
     records than `layout` finds."""
     if wanted is not None and len(set(wanted)) < len(wanted):
         wanted = None  # a column named twice: all are read, for the header's problems
-    table = _arrow_table(data, names, delimiter, wanted)
+    header = int(layout.starts[0])  # pyarrow reads from the header on (past blank lines)
+    table = _arrow_table(data, header, names, delimiter, wanted)
+    spaces: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
     if table is None:  # a ragged record, or what only the slow path reads
         fields = layout.fields(delimiter)
         wide = np.flatnonzero(fields > len(names))
@@ -259,15 +265,23 @@ def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout
         short = np.flatnonzero(fields < len(names))
         if not short.size:
             return None
+        # a line of white space alone is blank, as pandas reads it: read padded, then dropped
+        spaces = np.array([k for k in short[fields[short] == 1].tolist()
+                           if not data[layout.starts[k]:layout.ends[k]].strip()], dtype=np.int64)
         octets = np.frombuffer(data, dtype=np.uint8)
         ends = layout.ends[short]
         ends = ends - ((ends > layout.starts[short]) & (octets[np.maximum(ends - 1, 0)] == ord("\r")))
         padded = np.insert(octets, np.repeat(ends, len(names) - fields[short]), ord(delimiter))
-        table = _arrow_table(padded.tobytes(), names, delimiter, wanted)
+        table = _arrow_table(padded, header, names, delimiter, wanted)
+        del padded
         if table is None:
             return None
     if table.num_rows != layout.starts.size - 1:
         return None
+    if spaces.size:
+        table = table.filter(pa.array(~np.isin(np.arange(1, layout.starts.size), spaces)))
+        layout.starts, layout.ends, layout.lines = (np.delete(part, spaces) for part in
+                                                    (layout.starts, layout.ends, layout.lines))
     table = table.unify_dictionaries(arrow_pool())
     columns = [_column(table.column(i)) for i in range(table.num_columns)]
     frame = pd.concat(columns, axis=1) if columns else pd.DataFrame()
@@ -275,10 +289,10 @@ def _read_fast(path: Path, data: bytes, names: list[str], delimiter: str, layout
     return frame
 
 
-def _arrow_table(data: bytes, names: list[str], delimiter: str,
+def _arrow_table(data: bytes | NDArray[np.uint8], header: int, names: list[str], delimiter: str,
                  wanted: list[str] | None) -> pa.Table | None:
-    """pyarrow's reading of `data` as text columns; None when pyarrow cannot read it (a
-    record of another width than the header, among others).
+    """pyarrow's reading of `data` from byte `header` on as text columns, without a copy;
+    None when pyarrow cannot read it (a record of another width than the header, among others).
 
     No Python callback (``invalid_row_handler``) is given to pyarrow: its reader threads
     would call into Python, and one still holding it when the interpreter exits aborts
@@ -286,9 +300,7 @@ def _arrow_table(data: bytes, names: list[str], delimiter: str,
     # large_string: how pandas holds its "str" (no cast of the column in Arrow's default pool)
     text, coded = pa.large_string(), pa.dictionary(pa.int32(), pa.string())
     types = {n: text if n.strip().lower() in _NEARLY_UNIQUE else coded for n in names}
-    body = pa.py_buffer(data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
+    body = pa.py_buffer(data)[header:]
 
     try:
         return pa_csv.read_csv(
@@ -342,12 +354,17 @@ def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[st
         raise _fail(path, "is empty: a claims file needs a header and at least one claim")
     _check_delimiter(path, header, delimiter)
     offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    layout = None if start else _layout(path, data, delimiter, offset)
+    lead = "" if text is None else text[:start]  # blank lines before the header
+    header_byte = start if text is None else offset + len(lead) if lead.isascii() else None
+    layout = None if header_byte is None else _layout(path, data, delimiter, header_byte)
     names = next(csv.reader([header.rstrip("\r")], delimiter=delimiter))
     wanted = None if columns is None else [n for n in names if n.strip().lower() in columns]
     if wanted is not None and skipped is not None:
-        skipped.extend(n.strip() for n in names  # once each, over several files
-                       if n.strip().lower() not in columns and n.strip() not in skipped)  # type: ignore[operator]
+        told = set(skipped)  # each name once, over several files (a set: 100,000 names are common)
+        for name in (n.strip() for n in names if n.strip().lower() not in columns):  # type: ignore[operator]
+            if name not in told:
+                told.add(name)
+                skipped.append(name)
     frame = None if layout is None else _read_fast(path, data, names, delimiter, layout, wanted)
     if frame is None or layout is None:
         frame, lines = _read_slowly(path, text or data.decode("ascii"), delimiter)

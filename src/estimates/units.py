@@ -13,7 +13,6 @@ error. Rates such as person/day use pint's time units.
 
 from __future__ import annotations
 
-import math
 import re
 from fractions import Fraction
 from functools import cache
@@ -49,12 +48,51 @@ artillery_system = [artillery_system]
 Unit = pint.Unit
 
 #: Unit texts are refused before pint evaluates them when longer than this, or when a power
-#: is not a whole number of at most `MAX_POWER` (``week**1000000``, ``9**9**9``: pint would
-#: compute the power first, for minutes or for ever).
+#: is not a whole number of at most `MAX_POWER`, or is raised again (``week**1000000``,
+#: ``9**9**9``, ``((9**12)**12)**12``, ``week⁹⁹⁹⁹``): pint computes a power before it can
+#: check it, for minutes or for ever.
 MAX_UNIT_LENGTH = 200
 MAX_POWER = 12
-_HUGE_POWER = re.compile(
-    r"(\*\*|\^)\s*(?![-+]?\s*(?:[0-9]|1[0-2])(?:\.0*)?(?![0-9.eE]|\s*(\*\*|\^)))")
+_SMALL_WHOLE = re.compile(r"[0-9]+(?:\.0*)?")
+
+
+def _small_powers(text: str) -> bool:
+    """Whether every power in the unit text is a whole number up to `MAX_POWER` written
+    out, raised to nothing else: the text as pint will read it (its own spellings of a power,
+    ``^`` and superscripts, included) is parsed into pint's own tree, never evaluated."""
+    from tokenize import TokenInfo
+
+    from pint.pint_eval import EvalTreeNode, build_eval_tree, tokenizer
+    from pint.util import string_preprocessor
+
+    for preprocess in ureg.preprocessors:
+        text = preprocess(text)
+    try:
+        tree = build_eval_tree(tokenizer(string_preprocessor(text.strip())))
+    except Exception:  # malformed text: pint's own parse reports it
+        return True
+
+    def powers(node: EvalTreeNode) -> list[EvalTreeNode]:
+        found, stack = [], [node]
+        while stack:
+            node = stack.pop()
+            if node.operator is not None and node.operator.string in ("**", "^") and node.right:
+                found.append(node)
+            stack.extend(part for part in (node.left, node.right) if isinstance(part, EvalTreeNode))
+        return found
+
+    def small_exponent(node: EvalTreeNode | TokenInfo | None) -> bool:
+        if isinstance(node, EvalTreeNode) and node.right is None and node.operator is not None \
+                and node.operator.string in ("+", "-"):
+            node = node.left  # a sign
+        if not isinstance(node, EvalTreeNode) or node.operator is not None or node.right is not None \
+                or not isinstance(node.left, TokenInfo):
+            return False
+        return bool(_SMALL_WHOLE.fullmatch(node.left.string)) and float(node.left.string) <= MAX_POWER
+
+    return all(small_exponent(power.right)
+               and not (isinstance(power.left, EvalTreeNode) and powers(power.left))  # a power's power
+               for power in powers(tree))
 
 
 def _registry(**options: object) -> pint.UnitRegistry:
@@ -76,10 +114,20 @@ def _cache_folder() -> Path:
     return platformdirs.user_cache_path("estimates", appauthor=False) / f"pint-{pint.__version__}-{key}"
 
 
+def _cached_registry() -> pint.UnitRegistry:
+    """The registry, its definitions cached on disk where the user's cache folder can be written
+    and read; without the disk cache where it cannot (a read-only home in a container, a service
+    account without one, a cache file another process is still writing)."""
+    try:
+        return _registry(cache_folder=_cache_folder())
+    except Exception:  # OSError, or pint's cache half written: parse the definitions instead
+        return _registry()
+
+
 #: The registry every quantity in `estimates` uses. Its parsed definitions are cached on
 #: disk by pint, in a folder of the user's cache for this install (`_cache_folder`), which
 #: makes loading it 0.03 s instead of 0.2 s.
-ureg: pint.UnitRegistry = _registry(cache_folder=_cache_folder())
+ureg: pint.UnitRegistry = _cached_registry()
 
 
 #: Definitions added while running (`countable`, `currency`), replayed in the exact twin.
@@ -176,15 +224,15 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     if isinstance(text, pint.Unit):
         return text
     written = _rate_words(text)
-    if len(written) > MAX_UNIT_LENGTH or _HUGE_POWER.search(written):
+    if len(written) > MAX_UNIT_LENGTH or not _small_powers(written):
         raise UnitError(text, f"is not a unit estimates reads (at most {MAX_UNIT_LENGTH} characters, "
                               f"powers of whole numbers up to {MAX_POWER})")
     try:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
     except Exception as error:  # pint's parser fails on malformed text in many ways
         raise UnitError(text) from error
-    if not all(math.isfinite(cast(float, power)) for power in dict(unit._units).values()):
-        raise UnitError(text)  # an exponent such as 1e400 (read as inf)
+    if not all(abs(cast(float, power)) <= MAX_POWER for power in dict(unit._units).values()):
+        raise UnitError(text, f"is not a unit estimates reads (powers of whole numbers up to {MAX_POWER})")
     return unit
 
 
