@@ -46,6 +46,23 @@ def test_a_csv_folder_holding_the_input_is_refused_and_the_input_kept(
     assert claims.read_bytes() == before
 
 
+@pytest.mark.parametrize(("given", "fmt", "output"), [
+    ("{folder}", "csv", "{folder}"), ("{folder}/*.csv", "csv", "{folder}"),
+    ("{folder}", "json", "{folder}/claims.csv"), ("{folder}/*.csv", "markdown", "{folder}/claims.csv"),
+])
+def test_claims_given_as_a_folder_or_a_glob_are_never_overwritten_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, fmt: str, output: str) -> None:
+    """Claims read from a folder (or a glob) holding claims.csv: an output onto that folder or
+    that file would replace the input; each file read counts as an input."""
+    claims = tmp_path / "claims.csv"
+    shutil.copy(SEEDS, claims)
+    before = claims.read_bytes()
+    code, err = _run(capsys, "reconcile", given.format(folder=tmp_path), "--format", fmt,
+                     "-o", output.format(folder=tmp_path))
+    assert code == 2 and f"would overwrite the input {claims}" in err
+    assert claims.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+
+
 def test_csv_output_into_a_folder_holding_other_files_is_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mine = tmp_path / "mine.csv"
@@ -87,6 +104,28 @@ def test_standard_output_on_a_full_disk_is_an_error_not_a_crash() -> None:
                              stderr=subprocess.PIPE, text=True)
     assert run.returncode == 2
     assert "cannot write standard output: No space left on device" in run.stderr
+
+
+@pytest.mark.parametrize("args", [["validate", SEEDS], ["parse", "about 5 troops"],
+                                  ["reconcile", SEEDS, "--format", "markdown"], ["--version"],
+                                  ["reconcile", "--help"]])
+def test_every_command_on_a_full_disk_is_an_error_not_a_crash_issue_16(args: list[object]) -> None:
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([*ESTIMATES, *map(str, args)], stdout=full, stderr=subprocess.PIPE,
+                             text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "cannot write standard output: No space left on device" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_standard_output_cut_short_by_the_file_size_limit_is_an_error_issue_16(
+        tmp_path: Path, fmt: str) -> None:
+    """The limit lets the first kilobyte through (a short write), then refuses: the command
+    says so, rather than ending with exit 0 and a file cut short."""
+    out = tmp_path / "out.txt"
+    run = subprocess.run(["bash", "-c", f"ulimit -f 1; exec {' '.join(ESTIMATES)} reconcile "
+                          f"{SEEDS} --format {fmt} > {out}"], capture_output=True, text=True)
+    assert run.returncode == 2 and "cannot write standard output: File too large" in run.stderr
 
 
 def test_output_past_the_file_size_limit_is_an_error_and_leaves_nothing(tmp_path: Path) -> None:

@@ -58,6 +58,76 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(BAD_INPUT, f"{self.prog}: error: {message}\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """As argparse's, but a failure to write (``--help`` on a full disk) is not hidden."""
+        if message:
+            stream = file or sys.stderr
+            stream.write(message)
+            stream.flush()
+
+
+class _StandardOutput:
+    """Standard output for a command's run: a failure to write to it (a full disk, past a
+    file-size limit) is an `OutputError`, told as an input error is; a reader that left
+    (BrokenPipeError) is not one. Where it is a file descriptor, bytes go to it with
+    `os.write` until all are written: Python's own buffer takes a short write (the file-size
+    limit reached) as done, and the rest would be lost without a word."""
+
+    _CHUNK = 8192  #: as Python's own buffer
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending: list[bytes] = []
+        self._size = 0
+        try:
+            stream.flush()
+            self._fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # a StringIO, a closed stream
+            self._fd = None
+
+    def write(self, text: str) -> int:
+        if self._fd is None:
+            return int(self._guarded(self._stream.write, text))
+        data = text.encode(self._stream.encoding or "utf-8", self._stream.errors or "strict")
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= self._CHUNK:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._fd is None:
+            self._guarded(self._stream.flush)
+            return
+        data, self._pending, self._size = memoryview(b"".join(self._pending)), [], 0
+        while data:
+            data = data[self._guarded(os.write, self._fd, data):]
+
+    @staticmethod
+    def _guarded(write: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return write(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError("standard output", error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _checked_stdout() -> Iterator[None]:
+    """`_StandardOutput` in place of sys.stdout for the command's run, restored after."""
+    before = sys.stdout
+    sys.stdout = _StandardOutput(before)
+    try:
+        yield
+    finally:
+        pending, sys.stdout = sys.stdout, before
+        with contextlib.suppress(OSError):  # written at the run's end; an error told there
+            pending.flush()
+
 
 def _phrases(args: argparse.Namespace) -> list[tuple[str, str]]:
     """(where, phrase) for each phrase: arguments, then lines of --file (``-`` is stdin)."""
@@ -177,11 +247,13 @@ def _named_quantities(claims: Any) -> set[str]:
 
 
 def _refuse_overwriting_inputs(args: argparse.Namespace, outputs: Sequence[Path]) -> None:
-    """No file the command writes may be one of its inputs (checked before any work)."""
+    """No file the command writes may be one of its inputs (checked before any work): each
+    file of a folder or a glob of claims counts, not only the path given."""
+    from estimates.claimfiles import claim_files
     from estimates.destination import refuse_inputs
 
     if args.output:
-        refuse_inputs(outputs, [args.file, getattr(args, "relations", None),
+        refuse_inputs(outputs, [*claim_files(args.file), getattr(args, "relations", None),
                                 getattr(args, "lexicon", None)])
 
 
@@ -211,13 +283,7 @@ def _reconcile_command(args: argparse.Namespace) -> int:
             from estimates.reconcile.closing import problem_rows
 
             raise ClaimsError(problem_rows(unwhole), str(args.file))
-    try:
-        report.write(result, args.format, args.output)
-        sys.stdout.flush()
-    except (BrokenPipeError, EstimatesError):
-        raise
-    except OSError as error:  # standard output on a full disk, past a file-size limit
-        raise OutputError(args.output or "standard output", error) from None
+    report.write(result, args.format, args.output)
     progress.say("done")
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION
@@ -344,6 +410,7 @@ def _extract_command(args: argparse.Namespace) -> int:
         atomic_write(args.output, lambda handle: handle.write(text))
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()  # a failure to write it is told before the summary
     if args.rejected:
         rejected_text = csv_text(left_out)
         atomic_write(args.rejected, lambda handle: handle.write(rejected_text))
@@ -602,10 +669,11 @@ def _internal_error(argv: Sequence[str], args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: the process arguments); return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = _build_parser().parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = args.run
+    args = argparse.Namespace()
     try:
-        with _stopped_by_signals():
+        with _stopped_by_signals(), _checked_stdout():
+            args = _build_parser().parse_args(argv)
+            run: Callable[[argparse.Namespace], int] = args.run
             code = run(args)
             sys.stdout.flush()  # a reader that left shows here, not at exit
             return code

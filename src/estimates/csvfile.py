@@ -175,9 +175,11 @@ def _unclosed(path: Path, data: bytes, quotes: NDArray[np.int64], feeds: NDArray
     line_start = data.rfind(b"\n", 0, at) + 1
     column = len(data[line_start:at].decode("utf-8", errors="replace")) + 1
     value = data[at:at + 40].split(b"\n")[0].decode("utf-8", errors="replace")
-    return _fail(path, "opens a quoted cell that is never closed: the rest of the file would be "
-                 "read as one cell (close the quote, or double a quote meant as text)",
-                 int(np.searchsorted(feeds, at)) + 1, str(column), value)
+    return _fail(path, _NEVER_CLOSED, int(np.searchsorted(feeds, at)) + 1, str(column), value)
+
+
+_NEVER_CLOSED = ("opens a quoted cell that is never closed: the rest of the file would be read "
+                 "as one cell (close the quote, or double a quote meant as text)")
 
 
 def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, NDArray[np.int64]]:
@@ -187,10 +189,12 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
     rows: list[list[str]] = []
     lines: list[int] = []
     previous = 0
+    last = 0  # the line on which the last record starts
     for record in reader:
         first, previous = previous + 1, reader.line_num
         if not record:
             continue  # a blank line
+        last = first
         if header is None:
             header = record
             continue
@@ -198,8 +202,38 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
             raise _ragged_rows_slowly(path, text, delimiter)
         rows.append(record + [""] * (len(header) - len(record)))
         lines.append(first)
+    if last:
+        _check_closed_slowly(path, text, delimiter, last)
     frame = pd.DataFrame(rows, columns=[str(c).strip() for c in header or []], dtype=object)
     return frame, np.asarray(lines, dtype=np.int64)
+
+
+#: a quoted cell, closed (doubled quotes inside it are quotes)
+_QUOTED = re.compile(r'"(?:[^"]|"")*"(?!")')
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _check_closed_slowly(path: Path, text: str, delimiter: str, last: int) -> None:
+    """Raise the error of a quoted cell never closed when the last record (from line `last`)
+    holds one: Python's csv module reads the rest of the file into it without a word. Its
+    cells are followed as the module reads them (a quote opens a cell only at its start)."""
+    lines = io.StringIO(text, newline="")  # counts line ends as the csv module does
+    start = sum(len(lines.readline()) for _ in range(last - 1))
+    rest = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    at = start
+    while at < len(text):
+        if text[at] == '"':
+            closed = _QUOTED.match(text, at)
+            if closed is None:
+                line_start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+                raise _fail(path, _NEVER_CLOSED, last + len(_LINE_END.findall(text, start, at)),
+                            str(at - line_start + 1), _LINE_END.split(text[at:at + 40])[0])
+            at = closed.end()
+        cell = rest.match(text, at)  # it matches the empty text too
+        at = cell.end() if cell else at
+        if at >= len(text) or text[at] in "\r\n":
+            return  # the record ends
+        at += 1  # past the delimiter
 
 
 def _too_many(fields: int, width: int, delimiter: str) -> str:
