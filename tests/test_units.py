@@ -97,6 +97,15 @@ def test_unit_powers_that_pint_would_compute_for_ever_are_refused_first_issue_16
         parse_unit(text)
 
 
+@pytest.mark.parametrize("text", ["(week**12)**12", "week**12*week**12*week**12", "m*" * 12 + "m",
+                                  "(m**-12)**2"])
+def test_unit_powers_built_of_small_ones_are_refused_as_the_large_ones_issue_16(text: str) -> None:
+    """Each power is at most 12, the unit's is not: the text is refused when read, so each
+    row is listed with its problem, not one error about 'week ** 144' when units settle."""
+    with pytest.raises(UnitError, match="powers of whole numbers"):
+        parse_unit(text)
+
+
 def test_two_installs_never_share_pint_s_disk_cache_issue_16(monkeypatch: pytest.MonkeyPatch) -> None:
     import pint
 

@@ -183,8 +183,12 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
     except Exception as error:  # pint's parser fails on malformed text in many ways
         raise UnitError(text) from error
-    if not all(math.isfinite(cast(float, power)) for power in dict(unit._units).values()):
+    powers = [cast(float, power) for power in dict(unit._units).values()]
+    if not all(math.isfinite(power) for power in powers):
         raise UnitError(text)  # an exponent such as 1e400 (read as inf)
+    if any(abs(power) > MAX_POWER for power in powers):  # (week**12)**12, m*m*...*m
+        raise UnitError(text, f"is not a unit estimates reads (at most {MAX_UNIT_LENGTH} "
+                              f"characters, powers of whole numbers up to {MAX_POWER})")
     return unit
 
 
