@@ -12,6 +12,7 @@ sections of their own (only when they have rows).
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -78,8 +79,24 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _text(frame: pd.DataFrame, column: str, before: str) -> NDArray[np.object_]:
-    """`before` and then each cell of a text column, as an object array (for joining)."""
-    return before + frame[column].to_numpy(object)
+    """`before` and then each cell of a text column, as an object array (for joining), each
+    on one line (a line break inside a cell would start a line of its own).
+
+    >>> _text(pd.DataFrame({"id": ["a\\rb", "c"]}), "id", "- ").tolist()
+    ['- a b', '- c']
+    """
+    cells = frame[column].to_numpy(object)
+    if _LINE_BREAK.search("".join(map(str, cells))):
+        cells = np.array([_one_line(str(cell)) for cell in cells], dtype=object)
+    return before + cells
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """`text` with each line break a space (`str.splitlines` breaks)."""
+    return _LINE_BREAK.sub(" ", text)
 
 
 def _columns(frame: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
@@ -130,12 +147,12 @@ def _render(result: Any, fmt: str) -> str:
         derived = _derivations(result.ranges)
         if derived:
             parts += ["", "## Derived ranges: what they come from", ""]
-            parts += ["- " + line for line in derived]
+            parts += ["- " + _one_line(line) for line in derived]
         for name, table in _other_tables(result).items():
             parts += ["", f"## {name.capitalize()} ({len(table):,})", "", markdown_table(table)]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         note = _published_note(result.claims)
-        parts += [line + "." for line in note] + ([""] if note else [])
+        parts += [_one_line(line) + "." for line in note] + ([""] if note else [])
         parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
     parts = [f"Ranges ({len(ranges):,})", text_table(ranges), "",
@@ -149,10 +166,10 @@ def _render(result: Any, fmt: str) -> str:
     derived = _derivations(result.ranges)
     if derived:
         parts += ["", "Derived ranges: what they come from"]
-        parts += ["  " + line for line in derived]
+        parts += ["  " + _one_line(line) for line in derived]
     for name, table in _other_tables(result).items():
         parts += ["", f"{name.capitalize()} ({len(table):,})", text_table(table)]
-    parts += ["", f"Claims: {summary}", *_published_note(result.claims), ""]
+    parts += ["", f"Claims: {summary}", *map(_one_line, _published_note(result.claims)), ""]
     return "\n".join(parts)
 
 
