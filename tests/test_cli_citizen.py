@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,3 +202,25 @@ def test_skip_invalid_with_relations_lists_a_row_naming_a_bad_quantity_with_its_
     invalid = {c["id"]: c for c in out["claims"] if c["status"] == "invalid"}
     assert sorted(invalid) == ["c2", "c3"]
     assert invalid["c2"]["line"] == 3 and "quantity" in invalid["c2"]["problem"]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda e: e.read_claims(SEEDS, delimiter=""), "is not a delimiter"),
+    (lambda e: e.read_claims(SEEDS, delimiter=",,"), "is not a delimiter"),
+    (lambda e: e.read_claims(SEEDS, delimiter="é"), "one ASCII character"),
+    (lambda e: e.read_claims(None), "claims must be a path or a DataFrame"),
+    (lambda e: e.reconcile(SEEDS, at=[1e300]), "is not a date"),
+    (lambda e: e.reconcile(SEEDS, window=float("nan")), "whole number of days"),
+])
+def test_library_misuse_raises_an_estimates_error_issue_16(call: Any, message: str) -> None:
+    import estimates
+
+    with pytest.raises(estimates.EstimatesError, match=message):
+        call(estimates)
+
+
+def test_at_takes_one_date_given_as_text_issue_16() -> None:
+    import estimates
+
+    ranges = estimates.reconcile(SEEDS, at="2024-11-01").ranges
+    assert (ranges["as_of"].astype(str) == "2024-11-01").any()

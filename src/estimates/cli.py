@@ -471,11 +471,12 @@ def _days(text: str) -> float:
 
 def _delimiter(text: str) -> str:
     """A --delimiter: one character that is not a quote, a line break or a space."""
-    if len(text) != 1 or text in "\"\r\n ":
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a delimiter: give one character other than a quote, a space or a "
-            "line break (e.g. ';' or $'\\t')")
-    return text
+    from estimates.csvfile import check_delimiter
+
+    try:
+        return check_delimiter(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:

@@ -35,9 +35,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from numpy.typing import NDArray
 
-from estimates.errors import ClaimsError
+from estimates.errors import ClaimsError, UsageError
 
-__all__ = ["KEPT_TEXT", "read_csv_file", "read_text_file"]
+__all__ = ["KEPT_TEXT", "check_delimiter", "read_csv_file", "read_text_file"]
 
 #: Text that is only kept and written (quotes, notes), in pandas' default "str" dtype held by
 #: Arrow: about half the memory of a Python string per cell, and no object to make per cell.
@@ -49,6 +49,22 @@ _MAX_BYTE_PROBLEMS = 100
 _NEARLY_UNIQUE = ("id", "quote", "note")
 #: a byte that is not white space to `str.isspace` (in ASCII)
 _NOT_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
+
+
+def check_delimiter(delimiter: object) -> str:
+    """`delimiter` if it can separate CSV fields: one ASCII character other than a quote, a
+    space or a line break (a CSV reader splits bytes); else `UsageError`.
+
+    >>> check_delimiter(",,")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    estimates.errors.UsageError: ',,' is not a delimiter: give one ASCII character other than ...
+    """
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or not delimiter.isascii() \
+            or delimiter in "\"\r\n ":
+        raise UsageError(f"{delimiter!r} is not a delimiter: give one ASCII character other than "
+                         "a quote, a space or a line break (e.g. ';' or a tab)")
+    return delimiter
 
 
 def _fail(source: Path, problem: str, line: int = 0, column: str = "", value: str = "") -> ClaimsError:
