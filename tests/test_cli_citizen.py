@@ -224,3 +224,23 @@ def test_at_takes_one_date_given_as_text_issue_16() -> None:
 
     ranges = estimates.reconcile(SEEDS, at="2024-11-01").ranges
     assert (ranges["as_of"].astype(str) == "2024-11-01").any()
+
+
+def test_a_relation_summing_50000_names_reconciles_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """total = q0 + ... + q49999 with a claim on the total and on a few parts: each part's
+    range comes from one row, so no programme per part (that was 50,000 of them), and the
+    relation's text is held once, not once per range (22 GB before)."""
+    names = [f"q{i}" for i in range(50_000)]
+    relations = tmp_path / "relations.txt"
+    relations.write_text("total = " + " + ".join(names) + "\n")
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,quantity,value,unit,as_of\nt,total,100000,person,2024-01-01\n"
+                      + "".join(f"c{i},q{i},1000,person,2024-01-01\n" for i in range(0, 50_000, 10_000)))
+    code = main(["reconcile", str(claims), "--relations", str(relations), "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert code == 0
+    ranges = out.split("## Contradictions")[0]
+    # 100,000 reads as 95,000 to 105,000, each part 950 to 1,050: 105,000 - 5 x 950 is left
+    assert "| q1 | 2024-01-01 | 0 | 100,250 |" in ranges
+    assert "q49999" in out.split("## Derived ranges")[1]

@@ -207,13 +207,39 @@ def _derivations(ranges: pd.DataFrame) -> list[str]:
                                                           ).to_numpy(bool)]
     if derived.empty:
         return []
-    origin = pd.Series(joined_lists(derived["derived_from"], ", "), index=derived.index) + \
-        "; relations: " + pd.Series(joined_lists(derived["relations"], "; "), index=derived.index)
+    claims = pd.Series(joined_lists(derived["derived_from"], ", "), index=derived.index)
     lines = []
-    for text, group in derived.groupby(origin, sort=False):
+    for (text, _), group in derived.groupby([claims, _list_keys(derived["relations"])], sort=False):
         names = list(dict.fromkeys(group["quantity"].astype(str)))
-        lines.append(f"{', '.join(names)} ({len(group):,} ranges): from claims {text}")
+        relations = "; ".join(map(str, group["relations"].iloc[0]))  # once per group
+        lines.append(f"{', '.join(names)} ({len(group):,} ranges): from claims {text}; "
+                     f"relations: {relations}")
     return lines
+
+
+def _list_keys(values: pd.Series) -> pd.Series:
+    """A key per list of a column of lists: equal lists, equal keys. A list column encoded
+    as a dictionary (the relations' texts, each held once) is keyed by its codes, so that a
+    relation over 50,000 names is not written out once per range it derives.
+
+    >>> import pyarrow as pa
+    >>> texts = pa.array(["a = b + c", "a = b + c", "b <= c"]).dictionary_encode()
+    >>> lists = pa.ListArray.from_arrays(pa.array([0, 1, 2, 3], pa.int32()), texts)
+    >>> _list_keys(pd.Series(pd.arrays.ArrowExtensionArray(lists))).tolist()
+    ['0', '0', '1']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.array) if isinstance(values.dtype, pd.ArrowDtype) else None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array is None or not pa.types.is_dictionary(array.type.value_type):
+        return pd.Series(joined_lists(values, "; "), index=values.index)
+    offsets = pc.subtract(array.offsets, array.offsets[0])
+    codes = array.flatten().indices.cast(pa.string())
+    keys = pc.binary_join(pa.ListArray.from_arrays(offsets, codes), ",")
+    return pd.Series(np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object), index=values.index)
 
 
 def _put(parts: Iterable[Any], handle: IO[Any]) -> None:
