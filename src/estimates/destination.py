@@ -25,11 +25,13 @@ Every failure to write is an `OutputError` naming the path and the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -195,8 +197,26 @@ def fill_folder(path: str | os.PathLike[str], fill: Callable[[Path], object], na
         raise
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP wait until the block ends (between two renames a stop
+    would leave no folder, or an old one aside): the mask before is restored after."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _swap_in(fresh: Path, folder: Path) -> None:
-    """Rename `fresh` to `folder`; an old `folder` goes aside first and is then removed."""
+    """Rename `fresh` to `folder`; an old `folder` goes aside first and is then removed
+    (signals held meanwhile: the folder is the old one or the new one when a stop comes)."""
+    with _signals_held():
+        _swap(fresh, folder)
+
+
+def _swap(fresh: Path, folder: Path) -> None:
     try:
         if not folder.exists():
             os.rename(fresh, folder)
