@@ -77,6 +77,7 @@ def test_csv_output_into_a_folder_holding_other_files_is_refused(
     (["--window", "nan"], "--window"), (["--window", "inf"], "--window"),
     (["--window", "1e300"], "--window"), (["--window", "-1"], "--window"),
     (["--delimiter", ""], "--delimiter"), (["--delimiter", ",,"], "--delimiter"),
+    (["--delimiter", "é"], "--delimiter"), (["-o", ""], "an empty path"),
 ])
 def test_bad_options_are_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str],
                                       message: str) -> None:

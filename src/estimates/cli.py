@@ -479,6 +479,13 @@ def _delimiter(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _output(text: str) -> str:
+    """An output's path: not empty (``-o ""`` would write to stdout, or fail late)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path: give a file or folder name")
+    return text
+
+
 def _add_input_options(command: argparse.ArgumentParser, relations: bool = True) -> None:
     command.add_argument("file", help="claims: a CSV or Parquet file, a folder or a glob of them "
                                       "(see docs/schema.md)")
@@ -539,7 +546,7 @@ def _build_parser() -> argparse.ArgumentParser:
                            help="a source's later reading does not supersede its earlier one")
     reconcile.add_argument("--format", choices=_Formats(), default="table", metavar="FORMAT",
                            help="%(choices)s (default: table)")
-    reconcile.add_argument("-o", "--output", metavar="OUT",
+    reconcile.add_argument("-o", "--output", metavar="OUT", type=_output,
                            help="write here (for csv and parquet: a folder of the tables) instead of stdout")
     reconcile.add_argument("--skip-invalid", action="store_true",
                            help="reconcile the good rows; list bad ones as invalid in the claims table")
@@ -567,7 +574,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(report_page)
     _add_window(report_page)
-    report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html")
+    report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html", type=_output)
     report_page.add_argument("--title", help="the page's title (default: names the file)")
     report_page.add_argument("--max-plots", type=int, default=60, metavar="N",
                              help="plot the N quantities with the most claims (default: 60; "
@@ -597,7 +604,7 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--kind", choices=["forest", "timeline"], default="forest",
                       help="forest (default): the claims side by side; timeline: over time")
     _add_window(plot)
-    plot.add_argument("-o", "--output", required=True, metavar="FIG.png")
+    plot.add_argument("-o", "--output", required=True, metavar="FIG.png", type=_output)
     plot.set_defaults(run=_plot_command)
 
     extract = commands.add_parser(
@@ -616,8 +623,9 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--outlet", default="", metavar="NAME", help="who published the articles")
     extract.add_argument("--author", default="", metavar="NAME",
                          help="claimant where a sentence names none (default: the page's author)")
-    extract.add_argument("-o", "--output", metavar="FILE", help="write the draft here instead of stdout")
-    extract.add_argument("--rejected", metavar="FILE",
+    extract.add_argument("-o", "--output", metavar="FILE", type=_output,
+                         help="write the draft here instead of stdout")
+    extract.add_argument("--rejected", metavar="FILE", type=_output,
                          help="write the number mentions not drafted, with the reason, here")
     extract.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
     extract.set_defaults(run=_extract_command)
