@@ -183,7 +183,14 @@ def test_a_stop_between_the_renames_of_a_folder_waits_until_the_new_one_is_in_is
             os.kill(os.getpid(), signal.SIGINT)
 
     monkeypatch.setattr(destination.os, "rename", rename_then_stop)
-    with pytest.raises(KeyboardInterrupt):
-        write_folder(out, {"a.csv": lambda h: h.write("new\n")})
+    done = threading.Event()  # another thread, as a reader's pool: the kernel may pick it
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_folder(out, {"a.csv": lambda h: h.write("new\n")})
+    finally:
+        done.set()
+        waiting.join()
     assert (out / "a.csv").read_text() == "new\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tables"]

@@ -31,6 +31,7 @@ import shutil
 import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -200,13 +201,26 @@ def fill_folder(path: str | os.PathLike[str], fill: Callable[[Path], object], na
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP wait until the block ends (between two renames a stop
-    would leave no folder, or an old one aside): the mask before is restored after."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    would leave no folder, or an old one aside): each is noted, and given to the handler
+    before once that is back. Python runs signal handlers in the main thread only, and the
+    kernel may hand a signal to any thread, so they are held by handler, not by mask."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, Any]] = []
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is not None]
+    before = {s: signal.signal(s, lambda signum, frame: caught.append((signum, frame))) for s in wanted}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for held, handler in before.items():
+            signal.signal(held, handler)
+        for number, frame in caught:
+            handler = before[signal.Signals(number)]
+            if callable(handler):
+                handler(number, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
 
 
 def _swap_in(fresh: Path, folder: Path) -> None:
