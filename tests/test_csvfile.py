@@ -125,3 +125,12 @@ def test_a_carriage_return_in_a_cell_is_quoted_and_reads_back_as_one_cell(tmp_pa
     assert list(csv.reader(io.StringIO(text, newline=""))) == [
         ["id", "quote"], ["a", "one\rtwo"], ["b", "=cmd\r=evil"]]
     assert _read(tmp_path, text.encode())[0] == frame.to_dict("list")
+
+
+def test_a_cr_inside_quotes_of_a_file_of_cr_line_ends_stays_a_cr_issue_16(tmp_path: Path) -> None:
+    """Old Mac line ends (CR alone) are read as lines, and a CR inside a quoted cell is kept
+    as written (it came back a line feed), while lines still count it as an editor does."""
+    path = tmp_path / "claims.csv"
+    path.write_bytes(b'id,note\ra,"two\rlines"\rb,x\r')
+    frame, lines = read_csv_file(path)
+    assert frame["note"].tolist() == ["two\rlines", "x"] and lines.tolist() == [2, 4]

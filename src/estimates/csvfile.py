@@ -371,8 +371,9 @@ def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[st
     """
     path = Path(path)
     data = _read_bytes(path)
-    if b"\n" not in data and b"\r" in data:  # the line ends of old Macs: CR alone
-        data = data.replace(b"\r", b"\n")
+    returns_only = b"\n" not in data and b"\r" in data  # the line ends of old Macs
+    if returns_only:
+        data = data.replace(b"\r", b"\n")  # lines counted as an editor shows them
     # Every byte is validated; pyarrow then reads the bytes themselves. ASCII (most files) is
     # valid UTF-8 as it is: only its header is decoded, the whole text only when needed.
     text = None if data.isascii() else _decode(path, data)
@@ -405,4 +406,24 @@ def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[st
     if frame.empty:
         raise _fail(path, "has a header but no claims", 1)
     frame.columns = [str(c).strip() for c in frame.columns]
+    if returns_only:
+        frame = _returns_restored(frame)
     return frame, lines
+
+
+def _returns_restored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a file whose line ends were all CRs, with each line feed in a cell (a CR
+    inside quotes, made a feed for reading) a CR again, as written.
+
+    >>> _returns_restored(pd.DataFrame({"note": ["two\\nlines"]}))["note"].tolist()
+    ['two\\rlines']
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            texts = values.cat.categories.astype(str)
+            if texts.str.contains("\n", regex=False).any():  # no CR is left: one to one
+                frame[column] = values.cat.rename_categories(texts.str.replace("\n", "\r", regex=False))
+        elif values.astype(str).str.contains("\n", regex=False).any():
+            frame[column] = values.str.replace("\n", "\r", regex=False)
+    return frame
