@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +47,23 @@ def test_a_csv_folder_holding_the_input_is_refused_and_the_input_kept(
     assert claims.read_bytes() == before
 
 
+@pytest.mark.parametrize(("given", "fmt", "output"), [
+    ("{folder}", "csv", "{folder}"), ("{folder}/*.csv", "csv", "{folder}"),
+    ("{folder}", "json", "{folder}/claims.csv"), ("{folder}/*.csv", "markdown", "{folder}/claims.csv"),
+])
+def test_claims_given_as_a_folder_or_a_glob_are_never_overwritten_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, fmt: str, output: str) -> None:
+    """Claims read from a folder (or a glob) holding claims.csv: an output onto that folder or
+    that file would replace the input; each file read counts as an input."""
+    claims = tmp_path / "claims.csv"
+    shutil.copy(SEEDS, claims)
+    before = claims.read_bytes()
+    code, err = _run(capsys, "reconcile", given.format(folder=tmp_path), "--format", fmt,
+                     "-o", output.format(folder=tmp_path))
+    assert code == 2 and f"would overwrite the input {claims}" in err
+    assert claims.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+
+
 def test_csv_output_into_a_folder_holding_other_files_is_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mine = tmp_path / "mine.csv"
@@ -59,6 +77,7 @@ def test_csv_output_into_a_folder_holding_other_files_is_refused(
     (["--window", "nan"], "--window"), (["--window", "inf"], "--window"),
     (["--window", "1e300"], "--window"), (["--window", "-1"], "--window"),
     (["--delimiter", ""], "--delimiter"), (["--delimiter", ",,"], "--delimiter"),
+    (["--delimiter", "é"], "--delimiter"), (["-o", ""], "an empty path"),
 ])
 def test_bad_options_are_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str],
                                       message: str) -> None:
@@ -87,6 +106,28 @@ def test_standard_output_on_a_full_disk_is_an_error_not_a_crash() -> None:
                              stderr=subprocess.PIPE, text=True)
     assert run.returncode == 2
     assert "cannot write standard output: No space left on device" in run.stderr
+
+
+@pytest.mark.parametrize("args", [["validate", SEEDS], ["parse", "about 5 troops"],
+                                  ["reconcile", SEEDS, "--format", "markdown"], ["--version"],
+                                  ["reconcile", "--help"]])
+def test_every_command_on_a_full_disk_is_an_error_not_a_crash_issue_16(args: list[object]) -> None:
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([*ESTIMATES, *map(str, args)], stdout=full, stderr=subprocess.PIPE,
+                             text=True)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "cannot write standard output: No space left on device" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_standard_output_cut_short_by_the_file_size_limit_is_an_error_issue_16(
+        tmp_path: Path, fmt: str) -> None:
+    """The limit lets the first kilobyte through (a short write), then refuses: the command
+    says so, rather than ending with exit 0 and a file cut short."""
+    out = tmp_path / "out.txt"
+    run = subprocess.run(["bash", "-c", f"ulimit -f 1; exec {' '.join(ESTIMATES)} reconcile "
+                          f"{SEEDS} --format {fmt} > {out}"], capture_output=True, text=True)
+    assert run.returncode == 2 and "cannot write standard output: File too large" in run.stderr
 
 
 def test_output_past_the_file_size_limit_is_an_error_and_leaves_nothing(tmp_path: Path) -> None:
@@ -188,3 +229,45 @@ def test_unit_cells_with_powers_pint_would_compute_for_ever_are_errors_naming_ea
     assert code == 2
     for line, unit in ((2, nested), (3, "week⁹⁹⁹⁹⁹⁹⁹⁹⁹"), (4, "week**1_000_000")):
         assert f"claims.csv:{line}:unit: is not a unit estimates reads" in err and repr(unit) in err
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda e: e.read_claims(SEEDS, delimiter=""), "is not a delimiter"),
+    (lambda e: e.read_claims(SEEDS, delimiter=",,"), "is not a delimiter"),
+    (lambda e: e.read_claims(SEEDS, delimiter="é"), "one ASCII character"),
+    (lambda e: e.read_claims(None), "claims must be a path or a DataFrame"),
+    (lambda e: e.reconcile(SEEDS, at=[1e300]), "is not a date"),
+    (lambda e: e.reconcile(SEEDS, window=float("nan")), "whole number of days"),
+])
+def test_library_misuse_raises_an_estimates_error_issue_16(call: Any, message: str) -> None:
+    import estimates
+
+    with pytest.raises(estimates.EstimatesError, match=message):
+        call(estimates)
+
+
+def test_at_takes_one_date_given_as_text_issue_16() -> None:
+    import estimates
+
+    ranges = estimates.reconcile(SEEDS, at="2024-11-01").ranges
+    assert (ranges["as_of"].astype(str) == "2024-11-01").any()
+
+
+def test_a_relation_summing_50000_names_reconciles_issue_16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """total = q0 + ... + q49999 with a claim on the total and on a few parts: each part's
+    range comes from one row, so no programme per part (that was 50,000 of them), and the
+    relation's text is held once, not once per range (22 GB before)."""
+    names = [f"q{i}" for i in range(50_000)]
+    relations = tmp_path / "relations.txt"
+    relations.write_text("total = " + " + ".join(names) + "\n")
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,quantity,value,unit,as_of\nt,total,100000,person,2024-01-01\n"
+                      + "".join(f"c{i},q{i},1000,person,2024-01-01\n" for i in range(0, 50_000, 10_000)))
+    code = main(["reconcile", str(claims), "--relations", str(relations), "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert code == 0
+    ranges = out.split("## Contradictions")[0]
+    # 100,000 reads as 95,000 to 105,000, each part 950 to 1,050: 105,000 - 5 x 950 is left
+    assert "| q1 | 2024-01-01 | 0 | 100,250 |" in ranges
+    assert "q49999" in out.split("## Derived ranges")[1]

@@ -86,6 +86,32 @@ def test_ragged_rows_are_found_without_a_python_callback_in_pyarrow_threads(
     assert handlers and handlers == [None] * len(handlers)
 
 
+@pytest.mark.parametrize(("body", "line"), [
+    (b'id,quote\na,12" guns\nb,"never closed\nc,x\nd,y\n', 3),  # a record of its own
+    (b'id,quote\na,12" guns\nb,"two\nlines"\nc,"closed ""twice""\n""\nd,y\n', 5),  # after
+    (b'id,quote\r\na,12" guns\r\nb,x\r\nc,"', 4),  # on the last line, with no line end
+])
+def test_an_unclosed_quote_in_a_file_not_rfc_4180_is_an_error_too_issue_16(
+        tmp_path: Path, body: bytes, line: int) -> None:
+    """A quote inside an unquoted cell (`12" guns`) sends the file to Python's csv module,
+    which reads a quote never closed as a cell holding the rest of the file: those rows
+    would be lost without a word. The line and column where the quote opens are named."""
+    path = tmp_path / "claims.csv"
+    path.write_bytes(body)
+    with pytest.raises(ClaimsError) as caught:
+        read_csv_file(path)
+    problem = caught.value.problems.iloc[0]
+    assert "never closed" in problem["problem"]
+    assert (problem["line"], problem["column"]) == (line, "3")
+
+
+def test_a_file_not_rfc_4180_whose_quotes_all_close_reads_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(b'id,quote\na,12" guns\nb,"two\nlines"\nc,"x"" y"\n\n')
+    frame, lines = read_csv_file(path)
+    assert frame["quote"].tolist() == ['12" guns', "two\nlines", 'x" y'] and lines.tolist() == [2, 3, 5]
+
+
 def test_an_unclosed_quote_is_an_error_naming_the_line_where_it_opens(tmp_path: Path) -> None:
     path = tmp_path / "claims.csv"
     path.write_bytes(b'id,quote\na,"fine ""quoted"" text"\nb,"never ""closed\nc,x\nd,y\n')
@@ -111,3 +137,12 @@ def test_a_carriage_return_in_a_cell_is_quoted_and_reads_back_as_one_cell(tmp_pa
     assert list(csv.reader(io.StringIO(text, newline=""))) == [
         ["id", "quote"], ["a", "one\rtwo"], ["b", "=cmd\r=evil"]]
     assert _read(tmp_path, text.encode())[0] == frame.to_dict("list")
+
+
+def test_a_cr_inside_quotes_of_a_file_of_cr_line_ends_stays_a_cr_issue_16(tmp_path: Path) -> None:
+    """Old Mac line ends (CR alone) are read as lines, and a CR inside a quoted cell is kept
+    as written (it came back a line feed), while lines still count it as an editor does."""
+    path = tmp_path / "claims.csv"
+    path.write_bytes(b'id,note\ra,"two\rlines"\rb,x\r')
+    frame, lines = read_csv_file(path)
+    assert frame["note"].tolist() == ["two\rlines", "x"] and lines.tolist() == [2, 4]

@@ -163,3 +163,34 @@ def test_a_link_to_dev_stdout_streams_into_what_stdout_is(tmp_path: Path) -> Non
         subprocess.run([sys.executable, "-c", script], stdout=stdout, check=True)
     assert captured.read_text() == "streamed" and link.is_symlink()
     assert _leftovers(tmp_path) == []
+
+
+def test_a_stop_between_the_renames_of_a_folder_waits_until_the_new_one_is_in_issue_16(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or SIGTERM) just after the old tables went aside: the new ones still take
+    their place before the stop is felt, so the folder is never missing nor left aside."""
+    from estimates import destination
+
+    out = tmp_path / "tables"
+    write_folder(out, {"a.csv": lambda h: h.write("old\n")})
+    rename = os.rename
+    calls = []
+
+    def rename_then_stop(source: object, target: object) -> None:
+        rename(source, target)  # type: ignore[arg-type]
+        calls.append(target)
+        if len(calls) == 1:  # the old folder is aside, the new one not yet in
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(destination.os, "rename", rename_then_stop)
+    done = threading.Event()  # another thread, as a reader's pool: the kernel may pick it
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_folder(out, {"a.csv": lambda h: h.write("new\n")})
+    finally:
+        done.set()
+        waiting.join()
+    assert (out / "a.csv").read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tables"]

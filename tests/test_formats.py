@@ -228,3 +228,29 @@ def test_files_with_different_columns_read_as_one_table(tmp_path: Path) -> None:
     assert table["claimant"].astype(str).tolist() == ["A", "", ""]
     assert table["outlet"].astype(str).tolist() == ["", "", "O"]
     assert table["source"].astype(str).tolist() == ["A", "claim b", "O"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+@pytest.mark.parametrize("brk", ["\r", "\n", "\r\n"])
+def test_a_line_break_inside_a_cell_starts_no_line_of_the_text_formats_issue_16(
+        fmt: str, brk: str) -> None:
+    """An id and a claimant holding a line break reach the lists of contradictions and of
+    claims not kept: each stays one line (a bare CR would overwrite the line on a terminal,
+    a LF would make a line that looks like a claim of its own)."""
+    frame = pd.DataFrame({"id": [f"a{brk}FAKE", "b"], "quantity": ["x.y"] * 2, "value": ["5", "50"],
+                          "as_of": ["2024-01-01"] * 2, "claimant": [f"Mr{brk}X", "Ms Y"],
+                          "unit": ["person"] * 2})
+    text = report.render(reconcile(frame), fmt)
+    assert "\r" not in text
+    assert not [line for line in text.splitlines() if line.startswith("FAKE") or line.startswith("X")]
+    assert "a FAKE" in text and "Mr X" in text
+
+
+def test_parse_as_csv_quotes_a_carriage_return_and_escapes_formulas_issue_16(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    assert main(["parse", "about 5\rtroops", "=1+2", "--format", "csv"]) == 2
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert [row[0] for row in rows] == ["text", "about 5\rtroops", "'=1+2"]

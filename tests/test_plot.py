@@ -386,3 +386,16 @@ def test_forest_title_counts_disputed_claims_apart_from_excluded_ones() -> None:
     _, result = seeds()
     title = next(t.get_text() for t in forest(result, "russia.losses").texts if "claims" in t.get_text())
     assert "2 disputed" in title and "0 excluded" in title
+
+
+@pytest.mark.parametrize("dates", [["9999-12-30", "9999-12-31"], ["0001-01-01", "0001-01-02"],
+                                   ["2024", "9999"]])
+def test_timeline_of_claims_at_the_ends_of_the_calendar_is_drawn_issue_16(
+        tmp_path: Path, dates: list[str]) -> None:
+    """Dates reconcile up to 9999-12-31; the axis's margin past them stays within the years
+    matplotlib can show (it raised a ValueError past 9999, exit 3)."""
+    frame = pd.DataFrame({"id": ["a", "b"], "quantity": ["x"] * 2, "value": ["5", "6"],
+                          "as_of": dates, "kind": ["cumulative"] * 2, "unit": ["person"] * 2})
+    result = estimates.reconcile(frame)
+    save(timeline(result, "x", claims=estimates.read_claims(frame)), tmp_path / "t.png")
+    assert (tmp_path / "t.png").stat().st_size > 0

@@ -286,6 +286,17 @@ def test_relations_that_cannot_hold_together_are_a_contradiction_naming_their_li
     assert constant.contradictions["reason"].tolist() == ["relations"]
 
 
+def test_relations_that_cannot_hold_among_quantities_without_claims_are_reported_issue_16() -> None:
+    """c and d have no claims, so their group is never solved at a time: their relations,
+    which fail at any time, are still a contradiction naming their lines."""
+    rows = frame({"quantity": "a", "value": "5", "as_of": "2024-11-01"})
+    result = reconcile(rows, ["c = d + 1", "d = c + 1", "e <= f"])
+    (row,) = result.contradictions.itertuples()
+    assert row.reason == "relations" and row.quantity == "c, d"
+    assert "c = d + 1 (line 1)" in row.explanation and "d = c + 1 (line 2)" in row.explanation
+    assert reconcile(rows, ["c = d + 1"]).contradictions.empty
+
+
 @pytest.mark.parametrize("window", [math.nan, math.inf, 1e300, -1, 2.5])
 def test_a_window_that_is_not_a_number_of_days_is_an_error_issue_16(window: float) -> None:
     with pytest.raises(EstimatesError, match="window"):

@@ -108,6 +108,15 @@ def test_small_powers_in_any_spelling_still_read(text: str, unit: str) -> None:
     assert str(parse_unit(text)) == unit
 
 
+@pytest.mark.parametrize("text", ["(week**12)**12", "week**12*week**12*week**12", "m*" * 12 + "m",
+                                  "(m**-12)**2"])
+def test_unit_powers_built_of_small_ones_are_refused_as_the_large_ones_issue_16(text: str) -> None:
+    """Each power is at most 12, the unit's is not: the text is refused when read, so each
+    row is listed with its problem, not one error about 'week ** 144' when units settle."""
+    with pytest.raises(UnitError, match="powers of whole numbers"):
+        parse_unit(text)
+
+
 def test_two_installs_never_share_pint_s_disk_cache_issue_16(monkeypatch: pytest.MonkeyPatch) -> None:
     import pint
 

@@ -24,6 +24,7 @@ takes both alike; a Parquet row ``k`` (from 0) is line ``k + 2``, as a DataFrame
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Collection
 from pathlib import Path
 
@@ -35,8 +36,8 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 from pandas.api.types import union_categoricals
 
-from estimates.csvfile import _NEARLY_UNIQUE, _column, _fail, read_csv_file
-from estimates.errors import ClaimsError
+from estimates.csvfile import _NEARLY_UNIQUE, _column, _fail, check_delimiter, read_csv_file
+from estimates.errors import ClaimsError, UsageError
 from estimates.timeline import date_texts
 
 __all__ = ["PARQUET_SUFFIXES", "claim_files", "read_claim_files"]
@@ -52,6 +53,8 @@ def claim_files(path: str | Path) -> list[Path]:
     >>> claim_files("data/estimates.csv")
     [PosixPath('data/estimates.csv')]
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"claims must be a path or a DataFrame, not {type(path).__name__}")
     text = str(path)
     if any(mark in text for mark in "*?["):
         found = sorted(Path(name) for name in glob.glob(text, recursive=True))
@@ -146,6 +149,7 @@ def read_claim_files(path: str | Path, delimiter: str = ",", columns: Collection
 
     With `columns`, only those (stripped, lower case) are kept; the others' names go to `skipped`.
     """
+    check_delimiter(delimiter)
     parts = []
     for file in claim_files(path):
         if is_parquet(file):

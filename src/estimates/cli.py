@@ -59,6 +59,76 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(BAD_INPUT, f"{self.prog}: error: {message}\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """As argparse's, but a failure to write (``--help`` on a full disk) is not hidden."""
+        if message:
+            stream = file or sys.stderr
+            stream.write(message)
+            stream.flush()
+
+
+class _StandardOutput:
+    """Standard output for a command's run: a failure to write to it (a full disk, past a
+    file-size limit) is an `OutputError`, told as an input error is; a reader that left
+    (BrokenPipeError) is not one. Where it is a file descriptor, bytes go to it with
+    `os.write` until all are written: Python's own buffer takes a short write (the file-size
+    limit reached) as done, and the rest would be lost without a word."""
+
+    _CHUNK = 8192  #: as Python's own buffer
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending: list[bytes] = []
+        self._size = 0
+        try:
+            stream.flush()
+            self._fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # a StringIO, a closed stream
+            self._fd = None
+
+    def write(self, text: str) -> int:
+        if self._fd is None:
+            return int(self._guarded(self._stream.write, text))
+        data = text.encode(self._stream.encoding or "utf-8", self._stream.errors or "strict")
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= self._CHUNK:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._fd is None:
+            self._guarded(self._stream.flush)
+            return
+        data, self._pending, self._size = memoryview(b"".join(self._pending)), [], 0
+        while data:
+            data = data[self._guarded(os.write, self._fd, data):]
+
+    @staticmethod
+    def _guarded(write: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return write(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError("standard output", error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _checked_stdout() -> Iterator[None]:
+    """`_StandardOutput` in place of sys.stdout for the command's run, restored after."""
+    before = sys.stdout
+    sys.stdout = _StandardOutput(before)
+    try:
+        yield
+    finally:
+        pending, sys.stdout = sys.stdout, before
+        with contextlib.suppress(OSError):  # written at the run's end; an error told there
+            pending.flush()
+
 
 def _phrases(args: argparse.Namespace) -> list[tuple[str, str]]:
     """(where, phrase) for each phrase: arguments, then lines of --file (``-`` is stdin)."""
@@ -80,6 +150,17 @@ def _phrases(args: argparse.Namespace) -> list[tuple[str, str]]:
     return found
 
 
+def _spreadsheet_safe(value: object) -> object:
+    """A text that a spreadsheet would run as a formula with a leading ``'`` (as
+    `estimates.output.spreadsheet_safe` does for tables; `parse` loads no pandas).
+
+    >>> _spreadsheet_safe("=1+2"), _spreadsheet_safe("5 tanks"), _spreadsheet_safe(5.0)
+    ("'=1+2", '5 tanks', 5.0)
+    """
+    risky = isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r"))
+    return f"'{value}" if risky else value
+
+
 _PARSE_FIELDS = ("text", "low", "high", "low_open", "high_open", "unit", "kind", "hedge",
                  "halo", "span", "noun", "notes", "error")
 
@@ -94,7 +175,8 @@ def _parse_command(args: argparse.Namespace) -> int:
 
     lexicon = Lexicon.load(args.lexicon) if args.lexicon else None
     failed = 0
-    writer = csv.DictWriter(sys.stdout, _PARSE_FIELDS, lineterminator="\n") \
+    # CRLF line ends, as every CSV estimates writes: a cell holding a CR alone is quoted
+    writer = csv.DictWriter(sys.stdout, _PARSE_FIELDS, lineterminator="\r\n") \
         if args.format == "csv" else None
     if writer is not None:
         writer.writeheader()
@@ -106,7 +188,7 @@ def _parse_command(args: argparse.Namespace) -> int:
             print(f"estimates: error: {where}: {error}", file=sys.stderr)
             row = {"text": text, "error": str(error).split("\n", 1)[0]}
         if writer is not None:
-            writer.writerow({key: "; ".join(value) if key == "notes" else value
+            writer.writerow({key: _spreadsheet_safe("; ".join(value) if key == "notes" else value)
                              for key, value in row.items()})
         elif args.format == "json":
             print(json.dumps(row, ensure_ascii=False))
@@ -178,11 +260,13 @@ def _named_quantities(claims: Any) -> set[str]:
 
 
 def _refuse_overwriting_inputs(args: argparse.Namespace, outputs: Sequence[Path]) -> None:
-    """No file the command writes may be one of its inputs (checked before any work)."""
+    """No file the command writes may be one of its inputs (checked before any work): each
+    file of a folder or a glob of claims counts, not only the path given."""
+    from estimates.claimfiles import claim_files
     from estimates.destination import refuse_inputs
 
     if args.output:
-        refuse_inputs(outputs, [args.file, getattr(args, "relations", None),
+        refuse_inputs(outputs, [*claim_files(args.file), getattr(args, "relations", None),
                                 getattr(args, "lexicon", None)])
 
 
@@ -212,13 +296,7 @@ def _reconcile_command(args: argparse.Namespace) -> int:
             from estimates.reconcile.closing import problem_rows
 
             raise ClaimsError(problem_rows(unwhole), str(args.file))
-    try:
-        report.write(result, args.format, args.output)
-        sys.stdout.flush()
-    except (BrokenPipeError, EstimatesError):
-        raise
-    except OSError as error:  # standard output on a full disk, past a file-size limit
-        raise OutputError(args.output or "standard output", error) from None
+    report.write(result, args.format, args.output)
     progress.say("done")
     if args.fail_on_contradiction and len(result.contradictions):
         return FOUND_CONTRADICTION
@@ -345,6 +423,7 @@ def _extract_command(args: argparse.Namespace) -> int:
         atomic_write(args.output, lambda handle: handle.write(text))
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()  # a failure to write it is told before the summary
     if args.rejected:
         rejected_text = csv_text(left_out)
         atomic_write(args.rejected, lambda handle: handle.write(rejected_text))
@@ -393,10 +472,18 @@ def _days(text: str) -> float:
 
 def _delimiter(text: str) -> str:
     """A --delimiter: one character that is not a quote, a line break or a space."""
-    if len(text) != 1 or text in "\"\r\n ":
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a delimiter: give one character other than a quote, a space or a "
-            "line break (e.g. ';' or $'\\t')")
+    from estimates.csvfile import check_delimiter
+
+    try:
+        return check_delimiter(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _output(text: str) -> str:
+    """An output's path: not empty (``-o ""`` would write to stdout, or fail late)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path: give a file or folder name")
     return text
 
 
@@ -460,7 +547,7 @@ def _build_parser() -> argparse.ArgumentParser:
                            help="a source's later reading does not supersede its earlier one")
     reconcile.add_argument("--format", choices=_Formats(), default="table", metavar="FORMAT",
                            help="%(choices)s (default: table)")
-    reconcile.add_argument("-o", "--output", metavar="OUT",
+    reconcile.add_argument("-o", "--output", metavar="OUT", type=_output,
                            help="write here (for csv and parquet: a folder of the tables) instead of stdout")
     reconcile.add_argument("--skip-invalid", action="store_true",
                            help="reconcile the good rows; list bad ones as invalid in the claims table")
@@ -488,7 +575,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(report_page)
     _add_window(report_page)
-    report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html")
+    report_page.add_argument("-o", "--output", required=True, metavar="REPORT.html", type=_output)
     report_page.add_argument("--title", help="the page's title (default: names the file)")
     report_page.add_argument("--max-plots", type=int, default=60, metavar="N",
                              help="plot the N quantities with the most claims (default: 60; "
@@ -518,7 +605,7 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--kind", choices=["forest", "timeline"], default="forest",
                       help="forest (default): the claims side by side; timeline: over time")
     _add_window(plot)
-    plot.add_argument("-o", "--output", required=True, metavar="FIG.png")
+    plot.add_argument("-o", "--output", required=True, metavar="FIG.png", type=_output)
     plot.set_defaults(run=_plot_command)
 
     extract = commands.add_parser(
@@ -537,8 +624,9 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--outlet", default="", metavar="NAME", help="who published the articles")
     extract.add_argument("--author", default="", metavar="NAME",
                          help="claimant where a sentence names none (default: the page's author)")
-    extract.add_argument("-o", "--output", metavar="FILE", help="write the draft here instead of stdout")
-    extract.add_argument("--rejected", metavar="FILE",
+    extract.add_argument("-o", "--output", metavar="FILE", type=_output,
+                         help="write the draft here instead of stdout")
+    extract.add_argument("--rejected", metavar="FILE", type=_output,
                          help="write the number mentions not drafted, with the reason, here")
     extract.add_argument("--lexicon", metavar="FILE", help="a TOML lexicon merged over the defaults")
     extract.set_defaults(run=_extract_command)
@@ -623,10 +711,11 @@ def _internal_error(argv: Sequence[str], args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: the process arguments); return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = _build_parser().parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = args.run
+    args = argparse.Namespace()
     try:
-        with _stopped_by_signals():
+        with _stopped_by_signals(), _checked_stdout():
+            args = _build_parser().parse_args(argv)
+            run: Callable[[argparse.Namespace], int] = args.run
             code = run(args)
             sys.stdout.flush()  # a reader that left shows here, not at exit
             return code

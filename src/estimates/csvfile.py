@@ -36,9 +36,9 @@ import pyarrow.csv as pa_csv
 from numpy.typing import NDArray
 
 from estimates._given_back import arrow_pool
-from estimates.errors import ClaimsError
+from estimates.errors import ClaimsError, UsageError
 
-__all__ = ["KEPT_TEXT", "read_csv_file", "read_text_file"]
+__all__ = ["KEPT_TEXT", "check_delimiter", "read_csv_file", "read_text_file"]
 
 #: Text that is only kept and written (quotes, notes), in pandas' default "str" dtype held by
 #: Arrow: about half the memory of a Python string per cell, and no object to make per cell.
@@ -50,6 +50,22 @@ _MAX_BYTE_PROBLEMS = 100
 _NEARLY_UNIQUE = ("id", "quote", "note")
 #: a byte that is not white space to `str.isspace` (in ASCII)
 _NOT_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
+
+
+def check_delimiter(delimiter: object) -> str:
+    """`delimiter` if it can separate CSV fields: one ASCII character other than a quote, a
+    space or a line break (a CSV reader splits bytes); else `UsageError`.
+
+    >>> check_delimiter(",,")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    estimates.errors.UsageError: ',,' is not a delimiter: give one ASCII character other than ...
+    """
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or not delimiter.isascii() \
+            or delimiter in "\"\r\n ":
+        raise UsageError(f"{delimiter!r} is not a delimiter: give one ASCII character other than "
+                         "a quote, a space or a line break (e.g. ';' or a tab)")
+    return delimiter
 
 
 def _fail(source: Path, problem: str, line: int = 0, column: str = "", value: str = "") -> ClaimsError:
@@ -180,9 +196,11 @@ def _unclosed(path: Path, data: bytes, quotes: NDArray[np.int64], feeds: NDArray
     line_start = data.rfind(b"\n", 0, at) + 1
     column = len(data[line_start:at].decode("utf-8", errors="replace")) + 1
     value = data[at:at + 40].split(b"\n")[0].decode("utf-8", errors="replace")
-    return _fail(path, "opens a quoted cell that is never closed: the rest of the file would be "
-                 "read as one cell (close the quote, or double a quote meant as text)",
-                 int(np.searchsorted(feeds, at)) + 1, str(column), value)
+    return _fail(path, _NEVER_CLOSED, int(np.searchsorted(feeds, at)) + 1, str(column), value)
+
+
+_NEVER_CLOSED = ("opens a quoted cell that is never closed: the rest of the file would be read "
+                 "as one cell (close the quote, or double a quote meant as text)")
 
 
 def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, NDArray[np.int64]]:
@@ -192,10 +210,12 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
     rows: list[list[str]] = []
     lines: list[int] = []
     previous = 0
+    last = 0  # the line on which the last record starts
     for record in reader:
         first, previous = previous + 1, reader.line_num
         if not record or (len(record) == 1 and not record[0].strip()):
             continue  # a blank line, or one of white space alone
+        last = first
         if header is None:
             header = record
             continue
@@ -203,8 +223,38 @@ def _read_slowly(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, N
             raise _ragged_rows_slowly(path, text, delimiter)
         rows.append(record + [""] * (len(header) - len(record)))
         lines.append(first)
+    if last:
+        _check_closed_slowly(path, text, delimiter, last)
     frame = pd.DataFrame(rows, columns=[str(c).strip() for c in header or []], dtype=object)
     return frame, np.asarray(lines, dtype=np.int64)
+
+
+#: a quoted cell, closed (doubled quotes inside it are quotes)
+_QUOTED = re.compile(r'"(?:[^"]|"")*"(?!")')
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _check_closed_slowly(path: Path, text: str, delimiter: str, last: int) -> None:
+    """Raise the error of a quoted cell never closed when the last record (from line `last`)
+    holds one: Python's csv module reads the rest of the file into it without a word. Its
+    cells are followed as the module reads them (a quote opens a cell only at its start)."""
+    lines = io.StringIO(text, newline="")  # counts line ends as the csv module does
+    start = sum(len(lines.readline()) for _ in range(last - 1))
+    rest = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    at = start
+    while at < len(text):
+        if text[at] == '"':
+            closed = _QUOTED.match(text, at)
+            if closed is None:
+                line_start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+                raise _fail(path, _NEVER_CLOSED, last + len(_LINE_END.findall(text, start, at)),
+                            str(at - line_start + 1), _LINE_END.split(text[at:at + 40])[0])
+            at = closed.end()
+        cell = rest.match(text, at)  # it matches the empty text too
+        at = cell.end() if cell else at
+        if at >= len(text) or text[at] in "\r\n":
+            return  # the record ends
+        at += 1  # past the delimiter
 
 
 def _too_many(fields: int, width: int, delimiter: str) -> str:
@@ -336,8 +386,9 @@ def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[st
     """
     path = Path(path)
     data = _read_bytes(path)
-    if b"\n" not in data and b"\r" in data:  # the line ends of old Macs: CR alone
-        data = data.replace(b"\r", b"\n")
+    returns_only = b"\n" not in data and b"\r" in data  # the line ends of old Macs
+    if returns_only:
+        data = data.replace(b"\r", b"\n")  # lines counted as an editor shows them
     # Every byte is validated; pyarrow then reads the bytes themselves. ASCII (most files) is
     # valid UTF-8 as it is: only its header is decoded, the whole text only when needed.
     text = None if data.isascii() else _decode(path, data)
@@ -375,4 +426,24 @@ def read_csv_file(path: str | Path, delimiter: str = ",", columns: Collection[st
     if frame.empty:
         raise _fail(path, "has a header but no claims", 1)
     frame.columns = [str(c).strip() for c in frame.columns]
+    if returns_only:
+        frame = _returns_restored(frame)
     return frame, lines
+
+
+def _returns_restored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a file whose line ends were all CRs, with each line feed in a cell (a CR
+    inside quotes, made a feed for reading) a CR again, as written.
+
+    >>> _returns_restored(pd.DataFrame({"note": ["two\\nlines"]}))["note"].tolist()
+    ['two\\rlines']
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            texts = values.cat.categories.astype(str)
+            if texts.str.contains("\n", regex=False).any():  # no CR is left: one to one
+                frame[column] = values.cat.rename_categories(texts.str.replace("\n", "\r", regex=False))
+        elif values.astype(str).str.contains("\n", regex=False).any():
+            frame[column] = values.str.replace("\n", "\r", regex=False)
+    return frame

@@ -25,11 +25,14 @@ Every failure to write is an `OutputError` naming the path and the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -195,8 +198,39 @@ def fill_folder(path: str | os.PathLike[str], fill: Callable[[Path], object], na
         raise
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP wait until the block ends (between two renames a stop
+    would leave no folder, or an old one aside): each is noted, and given to the handler
+    before once that is back. Python runs signal handlers in the main thread only, and the
+    kernel may hand a signal to any thread, so they are held by handler, not by mask."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, Any]] = []
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP) if signal.getsignal(s) is not None]
+    before = {s: signal.signal(s, lambda signum, frame: caught.append((signum, frame))) for s in wanted}
+    try:
+        yield
+    finally:
+        for held, handler in before.items():
+            signal.signal(held, handler)
+        for number, frame in caught:
+            handler = before[signal.Signals(number)]
+            if callable(handler):
+                handler(number, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
+
+
 def _swap_in(fresh: Path, folder: Path) -> None:
-    """Rename `fresh` to `folder`; an old `folder` goes aside first and is then removed."""
+    """Rename `fresh` to `folder`; an old `folder` goes aside first and is then removed
+    (signals held meanwhile: the folder is the old one or the new one when a stop comes)."""
+    with _signals_held():
+        _swap(fresh, folder)
+
+
+def _swap(fresh: Path, folder: Path) -> None:
     try:
         if not folder.exists():
             os.rename(fresh, folder)

@@ -704,6 +704,7 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
             raise ValueError(f"the linear system is not feasible ({status.name})")
         return model.values()[:proven.size]
 
+    row_block = _row_block(model.rows, block)
     for attempt in range(4):
         if not todo.any():
             return proven
@@ -711,9 +712,10 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
         weights = todo * (1.0 if attempt == 0 else rng.uniform(0.5, 1.5, todo.size))
         hit = todo & reached(solve(sign * weights))
         todo &= ~hit
+        if attempt == 0:  # the first programme found the rows feasible: now
+            todo &= _several_rows(row_block, block)[block]  # one row's bounds are attained
         if hit.sum() < 2 * busy and attempt > 0:
             break  # a programme per variable is as cheap from here
-    row_block = _row_block(model.rows, block)
     while todo.any():
         chosen = _first_of_each_block(np.flatnonzero(todo), block)
         cost = np.zeros(proven.size)
@@ -731,6 +733,19 @@ def _tighten(model: _Model, bounds: tuple[NDArray[np.float64], NDArray[np.float6
             proven[i] = max(proven[i], certified) if sign > 0 else min(proven[i], certified)
         todo[chosen] = False
     return np.maximum(proven, 0.0) if sign > 0 else proven
+
+
+def _several_rows(row_block: NDArray[np.int64], block: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Whether each block has more than one row of several variables. A block with one such
+    row (say ``total = a + b + ... `` over 50,000 names) needs no programme per variable:
+    with the other variables in their bounds, ``a . x`` takes every value between its least
+    and greatest, so the bounds that propagation proves for each variable are attained.
+
+    >>> _several_rows(np.array([0, 1, 1]), np.array([0, 0, 1, 1, 2])).tolist()
+    [False, True, False]
+    """
+    count = np.bincount(row_block[row_block >= 0], minlength=int(block.max(initial=-1)) + 1)
+    return count > 1
 
 
 def _first_of_each_block(variables: NDArray[np.int64], block: NDArray[np.int64]) -> NDArray[np.int64]:

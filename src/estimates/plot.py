@@ -661,7 +661,12 @@ def _time_window(rows: pd.DataFrame, ranges: pd.DataFrame) -> tuple[float, float
     near = starts[starts >= last - reach]
     first = min([first, *near.tolist()])
     pad = max(3.0, (last - first) * 0.06)
-    return first - pad, last + pad
+    return max(first - pad, _FIRST_DAY), min(last + pad, _LAST_DAY)
+
+
+#: the days matplotlib can show (years 1 to 9999), as days since 1970-01-01
+_FIRST_DAY = float((dt.date(1, 1, 1) - dt.date(1970, 1, 1)).days)
+_LAST_DAY = float((dt.date(9999, 12, 31) - dt.date(1970, 1, 1)).days)
 
 
 def _value_limits(low: np.ndarray, high: np.ndarray) -> tuple[float, float, bool]:

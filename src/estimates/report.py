@@ -12,6 +12,7 @@ sections of their own (only when they have rows).
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -78,8 +79,24 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _text(frame: pd.DataFrame, column: str, before: str) -> NDArray[np.object_]:
-    """`before` and then each cell of a text column, as an object array (for joining)."""
-    return before + frame[column].to_numpy(object)
+    """`before` and then each cell of a text column, as an object array (for joining), each
+    on one line (a line break inside a cell would start a line of its own).
+
+    >>> _text(pd.DataFrame({"id": ["a\\rb", "c"]}), "id", "- ").tolist()
+    ['- a b', '- c']
+    """
+    cells = frame[column].to_numpy(object)
+    if _LINE_BREAK.search("".join(map(str, cells))):
+        cells = np.array([_one_line(str(cell)) for cell in cells], dtype=object)
+    return before + cells
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """`text` with each line break a space (`str.splitlines` breaks)."""
+    return _LINE_BREAK.sub(" ", text)
 
 
 def _columns(frame: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
@@ -130,12 +147,12 @@ def _render(result: Any, fmt: str) -> str:
         derived = _derivations(result.ranges)
         if derived:
             parts += ["", "## Derived ranges: what they come from", ""]
-            parts += ["- " + line for line in derived]
+            parts += ["- " + _one_line(line) for line in derived]
         for name, table in _other_tables(result).items():
             parts += ["", f"## {name.capitalize()} ({len(table):,})", "", markdown_table(table)]
         parts += ["", f"## Claims ({len(result.claims):,}: {summary})", ""]
         note = _published_note(result.claims)
-        parts += [line + "." for line in note] + ([""] if note else [])
+        parts += [_one_line(line) + "." for line in note] + ([""] if note else [])
         parts += [markdown_table(_flat(result.claims.drop(columns=_DATES, errors="ignore"))), ""]
         return "\n".join(parts)
     parts = [f"Ranges ({len(ranges):,})", text_table(ranges), "",
@@ -149,10 +166,10 @@ def _render(result: Any, fmt: str) -> str:
     derived = _derivations(result.ranges)
     if derived:
         parts += ["", "Derived ranges: what they come from"]
-        parts += ["  " + line for line in derived]
+        parts += ["  " + _one_line(line) for line in derived]
     for name, table in _other_tables(result).items():
         parts += ["", f"{name.capitalize()} ({len(table):,})", text_table(table)]
-    parts += ["", f"Claims: {summary}", *_published_note(result.claims), ""]
+    parts += ["", f"Claims: {summary}", *map(_one_line, _published_note(result.claims)), ""]
     return "\n".join(parts)
 
 
@@ -190,13 +207,39 @@ def _derivations(ranges: pd.DataFrame) -> list[str]:
                                                           ).to_numpy(bool)]
     if derived.empty:
         return []
-    origin = pd.Series(joined_lists(derived["derived_from"], ", "), index=derived.index) + \
-        "; relations: " + pd.Series(joined_lists(derived["relations"], "; "), index=derived.index)
+    claims = pd.Series(joined_lists(derived["derived_from"], ", "), index=derived.index)
     lines = []
-    for text, group in derived.groupby(origin, sort=False):
+    for (text, _), group in derived.groupby([claims, _list_keys(derived["relations"])], sort=False):
         names = list(dict.fromkeys(group["quantity"].astype(str)))
-        lines.append(f"{', '.join(names)} ({len(group):,} ranges): from claims {text}")
+        relations = "; ".join(map(str, group["relations"].iloc[0]))  # once per group
+        lines.append(f"{', '.join(names)} ({len(group):,} ranges): from claims {text}; "
+                     f"relations: {relations}")
     return lines
+
+
+def _list_keys(values: pd.Series) -> pd.Series:
+    """A key per list of a column of lists: equal lists, equal keys. A list column encoded
+    as a dictionary (the relations' texts, each held once) is keyed by its codes, so that a
+    relation over 50,000 names is not written out once per range it derives.
+
+    >>> import pyarrow as pa
+    >>> texts = pa.array(["a = b + c", "a = b + c", "b <= c"]).dictionary_encode()
+    >>> lists = pa.ListArray.from_arrays(pa.array([0, 1, 2, 3], pa.int32()), texts)
+    >>> _list_keys(pd.Series(pd.arrays.ArrowExtensionArray(lists))).tolist()
+    ['0', '0', '1']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.array) if isinstance(values.dtype, pd.ArrowDtype) else None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array is None or not pa.types.is_dictionary(array.type.value_type):
+        return pd.Series(joined_lists(values, "; "), index=values.index)
+    offsets = pc.subtract(array.offsets, array.offsets[0])
+    codes = array.flatten().indices.cast(pa.string())
+    keys = pc.binary_join(pa.ListArray.from_arrays(offsets, codes), ",")
+    return pd.Series(np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object), index=values.index)
 
 
 def _put(parts: Iterable[Any], handle: IO[Any]) -> None:

@@ -13,6 +13,7 @@ error. Rates such as person/day use pint's time units.
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from functools import cache
@@ -224,15 +225,19 @@ def parse_unit(text: str | pint.Unit) -> pint.Unit:
     if isinstance(text, pint.Unit):
         return text
     written = _rate_words(text)
+    too_large = (f"is not a unit estimates reads (at most {MAX_UNIT_LENGTH} characters, powers "
+                 f"of whole numbers up to {MAX_POWER})")
     if len(written) > MAX_UNIT_LENGTH or not _small_powers(written):
-        raise UnitError(text, f"is not a unit estimates reads (at most {MAX_UNIT_LENGTH} characters, "
-                              f"powers of whole numbers up to {MAX_POWER})")
+        raise UnitError(text, too_large)
     try:
         unit = ureg.parse_units(written) if written else ureg.dimensionless
     except Exception as error:  # pint's parser fails on malformed text in many ways
         raise UnitError(text) from error
-    if not all(abs(cast(float, power)) <= MAX_POWER for power in dict(unit._units).values()):
-        raise UnitError(text, f"is not a unit estimates reads (powers of whole numbers up to {MAX_POWER})")
+    powers = [cast(float, power) for power in dict(unit._units).values()]
+    if not all(math.isfinite(power) for power in powers):
+        raise UnitError(text)  # an exponent such as 1e400 (read as inf)
+    if any(abs(power) > MAX_POWER for power in powers):  # (week**12)**12, m*m*...*m
+        raise UnitError(text, too_large)
     return unit
 
 

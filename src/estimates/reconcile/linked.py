@@ -114,6 +114,7 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     """Solve each linked group (relations, expression claims) as a linear system."""
     w = _Work(before.open())
     rows = np.flatnonzero(t.valid & g.in_linked & (g.q >= 0))
+    w.m.broken.extend(_broken_without_claims(t, g, {int(k) for k in np.unique(g.group[rows])}))
     if rows.size == 0:
         return Linked(w.lp_ranges, w.lp_sources, w.m.close())
     c = _context(t, g, rows)
@@ -156,6 +157,32 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
         for b, (lows, highs) in zip(chunk, _chunk_ranges(c, w, chunk, part, blocked), strict=True):
             _report_group(c, w, b, lows, highs)
     return Linked(w.lp_ranges, w.lp_sources, w.m.close())
+
+
+def _broken_without_claims(t: Table, g: Groups, claimed: set[int]) -> list[tuple[int, ...]]:
+    """The relations of each linked group that no claim speaks of which cannot hold on
+    their own (``c = d + 1`` with ``d = c + 1``): a group with claims finds those when it
+    is solved; one without has no time to be solved at, but its relations fail at any."""
+    by_group: dict[int, list[tuple[int, Any]]] = {}
+    for number, relation in t.linking:
+        group = int(g.component[g.names[relation.names[0]]])
+        if group not in claimed:
+            by_group.setdefault(group, []).append((number, relation))
+    broken = []
+    for rules in by_group.values():
+        index = {name: k for k, name in enumerate(dict.fromkeys(n for _, r in rules for n in r.names))}
+        system = System(len(index))
+        for number, relation in rules:
+            form, op = relation.normal()
+            coefficients: dict[int, float] = {}
+            for name, coefficient in form.terms:
+                coefficients[index[name]] = coefficients.get(index[name], 0.0) + float(coefficient)
+            constant = float(form.constant)
+            system.add(coefficients, -math.inf if op == "<=" else -constant, -constant, -1,
+                       rule=number)
+        if not system.feasible([]):
+            broken.append(tuple(system.needed_rules([])))
+    return broken
 
 
 def _context(t: Table, g: Groups, rows: NDArray[np.int64]) -> _Context:

@@ -312,7 +312,7 @@ def _derivations(t: Table, derived: NDArray[np.bool_], final: NDArray[np.int64],
                        ordered=True)
     relations = _id_lists(_arrow_text(texts), np.r_[0, np.cumsum(relations_count)],
                           np.array([n for r in ordered for n in relation_numbers[r]],
-                                   dtype=np.int64))
+                                   dtype=np.int64), encoded=True)  # each text held once
     return claims, relations
 
 

@@ -219,6 +219,14 @@ def _window_days(window: Any) -> int:
     return int(days)
 
 
+def _date_text(value: Any) -> str:
+    """A date or timestamp of `at` as YYYY-MM-DD; its text for anything else (refused then)."""
+    try:
+        return str(pd.Timestamp(value).date())
+    except (TypeError, ValueError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+        return str(value)
+
+
 def _days(at: Iterable[Any] | None) -> NDArray[np.int64]:
     """The day numbers (instants, as `timeline` counts them) of the dates in `at`.
 
@@ -227,7 +235,9 @@ def _days(at: Iterable[Any] | None) -> NDArray[np.int64]:
     """
     if at is None:
         return np.zeros(0, dtype=np.int64)
-    texts = [str(pd.Timestamp(a).date()) if not isinstance(a, str) else a.strip() for a in at]
+    if isinstance(at, str):  # one date, not its characters
+        at = [at]
+    texts = [a.strip() if isinstance(a, str) else _date_text(a) for a in at]
     start, end, error = read_instants(texts)
     bad = [t for t, e, s0, e0 in zip(texts, error, start, end, strict=True)
            if e is not None or s0 != e0]
