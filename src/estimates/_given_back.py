@@ -62,9 +62,10 @@ MAPPED_FROM = 256 * 1024
 #: Freed mappings up to this size are kept for reuse while a block runs: glibc never keeps
 #: a chunk above its largest threshold (32 MiB) either.
 KEPT_UP_TO = 32 * 1024 * 1024
-#: Mappings of this many bytes or more are marked for transparent huge pages (one page
-#: fault per 2 MiB instead of per 4 KiB), as numpy's own allocator marks its arrays.
-HUGE_FROM = 4 * 1024 * 1024
+#: Mappings of this many bytes (a huge page) or more are marked for transparent huge pages,
+#: as numpy's own allocator marks its arrays of 4 MiB or more: one page fault per 2 MiB
+#: instead of per 4 KiB (reconciling a million claims: 2.08 s with 4 MiB, 1.8 s with 2 MiB).
+HUGE_FROM = 2 * 1024 * 1024
 #: How many freed mappings, and how many bytes of them, are kept at most.
 SLOTS = 64
 KEPT_AT_MOST = 512 * 1024 * 1024

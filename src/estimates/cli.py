@@ -277,12 +277,21 @@ def _dates(text: str) -> list[str]:
 
 def _reconcile_command(args: argparse.Namespace) -> int:
     from estimates import report
-    from estimates.reconcile import reconcile
+    from estimates._given_back import given_back
 
     if args.output:
         _refuse_overwriting_inputs(args, report.outputs(args.format, args.output))
     if args.engine == "dask":
         return _reconcile_on_dask(args)
+    with given_back():  # one block: what reading frees, reconciling and writing reuse
+        return _reconcile_here(args)
+
+
+def _reconcile_here(args: argparse.Namespace) -> int:
+    """``reconcile`` in this process."""
+    from estimates import report
+    from estimates.reconcile import reconcile
+
     progress = _Progress(args.file)
     claims, relations = _read_inputs(args)
     from estimates.output import plural
@@ -304,14 +313,16 @@ def _reconcile_command(args: argparse.Namespace) -> int:
 
 
 def _report_command(args: argparse.Namespace) -> int:
+    from estimates._given_back import given_back
     from estimates.reconcile import reconcile
     from estimates.webpage import write_html
 
     _refuse_overwriting_inputs(args, [Path(args.output)])
-    claims, relations = _read_inputs(args)
-    result = reconcile(claims, relations, window=args.window)
-    write_html(result, args.output, claims, title=args.title or f"Reconciliation of {args.file}",
-               max_plots=args.max_plots)
+    with given_back():  # one block: what reading frees, reconciling and drawing reuse
+        claims, relations = _read_inputs(args)
+        result = reconcile(claims, relations, window=args.window)
+        write_html(result, args.output, claims, title=args.title or f"Reconciliation of {args.file}",
+                   max_plots=args.max_plots)
     return 0
 
 
