@@ -271,3 +271,26 @@ def test_a_relation_summing_50000_names_reconciles_issue_16(
     # 100,000 reads as 95,000 to 105,000, each part 950 to 1,050: 105,000 - 5 x 950 is left
     assert "| q1 | 2024-01-01 | 0 | 100,250 |" in ranges
     assert "q49999" in out.split("## Derived ranges")[1]
+
+
+def test_a_relation_summing_50000_names_is_named_by_its_start_and_line_in_json_issue_16(
+        tmp_path: Path) -> None:
+    """Each of the 50,000 derived ranges names the relation it comes from: in full, that
+    was 550 KB of text per range (22 GB of JSON); now its first words, length and line."""
+    names = [f"q{i}" for i in range(50_000)]
+    relations = tmp_path / "relations.txt"
+    relations.write_text("total = " + " + ".join(names) + "\n")
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,quantity,value,unit,as_of\nt,total,100000,person,2024-01-01\n")
+    out = tmp_path / "result.json"
+    assert main(["reconcile", str(claims), "--relations", str(relations), "--format", "json",
+                 "-o", str(out)]) == 0
+    assert out.stat().st_size < 50_000_000
+    ranges = json.loads(out.read_text())["ranges"]
+    named = {tuple(r["relations"]) for r in ranges if r["quantity"] == "q49999"}
+    length = len(relations.read_text().strip())
+    assert len(named) == 1
+    (shown,), = named
+    assert shown.startswith("total = q0 + q1 + q2 + ")
+    assert shown.endswith(f" ... ({length:,} characters) (line 1)")
+    assert len(shown) < 300
