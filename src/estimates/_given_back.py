@@ -3,10 +3,11 @@
 glibc keeps what a process frees in its heap and returns only the top of it: after reading
 and reconciling a million claims, some 250 MB of free memory stayed in the user's process,
 pinned under a few small chunks, until the process ended (``docs/robustness.md``). The
-remedies that act on the whole process (``mallopt``, ``malloc_trim``) are not a library's to
-call. `given_back` acts on the call alone. numpy's allocator is chosen per context (a
-``contextvars`` variable that numpy reads for each new array, so the user's other threads and
-tasks keep theirs), and inside a `given_back` block numpy takes its arrays from here:
+remedies that act on the whole process (glibc's settings and its trimming of the whole
+heap) are not a library's to call. `given_back` acts on the call alone. numpy's allocator
+is chosen per context (a ``contextvars`` variable that numpy reads for each new array, so
+the user's other threads and tasks keep theirs), and inside a `given_back` block numpy
+takes its arrays from here:
 
 - an array of `MAPPED_FROM` bytes or more gets a mapping of its own (``mmap``), which goes
   back to the system as soon as the array is freed (``munmap``); smaller ones come from
