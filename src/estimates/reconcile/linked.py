@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,10 @@ _SWAPS_TOGETHER = 64  # fewer tie swaps than this are each tried by the solver (
 #: a range of a linked group: (quantity, first day, last day, low, high, the claims on the
 #: variable itself, derived: no claim is on the variable itself)
 LinkedRange = tuple[int, int, int, float, float, list[int], bool]
+
+
+#: each linked group's relations in normal form: (number, [(name, coefficient)], op, constant)
+_Rules = dict[int, list[tuple[int, list[tuple[str, float]], str, float]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +99,7 @@ class _Context:
     #: per group: its claims, its time rows, its relations in normal form
     group_rows: dict[int, NDArray[np.int64]]
     group_times: dict[int, NDArray[np.int64]]
-    relations_by_group: dict[int, list[tuple[int, list[tuple[str, float]], str, float]]]
+    relations_by_group: _Rules
 
 
 @dataclass(slots=True)
@@ -114,10 +119,11 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     """Solve each linked group (relations, expression claims) as a linear system."""
     w = _Work(before.open())
     rows = np.flatnonzero(t.valid & g.in_linked & (g.q >= 0))
-    w.m.broken.extend(_broken_without_claims(t, g, {int(k) for k in np.unique(g.group[rows])}))
+    relations = _relations_by_group(t, g)
+    w.m.broken.extend(_broken_without_claims(relations, {int(k) for k in np.unique(g.group[rows])}))
     if rows.size == 0:
         return Linked(w.lp_ranges, w.lp_sources, w.m.close())
-    c = _context(t, g, rows)
+    c = _context(t, g, rows, relations)
     names_by_group: dict[int, list[str]] = {}
     for name, i in g.names.items():
         group = int(g.component[i])
@@ -159,35 +165,57 @@ def link_groups(t: Table, g: Groups, before: Findings) -> Linked:
     return Linked(w.lp_ranges, w.lp_sources, w.m.close())
 
 
-def _broken_without_claims(t: Table, g: Groups, claimed: set[int]) -> list[tuple[int, ...]]:
+def _relations_by_group(t: Table, g: Groups) -> _Rules:
+    """Each linked group's relations, once each in normal form: (number, [(name,
+    coefficient)], op, constant)."""
+    by_group: _Rules = {}
+    for number, relation in t.linking:
+        linked = int(g.component[g.names[relation.names[0]]])
+        form, op = relation.normal()
+        terms = [(name, float(coefficient)) for name, coefficient in form.terms]
+        by_group.setdefault(linked, []).append((number, terms, op, float(form.constant)))
+    return by_group
+
+
+def _add_relation(system: System, number: int, terms: list[tuple[str, float]], op: str,
+                  constant: float, variable: Callable[[str], int],
+                  seen: set[tuple[Any, ...]] | None = None) -> None:
+    """Relation `number` (in normal form) as a row of `system`, each name the variable
+    `variable` gives it; not again if `seen` holds the same row."""
+    coefficients: dict[int, float] = {}
+    for name, coefficient in terms:
+        index = variable(name)
+        coefficients[index] = coefficients.get(index, 0.0) + coefficient
+    if seen is not None:
+        key = (tuple(sorted(coefficients.items())), op)
+        if key in seen:
+            return
+        seen.add(key)
+    system.add(coefficients, -math.inf if op == "<=" else -constant, -constant, -1, rule=number)
+
+
+def _broken_without_claims(relations: _Rules, claimed: set[int]) -> list[tuple[int, ...]]:
     """The relations of each linked group that no claim speaks of which cannot hold on
     their own (``c = d + 1`` with ``d = c + 1``): a group with claims finds those when it
     is solved; one without has no time to be solved at, but its relations fail at any."""
-    by_group: dict[int, list[tuple[int, Any]]] = {}
-    for number, relation in t.linking:
-        group = int(g.component[g.names[relation.names[0]]])
-        if group not in claimed:
-            by_group.setdefault(group, []).append((number, relation))
     broken = []
-    for rules in by_group.values():
-        index = {name: k for k, name in enumerate(dict.fromkeys(n for _, r in rules for n in r.names))}
+    for group, rules in relations.items():
+        if group in claimed:
+            continue
+        index = {name: k for k, name in enumerate(dict.fromkeys(n for _, terms, _, _ in rules
+                                                                for n, _ in terms))}
         system = System(len(index))
-        for number, relation in rules:
-            form, op = relation.normal()
-            coefficients: dict[int, float] = {}
-            for name, coefficient in form.terms:
-                coefficients[index[name]] = coefficients.get(index[name], 0.0) + float(coefficient)
-            constant = float(form.constant)
-            system.add(coefficients, -math.inf if op == "<=" else -constant, -constant, -1,
-                       rule=number)
+        for number, terms, op, constant in rules:
+            _add_relation(system, number, terms, op, constant, index.__getitem__)
         if not system.feasible([]):
             broken.append(tuple(system.needed_rules([])))
     return broken
 
 
-def _context(t: Table, g: Groups, rows: NDArray[np.int64]) -> _Context:
+def _context(t: Table, g: Groups, rows: NDArray[np.int64], relations: _Rules) -> _Context:
     """The times of the linked groups (level quantities cluster them by the window), the
-    rates' increases, and each group's claims, times and relations (`rows`: the claims)."""
+    rates' increases, and each group's claims, times and relations (`rows`: the claims;
+    `relations`: `_relations_by_group`)."""
     value = rows[t.is_value[rows]]
     periodic = rows[~t.is_value[rows]]
     groups = np.unique(g.group[rows])
@@ -223,13 +251,6 @@ def _context(t: Table, g: Groups, rows: NDArray[np.int64]) -> _Context:
     starts = _runs(g.group[order])
     torder = np.argsort(time_group, kind="stable")
     tstarts = _runs(time_group[torder])
-    # each relation once in normal form: (number, [(name, coefficient)], op, constant)
-    relations_by_group: dict[int, list[tuple[int, list[tuple[str, float]], str, float]]] = {}
-    for number, relation in t.linking:
-        linked = int(g.component[g.names[relation.names[0]]])
-        form, op = relation.normal()
-        terms = [(name, float(coefficient)) for name, coefficient in form.terms]
-        relations_by_group.setdefault(linked, []).append((number, terms, op, float(form.constant)))
     return _Context(
         t=t, g=g, quantity=t.quantity(), time_start=time_start, time_end=time_end,
         time_cluster=time_cluster, time_named=time_named, cluster_named=cluster_named,
@@ -242,7 +263,7 @@ def _context(t: Table, g: Groups, rows: NDArray[np.int64]) -> _Context:
         group_rows={int(g.group[order[a]]): order[a:b] for a, b in itertools.pairwise(starts)},
         group_times={int(time_group[torder[a]]): np.sort(torder[a:b])
                      for a, b in itertools.pairwise(tstarts)},
-        relations_by_group=relations_by_group)
+        relations_by_group=relations)
 
 
 def _rate_totals(t: Table, g: Groups, rows: NDArray[np.int64]) -> dict[int, tuple[float, float]]:
@@ -334,16 +355,8 @@ def _build_group(c: _Context, group: int, names: list[str]) -> _Group | None:
     relation_rows: set[tuple[Any, ...]] = set()
     for number, terms, op, constant in c.relations_by_group.get(group, []):
         for time in times.tolist():
-            coefficients: dict[int, float] = {}
-            for name, coefficient in terms:
-                index = known[name, time]
-                coefficients[index] = coefficients.get(index, 0.0) + coefficient
-            key = (tuple(sorted(coefficients.items())), op)
-            if key in relation_rows:
-                continue
-            relation_rows.add(key)
-            system.add(coefficients, -math.inf if op == "<=" else -constant, -constant, -1,
-                       rule=number)
+            _add_relation(system, number, terms, op, constant,
+                          lambda name: known[name, time], relation_rows)  # noqa: B023 (called at once)
     pairs = _in_order(c, times)
     for name in names:
         if c.g.kind_of_q[c.g.names[name]] != "cumulative":
