@@ -150,17 +150,6 @@ def _phrases(args: argparse.Namespace) -> list[tuple[str, str]]:
     return found
 
 
-def _spreadsheet_safe(value: object) -> object:
-    """A text that a spreadsheet would run as a formula with a leading ``'`` (as
-    `estimates.output.spreadsheet_safe` does for tables; `parse` loads no pandas).
-
-    >>> _spreadsheet_safe("=1+2"), _spreadsheet_safe("5 tanks"), _spreadsheet_safe(5.0)
-    ("'=1+2", '5 tanks', 5.0)
-    """
-    risky = isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r"))
-    return f"'{value}" if risky else value
-
-
 _PARSE_FIELDS = ("text", "low", "high", "low_open", "high_open", "unit", "kind", "hedge",
                  "halo", "span", "noun", "notes", "error")
 
@@ -170,6 +159,7 @@ def _parse_command(args: argparse.Namespace) -> int:
     import csv
 
     from estimates.errors import ParseError
+    from estimates.formulas import safe_cell
     from estimates.lexicon import Lexicon
     from estimates.parse import parse
 
@@ -188,7 +178,7 @@ def _parse_command(args: argparse.Namespace) -> int:
             print(f"estimates: error: {where}: {error}", file=sys.stderr)
             row = {"text": text, "error": str(error).split("\n", 1)[0]}
         if writer is not None:
-            writer.writerow({key: _spreadsheet_safe("; ".join(value) if key == "notes" else value)
+            writer.writerow({key: safe_cell("; ".join(value) if key == "notes" else value)
                              for key, value in row.items()})
         elif args.format == "json":
             print(json.dumps(row, ensure_ascii=False))

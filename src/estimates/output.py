@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from estimates.destination import write_file
+from estimates.formulas import FORMULA_STARTS
 
 __all__ = [
     "atomic_write",
@@ -50,7 +51,6 @@ __all__ = [
     "text_table",
 ]
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[str]], object]) -> None:
@@ -131,7 +131,7 @@ def _contains(cells: NDArray[np.object_], marks: str) -> bool:
     return any(mark in joined for mark in marks)
 
 
-_FORMULA_START = re.compile("^[" + re.escape("".join(_FORMULA_STARTS)) + "]", re.MULTILINE)
+_FORMULA_START = re.compile("^[" + re.escape("".join(FORMULA_STARTS)) + "]", re.MULTILINE)
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -149,7 +149,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if text and _FORMULA_START.search("\n".join(cells)) is None:
             continue  # no cell starts like a formula: checked in one scan
         text = values.astype("string")
-        risky = text.str.startswith(_FORMULA_STARTS).fillna(False).astype(bool)
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
         if risky.any():  # as objects: a Categorical takes no text outside its categories
             safe[column] = values.astype(object).where(~risky, "'" + text)
     return safe
